@@ -1,0 +1,357 @@
+/*
+ * yoke-alive - hold a liveliness token (for as long as we, or a command,
+ * run), list the live tokens, or watch them appear and vanish.
+ *
+ * A token is the retained message <key>/alive; its will clears it, so a
+ * holder that dies is gone for watchers once the broker misses 1.5
+ * keepalives.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "conf.h"
+#include "json.h"
+#include "map.h"
+#include "out.h"
+#include "proc.h"
+#include "query.h"
+#include "sig.h"
+
+static const char usage[] =
+	"[options] KEY [-- CMD ARGS...]\n"
+	"[options] --list [PATTERN]\n"
+	"[options] --watch [PATTERN] [--no-history]";
+
+struct alive {
+	struct yk_mqtt *s;
+	bool list, watch, no_history, json, tty;
+	const struct yk_scope *scope;
+	struct yk_buf topic, payload;
+	struct yk_kexpr ex;
+	struct yk_out out;
+	struct yk_sync sync;
+	struct yk_map live;   /* key -> non-NULL */
+	long found;
+	struct yk_err fail;
+};
+
+static void
+send_token(struct alive *a, bool on)
+{
+	struct yk_msg m = {
+		.topic = a->topic.p, .payload = on ? a->payload.p : "",
+		.len = on ? a->payload.len : 0, .qos = 1, .retain = true,
+		.prio = -1,
+	};
+
+	if (yk_mqtt_send(a->s, &m, &a->fail) == YK_EAGAIN)
+		yk_err_set(&a->fail, YK_ERUNTIME, "send queue full");
+}
+
+/* (Re)publish the token after every connect: a broker restart, or our
+ * own will firing after a network cut, may have cleared it. */
+static void
+on_connect(void *ud, bool session_present)
+{
+	(void)session_present;
+	send_token(ud, true);
+}
+
+static int
+hold(struct yk_mqtt *s, struct alive *a, char **cmd, struct yk_err *err)
+{
+	struct yk_proc p = {.pid = -1};
+	int status = 0;
+
+	yk_mqtt_on_connect(s, on_connect, a);
+	/* The first step runs on_connect: wait for that token's PUBACK. */
+	do {
+		if (yk_mqtt_step(s, NULL, 0, 100, err) != YK_OK)
+			return err->rc;
+		if (a->fail.rc) {
+			*err = a->fail;
+			return err->rc;
+		}
+	} while (yk_mqtt_pending(s) > 0 && !yk_sig_stop);
+	if (cmd && !yk_sig_stop) {
+		yk_sig_watch_children();
+		if (yk_proc_spawn(&p, cmd, NULL, 0, err) != YK_OK) {
+			/* as env(1) and the shells do */
+			status = p.exec_errno == ENOENT ? 127 : 126;
+			yk_err_print(err);
+			err->rc = YK_OK;
+		}
+	}
+	while (p.pid > 0 || (!cmd && !yk_sig_stop)) {
+		if (p.pid > 0 && yk_sig_stop) {
+			/* the command decides what a signal means */
+			kill(p.pid, yk_sig_last);
+			yk_sig_stop = 0;
+		}
+		if (p.pid > 0) {
+			int st;
+
+			if (waitpid(p.pid, &st, WNOHANG) == p.pid) {
+				status = yk_proc_status(st);
+				p.pid = -1;
+				break;
+			}
+		}
+		if (yk_mqtt_step(s, NULL, 0, 1000, err) != YK_OK)
+			return err->rc;
+	}
+	yk_mqtt_on_connect(s, NULL, NULL);
+	send_token(a, false);
+	if (yk_mqtt_drain(s, NULL, err) != YK_OK)
+		return err->rc;
+	return status;
+}
+
+/* One token as a JSON line: {"key":K, <the token's own fields>}. */
+static void
+print_token(struct alive *a, const char *key, const struct yk_rx *rx)
+{
+	const char *p = rx->payload;
+	struct yk_buf *b = &a->out.b;
+
+	if (a->tty) {
+		yk_buf_addf(b, "%s\n", key);
+		return;
+	}
+	yk_buf_adds(b, "{\"key\":");
+	yk_json_strz(b, key);
+	size_t at = b->len;
+
+	/* A yoke token is an object: splice its fields after the key. */
+	if (rx->len > 0 && p[0] == '{' && yk_json_valid(p, rx->len)) {
+		yk_json_minify(b, p, rx->len);
+		b->p[at] = ',';
+		if (b->p[at + 1] == '}') /* it was {} */
+			yk_buf_truncate(b, at);
+	}
+	if (b->len == at)
+		yk_buf_adds(b, ",\"alive\":true}");
+	yk_buf_addc(b, '\n');
+}
+
+static void
+print_event(struct alive *a, const char *key, bool on)
+{
+	struct yk_buf *b = &a->out.b;
+
+	if (a->tty) {
+		time_t t = time(NULL);
+		struct tm tm;
+		char hms[16];
+
+		localtime_r(&t, &tm);
+		strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+		yk_buf_addf(b, "%s %s %s\n", hms, on ? "+" : "-", key);
+		return;
+	}
+	yk_buf_adds(b, "{\"key\":");
+	yk_json_strz(b, key);
+	yk_buf_adds(b, on ? ",\"alive\":true}\n" : ",\"alive\":false}\n");
+}
+
+static void
+on_token(void *ud, const struct yk_rx *rx)
+{
+	struct alive *a = ud;
+	const char *key;
+	char *k;
+	size_t n;
+	bool on = rx->len > 0, was;
+
+	if (yk_sync_check(&a->sync, rx))
+		return;
+	key = yk_key_unscope(a->scope, rx->topic);
+	if (key == NULL || !yk_kexpr_match(&a->ex, key, NULL))
+		return;
+	n = strlen(key) - strlen("/alive");
+	k = yk_strndup(key, n); /* the token's key, without /alive */
+	was = yk_map_get(&a->live, k) != NULL;
+	if (on)
+		yk_map_put(&a->live, k)->val = a;
+	else
+		yk_map_del(&a->live, k);
+	if (a->list) {
+		if (on && rx->retain && !a->sync.done) {
+			print_token(a, k, rx);
+			a->found++;
+		}
+	} else if (on != was && !(rx->retain && a->no_history)) {
+		print_event(a, k, on);
+	}
+	free(k);
+}
+
+static int
+observe(struct yk_mqtt *s, struct alive *a, struct yk_err *err)
+{
+	struct yk_buf inbox = {0};
+	int rc = YK_OK;
+
+	yk_mqtt_on_message(s, on_token, a);
+	if (yk_mqtt_subscribe(s, a->ex.filter, 1, YK_RH_SEND, err) < 0)
+		return err->rc;
+	if (a->list) {
+		yk_q_inbox(&inbox, a->scope, yk_mqtt_client_id(s));
+		if (yk_mqtt_subscribe(s, inbox.p, 1, YK_RH_NEVER, err) < 0)
+			goto out;
+	}
+	while (!yk_sig_stop && !a->sync.done) {
+		if (a->list && !a->sync.sent && yk_mqtt_subscribed(s) &&
+		    yk_sync_start(s, &a->sync, inbox.p, err) != YK_OK)
+			goto out;
+		rc = yk_out_flush(&a->out, err);
+		if (rc != YK_OK)
+			goto out;
+		if (yk_mqtt_step(s, NULL, 0, 1000, err) != YK_OK)
+			goto out;
+	}
+	rc = yk_out_flush(&a->out, err);
+	if (rc == YK_OK && a->list && a->found == 0 && a->sync.done)
+		yk_err_set(err, YK_ETIMEOUT, "no live token matches '%s'",
+			   a->ex.text);
+out:
+	yk_buf_free(&inbox);
+	return rc == YK_EXIT ? YK_OK : err->rc;
+}
+
+/* The expression for --list/--watch: PATTERN/alive (default all). */
+static int
+pattern(struct alive *a, int nargs, char **args, struct yk_err *err)
+{
+	struct yk_buf e = {0};
+	const char *p = nargs ? args[0] : "**";
+	size_t n = strlen(p);
+	int rc;
+
+	if (nargs > 1)
+		return yk_err_set(err, YK_EUSAGE,
+				  "expected at most one PATTERN, got %d",
+				  nargs);
+	if (n >= 6 && strcmp(p + n - 6, "/alive") == 0)
+		n -= 6;
+	yk_buf_add(&e, p, n);
+	yk_buf_adds(&e, "/alive");
+	rc = yk_kexpr_parse(&a->ex, a->scope, e.p, err);
+	yk_buf_free(&e);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct yk_cli cli = {.usage = usage,
+			     .summary = "Hold a liveliness token, list the "
+					"live ones, or watch them come and go."};
+	struct yk_conf c;
+	struct alive a = {0};
+	struct yk_mqtt_cfg mc;
+	struct yk_mqtt *s = NULL;
+	struct yk_err err = {0};
+	char **cmd = NULL;
+	int nargs, rc, status = 0;
+
+	yk_prog = "yoke-alive";
+	yk_conf_init(&c, &cli, YK_CONF_RAW);
+	struct yk_opt opts[] = {
+		YK_GROUP("Tokens"),
+		YK_FLAG(0, "list", &a.list, "print the live tokens, then exit"),
+		YK_FLAG(0, "watch", &a.watch,
+			"print tokens as they appear and vanish"),
+		YK_FLAG(0, "no-history", &a.no_history,
+			"--watch: skip the tokens already live"),
+		YK_FLAG(0, "json", &a.json, "JSON lines even on a terminal"),
+		YK_INCLUDE(c.opts),
+		YK_END,
+	};
+	cli.opts = opts;
+	yk_sig_init();
+	yk_out_init(&a.out, 1);
+	/* "KEY -- CMD ARGS": the command's own options are not ours. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			cmd = argv + i + 1;
+			argc = i;
+			break;
+		}
+	}
+	rc = yk_cli_parse(&cli, argc, argv, &nargs, stdout, &err);
+	if (rc == YK_EXIT)
+		return 0;
+	if (rc != YK_OK || yk_conf_finish(&c, &cli, &err) != YK_OK)
+		goto out;
+	a.scope = &c.scope;
+	a.tty = isatty(1) && !a.json;
+	if (a.list + a.watch > 1 || (a.no_history && !a.watch) ||
+	    ((a.list || a.watch) && cmd)) {
+		yk_err_set(&err, YK_EUSAGE,
+			   "use one of KEY [-- CMD], --list, --watch "
+			   "[--no-history]");
+		goto out;
+	}
+	if (cmd && cmd[0] == NULL) {
+		yk_err_set(&err, YK_EUSAGE, "missing CMD after '--'");
+		goto out;
+	}
+	if (a.list || a.watch) {
+		if (pattern(&a, nargs, argv, &err) != YK_OK)
+			goto out;
+	} else if (nargs != 1) {
+		yk_err_set(&err, YK_EUSAGE,
+			   nargs ? "expected one KEY, got %d arguments"
+				 : "missing KEY",
+			   nargs);
+		goto out;
+	} else if (yk_key_check(&c.scope, argv[0], &err) == YK_OK) {
+		yk_key_topic(&a.topic, &c.scope, argv[0]);
+		yk_buf_adds(&a.topic, "/alive");
+		yk_buf_adds(&a.payload, "{\"alive\":true,\"since\":");
+		yk_out_ts(&a.payload, yk_now_us());
+		yk_buf_adds(&a.payload, ",\"host\":");
+		yk_json_strz(&a.payload, c.hostname);
+		yk_buf_addf(&a.payload, ",\"pid\":%ld}", (long)getpid());
+	} else {
+		goto out;
+	}
+	yk_conf_mqtt(&c, &mc);
+	if (a.topic.p) {
+		/* Die without a word, and the broker clears the token. */
+		mc.will_topic = a.topic.p;
+		mc.will_payload = "";
+		mc.will_len = 0;
+		mc.will_qos = 1;
+		mc.will_retain = true;
+	}
+	if (yk_mqtt_open(&s, &mc, &err) != YK_OK)
+		goto out;
+	a.s = s;
+	if (a.topic.p)
+		status = hold(s, &a, cmd, &err);
+	else
+		observe(s, &a, &err);
+out:
+	yk_mqtt_close(s);
+	rc = err.rc;
+	if (rc != YK_OK)
+		yk_err_print(&err);
+	else
+		rc = status;
+	yk_kexpr_free(&a.ex);
+	yk_map_free(&a.live);
+	yk_buf_free(&a.topic);
+	yk_buf_free(&a.payload);
+	yk_out_free(&a.out);
+	yk_conf_free(&c);
+	yk_cli_free(&cli);
+	return rc;
+}

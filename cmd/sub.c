@@ -1,0 +1,205 @@
+/*
+ * yoke-sub - subscribe to key expressions and print what arrives: JSON
+ * lines (default), text, raw payloads, or per-key statistics.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "conf.h"
+#include "out.h"
+#include "query.h"
+#include "sig.h"
+#include "stats.h"
+
+static const char usage[] = "[options] KEYEXPR...";
+
+struct sub {
+	long count, qos;
+	double wait;
+	bool retained_only, no_retained, stats, json;
+	int fmt;
+	const struct yk_scope *scope;
+	struct yk_kexpr *ex;
+	int nex;
+	struct yk_out out;
+	struct yk_stats st;
+	struct yk_sync sync;
+	long seen;
+};
+
+static void
+on_msg(void *ud, const struct yk_rx *rx)
+{
+	struct sub *u = ud;
+	struct yk_cap caps[YK_MAX_CAPS];
+	const char *key;
+	int i;
+
+	if (yk_sync_check(&u->sync, rx))
+		return;
+	if (u->count > 0 && u->seen >= u->count)
+		return;
+	if (u->retained_only && !rx->retain)
+		return;
+	key = yk_key_unscope(u->scope, rx->topic);
+	if (key == NULL)
+		return;
+	i = yk_kexpr_pick(u->ex, u->nex, key, rx->sub_ids, rx->nsub_ids, caps);
+	if (i < 0)
+		return;
+	u->seen++;
+	if (u->stats) {
+		yk_stats_add(&u->st, key, rx->len, rx->ts_us, yk_now_us());
+		return;
+	}
+	struct yk_outmsg m = {
+		.key = key, .ts_us = rx->ts_us, .qos = rx->qos,
+		.retain = rx->retain, .caps = caps, .ncaps = u->ex[i].ncap,
+		.payload = rx->payload, .len = rx->len,
+	};
+	yk_out_message(&u->out.b, u->fmt, &m);
+}
+
+static int
+run(struct yk_mqtt *s, struct sub *u, struct yk_err *err)
+{
+	int64_t deadline = u->wait > 0 ? yk_mono_ms() + (int64_t)(u->wait * 1e3)
+				       : -1;
+	int64_t next_report = yk_mono_ms() + 1000;
+	bool tty = isatty(1) && !u->json;
+	struct yk_buf inbox = {0};
+	int rc = YK_OK;
+
+	if (u->retained_only) {
+		yk_q_inbox(&inbox, u->scope, yk_mqtt_client_id(s));
+		if (yk_mqtt_subscribe(s, inbox.p, 1, YK_RH_NEVER, err) < 0)
+			goto done;
+	}
+	while (!yk_sig_stop) {
+		int64_t now = yk_mono_ms();
+		int timeout = 1000;
+
+		if (u->count > 0 && u->seen >= u->count)
+			break;
+		if (u->sync.done)
+			break;
+		if (deadline >= 0 && now >= deadline)
+			break;
+		if (u->retained_only && !u->sync.sent && yk_mqtt_subscribed(s) &&
+		    yk_sync_start(s, &u->sync, inbox.p, err) != YK_OK)
+			goto done;
+		if (u->stats && now >= next_report) {
+			yk_stats_report(&u->st, &u->out.b, tty, tty,
+					yk_now_us());
+			next_report += 1000;
+		}
+		if (deadline >= 0 && deadline - now < timeout)
+			timeout = (int)(deadline - now);
+		if (u->stats && next_report - now < timeout)
+			timeout = (int)(next_report - now);
+		rc = yk_out_flush(&u->out, err);
+		if (rc != YK_OK)
+			goto done;
+		if (yk_mqtt_step(s, NULL, 0, timeout < 0 ? 0 : timeout, err) !=
+		    YK_OK)
+			goto done;
+	}
+	rc = yk_out_flush(&u->out, err);
+	if (rc == YK_OK && u->seen == 0 &&
+	    ((deadline >= 0 && !yk_sig_stop) || u->sync.done))
+		rc = yk_err_set(err, YK_ETIMEOUT,
+				u->sync.done ? "no retained value matches"
+					     : "nothing received in %g s",
+				u->wait);
+done:
+	yk_buf_free(&inbox);
+	return rc == YK_EXIT ? YK_OK : (rc ? rc : err->rc);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct yk_cli cli = {.usage = usage,
+			     .summary = "Subscribe to key expressions and print "
+					"each message as it arrives."};
+	struct yk_conf c;
+	struct sub u = {.qos = 1};
+	struct yk_mqtt_cfg mc;
+	struct yk_mqtt *s = NULL;
+	struct yk_err err = {0};
+	int nargs, rc;
+
+	yk_prog = "yoke-sub";
+	yk_conf_init(&c, &cli, YK_CONF_RAW | YK_CONF_SESSION);
+	struct yk_opt opts[] = {
+		YK_GROUP("Output"),
+		YK_INT('C', "count", &u.count, "COUNT", 1, 1e18,
+		       "exit after COUNT messages"),
+		YK_NUM('W', "timeout", &u.wait, "SECONDS", 0.001, 1e9,
+		       "exit after SECONDS; exit 3 if nothing came"),
+		YK_FLAG(0, "retained-only", &u.retained_only,
+			"print the retained values, then exit"),
+		YK_FLAG(0, "no-retained", &u.no_retained,
+			"skip the retained values"),
+		YK_CHOICE(0, "format", &u.fmt, "json|text|raw", yk_fmt_names,
+			  "JSON lines, 'KEY PAYLOAD' lines, or payload bytes"),
+		YK_FLAG(0, "stats", &u.stats,
+			"per-key rate, bandwidth and delay, every second"),
+		YK_FLAG(0, "json", &u.json, "--stats as JSON lines on a terminal"),
+		YK_INT('q', "qos", &u.qos, "0|1", 0, 1,
+		       "subscription QoS: highest delivered (default 1)"),
+		YK_INCLUDE(c.opts),
+		YK_END,
+	};
+	cli.opts = opts;
+	yk_sig_init();
+	yk_out_init(&u.out, 1);
+	rc = yk_cli_parse(&cli, argc, argv, &nargs, stdout, &err);
+	if (rc == YK_EXIT)
+		return 0;
+	if (rc != YK_OK || yk_conf_finish(&c, &cli, &err) != YK_OK)
+		goto out;
+	if (nargs == 0) {
+		yk_err_set(&err, YK_EUSAGE, "missing KEYEXPR");
+		goto out;
+	}
+	if (u.retained_only && u.no_retained) {
+		yk_err_set(&err, YK_EUSAGE,
+			   "--retained-only and --no-retained exclude each "
+			   "other");
+		goto out;
+	}
+	u.scope = &c.scope;
+	u.ex = yk_calloc((size_t)nargs, sizeof(*u.ex));
+	for (; u.nex < nargs; u.nex++)
+		if (yk_kexpr_parse(&u.ex[u.nex], &c.scope, argv[u.nex], &err) !=
+		    YK_OK)
+			goto out;
+	yk_stats_init(&u.st, yk_now_us());
+
+	yk_conf_mqtt(&c, &mc);
+	if (yk_mqtt_open(&s, &mc, &err) != YK_OK)
+		goto out;
+	yk_mqtt_on_message(s, on_msg, &u);
+	for (int i = 0; i < u.nex; i++)
+		if (yk_mqtt_subscribe(s, u.ex[i].filter, (int)u.qos,
+				      u.no_retained ? YK_RH_NEVER : YK_RH_SEND,
+				      &err) < 0)
+			goto out;
+	run(s, &u, &err);
+out:
+	yk_mqtt_close(s);
+	rc = err.rc;
+	if (rc != YK_OK)
+		yk_err_print(&err);
+	for (int i = 0; i < u.nex; i++)
+		yk_kexpr_free(&u.ex[i]);
+	free(u.ex);
+	yk_stats_free(&u.st);
+	yk_out_free(&u.out);
+	yk_conf_free(&c);
+	yk_cli_free(&cli);
+	return rc;
+}

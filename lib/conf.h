@@ -1,0 +1,68 @@
+/*
+ * conf.h - the settings every tool shares (DESIGN.md "Configuration"):
+ * broker, org, root, TLS, keepalive, sessions, and the option table that
+ * declares them once for all tools.
+ *
+ * Precedence is the option parser's: flag > environment > config file >
+ * default.  Broker passwords come from the environment or the config file
+ * only; a password in --broker is refused, because argv is public.
+ */
+#ifndef YK_CONF_H
+#define YK_CONF_H
+
+#include <stdbool.h>
+
+#include "key.h"
+#include "mqtt.h"
+#include "opt.h"
+#include "url.h"
+
+/* Which optional shared options a tool takes. */
+#define YK_CONF_ROBOT 0x1u   /* -r/--robot */
+#define YK_CONF_SESSION 0x2u /* --session, --session-expiry */
+#define YK_CONF_QUEUE 0x4u   /* --queue */
+#define YK_CONF_RAW 0x8u     /* --raw */
+
+#define YK_CONF_MAX_OPTS 32
+
+struct yk_conf {
+	const char *broker;
+	const char *org;
+	const char *root;
+	const char *robot;
+	const char *username;
+	const char *password;
+	const char *cafile;
+	const char *cert;
+	const char *key;
+	const char *session;
+	long keepalive;
+	long session_expiry;
+	long queue;
+	double connect_timeout;
+	double offline_timeout;
+	bool raw;
+	int verbose;
+
+	struct yk_opt opts[YK_CONF_MAX_OPTS];
+
+	/* derived by yk_conf_finish */
+	struct yk_scope scope;
+	struct yk_url url;
+	char hostname[256];
+};
+
+/* Fill defaults and the shared option table (which points into c and cli);
+ * include it in a tool's table with YK_INCLUDE(c->opts). */
+void yk_conf_init(struct yk_conf *c, struct yk_cli *cli, unsigned what);
+/* Validate after parsing: ids, root, broker URL and where it came from. */
+int yk_conf_finish(struct yk_conf *c, const struct yk_cli *cli,
+		   struct yk_err *err);
+/* The session settings for yk_mqtt_open (no will; the tool adds one). */
+void yk_conf_mqtt(const struct yk_conf *c, struct yk_mqtt_cfg *mc);
+void yk_conf_free(struct yk_conf *c);
+
+/* Print -v diagnostics as "<prog>: <msg>" on stderr (the log callback). */
+void yk_conf_log(void *ud, int level, const char *msg);
+
+#endif

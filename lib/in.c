@@ -1,0 +1,154 @@
+/*
+ * in.c - input framing.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "in.h"
+
+#define CHUNK 65536
+
+void
+yk_in_init(struct yk_in *in, int fd, enum yk_framing mode, const char *name)
+{
+	memset(in, 0, sizeof(*in));
+	in->fd = fd;
+	in->mode = mode;
+	in->name = name;
+}
+
+int
+yk_in_fill(struct yk_in *in, struct yk_err *err)
+{
+	ssize_t n;
+
+	if (in->eof)
+		return YK_OK;
+	/* Keep the buffer from creeping: drop what was handed out. */
+	if (in->off > 0 && (in->off >= in->buf.len / 2 || in->off > CHUNK)) {
+		yk_buf_consume(&in->buf, in->off);
+		in->off = 0;
+	}
+	yk_buf_reserve(&in->buf, CHUNK);
+	do {
+		n = read(in->fd, in->buf.p + in->buf.len, CHUNK);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return YK_OK;
+		return yk_err_set(err, YK_ERUNTIME, "cannot read %s: %s",
+				  in->name, strerror(errno));
+	}
+	if (n == 0)
+		in->eof = true;
+	in->buf.len += (size_t)n;
+	if (in->mode == YK_FRAME_WHOLE && in->buf.len > YK_IN_MAX_FRAME)
+		return yk_err_set(err, YK_EUSAGE,
+				  "%s is larger than an MQTT message can be "
+				  "(256 MiB)",
+				  in->name);
+	return YK_OK;
+}
+
+static int
+next_line(struct yk_in *in, const char **p, size_t *n)
+{
+	char *s = in->buf.p + in->off;
+	size_t avail = in->buf.len - in->off;
+	char *nl = memchr(s, '\n', avail);
+	size_t l;
+
+	if (nl == NULL) {
+		if (!in->eof)
+			return 0;
+		in->done = true;
+		if (avail == 0)
+			return 0;
+		l = avail; /* the last line, without a newline */
+		in->off += avail;
+	} else {
+		l = (size_t)(nl - s);
+		in->off += l + 1;
+	}
+	if (l > 0 && s[l - 1] == '\r')
+		l--;
+	*p = s;
+	*n = l;
+	in->frame++;
+	return 1;
+}
+
+static int
+next_delimited(struct yk_in *in, const char **p, size_t *n,
+	       struct yk_err *err)
+{
+	const unsigned char *s = (unsigned char *)in->buf.p + in->off;
+	size_t avail = in->buf.len - in->off;
+	unsigned long long len = 0;
+	size_t i;
+
+	if (avail == 0) {
+		if (in->eof)
+			in->done = true;
+		return 0;
+	}
+	for (i = 0; i < avail && i < 10; i++) {
+		len |= (unsigned long long)(s[i] & 0x7f) << (7 * i);
+		if (!(s[i] & 0x80))
+			break;
+	}
+	if (i == 10 || len > YK_IN_MAX_FRAME)
+		return yk_err_set(err, YK_EUSAGE,
+				  "%s: frame %lu: length prefix is not a valid "
+				  "varint or exceeds 256 MiB",
+				  in->name, in->frame + 1);
+	if (i == avail || avail - i - 1 < len) {
+		if (!in->eof)
+			return 0;
+		return yk_err_set(err, YK_EUSAGE,
+				  "%s: frame %lu is truncated: %llu bytes "
+				  "announced, %zu present",
+				  in->name, in->frame + 1, len,
+				  i == avail ? 0 : avail - i - 1);
+	}
+	*p = (const char *)s + i + 1;
+	*n = (size_t)len;
+	in->off += i + 1 + (size_t)len;
+	in->frame++;
+	return 1;
+}
+
+int
+yk_in_next(struct yk_in *in, const char **p, size_t *n, struct yk_err *err)
+{
+	if (in->done)
+		return 0;
+	switch (in->mode) {
+	case YK_FRAME_LINES:
+		return next_line(in, p, n);
+	case YK_FRAME_DELIMITED:
+		return next_delimited(in, p, n, err);
+	default:
+		if (!in->eof)
+			return 0;
+		in->done = true;
+		*p = in->buf.p ? in->buf.p : "";
+		*n = in->buf.len;
+		in->off = in->buf.len;
+		in->frame = 1;
+		return 1;
+	}
+}
+
+bool
+yk_in_done(const struct yk_in *in)
+{
+	return in->done;
+}
+
+void
+yk_in_free(struct yk_in *in)
+{
+	yk_buf_free(&in->buf);
+}

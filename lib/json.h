@@ -1,0 +1,52 @@
+/*
+ * json.h - the JSON that yoke reads and writes on its own hot paths.
+ *
+ * Payloads are embedded in output lines as they were sent, minus insignificant
+ * white space: numbers keep every digit (no round trip through double), and a
+ * pretty-printed payload cannot break a JSON line.  cJSON stays available for
+ * documents that need a tree; message payloads never do.
+ *
+ * Every function here takes (pointer, length): payloads are not C strings.
+ */
+#ifndef YK_JSON_H
+#define YK_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+/* True when s[0..n) is one JSON value (RFC 8259) with optional white space
+ * around it; strings must hold valid UTF-8.  Nesting is capped at 256. */
+bool yk_json_valid(const char *s, size_t n);
+
+/* Append the valid JSON value s[0..n) without insignificant white space. */
+void yk_json_minify(struct yk_buf *out, const char *s, size_t n);
+
+/* Append s[0..n) (valid UTF-8) as a quoted JSON string. */
+void yk_json_str(struct yk_buf *out, const char *s, size_t n);
+void yk_json_strz(struct yk_buf *out, const char *s);
+
+/* True when s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
+bool yk_utf8_valid(const char *s, size_t n);
+
+/* Decode the JSON string token tok[0..n) (with its quotes) into out. */
+int yk_json_unescape(struct yk_buf *out, const char *tok, size_t n);
+
+/*
+ * Walk the members of one JSON object.  yk_json_obj_begin checks that
+ * s[0..n) is a valid object; each yk_json_obj_next gives the raw key token
+ * (quotes included) and the raw value (trimmed), and returns false at the
+ * end.
+ */
+struct yk_json_iter {
+	const char *p;
+	const char *end;
+};
+bool yk_json_obj_begin(struct yk_json_iter *it, const char *s, size_t n);
+bool yk_json_obj_next(struct yk_json_iter *it, const char **key, size_t *keyn,
+		      const char **val, size_t *valn);
+/* True when the key token k[0..kn) (with quotes) equals name. */
+bool yk_json_key_is(const char *k, size_t kn, const char *name);
+
+#endif

@@ -1,0 +1,991 @@
+/*
+ * mqtt.c - MQTT v5 session: connect, reconnect, priority send queue,
+ * subscriptions, all driven from yk_mqtt_step().
+ *
+ * libmosquitto is used without its thread: publishes are written at once
+ * when the socket takes them, and reads drain the socket before the next
+ * poll, which is where mosquitto_sub loses time (one select per message).
+ *
+ * Callbacks from libmosquitto only update counters and state; nothing is
+ * published from inside a callback except through the queue, so there is no
+ * re-entrancy to reason about.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "mqtt.h"
+#include "pq.h"
+
+/* QoS 0 messages handed to libmosquitto but not yet written. */
+#define WIN0 256
+/* QoS 1 messages we let the broker push to us unacknowledged. */
+#define RECV_MAX 1024
+
+enum state { ST_DOWN, ST_CONNECTING, ST_UP, ST_CLOSING };
+
+struct sub {
+	char *filter;
+	int qos;
+	enum yk_rh rh;
+	int mid;       /* SUBSCRIBE in flight, 0 when acknowledged */
+};
+
+struct yk_mqtt {
+	struct mosquitto *m;
+	struct yk_mqtt_cfg cfg;
+	char client_id[128];
+	char hostport[300];
+	enum state state;
+	bool ever_up;
+	int64_t attempt_deadline; /* CONNECTING: give up at */
+	int64_t reconnect_at;     /* DOWN: next attempt at */
+	int64_t down_since;
+	double backoff;           /* seconds */
+	char cause[160];          /* why the last attempt or link failed */
+
+	struct yk_pq q;
+	int win1;                 /* broker's receive-maximum */
+	int inflight0, inflight1;
+	unsigned char qos1_mid[65536 / 8];
+	unsigned long refused;
+	int refused_reason;
+
+	struct sub *subs;
+	int nsubs;
+
+	yk_mqtt_msg_fn on_msg;
+	void *msg_ud;
+	yk_mqtt_conn_fn on_conn;
+	void *conn_ud;
+	bool conn_pending_cb;
+	bool session_present;
+
+	struct yk_err fatal;      /* fatal.rc != 0: stop */
+};
+
+static void
+logf_(struct yk_mqtt *s, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+logf_(struct yk_mqtt *s, int level, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+
+	if (s->cfg.log == NULL || s->cfg.verbose < level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	s->cfg.log(s->cfg.log_ud, level, msg);
+}
+
+static bool
+mid_test(const struct yk_mqtt *s, int mid)
+{
+	return s->qos1_mid[(mid & 0xffff) >> 3] & (1u << (mid & 7));
+}
+
+static void
+mid_set(struct yk_mqtt *s, int mid, bool on)
+{
+	unsigned char *b = &s->qos1_mid[(mid & 0xffff) >> 3];
+
+	if (on)
+		*b |= (unsigned char)(1u << (mid & 7));
+	else
+		*b &= (unsigned char)~(1u << (mid & 7));
+}
+
+static void
+set_cause(struct yk_mqtt *s, int rc, int errnum)
+{
+	const char *c;
+
+	if (rc == MOSQ_ERR_SUCCESS)
+		return; /* our own DISCONNECT, or the broker's: keep the last */
+	if (rc == MOSQ_ERR_ERRNO)
+		c = errnum == EINTR ? "timed out" : strerror(errnum);
+	else if (rc == MOSQ_ERR_CONN_LOST)
+		c = "connection closed by the broker";
+	else if (rc == MOSQ_ERR_KEEPALIVE)
+		c = "no answer within the keepalive";
+	else if (rc == MOSQ_ERR_EAI)
+		c = "unknown host";
+	else
+		c = mosquitto_strerror(rc);
+	snprintf(s->cause, sizeof(s->cause), "%s", c);
+}
+
+static bool
+refusal(int reason)
+{
+	switch (reason) {
+	case MQTT_RC_BAD_USERNAME_OR_PASSWORD:
+	case MQTT_RC_NOT_AUTHORIZED:
+	case MQTT_RC_BANNED:
+	case MQTT_RC_BAD_AUTHENTICATION_METHOD:
+	case MQTT_RC_CLIENTID_NOT_VALID:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void
+send_subscribe(struct yk_mqtt *s, int i)
+{
+	struct sub *sb = &s->subs[i];
+	mosquitto_property *props = NULL;
+	int mid = 0, rc;
+	/* Renewals never repeat retained messages the session already got. */
+	int rh = sb->rh == YK_RH_NEVER ? MQTT_SUB_OPT_SEND_RETAIN_NEVER
+				       : MQTT_SUB_OPT_SEND_RETAIN_NEW;
+
+	mosquitto_property_add_varint(&props, MQTT_PROP_SUBSCRIPTION_IDENTIFIER,
+				      (uint32_t)i + 1);
+	rc = mosquitto_subscribe_v5(s->m, &mid, sb->filter, sb->qos, rh, props);
+	mosquitto_property_free_all(&props);
+	if (rc == MOSQ_ERR_SUCCESS) {
+		sb->mid = mid;
+	} else if (rc != MOSQ_ERR_NO_CONN) {
+		yk_err_set(&s->fatal, YK_EUSAGE, "cannot subscribe to '%s': %s",
+			   sb->filter, mosquitto_strerror(rc));
+	}
+}
+
+static void
+on_connect(struct mosquitto *m, void *ud, int rc, int flags,
+	   const mosquitto_property *props)
+{
+	struct yk_mqtt *s = ud;
+	uint16_t rmax = 0;
+
+	(void)m;
+	if (rc != 0) {
+		const char *why = mosquitto_reason_string(rc);
+
+		if (refusal(rc))
+			yk_err_set(&s->fatal, YK_EREFUSED,
+				   "broker '%s' refused the connection: %s",
+				   s->hostport, why);
+		else if (!s->ever_up)
+			yk_err_set(&s->fatal, YK_ERUNTIME,
+				   "broker '%s' refused the connection: %s",
+				   s->hostport, why);
+		else
+			logf_(s, 1, "broker refused the connection: %s", why);
+		return;
+	}
+	s->state = ST_UP;
+	s->ever_up = true;
+	s->backoff = 0;
+	s->session_present = flags & 1;
+	s->win1 = 65535;
+	if (mosquitto_property_read_int16(props, MQTT_PROP_RECEIVE_MAXIMUM,
+					  &rmax, false))
+		s->win1 = rmax;
+	logf_(s, 1, "connected to %s as '%s'%s", s->hostport, s->client_id,
+	      s->session_present ? " (session resumed)" : "");
+	for (int i = 0; i < s->nsubs; i++)
+		send_subscribe(s, i);
+	s->conn_pending_cb = true;
+}
+
+static void
+on_disconnect(struct mosquitto *m, void *ud, int rc,
+	      const mosquitto_property *props)
+{
+	struct yk_mqtt *s = ud;
+	int64_t now = yk_mono_ms();
+	uint32_t r;
+
+	(void)m;
+	(void)props;
+	set_cause(s, rc, errno);
+	if (s->state == ST_CLOSING) {
+		s->state = ST_DOWN;
+		return;
+	}
+	if (s->state == ST_UP) {
+		logf_(s, 1, "connection to %s lost: %s", s->hostport, s->cause);
+		s->down_since = now;
+	}
+	s->state = ST_DOWN;
+	/* Unwritten QoS 0 packets are gone; in-flight QoS 1 stay with
+	 * libmosquitto, which resends them after the next CONNACK. */
+	s->inflight0 = 0;
+	for (int i = 0; i < s->nsubs; i++)
+		s->subs[i].mid = 0;
+	s->backoff = s->backoff == 0 ? 1 : s->backoff * 2;
+	if (s->backoff > 60)
+		s->backoff = 60;
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		r = (uint32_t)now;
+	/* +-10% jitter spreads a fleet's reconnects after a broker restart */
+	s->reconnect_at = now + (int64_t)(s->backoff * 1000 *
+					  (0.9 + 0.2 * (r / 4294967296.0)));
+}
+
+static void
+on_publish(struct mosquitto *m, void *ud, int mid, int reason,
+	   const mosquitto_property *props)
+{
+	struct yk_mqtt *s = ud;
+
+	(void)m;
+	(void)props;
+	if (mid_test(s, mid)) {
+		mid_set(s, mid, false);
+		s->inflight1--;
+		if (reason >= 0x80) {
+			s->refused++;
+			s->refused_reason = reason;
+			logf_(s, 1, "broker refused a message: %s",
+			      mosquitto_reason_string(reason));
+		}
+	} else if (s->inflight0 > 0) {
+		s->inflight0--;
+	}
+}
+
+static void
+on_subscribe(struct mosquitto *m, void *ud, int mid, int n,
+	     const int *granted, const mosquitto_property *props)
+{
+	struct yk_mqtt *s = ud;
+
+	(void)m;
+	(void)props;
+	for (int i = 0; i < s->nsubs; i++) {
+		if (s->subs[i].mid != mid)
+			continue;
+		s->subs[i].mid = 0;
+		if (n > 0 && granted[0] >= 0x80)
+			yk_err_set(&s->fatal,
+				   granted[0] == MQTT_RC_NOT_AUTHORIZED
+					   ? YK_EREFUSED
+					   : YK_ERUNTIME,
+				   "broker refused the subscription to '%s': "
+				   "%s",
+				   s->subs[i].filter,
+				   mosquitto_reason_string(granted[0]));
+	}
+}
+
+bool
+yk_rx_via(const struct yk_rx *rx, int id)
+{
+	if (rx->nsub_ids == 0)
+		return true;
+	for (int i = 0; i < rx->nsub_ids; i++)
+		if (rx->sub_ids[i] == id)
+			return true;
+	return false;
+}
+
+char *
+yk_rx_prop(const struct yk_rx *rx, const char *name)
+{
+	const mosquitto_property *p = rx->props;
+	bool skip = false;
+
+	for (;;) {
+		char *n = NULL, *v = NULL;
+
+		p = mosquitto_property_read_string_pair(
+			p, MQTT_PROP_USER_PROPERTY, &n, &v, skip);
+		if (p == NULL)
+			return NULL;
+		skip = true;
+		if (strcmp(n, name) == 0) {
+			free(n);
+			return v;
+		}
+		free(n);
+		free(v);
+	}
+}
+
+static void
+on_message(struct mosquitto *m, void *ud, const struct mosquitto_message *msg,
+	   const mosquitto_property *props)
+{
+	struct yk_mqtt *s = ud;
+	struct yk_rx rx = {0};
+	const mosquitto_property *p;
+	char *ts;
+	void *corr = NULL;
+	uint16_t corr_len = 0;
+	char *resp = NULL;
+
+	(void)m;
+	if (s->on_msg == NULL)
+		return;
+	rx.topic = msg->topic;
+	rx.payload = msg->payload;
+	rx.len = (size_t)msg->payloadlen;
+	rx.qos = msg->qos;
+	rx.retain = msg->retain;
+	rx.props = props;
+	rx.ts_us = -1;
+	ts = yk_rx_prop(&rx, "ts");
+	if (ts) {
+		char *end;
+		long long v = strtoll(ts, &end, 10);
+
+		if (*end == '\0' && end != ts && v >= 0)
+			rx.ts_us = v;
+		free(ts);
+	}
+	p = props;
+	for (bool skip = false; rx.nsub_ids < YK_MAX_SUB_IDS; skip = true) {
+		uint32_t id;
+
+		p = mosquitto_property_read_varint(
+			p, MQTT_PROP_SUBSCRIPTION_IDENTIFIER, &id, skip);
+		if (p == NULL)
+			break;
+		rx.sub_ids[rx.nsub_ids++] = (int)id;
+	}
+	if (mosquitto_property_read_binary(props, MQTT_PROP_CORRELATION_DATA,
+					   &corr, &corr_len, false)) {
+		rx.corr = corr;
+		rx.corr_len = corr_len;
+	}
+	if (mosquitto_property_read_string(props, MQTT_PROP_RESPONSE_TOPIC,
+					   &resp, false))
+		rx.resp_topic = resp;
+	s->on_msg(s->msg_ud, &rx);
+	free(corr);
+	free(resp);
+}
+
+static void
+on_log(struct mosquitto *m, void *ud, int level, const char *str)
+{
+	struct yk_mqtt *s = ud;
+
+	(void)m;
+	(void)level;
+	logf_(s, 3, "libmosquitto: %s", str);
+}
+
+
+/*
+ * libmosquitto writes one byte to an internal socketpair on every publish,
+ * to wake its own loop thread out of select(2).  We drive the socket
+ * ourselves and never read that pair, so the write is pure cost: a
+ * unix-socket send (socket lock, then EAGAIN once the pair is full) per
+ * message, as much kernel work as the publish itself.  Pointing the write
+ * end at /dev/null makes it a no-op.  The pair is found as the two fds
+ * mosquitto_new created, checked to be AF_UNIX sockets; anything else and
+ * we leave it alone.
+ */
+static void
+mute_sockpair(const bool *before, int nbefore)
+{
+	int fds[2], n = 0;
+
+	for (int fd = 0; fd < nbefore; fd++) {
+		if (before[fd] || fcntl(fd, F_GETFD) < 0)
+			continue;
+		if (n == 2)
+			return; /* more than the pair: not what we expect */
+		fds[n++] = fd;
+	}
+	if (n != 2)
+		return;
+	for (int i = 0; i < 2; i++) {
+		int dom = 0;
+		socklen_t l = sizeof(dom);
+
+		if (getsockopt(fds[i], SOL_SOCKET, SO_DOMAIN, &dom, &l) != 0 ||
+		    dom != AF_UNIX)
+			return;
+	}
+	/* socketpair(2) fills sv[0] first: the write end is the higher. */
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (null < 0)
+		return;
+	dup2(null, fds[1]);
+	close(null);
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig; /* interrupts a blocking connect(2): EINTR */
+}
+
+/* Start a connection attempt; a failure schedules the next one. */
+static void
+attempt(struct yk_mqtt *s, bool first)
+{
+	int rc, e;
+
+	errno = 0;
+	if (first) {
+		mosquitto_property *props = NULL;
+		struct sigaction sa = {0}, old;
+
+		if (!s->cfg.clean_start)
+			mosquitto_property_add_int32(
+				&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL,
+				(uint32_t)s->cfg.session_expiry);
+		/*
+		 * libmosquitto 2.0 takes CONNECT properties only through its
+		 * blocking connect; later attempts reuse them without
+		 * blocking.  SIGALRM (no SA_RESTART) bounds that connect(2),
+		 * which would otherwise wait minutes on a silent host.
+		 */
+		sa.sa_handler = on_alarm;
+		sigaction(SIGALRM, &sa, &old);
+		alarm((unsigned)s->cfg.connect_timeout + 1);
+		rc = mosquitto_connect_bind_v5(s->m, s->cfg.url->host,
+					       s->cfg.url->port,
+					       s->cfg.keepalive, NULL, props);
+		alarm(0);
+		sigaction(SIGALRM, &old, NULL);
+		mosquitto_property_free_all(&props);
+	} else {
+		rc = mosquitto_reconnect_async(s->m);
+	}
+	e = errno;
+	s->state = ST_CONNECTING;
+	s->attempt_deadline =
+		yk_mono_ms() + (int64_t)(s->cfg.connect_timeout * 1000);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		errno = e;
+		on_disconnect(s->m, s, rc, NULL);
+		logf_(s, 1, "cannot connect to %s: %s", s->hostport, s->cause);
+	}
+}
+
+static void
+fail_offline(struct yk_mqtt *s)
+{
+	if (s->cfg.offline_timeout < 0)
+		yk_err_set(&s->fatal, YK_ERUNTIME, "cannot connect to '%s': %s",
+			   s->hostport, s->cause);
+	else
+		yk_err_set(&s->fatal, YK_ERUNTIME,
+			   "no connection to '%s' for %g s: %s", s->hostport,
+			   s->cfg.offline_timeout, s->cause);
+}
+
+/* Decide what to do while not connected: give up, wait, or try again. */
+static void
+tend_link(struct yk_mqtt *s, int64_t now)
+{
+	if (s->fatal.rc)
+		return;
+	if (s->state == ST_CONNECTING && now >= s->attempt_deadline) {
+		snprintf(s->cause, sizeof(s->cause), "timed out");
+		on_disconnect(s->m, s, MOSQ_ERR_SUCCESS, NULL);
+	}
+	if (s->state != ST_DOWN)
+		return;
+	if (s->cfg.offline_timeout < 0 ? !s->ever_up
+				       : now - s->down_since >
+						 s->cfg.offline_timeout * 1000) {
+		fail_offline(s);
+		return;
+	}
+	if (now >= s->reconnect_at)
+		attempt(s, false);
+}
+
+static int
+publish_item(struct yk_mqtt *s, const struct yk_pq_item *it)
+{
+	mosquitto_property *props = NULL;
+	char num[24];
+	int mid = 0, rc;
+
+	snprintf(num, sizeof(num), "%lld", (long long)it->ts_us);
+	mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY,
+					   "ts", num);
+	if (it->prio >= 0) {
+		snprintf(num, sizeof(num), "%d", it->prio);
+		mosquitto_property_add_string_pair(
+			&props, MQTT_PROP_USER_PROPERTY, "prio", num);
+	}
+	for (int i = 0; i < it->nprops; i++)
+		mosquitto_property_add_string_pair(
+			&props, MQTT_PROP_USER_PROPERTY, it->props[2 * i],
+			it->props[2 * i + 1]);
+	if (it->resp_topic)
+		mosquitto_property_add_string(&props, MQTT_PROP_RESPONSE_TOPIC,
+					      it->resp_topic);
+	if (it->corr)
+		mosquitto_property_add_binary(&props,
+					      MQTT_PROP_CORRELATION_DATA,
+					      it->corr, (uint16_t)it->corr_len);
+	if (it->qos == 1)
+		s->inflight1++;
+	else
+		s->inflight0++;
+	/* mid must be marked before libmosquitto may call on_publish, which
+	 * it does from inside this call for a QoS 0 message; mids of QoS 1
+	 * messages are marked after, as their PUBACK cannot come sooner. */
+	rc = mosquitto_publish_v5(s->m, &mid, it->topic, (int)it->len,
+				  it->payload, it->qos, it->retain, props);
+	mosquitto_property_free_all(&props);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		if (it->qos == 1)
+			s->inflight1--;
+		else if (s->inflight0 > 0)
+			s->inflight0--;
+		return rc;
+	}
+	if (it->qos == 1)
+		mid_set(s, mid, true);
+	return MOSQ_ERR_SUCCESS;
+}
+
+static bool
+window_open(const struct yk_mqtt *s, int qos)
+{
+	return qos == 1 ? s->inflight1 < s->win1 : s->inflight0 < WIN0;
+}
+
+/* Hand queued messages to libmosquitto while the windows allow. */
+static void
+pump(struct yk_mqtt *s)
+{
+	while (s->state == ST_UP && s->fatal.rc == 0) {
+		struct yk_pq_item *it = yk_pq_peek(&s->q);
+		int rc;
+
+		if (it == NULL || !window_open(s, it->qos))
+			return;
+		it = yk_pq_pop(&s->q);
+		rc = publish_item(s, it);
+		if (rc == MOSQ_ERR_SUCCESS) {
+			free(it);
+			continue;
+		}
+		yk_pq_unshift(&s->q, it);
+		if (rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST ||
+		    rc == MOSQ_ERR_ERRNO)
+			return; /* the link is down; it stays queued */
+		yk_err_set(&s->fatal,
+			   rc == MOSQ_ERR_OVERSIZE_PACKET ||
+				   rc == MOSQ_ERR_PAYLOAD_SIZE ||
+				   rc == MOSQ_ERR_MALFORMED_UTF8
+				   ? YK_EUSAGE
+				   : YK_ERUNTIME,
+			   "cannot publish to '%s': %s", it->topic,
+			   mosquitto_strerror(rc));
+		return;
+	}
+}
+
+static struct yk_pq_item *
+item_new(const struct yk_msg *m)
+{
+	size_t tl = strlen(m->topic) + 1;
+	size_t rl = m->resp_topic ? strlen(m->resp_topic) + 1 : 0;
+	size_t pl = 0;
+	struct yk_pq_item *it;
+	char *d;
+
+	for (int i = 0; i < m->nprops; i++)
+		pl += strlen(m->props[i].name) + strlen(m->props[i].value) + 2;
+	it = yk_malloc(sizeof(*it) + sizeof(char *) * 2 * (size_t)m->nprops +
+		       tl + rl + pl + m->len + m->corr_len);
+	d = (char *)(it + 1);
+	it->props = (char **)d;
+	d += sizeof(char *) * 2 * (size_t)m->nprops;
+	it->next = NULL;
+	it->qos = m->qos;
+	it->retain = m->retain;
+	it->prio = m->prio;
+	it->ts_us = m->ts_us ? m->ts_us : yk_now_us();
+	it->topic = memcpy(d, m->topic, tl);
+	d += tl;
+	it->resp_topic = rl ? memcpy(d, m->resp_topic, rl) : NULL;
+	d += rl;
+	it->nprops = m->nprops;
+	for (int i = 0; i < m->nprops; i++) {
+		size_t a = strlen(m->props[i].name) + 1;
+		size_t b = strlen(m->props[i].value) + 1;
+
+		it->props[2 * i] = memcpy(d, m->props[i].name, a);
+		d += a;
+		it->props[2 * i + 1] = memcpy(d, m->props[i].value, b);
+		d += b;
+	}
+	it->payload = m->len ? memcpy(d, m->payload, m->len) : d;
+	it->len = m->len;
+	d += m->len;
+	it->corr = m->corr_len ? memcpy(d, m->corr, m->corr_len) : NULL;
+	it->corr_len = m->corr_len;
+	return it;
+}
+
+int
+yk_mqtt_send(struct yk_mqtt *s, const struct yk_msg *m, struct yk_err *err)
+{
+	if (s->fatal.rc) {
+		*err = s->fatal;
+		return err->rc;
+	}
+	/* Fast path: nothing waits and the window is open, so the queue
+	 * would hand it straight on; skip the copy. */
+	if (s->q.count == 0 && s->state == ST_UP && window_open(s, m->qos)) {
+		struct yk_pq_item it = {
+			.qos = m->qos, .retain = m->retain, .prio = m->prio,
+			.ts_us = m->ts_us ? m->ts_us : yk_now_us(),
+			.topic = (char *)m->topic, .payload = (void *)m->payload,
+			.len = m->len, .resp_topic = (char *)m->resp_topic,
+			.corr = (void *)m->corr, .corr_len = m->corr_len,
+		};
+		char *pv[16];
+
+		if (m->nprops <= 8) {
+			for (int i = 0; i < m->nprops; i++) {
+				pv[2 * i] = (char *)m->props[i].name;
+				pv[2 * i + 1] = (char *)m->props[i].value;
+			}
+			it.props = pv;
+			it.nprops = m->nprops;
+			if (publish_item(s, &it) == MOSQ_ERR_SUCCESS)
+				return YK_OK;
+		}
+	}
+	if (yk_pq_full(&s->q))
+		return YK_EAGAIN;
+	yk_pq_push(&s->q, item_new(m));
+	pump(s);
+	if (s->fatal.rc) {
+		*err = s->fatal;
+		return err->rc;
+	}
+	return YK_OK;
+}
+
+int
+yk_mqtt_send_wait(struct yk_mqtt *s, const struct yk_msg *m,
+		  struct yk_err *err)
+{
+	for (;;) {
+		int rc = yk_mqtt_send(s, m, err);
+
+		if (rc != YK_EAGAIN)
+			return rc;
+		if (yk_mqtt_step(s, NULL, 0, 100, err) != YK_OK)
+			return err->rc;
+	}
+}
+
+int
+yk_mqtt_subscribe(struct yk_mqtt *s, const char *filter, int qos,
+		  enum yk_rh rh, struct yk_err *err)
+{
+	int i = s->nsubs;
+
+	s->subs = yk_realloc(s->subs, sizeof(*s->subs) * (size_t)(i + 1));
+	s->subs[i].filter = yk_strdup(filter);
+	s->subs[i].qos = qos;
+	s->subs[i].rh = rh;
+	s->subs[i].mid = 0;
+	s->nsubs++;
+	if (s->state == ST_UP)
+		send_subscribe(s, i);
+	if (s->fatal.rc) {
+		*err = s->fatal;
+		return -1;
+	}
+	return i + 1;
+}
+
+bool
+yk_mqtt_subscribed(const struct yk_mqtt *s)
+{
+	if (s->state != ST_UP)
+		return false;
+	for (int i = 0; i < s->nsubs; i++)
+		if (s->subs[i].mid != 0)
+			return false;
+	return true;
+}
+
+size_t
+yk_mqtt_pending(const struct yk_mqtt *s)
+{
+	return s->q.count + (size_t)s->inflight0 + (size_t)s->inflight1;
+}
+
+bool
+yk_mqtt_queue_full(const struct yk_mqtt *s)
+{
+	return yk_pq_full(&s->q);
+}
+
+bool
+yk_mqtt_connected(const struct yk_mqtt *s)
+{
+	return s->state == ST_UP;
+}
+
+const char *
+yk_mqtt_client_id(const struct yk_mqtt *s)
+{
+	return s->client_id;
+}
+
+unsigned long
+yk_mqtt_refused(const struct yk_mqtt *s)
+{
+	return s->refused;
+}
+
+void
+yk_mqtt_on_message(struct yk_mqtt *s, yk_mqtt_msg_fn fn, void *ud)
+{
+	s->on_msg = fn;
+	s->msg_ud = ud;
+}
+
+void
+yk_mqtt_on_connect(struct yk_mqtt *s, yk_mqtt_conn_fn fn, void *ud)
+{
+	s->on_conn = fn;
+	s->conn_ud = ud;
+	/* Registered while connected: it runs at the next step. */
+	s->conn_pending_cb = fn != NULL && s->state == ST_UP;
+}
+
+static void
+read_socket(struct yk_mqtt *s)
+{
+	/* Drain what the socket holds (bounded, to stay fair to the other
+	 * descriptors): one poll per burst instead of one per packet. */
+	for (int i = 0; i < 4096 && s->state != ST_DOWN; i++) {
+		int rc;
+
+		errno = 0;
+		rc = mosquitto_loop_read(s->m, 1);
+		if (rc != MOSQ_ERR_SUCCESS || errno == EAGAIN ||
+		    errno == EWOULDBLOCK)
+			return;
+	}
+}
+
+int
+yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next, int timeout_ms,
+	     struct yk_err *err)
+{
+	struct pollfd fds[1 + 16];
+	int64_t now = yk_mono_ms();
+	int sock = -1, n, base = 0;
+
+	if (next > 16)
+		abort(); /* more than any tool watches */
+	tend_link(s, now);
+	if (s->fatal.rc)
+		goto fatal;
+	if (s->state != ST_DOWN)
+		sock = mosquitto_socket(s->m);
+	if (sock >= 0) {
+		fds[0].fd = sock;
+		fds[0].events = POLLIN;
+		if (mosquitto_want_write(s->m))
+			fds[0].events |= POLLOUT;
+		fds[0].revents = 0;
+		base = 1;
+	}
+	for (int i = 0; i < next; i++) {
+		fds[base + i] = ext[i];
+		fds[base + i].revents = 0;
+	}
+	/* Wake at least once a second for keepalive and reconnect timers. */
+	if (timeout_ms < 0 || timeout_ms > 1000)
+		timeout_ms = 1000;
+	if (s->state == ST_DOWN && s->reconnect_at - now < timeout_ms)
+		timeout_ms = (int)(s->reconnect_at > now ? s->reconnect_at - now
+							 : 0);
+	n = poll(fds, (nfds_t)(base + next), timeout_ms);
+	if (n < 0 && errno != EINTR)
+		return yk_err_set(err, YK_ERUNTIME, "poll: %s",
+				  strerror(errno));
+	for (int i = 0; i < next; i++)
+		ext[i].revents = n > 0 ? fds[base + i].revents : 0;
+	if (n > 0 && base) {
+		if (fds[0].revents & (POLLIN | POLLERR | POLLHUP))
+			read_socket(s);
+		if (s->state != ST_DOWN && (fds[0].revents & POLLOUT))
+			mosquitto_loop_write(s->m, 1);
+	}
+	if (s->state != ST_DOWN)
+		mosquitto_loop_misc(s->m);
+	if (s->conn_pending_cb && s->state == ST_UP) {
+		s->conn_pending_cb = false;
+		if (s->on_conn)
+			s->on_conn(s->conn_ud, s->session_present);
+	}
+	pump(s);
+	if (s->state != ST_DOWN && mosquitto_want_write(s->m))
+		mosquitto_loop_write(s->m, 1);
+	if (s->fatal.rc)
+		goto fatal;
+	return YK_OK;
+fatal:
+	*err = s->fatal;
+	return err->rc;
+}
+
+int
+yk_mqtt_drain(struct yk_mqtt *s, volatile sig_atomic_t *stop,
+	      struct yk_err *err)
+{
+	while (yk_mqtt_pending(s) > 0 || (s->state == ST_UP &&
+					  mosquitto_want_write(s->m))) {
+		if (stop && *stop)
+			return yk_err_set(err, YK_ERUNTIME,
+					  "interrupted with %zu messages not "
+					  "confirmed by the broker",
+					  yk_mqtt_pending(s));
+		if (yk_mqtt_step(s, NULL, 0, 1000, err) != YK_OK)
+			return err->rc;
+	}
+	if (s->refused) {
+		bool auth = s->refused_reason == MQTT_RC_NOT_AUTHORIZED;
+
+		return yk_err_set(err, auth ? YK_EREFUSED : YK_ERUNTIME,
+				  "broker refused %lu message%s: %s",
+				  s->refused, s->refused == 1 ? "" : "s",
+				  mosquitto_reason_string(s->refused_reason));
+	}
+	return YK_OK;
+}
+
+int
+yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
+	     struct yk_err *err)
+{
+	struct yk_mqtt *s = yk_calloc(1, sizeof(*s));
+	const struct yk_url *u = cfg->url;
+	bool open_before[256];
+
+	s->cfg = *cfg;
+	yk_pq_init(&s->q, cfg->queue_max);
+	yk_url_hostport(u, s->hostport, sizeof(s->hostport));
+	if (cfg->client_id) {
+		snprintf(s->client_id, sizeof(s->client_id), "%s",
+			 cfg->client_id);
+	} else {
+		unsigned char r[8];
+
+		if (getrandom(r, sizeof(r), 0) != sizeof(r))
+			memset(r, (int)getpid(), sizeof(r));
+		snprintf(s->client_id, sizeof(s->client_id),
+			 "yk-%02x%02x%02x%02x%02x%02x%02x%02x", r[0], r[1],
+			 r[2], r[3], r[4], r[5], r[6], r[7]);
+	}
+	mosquitto_lib_init();
+	for (int fd = 0; fd < 256; fd++)
+		open_before[fd] = fcntl(fd, F_GETFD) >= 0;
+	s->m = mosquitto_new(s->client_id, cfg->clean_start, s);
+	if (s->m == NULL) {
+		free(s);
+		return yk_err_set(err, YK_ERUNTIME, "cannot create client: %s",
+				  strerror(errno));
+	}
+	mute_sockpair(open_before, 256);
+	mosquitto_int_option(s->m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
+	mosquitto_int_option(s->m, MOSQ_OPT_RECEIVE_MAXIMUM, RECV_MAX);
+	/* If the broker states no receive-maximum, MQTT says 65535. */
+	mosquitto_int_option(s->m, MOSQ_OPT_SEND_MAXIMUM, 65535);
+	mosquitto_int_option(s->m, MOSQ_OPT_TCP_NODELAY, cfg->nodelay);
+	if (u->user)
+		mosquitto_username_pw_set(s->m, u->user, u->pass);
+	if (u->tls) {
+		int rc;
+
+		if (cfg->cafile == NULL)
+			mosquitto_int_option(s->m, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
+		rc = mosquitto_tls_set(s->m, cfg->cafile, NULL, cfg->cert,
+				       cfg->key, NULL);
+		if (rc != MOSQ_ERR_SUCCESS) {
+			yk_err_set(err, YK_EUSAGE, "cannot set up TLS: %s",
+				   rc == MOSQ_ERR_ERRNO ? strerror(errno)
+							: mosquitto_strerror(rc));
+			goto fail;
+		}
+	}
+	if (cfg->will_topic &&
+	    mosquitto_will_set_v5(s->m, cfg->will_topic, (int)cfg->will_len,
+				  cfg->will_payload, cfg->will_qos,
+				  cfg->will_retain, NULL) != MOSQ_ERR_SUCCESS) {
+		yk_err_set(err, YK_EUSAGE, "invalid will topic '%s'",
+			   cfg->will_topic);
+		goto fail;
+	}
+	mosquitto_connect_v5_callback_set(s->m, on_connect);
+	mosquitto_disconnect_v5_callback_set(s->m, on_disconnect);
+	mosquitto_publish_v5_callback_set(s->m, on_publish);
+	mosquitto_message_v5_callback_set(s->m, on_message);
+	mosquitto_subscribe_v5_callback_set(s->m, on_subscribe);
+	if (cfg->verbose >= 3)
+		mosquitto_log_callback_set(s->m, on_log);
+
+	s->down_since = yk_mono_ms();
+	attempt(s, true);
+	while (s->state != ST_UP) {
+		if (yk_mqtt_step(s, NULL, 0, 100, err) != YK_OK)
+			goto fail;
+	}
+	*out = s;
+	return YK_OK;
+fail:
+	mosquitto_destroy(s->m);
+	yk_pq_clear(&s->q);
+	free(s);
+	return err->rc;
+}
+
+void
+yk_mqtt_close(struct yk_mqtt *s)
+{
+	if (s == NULL)
+		return;
+	if (s->state == ST_UP) {
+		int64_t end = yk_mono_ms() + 2000;
+
+		s->state = ST_CLOSING;
+		mosquitto_disconnect_v5(s->m, MQTT_RC_NORMAL_DISCONNECTION,
+					NULL);
+		/* The DISCONNECT is written at once unless the socket is
+		 * full; give a slow link two seconds to take it. */
+		while (s->state == ST_CLOSING && mosquitto_want_write(s->m) &&
+		       yk_mono_ms() < end) {
+			struct pollfd p = {mosquitto_socket(s->m), POLLOUT, 0};
+
+			if (p.fd < 0 || poll(&p, 1, 100) < 0)
+				break;
+			mosquitto_loop_write(s->m, 1);
+		}
+	}
+	mosquitto_destroy(s->m);
+	mosquitto_lib_cleanup();
+	yk_pq_clear(&s->q);
+	for (int i = 0; i < s->nsubs; i++)
+		free(s->subs[i].filter);
+	free(s->subs);
+	free(s);
+}

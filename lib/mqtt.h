@@ -1,0 +1,148 @@
+/*
+ * mqtt.h - one MQTT v5 session over libmosquitto, driven by the caller's
+ * loop.
+ *
+ * Single-threaded by design: yk_mqtt_step() polls the broker socket together
+ * with the caller's own descriptors (stdin, child pipes), so a tool needs no
+ * locks and reads its input only when the send queue has room.
+ *
+ * What always holds:
+ * - a message passed to yk_mqtt_send is queued (bounded, by priority) and
+ *   handed to libmosquitto only while at most the broker's receive-maximum
+ *   QoS 1 messages are unacknowledged, so priorities still order a backed-up
+ *   queue;
+ * - QoS 1 messages survive a lost connection: queued ones wait, in-flight
+ *   ones are resent by libmosquitto after the reconnect;
+ * - a lost connection is retried with exponential backoff from 1 s to 60 s,
+ *   jittered +-10%, and subscriptions are renewed;
+ * - refused credentials are fatal at once (YK_EREFUSED), never retried.
+ */
+#ifndef YK_MQTT_H
+#define YK_MQTT_H
+
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "url.h"
+
+struct yk_mqtt;
+
+struct yk_mqtt_cfg {
+	const struct yk_url *url;
+	const char *client_id;    /* NULL: a random one */
+	bool clean_start;         /* false: resume a persistent session */
+	long session_expiry;      /* seconds a persistent session outlives us */
+	int keepalive;            /* seconds */
+	const char *cafile, *cert, *key;
+	bool nodelay;             /* TCP_NODELAY: no batching of small writes */
+	size_t queue_max;         /* messages in the send queue */
+	double connect_timeout;   /* seconds for one connection attempt */
+	double offline_timeout;   /* <0: first connect must work, later losses
+				     are retried for ever; >=0: give up after
+				     this many seconds without a connection */
+	const char *will_topic;   /* NULL: no will */
+	const void *will_payload;
+	size_t will_len;
+	int will_qos;
+	bool will_retain;
+	/* Diagnostics for -v; never given secrets. */
+	void (*log)(void *ud, int level, const char *msg);
+	void *log_ud;
+	int verbose;
+};
+
+struct yk_prop {
+	const char *name;
+	const char *value;
+};
+
+struct yk_msg {
+	const char *topic;
+	const void *payload;
+	size_t len;
+	int qos;
+	bool retain;
+	int prio;             /* 0..255; <0: do not send the prio property */
+	int64_t ts_us;        /* 0: stamp when queued */
+	const char *resp_topic;
+	const void *corr;
+	size_t corr_len;
+	const struct yk_prop *props;
+	int nprops;
+};
+
+#define YK_MAX_SUB_IDS 8
+
+struct yk_rx {
+	const char *topic;
+	const void *payload;
+	size_t len;
+	int qos;
+	bool retain;
+	int64_t ts_us;        /* sender's `ts`, or -1 */
+	const char *resp_topic;
+	const void *corr;
+	size_t corr_len;
+	int sub_ids[YK_MAX_SUB_IDS];
+	int nsub_ids;
+	const void *props;    /* for yk_rx_prop */
+};
+
+/* True when rx came through subscription id (or carries no ids). */
+bool yk_rx_via(const struct yk_rx *rx, int id);
+/* A user property of a received message (malloc'd copy), or NULL. */
+char *yk_rx_prop(const struct yk_rx *rx, const char *name);
+
+typedef void (*yk_mqtt_msg_fn)(void *ud, const struct yk_rx *rx);
+typedef void (*yk_mqtt_conn_fn)(void *ud, bool session_present);
+
+/* Retain handling of a subscription (MQTT v5). */
+enum yk_rh { YK_RH_SEND = 0, YK_RH_NEW = 1, YK_RH_NEVER = 2 };
+
+/* Connect; returns once the broker accepted the session (CONNACK). */
+int yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
+		 struct yk_err *err);
+void yk_mqtt_on_message(struct yk_mqtt *s, yk_mqtt_msg_fn fn, void *ud);
+/* Called from yk_mqtt_step after every successful (re)connect, before
+ * queued messages go; registered while connected, at the next step. */
+void yk_mqtt_on_connect(struct yk_mqtt *s, yk_mqtt_conn_fn fn, void *ud);
+
+/* Subscribe now and after every reconnect.  Returns the subscription id
+ * (1, 2, ...) that received messages carry in sub_ids. */
+int yk_mqtt_subscribe(struct yk_mqtt *s, const char *filter, int qos,
+		      enum yk_rh rh, struct yk_err *err);
+/* True when every subscription has been acknowledged. */
+bool yk_mqtt_subscribed(const struct yk_mqtt *s);
+
+/* Queue a message.  YK_EAGAIN: the queue is full, step and try again. */
+int yk_mqtt_send(struct yk_mqtt *s, const struct yk_msg *m,
+		 struct yk_err *err);
+/* yk_mqtt_send, stepping while the queue is full. */
+int yk_mqtt_send_wait(struct yk_mqtt *s, const struct yk_msg *m,
+		      struct yk_err *err);
+/* Messages queued or not yet confirmed. */
+size_t yk_mqtt_pending(const struct yk_mqtt *s);
+bool yk_mqtt_queue_full(const struct yk_mqtt *s);
+bool yk_mqtt_connected(const struct yk_mqtt *s);
+const char *yk_mqtt_client_id(const struct yk_mqtt *s);
+/* QoS 1 messages the broker refused (PUBACK reason >= 0x80). */
+unsigned long yk_mqtt_refused(const struct yk_mqtt *s);
+
+/*
+ * Wait up to timeout_ms (-1: no limit) for the broker socket or any of
+ * ext[0..next); do the I/O, callbacks, keepalive and reconnects.  ext's
+ * revents are filled.  Returns YK_OK or a fatal error.
+ */
+int yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next,
+		 int timeout_ms, struct yk_err *err);
+/* Step until nothing is pending, or *stop.  Fatal errors are returned. */
+int yk_mqtt_drain(struct yk_mqtt *s, volatile sig_atomic_t *stop,
+		  struct yk_err *err);
+/* Normal DISCONNECT (the will is not published), then free. */
+void yk_mqtt_close(struct yk_mqtt *s);
+
+#endif

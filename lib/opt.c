@@ -1,0 +1,653 @@
+/*
+ * opt.c - declarative option parsing: argv, environment, config file.
+ *
+ * Invariant: every value a tool reads went through set_value(), whatever its
+ * source, so range checks and messages are the same for a flag, an
+ * environment variable and a config line.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h> /* isfinite: a macro, no libm */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "opt.h"
+#include "version.h"
+
+/*
+ * The registry: every short letter and every config-file key of every tool.
+ * '-r' is the one letter with two names: --robot in the tools that address a
+ * robot, --retain in yoke-pub (mosquitto_pub's letter), which takes no robot.
+ */
+const struct yk_optreg yk_opt_registry[] = {
+	{'b', "broker", YK_OPT_CONFIG},
+	{'C', "count", 0},
+	{'f', "file", 0},
+	{'h', "help", 0},
+	{'k', "keepalive", YK_OPT_CONFIG},
+	{'l', "lines", 0},
+	{'m', "message", 0},
+	{'n', "null-message", 0},
+	{'q', "qos", 0},
+	{'r', "robot", YK_OPT_CONFIG},
+	{'r', "retain", 0},
+	{'s', "stdin", 0},
+	{'v', "verbose", 0},
+	{'V', "version", 0},
+	{'W', "timeout", 0},
+	{0, "org", YK_OPT_CONFIG},
+	{0, "root", YK_OPT_CONFIG},
+	{0, "cafile", YK_OPT_CONFIG},
+	{0, "cert", YK_OPT_CONFIG},
+	{0, "key", YK_OPT_CONFIG},
+	{0, "username", YK_OPT_CONFIG},
+	{0, "password", YK_OPT_CONFIG | YK_OPT_SECRET},
+	{0, "api-key", YK_OPT_CONFIG | YK_OPT_SECRET},
+	{0, "api-key-file", YK_OPT_CONFIG},
+	{0, "backend", YK_OPT_CONFIG},
+	{0, "store", YK_OPT_CONFIG},
+	{0, "connect-timeout", YK_OPT_CONFIG},
+	{0, "offline-timeout", YK_OPT_CONFIG},
+	{0, "session-expiry", YK_OPT_CONFIG},
+	{0, "queue", YK_OPT_CONFIG},
+	{0, NULL, 0},
+};
+
+static void
+flatten(struct yk_cli *cli, const struct yk_opt *t)
+{
+	for (; t->kind != YK_OPT_END; t++) {
+		if (t->kind == YK_OPT_INCLUDE) {
+			flatten(cli, t->inc);
+			continue;
+		}
+		if (t->kind == YK_OPT_GROUP)
+			continue;
+		if (cli->nflat == YK_CLI_MAX_OPTS)
+			abort(); /* a table larger than any tool needs */
+		if (t->sname) {
+			bool ok = false;
+
+			for (const struct yk_optreg *r = yk_opt_registry;
+			     r->lname; r++)
+				if (r->sname == t->sname &&
+				    strcmp(r->lname, t->lname) == 0)
+					ok = true;
+			if (!ok) {
+				fprintf(stderr,
+					"%s: internal error: -%c --%s is not "
+					"in the option registry\n",
+					yk_prog, t->sname, t->lname);
+				abort();
+			}
+		}
+		cli->origin[cli->nflat] = YK_FROM_DEFAULT;
+		cli->flat[cli->nflat++] = t;
+	}
+}
+
+int
+yk_parse_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || isspace((unsigned char)*s) || *end != '\0' ||
+	    errno != 0 || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+yk_parse_double(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || isspace((unsigned char)*s) || *end != '\0' ||
+	    errno != 0 || !isfinite(v) || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void
+fmt_num(char *buf, size_t n, double v)
+{
+	if (v > -1e15 && v < 1e15 && v == (double)(long long)v)
+		snprintf(buf, n, "%lld", (long long)v);
+	else
+		snprintf(buf, n, "%g", v);
+}
+
+/* Store arg into the option; ctx names the source for messages. */
+static int
+set_value(const struct yk_opt *o, const char *arg, const char *ctx,
+	  struct yk_err *err)
+{
+	char lo[32], hi[32];
+
+	switch (o->kind) {
+	case YK_OPT_FLAG:
+		if (arg == NULL || strcmp(arg, "true") == 0 ||
+		    strcmp(arg, "yes") == 0 || strcmp(arg, "1") == 0) {
+			*(bool *)o->val = true;
+		} else if (strcmp(arg, "false") == 0 ||
+			   strcmp(arg, "no") == 0 || strcmp(arg, "0") == 0) {
+			*(bool *)o->val = false;
+		} else {
+			return yk_err_set(err, YK_EUSAGE,
+					  "invalid value '%s' for %s: expected "
+					  "true or false",
+					  arg, ctx);
+		}
+		return YK_OK;
+	case YK_OPT_COUNT:
+		(*(int *)o->val)++;
+		return YK_OK;
+	case YK_OPT_STR:
+		*(const char **)o->val = arg;
+		return YK_OK;
+	case YK_OPT_INT: {
+		long v;
+
+		if (yk_parse_long(arg, (long)o->lo, (long)o->hi, &v) != 0) {
+			fmt_num(lo, sizeof(lo), o->lo);
+			fmt_num(hi, sizeof(hi), o->hi);
+			return yk_err_set(err, YK_EUSAGE,
+					  "invalid value '%s' for %s: expected "
+					  "an integer from %s to %s",
+					  arg, ctx, lo, hi);
+		}
+		*(long *)o->val = v;
+		return YK_OK;
+	}
+	case YK_OPT_NUM: {
+		double v;
+
+		if (yk_parse_double(arg, o->lo, o->hi, &v) != 0) {
+			fmt_num(lo, sizeof(lo), o->lo);
+			fmt_num(hi, sizeof(hi), o->hi);
+			return yk_err_set(err, YK_EUSAGE,
+					  "invalid value '%s' for %s: expected "
+					  "a number from %s to %s",
+					  arg, ctx, lo, hi);
+		}
+		*(double *)o->val = v;
+		return YK_OK;
+	}
+	case YK_OPT_CHOICE: {
+		char list[256] = "";
+
+		for (int i = 0; o->choices[i]; i++) {
+			if (strcmp(arg, o->choices[i]) == 0) {
+				*(int *)o->val = i;
+				return YK_OK;
+			}
+		}
+		for (int i = 0; o->choices[i]; i++) {
+			if (i > 0)
+				strncat(list, o->choices[i + 1] ? ", " : " or ",
+					sizeof(list) - strlen(list) - 1);
+			strncat(list, o->choices[i],
+				sizeof(list) - strlen(list) - 1);
+		}
+		return yk_err_set(err, YK_EUSAGE,
+				  "invalid value '%s' for %s: expected %s",
+				  arg, ctx, list);
+	}
+	case YK_OPT_FUNC:
+		if (o->fn(o, arg, err) != YK_OK)
+			return yk_err_wrap(err, "%s", ctx);
+		return YK_OK;
+	default:
+		abort();
+	}
+}
+
+static bool
+takes_arg(const struct yk_opt *o)
+{
+	switch (o->kind) {
+	case YK_OPT_FLAG:
+	case YK_OPT_COUNT:
+		return false;
+	case YK_OPT_FUNC:
+		return (o->flags & YK_OPT_TAKES_ARG) != 0;
+	default:
+		return true;
+	}
+}
+
+/* Match a long name, treating '_' as '-' (config files often use '_'). */
+static bool
+name_eq(const char *name, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && name[i]; i++) {
+		char c = s[i] == '_' ? '-' : s[i];
+
+		if (c != name[i])
+			return false;
+	}
+	return i == n && name[i] == '\0';
+}
+
+static int
+find_long(const struct yk_cli *cli, const char *s, size_t n)
+{
+	for (int i = 0; i < cli->nflat; i++)
+		if (cli->flat[i]->lname && name_eq(cli->flat[i]->lname, s, n))
+			return i;
+	return -1;
+}
+
+static int
+find_short(const struct yk_cli *cli, char c)
+{
+	for (int i = 0; i < cli->nflat; i++)
+		if (cli->flat[i]->sname == c)
+			return i;
+	return -1;
+}
+
+static int
+apply_argv(struct yk_cli *cli, int i, const char *arg, struct yk_err *err)
+{
+	const struct yk_opt *o = cli->flat[i];
+	char ctx[80];
+
+	if (o->flags & YK_OPT_NOARGV)
+		return yk_err_set(err, YK_EUSAGE,
+				  "--%s cannot be given on the command line, "
+				  "where other users can read it; set %s or "
+				  "'%s' in the config file",
+				  o->lname, o->env ? o->env : "it", o->lname);
+	snprintf(ctx, sizeof(ctx), "--%s", o->lname);
+	cli->origin[i] = YK_FROM_ARGV;
+	return set_value(o, arg, ctx, err);
+}
+
+static int
+parse_argv(struct yk_cli *cli, int argc, char **argv, int *nargs,
+	   struct yk_err *err)
+{
+	int npos = 0;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		char *a = argv[i];
+
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (a[0] != '-' || a[1] == '\0') {
+			argv[npos++] = a;
+			continue;
+		}
+		if (a[1] == '-') {
+			char *name = a + 2, *eq = strchr(name, '=');
+			size_t n = eq ? (size_t)(eq - name) : strlen(name);
+			int k = find_long(cli, name, n);
+			const char *arg = NULL;
+
+			if (k < 0 || memchr(name, '_', n))
+				return yk_err_set(err, YK_EUSAGE,
+						  "unknown option '--%.*s'",
+						  (int)n, name);
+			if (takes_arg(cli->flat[k])) {
+				if (eq)
+					arg = eq + 1;
+				else if (i + 1 < argc)
+					arg = argv[++i];
+				else
+					return yk_err_set(
+						err, YK_EUSAGE,
+						"option '--%s' needs a value",
+						cli->flat[k]->lname);
+			} else if (eq) {
+				return yk_err_set(err, YK_EUSAGE,
+						  "option '--%s' takes no "
+						  "value",
+						  cli->flat[k]->lname);
+			}
+			if (apply_argv(cli, k, arg, err) != YK_OK)
+				return err->rc;
+			continue;
+		}
+		for (char *c = a + 1; *c; c++) {
+			int k = find_short(cli, *c);
+			const char *arg = NULL;
+
+			if (k < 0)
+				return yk_err_set(err, YK_EUSAGE,
+						  "unknown option '-%c'", *c);
+			if (takes_arg(cli->flat[k])) {
+				if (c[1] != '\0')
+					arg = c + 1;
+				else if (i + 1 < argc)
+					arg = argv[++i];
+				else
+					return yk_err_set(
+						err, YK_EUSAGE,
+						"option '-%c' needs a value",
+						*c);
+				if (apply_argv(cli, k, arg, err) != YK_OK)
+					return err->rc;
+				break;
+			}
+			if (apply_argv(cli, k, NULL, err) != YK_OK)
+				return err->rc;
+		}
+	}
+	for (; i < argc; i++)
+		argv[npos++] = argv[i];
+	*nargs = npos;
+	return YK_OK;
+}
+
+static int
+parse_env(struct yk_cli *cli, struct yk_err *err)
+{
+	for (int i = 0; i < cli->nflat; i++) {
+		const struct yk_opt *o = cli->flat[i];
+		const char *v;
+
+		if (o->env == NULL || cli->origin[i] != YK_FROM_DEFAULT)
+			continue;
+		v = getenv(o->env);
+		if (v == NULL || *v == '\0')
+			continue;
+		if (set_value(o, v, o->env, err) != YK_OK)
+			return err->rc;
+		cli->origin[i] = YK_FROM_ENV;
+	}
+	return YK_OK;
+}
+
+static const struct yk_optreg *
+registry_find(const char *s, size_t n)
+{
+	for (const struct yk_optreg *r = yk_opt_registry; r->lname; r++)
+		if ((r->flags & YK_OPT_CONFIG) && name_eq(r->lname, s, n))
+			return r;
+	return NULL;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* The config file to read: NULL when there is none to read. */
+static char *
+config_path(const struct yk_cli *cli, bool *explicit)
+{
+	const char *p = cli->config;
+	char buf[4096];
+
+	*explicit = true;
+	if (p == NULL)
+		p = getenv("YOKE_CONFIG");
+	if (p && *p)
+		return yk_strdup(p);
+	*explicit = false;
+	p = getenv("XDG_CONFIG_HOME");
+	if (p && *p) {
+		snprintf(buf, sizeof(buf), "%s/yoke/config", p);
+	} else if ((p = getenv("HOME")) && *p) {
+		snprintf(buf, sizeof(buf), "%s/.config/yoke/config", p);
+	} else {
+		buf[0] = '\0';
+	}
+	if (buf[0] && access(buf, F_OK) == 0)
+		return yk_strdup(buf);
+	if (access("/etc/yoke/config", F_OK) == 0)
+		return yk_strdup("/etc/yoke/config");
+	return NULL;
+}
+
+static bool
+holds_secret(const struct yk_optreg *r, const char *value)
+{
+	if (r->flags & YK_OPT_SECRET)
+		return true;
+	/* A broker URL with user:password@ is a secret too. */
+	if (strcmp(r->lname, "broker") == 0) {
+		const char *a = strstr(value, "://");
+		const char *at;
+
+		a = a ? a + 3 : value;
+		at = strchr(a, '@');
+		return at && memchr(a, ':', (size_t)(at - a)) != NULL;
+	}
+	return false;
+}
+
+static int
+parse_config(struct yk_cli *cli, struct yk_err *err)
+{
+	bool explicit, secret = false;
+	char *path = config_path(cli, &explicit);
+	char *line = NULL;
+	size_t cap = 0;
+	long lineno = 0;
+	struct stat st;
+	FILE *f;
+	int rc = YK_OK;
+
+	if (path == NULL)
+		return YK_OK;
+	f = fopen(path, "r");
+	if (f == NULL) {
+		rc = yk_err_set(err, explicit ? YK_EUSAGE : YK_ERUNTIME,
+				"cannot read config file '%s': %s", path,
+				strerror(errno));
+		free(path);
+		return rc;
+	}
+	cli->config_used = path;
+	while (getline(&line, &cap, f) > 0) {
+		char *s = trim(line), *eq, *key, *val;
+		const struct yk_optreg *r;
+		char ctx[4200];
+		int k;
+
+		lineno++;
+		if (*s == '\0' || *s == '#')
+			continue;
+		eq = strchr(s, '=');
+		if (eq == NULL) {
+			rc = yk_err_set(err, YK_EUSAGE,
+					"config file '%s' line %ld: expected "
+					"'name = value'",
+					path, lineno);
+			break;
+		}
+		*eq = '\0';
+		key = trim(s);
+		val = trim(eq + 1);
+		r = registry_find(key, strlen(key));
+		if (r == NULL) {
+			rc = yk_err_set(err, YK_EUSAGE,
+					"config file '%s' line %ld: unknown "
+					"setting '%s'",
+					path, lineno, key);
+			break;
+		}
+		if (holds_secret(r, val))
+			secret = true;
+		k = find_long(cli, key, strlen(key));
+		if (k < 0 || !(cli->flat[k]->flags & YK_OPT_CONFIG) ||
+		    cli->origin[k] != YK_FROM_DEFAULT)
+			continue; /* another tool's key, or overridden */
+		val = yk_strdup(val);
+		cli->owned = yk_realloc(cli->owned, sizeof(char *) *
+							    (size_t)(cli->nowned + 1));
+		cli->owned[cli->nowned++] = val;
+		snprintf(ctx, sizeof(ctx), "'%s' in config file '%s' line %ld",
+			 key, path, lineno);
+		if (set_value(cli->flat[k], val, ctx, err) != YK_OK) {
+			rc = err->rc;
+			break;
+		}
+		cli->origin[k] = YK_FROM_FILE;
+	}
+	if (line)
+		explicit_bzero(line, cap);
+	free(line);
+	if (rc == YK_OK && secret && fstat(fileno(f), &st) == 0 &&
+	    (st.st_mode & 077) != 0)
+		rc = yk_err_set(err, YK_EUSAGE,
+				"config file '%s' holds a secret and other "
+				"users can read it (mode %03o); run 'chmod 600 "
+				"%s'",
+				path, (unsigned)(st.st_mode & 0777), path);
+	fclose(f);
+	return rc;
+}
+
+int
+yk_cli_parse(struct yk_cli *cli, int argc, char **argv, int *nargs,
+	     FILE *out, struct yk_err *err)
+{
+	cli->nflat = 0;
+	flatten(cli, cli->opts);
+	if (parse_argv(cli, argc, argv, nargs, err) != YK_OK)
+		return err->rc;
+	if (cli->help) {
+		yk_cli_help(cli, out);
+		return YK_EXIT;
+	}
+	if (cli->version) {
+		fprintf(out, "%s %s\n", yk_prog, YK_VERSION);
+		return YK_EXIT;
+	}
+	if (parse_env(cli, err) != YK_OK)
+		return err->rc;
+	return parse_config(cli, err);
+}
+
+enum yk_origin
+yk_cli_origin(const struct yk_cli *cli, const char *lname)
+{
+	int k = find_long(cli, lname, strlen(lname));
+
+	return k < 0 ? YK_FROM_DEFAULT : (enum yk_origin)cli->origin[k];
+}
+
+/* Print text wrapped to 80 columns, continuation lines indented by col. */
+static void
+wrap(FILE *out, const char *text, int col)
+{
+	int at = col;
+
+	while (*text) {
+		size_t w = strcspn(text, " ");
+
+		if (at > col && at + 1 + (int)w > 79) {
+			fprintf(out, "\n%*s", col, "");
+			at = col;
+		} else if (at > col) {
+			fputc(' ', out);
+			at++;
+		}
+		fprintf(out, "%.*s", (int)w, text);
+		at += (int)w;
+		text += w;
+		while (*text == ' ')
+			text++;
+	}
+	fputc('\n', out);
+}
+
+static void
+help_table(const struct yk_opt *t, FILE *out)
+{
+	for (; t->kind != YK_OPT_END; t++) {
+		char left[64], text[512];
+		int n;
+
+		if (t->kind == YK_OPT_INCLUDE) {
+			help_table(t->inc, out);
+			continue;
+		}
+		if (t->kind == YK_OPT_GROUP) {
+			fprintf(out, "\n%s:\n", t->help);
+			continue;
+		}
+		if (t->flags & (YK_OPT_HIDDEN | YK_OPT_NOARGV))
+			continue;
+		if (t->sname)
+			n = snprintf(left, sizeof(left), "  -%c, --%s",
+				     t->sname, t->lname);
+		else
+			n = snprintf(left, sizeof(left), "      --%s",
+				     t->lname);
+		if (t->argname && n < (int)sizeof(left))
+			snprintf(left + n, sizeof(left) - (size_t)n, " %s",
+				 t->argname);
+		if (strlen(left) > 24)
+			fprintf(out, "%s\n%26s", left, "");
+		else
+			fprintf(out, "%-26s", left);
+		if (t->env)
+			snprintf(text, sizeof(text), "%s [%s]", t->help, t->env);
+		else
+			snprintf(text, sizeof(text), "%s", t->help);
+		wrap(out, text, 26);
+	}
+}
+
+void
+yk_cli_help(const struct yk_cli *cli, FILE *out)
+{
+	const char *u = cli->usage;
+	bool first = true;
+
+	/* Each usage line gets the program name, as the SYNOPSIS shows. */
+	while (*u) {
+		const char *nl = strchr(u, '\n');
+		size_t n = nl ? (size_t)(nl - u) : strlen(u);
+
+		fprintf(out, "%s %s %.*s\n", first ? "usage:" : "      ",
+			yk_prog, (int)n, u);
+		first = false;
+		u += n + (nl != NULL);
+	}
+	if (cli->summary)
+		fprintf(out, "\n%s\n", cli->summary);
+	help_table(cli->opts, out);
+	fprintf(out, "\nSee %s(1) and yoke(7).\n", yk_prog);
+}
+
+void
+yk_cli_free(struct yk_cli *cli)
+{
+	for (int i = 0; i < cli->nowned; i++) {
+		explicit_bzero(cli->owned[i], strlen(cli->owned[i]));
+		free(cli->owned[i]);
+	}
+	free(cli->owned);
+	free(cli->config_used);
+	cli->owned = NULL;
+	cli->nowned = 0;
+	cli->config_used = NULL;
+}

@@ -1,0 +1,187 @@
+/*
+ * url.c - broker URL parsing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "url.h"
+
+static int
+hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static char *
+pct_decode(const char *p, size_t n)
+{
+	char *out = yk_malloc(n + 1), *o = out;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '%' && i + 2 < n && hex(p[i + 1]) >= 0 &&
+		    hex(p[i + 2]) >= 0) {
+			*o++ = (char)(hex(p[i + 1]) << 4 | hex(p[i + 2]));
+			i += 2;
+		} else {
+			*o++ = p[i];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* The text after "scheme://" (or the whole text), up to the first '/'. */
+static const char *
+authority(const char *text, size_t *n, int *scheme)
+{
+	const char *p = text, *s;
+
+	*scheme = 0;
+	if (strncmp(p, "mqtt://", 7) == 0) {
+		p += 7;
+	} else if (strncmp(p, "mqtts://", 8) == 0) {
+		p += 8;
+		*scheme = 1;
+	} else if (strstr(p, "://") != NULL) {
+		*scheme = -1;
+	}
+	s = strchr(p, '/');
+	*n = s ? (size_t)(s - p) : strlen(p);
+	return p;
+}
+
+bool
+yk_url_has_password(const char *text)
+{
+	size_t n;
+	int scheme;
+	const char *a = authority(text, &n, &scheme);
+	const char *at = memchr(a, '@', n);
+
+	return at != NULL && memchr(a, ':', (size_t)(at - a)) != NULL;
+}
+
+int
+yk_url_parse(struct yk_url *u, const char *text, struct yk_err *err)
+{
+	size_t n;
+	int scheme;
+	const char *a = authority(text, &n, &scheme);
+	const char *at, *hp, *colon;
+	size_t hn;
+	char safe[300];
+
+	memset(u, 0, sizeof(*u));
+	/* Messages show the URL with its credentials masked. */
+	at = memchr(a, '@', n);
+	if (at)
+		snprintf(safe, sizeof(safe), "%.*s***%s", (int)(a - text),
+			 text, at);
+	else
+		snprintf(safe, sizeof(safe), "%s", text);
+	if (scheme < 0)
+		return yk_err_set(err, YK_EUSAGE,
+				  "invalid broker URL '%s': the scheme must be "
+				  "mqtt:// or mqtts://",
+				  safe);
+	u->tls = scheme == 1;
+	if (a[n] == '/' && a[n + 1] != '\0')
+		return yk_err_set(err, YK_EUSAGE,
+				  "invalid broker URL '%s': unexpected path",
+				  safe);
+	hp = a;
+	if (at) {
+		const char *c = memchr(a, ':', (size_t)(at - a));
+
+		if (c) {
+			u->user = pct_decode(a, (size_t)(c - a));
+			u->pass = pct_decode(c + 1, (size_t)(at - c - 1));
+		} else {
+			u->user = pct_decode(a, (size_t)(at - a));
+		}
+		hp = at + 1;
+	}
+	hn = n - (size_t)(hp - a);
+	u->port = u->tls ? 8883 : 1883;
+	if (hn > 0 && hp[0] == '[') {
+		const char *rb = memchr(hp, ']', hn);
+
+		if (rb == NULL)
+			goto bad_host;
+		if ((size_t)(rb - hp - 1) >= sizeof(u->host))
+			goto bad_host;
+		memcpy(u->host, hp + 1, (size_t)(rb - hp - 1));
+		colon = rb + 1 < hp + hn ? rb + 1 : NULL;
+		if (colon && *colon != ':')
+			goto bad_host;
+	} else {
+		colon = memchr(hp, ':', hn);
+		size_t l = colon ? (size_t)(colon - hp) : hn;
+		if (l >= sizeof(u->host))
+			goto bad_host;
+		memcpy(u->host, hp, l);
+	}
+	if (u->host[0] == '\0')
+		goto bad_host;
+	for (const char *c = u->host; *c; c++)
+		if (*c == ' ' || *c == '@' || *c == '/')
+			goto bad_host;
+	if (colon) {
+		const char *ps = colon + 1, *pe = hp + hn;
+		long port = 0;
+
+		if (ps == pe)
+			goto bad_port;
+		for (const char *c = ps; c < pe; c++) {
+			if (*c < '0' || *c > '9')
+				goto bad_port;
+			port = port * 10 + (*c - '0');
+			if (port > 65535)
+				goto bad_port;
+		}
+		if (port == 0)
+			goto bad_port;
+		u->port = (int)port;
+	}
+	return YK_OK;
+bad_host:
+	yk_url_free(u);
+	return yk_err_set(err, YK_EUSAGE,
+			  "invalid broker URL '%s': expected "
+			  "mqtt://host[:port] or mqtts://host[:port]",
+			  safe);
+bad_port:
+	yk_url_free(u);
+	return yk_err_set(err, YK_EUSAGE,
+			  "invalid broker URL '%s': the port must be a number "
+			  "from 1 to 65535",
+			  safe);
+}
+
+void
+yk_url_free(struct yk_url *u)
+{
+	if (u->pass) {
+		explicit_bzero(u->pass, strlen(u->pass));
+		free(u->pass);
+	}
+	free(u->user);
+	u->user = u->pass = NULL;
+}
+
+const char *
+yk_url_hostport(const struct yk_url *u, char *buf, size_t n)
+{
+	if (strchr(u->host, ':'))
+		snprintf(buf, n, "[%s]:%d", u->host, u->port);
+	else
+		snprintf(buf, n, "%s:%d", u->host, u->port);
+	return buf;
+}

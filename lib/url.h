@@ -1,0 +1,29 @@
+/*
+ * url.h - broker URLs: mqtt://[user[:password]@]host[:port] and mqtts://.
+ *
+ * A bare "host[:port]" means mqtt://.  Passwords are percent-decoded and are
+ * never printed: yk_url_redact gives the form used in every message.
+ */
+#ifndef YK_URL_H
+#define YK_URL_H
+
+#include <stdbool.h>
+
+#include "err.h"
+
+struct yk_url {
+	bool tls;
+	char host[256];
+	int port;
+	char *user; /* NULL when absent */
+	char *pass; /* NULL when absent; wiped by yk_url_free */
+};
+
+int yk_url_parse(struct yk_url *u, const char *text, struct yk_err *err);
+void yk_url_free(struct yk_url *u);
+/* True when text carries a password (so it must not come from argv). */
+bool yk_url_has_password(const char *text);
+/* "host:port" for messages; never includes credentials. */
+const char *yk_url_hostport(const struct yk_url *u, char *buf, size_t n);
+
+#endif
