@@ -32,25 +32,39 @@ LIBS_yoke-sub = $(LIBS_MQTT)
 LIBS_yoke-get = $(LIBS_MQTT)
 LIBS_yoke-alive = $(LIBS_MQTT)
 
+# `make V=1` shows the commands
+V ?= 0
+ifeq ($(V),0)
+Q = @
+SAY = @printf '  %-7s %s\n'
+else
+Q =
+SAY = @:
+endif
+
 MAN1 = $(wildcard man/*.1)
 MAN7 = $(wildcard man/*.7)
 
 all: $(BINS)
 
 lib/libyoke.a: $(LIB_OBJ)
-	@rm -f $@
-	$(AR) rcs $@ $^
+	$(SAY) AR $@
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
 
 %.o: %.c
-	$(CC) $(YK_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(SAY) CC $@
+	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 bin/yoke: cmd/yoke.o lib/libyoke.a
-	@mkdir -p bin
-	$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libyoke.a $(LIBS_yoke)
+	$(SAY) LINK $@
+	$(Q)mkdir -p bin
+	$(Q)$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libyoke.a $(LIBS_yoke)
 
 bin/yoke-%: cmd/%.o lib/libyoke.a
-	@mkdir -p bin
-	$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libyoke.a $(LIBS_yoke-$*)
+	$(SAY) LINK $@
+	$(Q)mkdir -p bin
+	$(Q)$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libyoke.a $(LIBS_yoke-$*)
 
 # Dependencies first (Debian packages; a no-op when present), then a clean
 # -Werror build, then every test.  Ends with "N passed, N failed".
@@ -67,8 +81,10 @@ UNIT_BIN = $(patsubst tests/unit/%.c,tests/unit/bin/%,$(UNIT_SRC))
 unit: $(UNIT_BIN)
 
 tests/unit/bin/%: tests/unit/%.c lib/libyoke.a
-	@mkdir -p tests/unit/bin
-	$(CC) $(YK_CFLAGS) $(CFLAGS) -o $@ $< lib/libyoke.a -lcmocka $(LIBS_MQTT)
+	$(SAY) CC $@
+	$(Q)mkdir -p tests/unit/bin
+	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) -o $@ $< lib/libyoke.a -lcmocka \
+		$(LIBS_MQTT)
 
 bench: all
 	bench/run

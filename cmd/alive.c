@@ -103,8 +103,14 @@ hold(struct yk_mqtt *s, struct alive *a, char **cmd, struct yk_err *err)
 				break;
 			}
 		}
-		if (yk_mqtt_step(s, NULL, 0, 1000, err) != YK_OK)
+		if (yk_mqtt_step(s, NULL, 0, 1000, err) != YK_OK) {
+			/* No token, no command: it must not outlive it. */
+			if (p.pid > 0) {
+				kill(p.pid, SIGTERM);
+				waitpid(p.pid, NULL, 0);
+			}
 			return err->rc;
+		}
 	}
 	yk_mqtt_on_connect(s, NULL, NULL);
 	send_token(a, false);
@@ -198,7 +204,6 @@ observe(struct yk_mqtt *s, struct alive *a, struct yk_err *err)
 	struct yk_buf inbox = {0};
 	int rc = YK_OK;
 
-	yk_mqtt_on_message(s, on_token, a);
 	if (yk_mqtt_subscribe(s, a->ex.filter, 1, YK_RH_SEND, err) < 0)
 		return err->rc;
 	if (a->list) {
@@ -241,6 +246,13 @@ pattern(struct alive *a, int nargs, char **args, struct yk_err *err)
 	if (n >= 6 && strcmp(p + n - 6, "/alive") == 0)
 		n -= 6;
 	yk_buf_add(&e, p, n);
+	/* check what the user wrote, so errors quote it */
+	rc = yk_kexpr_parse(&a->ex, a->scope, e.p, err);
+	yk_kexpr_free(&a->ex);
+	if (rc != YK_OK) {
+		yk_buf_free(&e);
+		return rc;
+	}
 	yk_buf_adds(&e, "/alive");
 	rc = yk_kexpr_parse(&a->ex, a->scope, e.p, err);
 	yk_buf_free(&e);
@@ -291,7 +303,7 @@ main(int argc, char **argv)
 	if (rc != YK_OK || yk_conf_finish(&c, &cli, &err) != YK_OK)
 		goto out;
 	a.scope = &c.scope;
-	a.tty = isatty(1) && !a.json;
+	a.tty = yk_out_human(1) && !a.json;
 	if (a.list + a.watch > 1 || (a.no_history && !a.watch) ||
 	    ((a.list || a.watch) && cmd)) {
 		yk_err_set(&err, YK_EUSAGE,
@@ -331,6 +343,9 @@ main(int argc, char **argv)
 		mc.will_len = 0;
 		mc.will_qos = 1;
 		mc.will_retain = true;
+	} else {
+		mc.on_message = on_token;
+		mc.msg_ud = &a;
 	}
 	if (yk_mqtt_open(&s, &mc, &err) != YK_OK)
 		goto out;

@@ -71,6 +71,20 @@ got_answer(struct get *g, const char *key, const char *source,
 		e->val = e->key;
 }
 
+static bool
+reply_key_ok(const struct get *g, const char *k)
+{
+	struct yk_kexpr r;
+	struct yk_err e;
+	bool ok;
+
+	if (yk_kexpr_parse(&r, g->scope, k, &e) != YK_OK)
+		return false;
+	ok = yk_kexpr_intersects(&g->ex, &r);
+	yk_kexpr_free(&r);
+	return ok;
+}
+
 static void
 on_answer(void *ud, const struct yk_rx *rx)
 {
@@ -88,8 +102,9 @@ on_answer(void *ud, const struct yk_rx *rx)
 			return; /* a late reply to someone else's query */
 		k = yk_rx_prop(rx, "key");
 		error = yk_rx_prop(rx, "error");
-		/* A queryable may answer only for keys the query asked. */
-		if (k && yk_kexpr_match(&g->ex, k, NULL))
+		/* A queryable answers only for keys the query asked; its key
+		 * may be an expression itself, as arm-1 followed by '**'. */
+		if (k && reply_key_ok(g, k))
 			got_answer(g, k, "reply", rx, error);
 		free(k);
 		free(error);
@@ -120,20 +135,27 @@ all_expected(const struct get *g)
 static int
 report_missing(struct get *g, struct yk_err *err)
 {
-	struct yk_buf names = {0};
+	struct yk_buf names = {0}, list = {0}, words = {0};
 	size_t i = 0, n = 0;
 
-	yk_buf_adds(&g->out.b, "{\"missing\":[");
 	for (struct yk_map_ent *e = yk_map_next(&g->expected, &i); e;
 	     e = yk_map_next(&g->expected, &i)) {
 		if (e->val)
 			continue;
-		yk_buf_adds(&g->out.b, n ? "," : "");
-		yk_json_strz(&g->out.b, e->key);
+		yk_json_strz(&list, e->key);
+		yk_buf_addc(&list, ',');
 		yk_buf_addf(&names, "%s%s", n ? ", " : "", e->key);
+		yk_buf_addf(&words, " %s", e->key);
 		n++;
 	}
-	yk_buf_adds(&g->out.b, "]}\n");
+	yk_buf_truncate(&list, list.len - 1);
+	/* the same report in each --format: raw has no place for it */
+	if (g->fmt == YK_FMT_JSON)
+		yk_buf_addf(&g->out.b, "{\"missing\":[%s]}\n", list.p);
+	else if (g->fmt == YK_FMT_TEXT)
+		yk_buf_addf(&g->out.b, "missing%s\n", words.p);
+	yk_buf_free(&list);
+	yk_buf_free(&words);
 	yk_err_set(err, YK_ETIMEOUT, "no answer from %s", names.p);
 	yk_buf_free(&names);
 	return err->rc;
@@ -167,7 +189,6 @@ query(struct yk_mqtt *s, struct get *g, struct yk_err *err)
 	bool sent = false;
 	int rc = YK_OK;
 
-	yk_mqtt_on_message(s, on_answer, g);
 	if (yk_mqtt_subscribe(s, g->inbox.p, 1, YK_RH_NEVER, err) < 0 ||
 	    yk_mqtt_subscribe(s, g->ex.filter, 1, YK_RH_SEND, err) < 0)
 		return err->rc;
@@ -295,7 +316,7 @@ on_query(void *ud, const struct yk_rx *rx)
 {
 	struct get *g = ud;
 	struct yk_json_iter it;
-	struct yk_buf qk = {0};
+	struct yk_buf qk = {0}, key = {0};
 	struct yk_kexpr q;
 	struct yk_err e;
 	const char *k, *v;
@@ -312,14 +333,13 @@ on_query(void *ud, const struct yk_rx *rx)
 		yk_buf_free(&qk);
 		return;
 	}
-	if (yk_kexpr_intersects(&g->ex, &q)) {
+	/* Answer for the keys both name: a queryable serving all of arm-1,
+	 * asked for any robot's config, answers arm-1/config. */
+	if (yk_kexpr_meet(&g->ex, &q, &key)) {
 		r = yk_calloc(1, sizeof(*r));
 		r->topic = yk_strdup(rx->resp_topic);
-		/* Name the key the answer is for as precisely as we can. */
-		r->key = yk_strdup(yk_kexpr_concrete(&g->ex) ||
-					   !yk_kexpr_concrete(&q)
-				   ? g->ex.text
-				   : q.text);
+		r->key = key.p;
+		key.p = NULL;
 		memcpy(r->corr, rx->corr, rx->corr_len);
 		r->corr_len = rx->corr_len;
 		if (g->reply_file) {
@@ -331,6 +351,7 @@ on_query(void *ud, const struct yk_rx *rx)
 	}
 	yk_kexpr_free(&q);
 	yk_buf_free(&qk);
+	yk_buf_free(&key);
 }
 
 static void
@@ -364,7 +385,7 @@ serve(struct yk_mqtt *s, struct get *g, struct yk_err *err)
 	int nf = yk_q_serve_filters(g->scope, &g->ex, f);
 
 	g->s = s;
-	yk_mqtt_on_message(s, on_query, g);
+	yk_sig_watch_children(); /* a finished command wakes the loop */
 	for (int i = 0; i < nf; i++)
 		if (yk_mqtt_subscribe(s, f[i].p, 1, YK_RH_NEVER, err) < 0)
 			break;
@@ -463,6 +484,8 @@ main(int argc, char **argv)
 		goto out;
 	g.scope = &c.scope;
 	yk_conf_mqtt(&c, &mc);
+	mc.on_message = g.serve ? on_query : on_answer;
+	mc.msg_ud = &g;
 	if (yk_mqtt_open(&s, &mc, &err) != YK_OK)
 		goto out;
 	yk_q_inbox(&g.inbox, &c.scope, yk_mqtt_client_id(s));

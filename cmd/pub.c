@@ -80,18 +80,20 @@ frame_ndjson(void *ud, struct yk_mqtt *s, const char *f, size_t n,
 {
 	struct pub *p = ud;
 	struct yk_msg m;
+	int prio = p->prio;
 
 	if (n == 0)
 		return YK_OK;
 	p->k.len = 0;
 	p->topic.len = 0;
-	if (yk_ndjson_msg(f, n, &p->k, &p->payload, err) != YK_OK ||
+	if (yk_ndjson_msg(f, n, &p->k, &p->payload, &prio, err) != YK_OK ||
 	    (strlen(p->k.p) != p->k.len &&
 	     yk_err_set(err, YK_EUSAGE, "\"key\" holds a NUL character")) ||
 	    yk_key_check(p->scope, p->k.p, err) != YK_OK)
 		return yk_err_wrap(err, "standard input line %lu", line);
 	yk_key_topic(&p->topic, p->scope, p->k.p);
 	msg_init(&m, p, p->topic.p, p->payload.p, p->payload.len);
+	m.prio = prio;
 	return yk_mqtt_send(s, &m, err);
 }
 

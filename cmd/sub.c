@@ -12,6 +12,7 @@
 #include "query.h"
 #include "sig.h"
 #include "stats.h"
+#include "watch.h"
 
 static const char usage[] = "[options] KEYEXPR...";
 
@@ -21,8 +22,7 @@ struct sub {
 	bool retained_only, no_retained, stats, json;
 	int fmt;
 	const struct yk_scope *scope;
-	struct yk_kexpr *ex;
-	int nex;
+	struct yk_watch w;
 	struct yk_out out;
 	struct yk_stats st;
 	struct yk_sync sync;
@@ -46,7 +46,7 @@ on_msg(void *ud, const struct yk_rx *rx)
 	key = yk_key_unscope(u->scope, rx->topic);
 	if (key == NULL)
 		return;
-	i = yk_kexpr_pick(u->ex, u->nex, key, rx->sub_ids, rx->nsub_ids, caps);
+	i = yk_watch_pick(&u->w, key, rx, caps);
 	if (i < 0)
 		return;
 	u->seen++;
@@ -56,7 +56,7 @@ on_msg(void *ud, const struct yk_rx *rx)
 	}
 	struct yk_outmsg m = {
 		.key = key, .ts_us = rx->ts_us, .qos = rx->qos,
-		.retain = rx->retain, .caps = caps, .ncaps = u->ex[i].ncap,
+		.retain = rx->retain, .caps = caps, .ncaps = u->w.ex[i].ncap,
 		.payload = rx->payload, .len = rx->len,
 	};
 	yk_out_message(&u->out.b, u->fmt, &m);
@@ -68,7 +68,7 @@ run(struct yk_mqtt *s, struct sub *u, struct yk_err *err)
 	int64_t deadline = u->wait > 0 ? yk_mono_ms() + (int64_t)(u->wait * 1e3)
 				       : -1;
 	int64_t next_report = yk_mono_ms() + 1000;
-	bool tty = isatty(1) && !u->json;
+	bool tty = yk_out_human(1) && !u->json;
 	struct yk_buf inbox = {0};
 	int rc = YK_OK;
 
@@ -172,31 +172,27 @@ main(int argc, char **argv)
 		goto out;
 	}
 	u.scope = &c.scope;
-	u.ex = yk_calloc((size_t)nargs, sizeof(*u.ex));
-	for (; u.nex < nargs; u.nex++)
-		if (yk_kexpr_parse(&u.ex[u.nex], &c.scope, argv[u.nex], &err) !=
-		    YK_OK)
+	for (int i = 0; i < nargs; i++)
+		if (yk_watch_add(&u.w, &c.scope, argv[i], &err) != YK_OK)
 			goto out;
 	yk_stats_init(&u.st, yk_now_us());
 
 	yk_conf_mqtt(&c, &mc);
+	mc.on_message = on_msg;
+	mc.msg_ud = &u;
 	if (yk_mqtt_open(&s, &mc, &err) != YK_OK)
 		goto out;
-	yk_mqtt_on_message(s, on_msg, &u);
-	for (int i = 0; i < u.nex; i++)
-		if (yk_mqtt_subscribe(s, u.ex[i].filter, (int)u.qos,
-				      u.no_retained ? YK_RH_NEVER : YK_RH_SEND,
-				      &err) < 0)
-			goto out;
+	if (yk_watch_subscribe(&u.w, s, (int)u.qos,
+			       u.no_retained ? YK_RH_NEVER : YK_RH_SEND,
+			       &err) != YK_OK)
+		goto out;
 	run(s, &u, &err);
 out:
 	yk_mqtt_close(s);
 	rc = err.rc;
 	if (rc != YK_OK)
 		yk_err_print(&err);
-	for (int i = 0; i < u.nex; i++)
-		yk_kexpr_free(&u.ex[i]);
-	free(u.ex);
+	yk_watch_free(&u.w);
 	yk_stats_free(&u.st);
 	yk_out_free(&u.out);
 	yk_conf_free(&c);

@@ -74,14 +74,15 @@ main(int argc, char **argv)
 	tool = argv[1];
 	if (strcmp(tool, "help") == 0 || strcmp(tool, "--help") == 0 ||
 	    strcmp(tool, "-h") == 0) {
-		if (argc < 3 || argv[1][0] == '-') {
+		if (argc < 3 || argv[2][0] == '-') {
 			help(stdout, self);
 			return 0;
 		}
-		tool = argv[2];
+		/* "yoke help pub" is "yoke pub --help" */
+		argv[1] = argv[2];
 		argv[2] = "--help";
-		argv++;
-		argc--;
+		argv[3] = NULL;
+		tool = argv[1];
 	}
 	if (strcmp(tool, "--version") == 0 || strcmp(tool, "-V") == 0) {
 		printf("yoke %s\n", YK_VERSION);

@@ -52,14 +52,21 @@ yk_in_fill(struct yk_in *in, struct yk_err *err)
 }
 
 static int
-next_line(struct yk_in *in, const char **p, size_t *n)
+next_line(struct yk_in *in, const char **p, size_t *n, struct yk_err *err)
 {
 	char *s = in->buf.p + in->off;
 	size_t avail = in->buf.len - in->off;
-	char *nl = memchr(s, '\n', avail);
+	char *nl = avail ? memchr(s, '\n', avail) : NULL;
 	size_t l;
 
 	if (nl == NULL) {
+		if (avail > YK_IN_MAX_FRAME) {
+			yk_err_set(err, YK_EUSAGE,
+				   "%s line %lu is longer than an MQTT message "
+				   "can be (256 MiB)",
+				   in->name, in->frame + 1);
+			return -1;
+		}
 		if (!in->eof)
 			return 0;
 		in->done = true;
@@ -98,19 +105,27 @@ next_delimited(struct yk_in *in, const char **p, size_t *n,
 		if (!(s[i] & 0x80))
 			break;
 	}
-	if (i == 10 || len > YK_IN_MAX_FRAME)
-		return yk_err_set(err, YK_EUSAGE,
-				  "%s: frame %lu: length prefix is not a valid "
-				  "varint or exceeds 256 MiB",
-				  in->name, in->frame + 1);
+	if (i == 10 || len > YK_IN_MAX_FRAME) {
+		yk_err_set(err, YK_EUSAGE,
+			   "%s: frame %lu: length prefix is not a valid varint "
+			   "or exceeds 256 MiB",
+			   in->name, in->frame + 1);
+		return -1;
+	}
+	if (i == avail && in->eof) {
+		yk_err_set(err, YK_EUSAGE,
+			   "%s: frame %lu is truncated inside its length prefix",
+			   in->name, in->frame + 1);
+		return -1;
+	}
 	if (i == avail || avail - i - 1 < len) {
 		if (!in->eof)
 			return 0;
-		return yk_err_set(err, YK_EUSAGE,
-				  "%s: frame %lu is truncated: %llu bytes "
-				  "announced, %zu present",
-				  in->name, in->frame + 1, len,
-				  i == avail ? 0 : avail - i - 1);
+		yk_err_set(err, YK_EUSAGE,
+			   "%s: frame %lu is truncated: %llu bytes announced, "
+			   "%zu present",
+			   in->name, in->frame + 1, len, avail - i - 1);
+		return -1;
 	}
 	*p = (const char *)s + i + 1;
 	*n = (size_t)len;
@@ -126,7 +141,7 @@ yk_in_next(struct yk_in *in, const char **p, size_t *n, struct yk_err *err)
 		return 0;
 	switch (in->mode) {
 	case YK_FRAME_LINES:
-		return next_line(in, p, n);
+		return next_line(in, p, n, err);
 	case YK_FRAME_DELIMITED:
 		return next_delimited(in, p, n, err);
 	default:

@@ -16,27 +16,34 @@ static const char *const reserved_caps[] = {
 	"source", "error", "alive", NULL,
 };
 
+/* True when p[0..n) is a robot id or org slug. */
+static bool
+id_ok(const char *p, size_t n)
+{
+	if (n == 0 || !((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+		return false;
+	for (size_t i = 1; i < n; i++) {
+		char c = p[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+#define ID_RULE "use lowercase letters, digits, '.', '_' and '-', " \
+		"starting with a letter or digit"
+
 int
 yk_id_check(const char *what, const char *id, struct yk_err *err)
 {
-	const char *p = id;
-
-	if (*p == '\0')
+	if (*id == '\0')
 		return yk_err_set(err, YK_EUSAGE, "%s must not be empty", what);
-	if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
-		goto bad;
-	for (p++; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    *p == '.' || *p == '_' || *p == '-')
-			continue;
-		goto bad;
-	}
+	if (!id_ok(id, strlen(id)))
+		return yk_err_set(err, YK_EUSAGE, "invalid %s '%s': " ID_RULE,
+				  what, id);
 	return YK_OK;
-bad:
-	return yk_err_set(err, YK_EUSAGE,
-			  "invalid %s '%s': use lowercase letters, digits, "
-			  "'.', '_' and '-', starting with a letter or digit",
-			  what, id);
 }
 
 /* Check one literal segment [p, p+n). */
@@ -86,24 +93,19 @@ yk_key_check(const struct yk_scope *sc, const char *key, struct yk_err *err)
 			return yk_err_set(err, YK_EUSAGE,
 					  "invalid key '%s': empty segment",
 					  key);
+		if (!yk_utf8_valid(p, n))
+			return yk_err_set(err, YK_EUSAGE,
+					  "invalid key: not valid UTF-8");
 		if (!lit_ok(p, n))
 			return yk_err_set(err, YK_EUSAGE,
 					  "invalid key '%s': keys may not "
 					  "hold '*', '+', '#', '{' or '}'",
 					  key);
-		if (first && !sc->raw) {
-			char id[256];
-			struct yk_err e2;
-
-			if (n >= sizeof(id))
-				n = sizeof(id) - 1;
-			memcpy(id, p, n);
-			id[n] = '\0';
-			if (yk_id_check("robot id", id, &e2) != YK_OK)
-				return yk_err_set(err, YK_EUSAGE,
-						  "invalid key '%s': %s", key,
-						  e2.msg);
-		}
+		if (first && !sc->raw && !id_ok(p, n))
+			return yk_err_set(err, YK_EUSAGE,
+					  "invalid key '%s': invalid robot id "
+					  "'%.*s': " ID_RULE,
+					  key, (int)n, p);
 		first = false;
 		if (s == NULL)
 			return YK_OK;
@@ -399,26 +401,6 @@ yk_kexpr_match(const struct yk_kexpr *ke, const char *key,
 	return ok;
 }
 
-int
-yk_kexpr_pick(const struct yk_kexpr *v, int n, const char *key,
-	      const int *ids, int nids, struct yk_cap *caps)
-{
-	int first = -1;
-
-	/* One exact filter: the broker already decided. */
-	if (n == 1 && !v[0].client_match && v[0].ncap == 0)
-		return 0;
-	for (int i = 0; i < n && first < 0; i++)
-		if (yk_kexpr_match(&v[i], key, caps))
-			first = i;
-	if (first < 0 || nids == 0)
-		return first;
-	for (int i = 0; i < nids; i++)
-		if (ids[i] == first + 1)
-			return first;
-	return -1;
-}
-
 static bool
 inter_at(const struct yk_kexpr *a, int ai, const struct yk_kexpr *b, int bi)
 {
@@ -442,4 +424,89 @@ bool
 yk_kexpr_intersects(const struct yk_kexpr *a, const struct yk_kexpr *b)
 {
 	return inter_at(a, 0, b, 0);
+}
+
+/* The meet, segment by segment: out collects the chosen segments. */
+struct meet {
+	const struct yk_kexpr *a, *b;
+	const char **seg;
+	int n;
+};
+
+static const char *
+seg_text(const struct yk_seg *s)
+{
+	switch (s->kind) {
+	case YK_SEG_LIT:
+		return s->text;
+	case YK_SEG_DSTAR:
+		return "**";
+	default:
+		return "*";
+	}
+}
+
+static bool
+meet_at(struct meet *m, int ai, int bi)
+{
+	const struct yk_kexpr *a = m->a, *b = m->b;
+	const struct yk_seg *sa = ai < a->nseg ? &a->seg[ai] : NULL;
+	const struct yk_seg *sb = bi < b->nseg ? &b->seg[bi] : NULL;
+
+	if (sa == NULL && sb == NULL)
+		return true;
+	if (sa && sa->kind == YK_SEG_DSTAR) {
+		if (meet_at(m, ai + 1, bi))
+			return true; /* it matches nothing here */
+		if (sb == NULL)
+			return false;
+		m->seg[m->n++] = seg_text(sb); /* it takes b's segment */
+		if (meet_at(m, ai, bi + 1))
+			return true;
+		m->n--;
+		return false;
+	}
+	if (sb && sb->kind == YK_SEG_DSTAR) {
+		if (meet_at(m, ai, bi + 1))
+			return true;
+		if (sa == NULL)
+			return false;
+		m->seg[m->n++] = seg_text(sa);
+		if (meet_at(m, ai + 1, bi))
+			return true;
+		m->n--;
+		return false;
+	}
+	if (sa == NULL || sb == NULL)
+		return false;
+	if (sa->kind == YK_SEG_LIT && sb->kind == YK_SEG_LIT &&
+	    strcmp(sa->text, sb->text) != 0)
+		return false;
+	m->seg[m->n++] = seg_text(sa->kind == YK_SEG_LIT ? sa : sb);
+	if (meet_at(m, ai + 1, bi + 1))
+		return true;
+	m->n--;
+	return false;
+}
+
+bool
+yk_kexpr_meet(const struct yk_kexpr *a, const struct yk_kexpr *b,
+	      struct yk_buf *out)
+{
+	struct meet m = {a, b, NULL, 0};
+	bool ok;
+
+	m.seg = yk_calloc((size_t)(a->nseg + b->nseg + 1), sizeof(*m.seg));
+	ok = meet_at(&m, 0, 0);
+	for (int i = 0; ok && i < m.n; i++) {
+		/* "**" next to "**" says nothing more */
+		if (i > 0 && strcmp(m.seg[i], "**") == 0 &&
+		    strcmp(m.seg[i - 1], "**") == 0)
+			continue;
+		if (i > 0)
+			yk_buf_addc(out, '/');
+		yk_buf_adds(out, m.seg[i]);
+	}
+	free(m.seg);
+	return ok;
 }

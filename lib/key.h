@@ -75,17 +75,13 @@ void yk_kexpr_free(struct yk_kexpr *ke);
 /* Match an unscoped key; fills caps[0..ke->ncap) when caps is not NULL. */
 bool yk_kexpr_match(const struct yk_kexpr *ke, const char *key,
 		    struct yk_cap *caps);
-/*
- * Which of n subscribed expressions a received key belongs to: the first
- * that matches, or -1.  ids are the message's subscription identifiers
- * (expression i was subscribed with id i + 1): a broker may deliver one
- * copy per overlapping subscription, and only the copy for the first
- * matching expression is kept, so every message is printed once.
- */
-int yk_kexpr_pick(const struct yk_kexpr *v, int n, const char *key,
-		  const int *ids, int nids, struct yk_cap *caps);
 /* True when some key matches both expressions. */
 bool yk_kexpr_intersects(const struct yk_kexpr *a, const struct yk_kexpr *b);
+/* Append the most specific expression whose keys both a and b match (the
+ * keys a queryable for a answers to a query for b); captures become '*'.
+ * False when they do not intersect. */
+bool yk_kexpr_meet(const struct yk_kexpr *a, const struct yk_kexpr *b,
+		   struct yk_buf *out);
 /* True when the expression has no wildcard: it names one key. */
 bool yk_kexpr_concrete(const struct yk_kexpr *ke);
 

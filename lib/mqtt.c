@@ -26,6 +26,10 @@
 #include "mqtt.h"
 #include "pq.h"
 
+#ifndef YK_CAPATH
+#define YK_CAPATH "/etc/ssl/certs"
+#endif
+
 /* QoS 0 messages handed to libmosquitto but not yet written. */
 #define WIN0 256
 /* QoS 1 messages we let the broker push to us unacknowledged. */
@@ -63,7 +67,7 @@ struct yk_mqtt {
 	struct sub *subs;
 	int nsubs;
 
-	yk_mqtt_msg_fn on_msg;
+	void (*on_msg)(void *ud, const struct yk_rx *rx);
 	void *msg_ud;
 	yk_mqtt_conn_fn on_conn;
 	void *conn_ud;
@@ -123,6 +127,9 @@ set_cause(struct yk_mqtt *s, int rc, int errnum)
 		c = "no answer within the keepalive";
 	else if (rc == MOSQ_ERR_EAI)
 		c = "unknown host";
+	else if (rc == MOSQ_ERR_TLS)
+		c = "TLS handshake failed (is the broker's certificate "
+		    "signed by --cafile, and its name the URL's host?)";
 	else
 		c = mosquitto_strerror(rc);
 	snprintf(s->cause, sizeof(s->cause), "%s", c);
@@ -272,6 +279,8 @@ on_subscribe(struct mosquitto *m, void *ud, int mid, int n,
 		if (s->subs[i].mid != mid)
 			continue;
 		s->subs[i].mid = 0;
+		if (n > 0 && granted[0] < 0x80)
+			logf_(s, 1, "subscribed to '%s'", s->subs[i].filter);
 		if (n > 0 && granted[0] >= 0x80)
 			yk_err_set(&s->fatal,
 				   granted[0] == MQTT_RC_NOT_AUTHORIZED
@@ -755,19 +764,22 @@ yk_mqtt_refused(const struct yk_mqtt *s)
 }
 
 void
-yk_mqtt_on_message(struct yk_mqtt *s, yk_mqtt_msg_fn fn, void *ud)
-{
-	s->on_msg = fn;
-	s->msg_ud = ud;
-}
-
-void
 yk_mqtt_on_connect(struct yk_mqtt *s, yk_mqtt_conn_fn fn, void *ud)
 {
 	s->on_conn = fn;
 	s->conn_ud = ud;
 	/* Registered while connected: it runs at the next step. */
 	s->conn_pending_cb = fn != NULL && s->state == ST_UP;
+}
+
+/* libmosquitto reports some failures (a TLS handshake) only through a
+ * return value, without its disconnect callback: treat them alike. */
+static void
+io_result(struct yk_mqtt *s, int rc)
+{
+	if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN &&
+	    s->state != ST_DOWN)
+		on_disconnect(s->m, s, rc, NULL);
 }
 
 static void
@@ -780,8 +792,11 @@ read_socket(struct yk_mqtt *s)
 
 		errno = 0;
 		rc = mosquitto_loop_read(s->m, 1);
-		if (rc != MOSQ_ERR_SUCCESS || errno == EAGAIN ||
-		    errno == EWOULDBLOCK)
+		if (rc != MOSQ_ERR_SUCCESS) {
+			io_result(s, rc);
+			return;
+		}
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return;
 	}
 }
@@ -829,7 +844,7 @@ yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next, int timeout_ms,
 		if (fds[0].revents & (POLLIN | POLLERR | POLLHUP))
 			read_socket(s);
 		if (s->state != ST_DOWN && (fds[0].revents & POLLOUT))
-			mosquitto_loop_write(s->m, 1);
+			io_result(s, mosquitto_loop_write(s->m, 1));
 	}
 	if (s->state != ST_DOWN)
 		mosquitto_loop_misc(s->m);
@@ -840,7 +855,7 @@ yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next, int timeout_ms,
 	}
 	pump(s);
 	if (s->state != ST_DOWN && mosquitto_want_write(s->m))
-		mosquitto_loop_write(s->m, 1);
+		io_result(s, mosquitto_loop_write(s->m, 1));
 	if (s->fatal.rc)
 		goto fatal;
 	return YK_OK;
@@ -853,9 +868,13 @@ int
 yk_mqtt_drain(struct yk_mqtt *s, volatile sig_atomic_t *stop,
 	      struct yk_err *err)
 {
+	/* The signal that asked us to finish is why we drain; only a
+	 * further one gives up. */
+	sig_atomic_t seen = stop ? *stop : 0;
+
 	while (yk_mqtt_pending(s) > 0 || (s->state == ST_UP &&
 					  mosquitto_want_write(s->m))) {
-		if (stop && *stop)
+		if (stop && *stop > seen)
 			return yk_err_set(err, YK_ERUNTIME,
 					  "interrupted with %zu messages not "
 					  "confirmed by the broker",
@@ -883,6 +902,8 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 	bool open_before[256];
 
 	s->cfg = *cfg;
+	s->on_msg = cfg->on_message;
+	s->msg_ud = cfg->msg_ud;
 	yk_pq_init(&s->q, cfg->queue_max);
 	yk_url_hostport(u, s->hostport, sizeof(s->hostport));
 	if (cfg->client_id) {
@@ -917,10 +938,12 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 	if (u->tls) {
 		int rc;
 
-		if (cfg->cafile == NULL)
-			mosquitto_int_option(s->m, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
-		rc = mosquitto_tls_set(s->m, cfg->cafile, NULL, cfg->cert,
-				       cfg->key, NULL);
+		/* libmosquitto 2.0 wants a cafile or a capath even when told
+		 * to use the system's certificates: give it the system's
+		 * directory. */
+		rc = mosquitto_tls_set(s->m, cfg->cafile,
+				       cfg->cafile ? NULL : YK_CAPATH,
+				       cfg->cert, cfg->key, NULL);
 		if (rc != MOSQ_ERR_SUCCESS) {
 			yk_err_set(err, YK_EUSAGE, "cannot set up TLS: %s",
 				   rc == MOSQ_ERR_ERRNO ? strerror(errno)

@@ -30,6 +30,7 @@
 #include "url.h"
 
 struct yk_mqtt;
+struct yk_rx;
 
 struct yk_mqtt_cfg {
 	const struct yk_url *url;
@@ -49,6 +50,10 @@ struct yk_mqtt_cfg {
 	size_t will_len;
 	int will_qos;
 	bool will_retain;
+	/* Where received messages go.  Set here, not later: a resumed
+	 * session's queued messages arrive right behind the CONNACK. */
+	void (*on_message)(void *ud, const struct yk_rx *rx);
+	void *msg_ud;
 	/* Diagnostics for -v; never given secrets. */
 	void (*log)(void *ud, int level, const char *msg);
 	void *log_ud;
@@ -97,7 +102,6 @@ bool yk_rx_via(const struct yk_rx *rx, int id);
 /* A user property of a received message (malloc'd copy), or NULL. */
 char *yk_rx_prop(const struct yk_rx *rx, const char *name);
 
-typedef void (*yk_mqtt_msg_fn)(void *ud, const struct yk_rx *rx);
 typedef void (*yk_mqtt_conn_fn)(void *ud, bool session_present);
 
 /* Retain handling of a subscription (MQTT v5). */
@@ -106,7 +110,6 @@ enum yk_rh { YK_RH_SEND = 0, YK_RH_NEW = 1, YK_RH_NEVER = 2 };
 /* Connect; returns once the broker accepted the session (CONNACK). */
 int yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 		 struct yk_err *err);
-void yk_mqtt_on_message(struct yk_mqtt *s, yk_mqtt_msg_fn fn, void *ud);
 /* Called from yk_mqtt_step after every successful (re)connect, before
  * queued messages go; registered while connected, at the next step. */
 void yk_mqtt_on_connect(struct yk_mqtt *s, yk_mqtt_conn_fn fn, void *ud);
@@ -139,7 +142,8 @@ unsigned long yk_mqtt_refused(const struct yk_mqtt *s);
  */
 int yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next,
 		 int timeout_ms, struct yk_err *err);
-/* Step until nothing is pending, or *stop.  Fatal errors are returned. */
+/* Step until nothing is pending, or *stop grows (a further stop signal).
+ * Fatal errors are returned. */
 int yk_mqtt_drain(struct yk_mqtt *s, volatile sig_atomic_t *stop,
 		  struct yk_err *err);
 /* Normal DISCONNECT (the will is not published), then free. */

@@ -4,10 +4,28 @@
 #include "b64.h"
 #include "json.h"
 #include "ndjson.h"
+#include "pq.h"
+
+static int
+priority(const char *v, size_t vn, int *prio, struct yk_err *err)
+{
+	struct yk_buf s = {0};
+	int rc = YK_OK;
+
+	if (*v == '"')
+		yk_json_unescape(&s, v, vn);
+	else
+		yk_buf_add(&s, v, vn);
+	if (yk_prio_parse(s.p, prio) != 0)
+		rc = yk_err_set(err, YK_EUSAGE,
+				"\"priority\" must be 0-255 or a class name");
+	yk_buf_free(&s);
+	return rc;
+}
 
 int
 yk_ndjson_msg(const char *line, size_t n, struct yk_buf *key,
-	      struct yk_buf *payload, struct yk_err *err)
+	      struct yk_buf *payload, int *prio, struct yk_err *err)
 {
 	struct yk_json_iter it;
 	const char *k, *v;
@@ -42,6 +60,9 @@ yk_ndjson_msg(const char *line, size_t n, struct yk_buf *key,
 						  "\"payload_b64\" must be a "
 						  "base64 string");
 			have_payload = true;
+		} else if (yk_json_key_is(k, kn, "priority") &&
+			   priority(v, vn, prio, err) != YK_OK) {
+			return err->rc;
 		}
 	}
 	if (!have_key)

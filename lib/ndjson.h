@@ -4,8 +4,10 @@
  *
  * A string payload is published as its text (as yoke-sub prints a text
  * payload), any other JSON value as its compact JSON text, payload_b64 as
- * the decoded bytes.  Other fields (ts, qos, retain, source, captures) are
- * ignored, so `yoke-sub ... | yoke-pub --ndjson` replays a capture.
+ * the decoded bytes.  An optional "priority" (0-255 or a class name) sets
+ * the line's place in the send queue.  Other fields (ts, qos, retain,
+ * source, captures) are ignored, so `yoke-sub ... | yoke-pub --ndjson`
+ * replays a capture.
  */
 #ifndef YK_NDJSON_H
 #define YK_NDJSON_H
@@ -13,8 +15,9 @@
 #include "buf.h"
 #include "err.h"
 
-/* Parse one line into key and payload (both appended to). */
+/* Parse one line into key and payload (both replaced); *prio is set
+ * when the line has a priority and left alone otherwise. */
 int yk_ndjson_msg(const char *line, size_t n, struct yk_buf *key,
-		  struct yk_buf *payload, struct yk_err *err);
+		  struct yk_buf *payload, int *prio, struct yk_err *err);
 
 #endif

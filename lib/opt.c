@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "opt.h"
+#include "url.h"
 #include "version.h"
 
 /*
@@ -109,6 +110,9 @@ yk_parse_double(const char *s, double lo, double hi, double *out)
 	char *end;
 	double v;
 
+	/* decimal only: strtod would also take hex, "inf" and "nan" */
+	if (strspn(s, "+-0123456789.eE") != strlen(s))
+		return -1;
 	errno = 0;
 	v = strtod(s, &end);
 	if (*s == '\0' || isspace((unsigned char)*s) || *end != '\0' ||
@@ -121,7 +125,7 @@ yk_parse_double(const char *s, double lo, double hi, double *out)
 static void
 fmt_num(char *buf, size_t n, double v)
 {
-	if (v > -1e15 && v < 1e15 && v == (double)(long long)v)
+	if (v > -1e18 && v < 1e18 && v == (double)(long long)v)
 		snprintf(buf, n, "%lld", (long long)v);
 	else
 		snprintf(buf, n, "%g", v);
@@ -430,15 +434,7 @@ holds_secret(const struct yk_optreg *r, const char *value)
 	if (r->flags & YK_OPT_SECRET)
 		return true;
 	/* A broker URL with user:password@ is a secret too. */
-	if (strcmp(r->lname, "broker") == 0) {
-		const char *a = strstr(value, "://");
-		const char *at;
-
-		a = a ? a + 3 : value;
-		at = strchr(a, '@');
-		return at && memchr(a, ':', (size_t)(at - a)) != NULL;
-	}
-	return false;
+	return strcmp(r->lname, "broker") == 0 && yk_url_has_password(value);
 }
 
 static int
@@ -464,6 +460,13 @@ parse_config(struct yk_cli *cli, struct yk_err *err)
 		return rc;
 	}
 	cli->config_used = path;
+	if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return yk_err_set(err, YK_EUSAGE,
+				  "cannot read config file '%s': %s", path,
+				  S_ISDIR(st.st_mode) ? strerror(EISDIR)
+						      : "not a regular file");
+	}
 	while (getline(&line, &cap, f) > 0) {
 		char *s = trim(line), *eq, *key, *val;
 		const struct yk_optreg *r;
@@ -495,9 +498,12 @@ parse_config(struct yk_cli *cli, struct yk_err *err)
 		if (holds_secret(r, val))
 			secret = true;
 		k = find_long(cli, key, strlen(key));
+		/* another tool's key, or set by a flag or the environment; a
+		 * key repeated in the file: the last line wins */
 		if (k < 0 || !(cli->flat[k]->flags & YK_OPT_CONFIG) ||
-		    cli->origin[k] != YK_FROM_DEFAULT)
-			continue; /* another tool's key, or overridden */
+		    (cli->origin[k] != YK_FROM_DEFAULT &&
+		     cli->origin[k] != YK_FROM_FILE))
+			continue;
 		val = yk_strdup(val);
 		cli->owned = yk_realloc(cli->owned, sizeof(char *) *
 							    (size_t)(cli->nowned + 1));
@@ -510,6 +516,10 @@ parse_config(struct yk_cli *cli, struct yk_err *err)
 		}
 		cli->origin[k] = YK_FROM_FILE;
 	}
+	if (rc == YK_OK && ferror(f))
+		rc = yk_err_set(err, YK_ERUNTIME,
+				"cannot read config file '%s': %s", path,
+				strerror(errno));
 	if (line)
 		explicit_bzero(line, cap);
 	free(line);

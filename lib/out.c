@@ -2,6 +2,7 @@
  * out.c - message output and the stdout writer.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,6 +17,14 @@ yk_out_init(struct yk_out *o, int fd)
 {
 	memset(o, 0, sizeof(*o));
 	o->fd = fd;
+}
+
+bool
+yk_out_human(int fd)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(fd) && (nc == NULL || *nc == '\0');
 }
 
 int

@@ -26,6 +26,9 @@ struct yk_out {
 };
 
 void yk_out_init(struct yk_out *o, int fd);
+/* Whether fd gets human output (tables, colour): a terminal, and no
+ * NO_COLOR in the environment (DESIGN.md: never with NO_COLOR). */
+bool yk_out_human(int fd);
 /* Write what is buffered.  YK_EXIT: the reader went away (EPIPE); stop
  * quietly.  Other failures: "write failure on standard output". */
 int yk_out_flush(struct yk_out *o, struct yk_err *err);

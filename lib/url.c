@@ -37,24 +37,34 @@ pct_decode(const char *p, size_t n)
 	return out;
 }
 
-/* The text after "scheme://" (or the whole text), up to the first '/'. */
+/*
+ * The authority: the text after "scheme://" (any scheme, so credentials in
+ * a wrong one are still found and masked) up to the first '/'.  scheme:
+ * 0 mqtt or none, 1 mqtts, -1 another.
+ */
 static const char *
 authority(const char *text, size_t *n, int *scheme)
 {
-	const char *p = text, *s;
+	const char *p = text, *s = strstr(text, "://");
 
 	*scheme = 0;
-	if (strncmp(p, "mqtt://", 7) == 0) {
-		p += 7;
-	} else if (strncmp(p, "mqtts://", 8) == 0) {
-		p += 8;
+	if (strncmp(p, "mqtts://", 8) == 0)
 		*scheme = 1;
-	} else if (strstr(p, "://") != NULL) {
+	else if (s != NULL && strncmp(p, "mqtt://", 7) != 0)
 		*scheme = -1;
-	}
+	if (s != NULL)
+		p = s + 3;
 	s = strchr(p, '/');
 	*n = s ? (size_t)(s - p) : strlen(p);
 	return p;
+}
+
+/* The '@' ending the user info: the last one, as curl splits a password
+ * that holds an unencoded '@'. */
+static const char *
+userinfo_end(const char *a, size_t n)
+{
+	return memrchr(a, '@', n);
 }
 
 bool
@@ -63,7 +73,7 @@ yk_url_has_password(const char *text)
 	size_t n;
 	int scheme;
 	const char *a = authority(text, &n, &scheme);
-	const char *at = memchr(a, '@', n);
+	const char *at = userinfo_end(a, n);
 
 	return at != NULL && memchr(a, ':', (size_t)(at - a)) != NULL;
 }
@@ -80,7 +90,7 @@ yk_url_parse(struct yk_url *u, const char *text, struct yk_err *err)
 
 	memset(u, 0, sizeof(*u));
 	/* Messages show the URL with its credentials masked. */
-	at = memchr(a, '@', n);
+	at = userinfo_end(a, n);
 	if (at)
 		snprintf(safe, sizeof(safe), "%.*s***%s", (int)(a - text),
 			 text, at);
