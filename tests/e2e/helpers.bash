@@ -22,9 +22,11 @@ start_broker() {
 	for tries in 1 2 3 4 5 6 7 8 9 10; do
 		port=$((20000 + RANDOM % 40000))
 		write_broker_conf "$port" "$@"
+		# 3>&-: bats waits for fd 3 to close before it ends a file
 		mosquitto -c "$BROKER_DIR/mosquitto.conf" \
-			> "$BROKER_DIR/log" 2>&1 &
+			> "$BROKER_DIR/log" 2>&1 3>&- &
 		BROKER_PID=$!
+		echo "$BROKER_PID" > "$BROKER_DIR/pid"
 		if wait_port "$port" "$BROKER_PID"; then
 			export BROKER_PORT=$port BROKER_PID BROKER_DIR
 			export B="-b mqtt://127.0.0.1:$port"
@@ -45,6 +47,9 @@ write_broker_conf() {
 		echo "allow_anonymous true"
 		echo "persistence true"
 		echo "persistence_location $BROKER_DIR/"
+		# started as root, mosquitto would switch to its own user and
+		# could not save its state in our temporary directory
+		echo "user $(id -un)"
 		echo "autosave_interval 0"
 		for l in "$@"; do echo "$l"; done
 	} > "$BROKER_DIR/mosquitto.conf"
@@ -65,11 +70,17 @@ wait_port() {
 	return 1
 }
 
+# The pid lives in a file: a broker restarted inside a test (another
+# process than teardown_file) must still be the one stopped.
 stop_broker() {
-	if [ -n "${BROKER_PID:-}" ]; then
-		kill "$BROKER_PID" 2>/dev/null || true
-		wait "$BROKER_PID" 2>/dev/null || true
-	fi
+	local pid
+	pid=$(cat "$BROKER_DIR/pid" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null || true
+	# not always our child: wait for it to be gone
+	for _ in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
 }
 
 # restart_broker [DOWNTIME]: SIGTERM (mosquitto saves its persistence
@@ -77,8 +88,9 @@ stop_broker() {
 restart_broker() {
 	stop_broker
 	sleep "${1:-0}"
-	mosquitto -c "$BROKER_DIR/mosquitto.conf" >> "$BROKER_DIR/log" 2>&1 &
+	mosquitto -c "$BROKER_DIR/mosquitto.conf" >> "$BROKER_DIR/log" 2>&1 3>&- &
 	BROKER_PID=$!
+	echo "$BROKER_PID" > "$BROKER_DIR/pid"
 	export BROKER_PID
 	wait_port "$BROKER_PORT" "$BROKER_PID"
 }
@@ -95,7 +107,11 @@ wait_for() {
 
 # wait_lines FILE N: until FILE has at least N lines (10 s).
 wait_lines() {
-	wait_for test "$(wc -l < "$1" 2>/dev/null || echo 0)" -ge "$2"
+	wait_for has_lines "$1" "$2"
+}
+
+has_lines() {
+	[ "$(wc -l < "$1" 2>/dev/null || echo 0)" -ge "$2" ]
 }
 
 # A unique key prefix per test, so tests sharing a broker never see each
@@ -103,3 +119,31 @@ wait_lines() {
 uniq_robot() {
 	echo "r$BATS_SUITE_TEST_NUMBER-$RANDOM"
 }
+
+# subscribed ERRFILE: until the `yoke-sub -v` (or yoke-get, yoke-alive)
+# writing its stderr to ERRFILE says its subscriptions are in place.
+subscribed() {
+	wait_for grep -q ": subscribed to '" "$1"
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# End the test's background processes (PIDS), resuming stopped ones first.
+kill_pids() {
+	local p
+	for p in "${PIDS[@]}"; do kill -CONT "$p" 2>/dev/null || true; done
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+}
+
+# Default hooks; a file redefines what it needs after `load helpers`.
+# R: this test's robot id; T: its topic prefix; O: its own organisation.
+setup_file() { start_broker; }
+teardown_file() { stop_broker; }
+setup() {
+	R=$(uniq_robot)
+	T="yoke/default/$R"
+	O="--org $R"
+	PIDS=()
+}
+teardown() { kill_pids; }

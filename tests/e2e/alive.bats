@@ -1,0 +1,456 @@
+#!/usr/bin/env bats
+# yoke-alive against a real mosquitto: holding a token (alone or around a
+# command), --list, --watch [--no-history], a holder that dies loudly
+# (SIGKILL) or silently (SIGSTOP: its socket stays open), and the exit
+# codes and messages of bad usage.
+bats_require_minimum_version 1.5.0
+load helpers
+
+# hold KEY [OPTIONS...]: hold a token in the background until the broker
+# has it; HOLDER is its pid, its stderr in $BATS_TEST_TMPDIR/KEY.err.
+hold() {
+	local key=$1
+	shift
+	yoke-alive $B "$key" "$@" \
+		> "$BATS_TEST_TMPDIR/${key//\//_}.out" \
+		2> "$BATS_TEST_TMPDIR/${key//\//_}.err" &
+	HOLDER=$!
+	PIDS+=($HOLDER)
+	wait_for is_live "$key"
+}
+
+is_live() { yoke-alive $B --list "$1" > /dev/null 2>&1; }
+is_gone() { ! is_live "$1"; }
+
+# watch FILE ARGS...: yoke-alive --watch ARGS in the background.
+watch() {
+	local f=$1
+	shift
+	yoke-alive $B --watch "$@" > "$f" 2> "$f.err" &
+	WATCHER=$!
+	PIDS+=($WATCHER)
+}
+
+# probe KEY FILE: until a watcher writing FILE shows KEY, announce KEY
+# with a live (non-retained) token message: the watcher is subscribed.
+probe() {
+	local i
+	for i in $(seq 1 50); do
+		yoke-pub $B "$1/alive" -m '{"alive":true}' -q 1
+		if grep -q "\"key\":\"$1\"" "$2"; then return 0; fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# has_line FILE LINE: FILE holds exactly the line LINE
+has_line() { grep -qxF -- "$2" "$1"; }
+
+# Runs first: the broker is fresh, so nothing is live yet.
+@test "--list with nothing live exits 3" {
+	run --separate-stderr yoke-alive $B --list
+	[ "$status" -eq 3 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-alive: no live token matches '**/alive'" ]
+}
+
+@test "a held token shows in --list as a JSON line with since, host, pid" {
+	before=$(date +%s)
+	hold "$R/arm"
+	run --separate-stderr yoke-alive $B --list "$R/arm"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(printf '%s\n' "$output" | jq -c 'del(.since)')" = \
+		"{\"key\":\"$R/arm\",\"alive\":true,\"host\":\"$(hostname)\",\"pid\":$HOLDER}" ]
+	since=$(printf '%s\n' "$output" | sed -n 's/.*"since":\([0-9.]*\),.*/\1/p')
+	[[ "$since" =~ ^[0-9]+\.[0-9]{6}$ ]]
+	[ "${since%.*}" -ge $((before - 1)) ]
+	[ "${since%.*}" -le $(($(date +%s) + 1)) ]
+	# the holder itself says nothing
+	[ ! -s "$BATS_TEST_TMPDIR/${R}_arm.out" ]
+	[ ! -s "$BATS_TEST_TMPDIR/${R}_arm.err" ]
+}
+
+@test "a held token is the retained message yoke/default/KEY/alive" {
+	hold "$R/arm"
+	run mosquitto_sub -p "$BROKER_PORT" -t "$T/arm/alive" -q 1 -C 1 -W 3 \
+		-F '%r %q %p'
+	[ "$status" -eq 0 ]
+	[ "${output%% \{*}" = "1 1" ]
+	[ "$(printf '%s\n' "${output#1 1 }" | jq -c 'del(.since)')" = \
+		"{\"alive\":true,\"host\":\"$(hostname)\",\"pid\":$HOLDER}" ]
+}
+
+@test "SIGTERM clears the token (an empty retained message) and exits 0" {
+	hold "$R/arm"
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/arm/alive" -C 2 -W 10 \
+		-F '[%p]' > "$BATS_TEST_TMPDIR/sub" &
+	PIDS+=($!)
+	wait_lines "$BATS_TEST_TMPDIR/sub" 1
+	kill -TERM "$HOLDER"
+	rc=0
+	wait "$HOLDER" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/${R}_arm.err" ]
+	wait_lines "$BATS_TEST_TMPDIR/sub" 2
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/sub")" = "[]" ]
+	# no retained token is left
+	run --separate-stderr yoke-sub $B "$R/arm/alive" --retained-only
+	[ "$status" -eq 3 ]
+	[ -z "$output" ]
+	run --separate-stderr yoke-alive $B --list "$R/arm"
+	[ "$status" -eq 3 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-alive: no live token matches '$R/arm/alive'" ]
+}
+
+@test "SIGINT clears the token and exits 0" {
+	hold "$R/arm"
+	kill -INT "$HOLDER"
+	rc=0
+	wait "$HOLDER" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/${R}_arm.err" ]
+	run --separate-stderr yoke-sub $B "$R/arm/alive" --retained-only
+	[ "$status" -eq 3 ]
+	[ -z "$output" ]
+}
+
+@test "KEY -- CMD: the token is live exactly while CMD runs" {
+	go="$BATS_TEST_TMPDIR/go"
+	yoke-alive $B "$R/job" -- sh -c \
+		"while [ ! -e '$go' ]; do sleep 0.05; done; echo done" \
+		> "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" &
+	holder=$!
+	PIDS+=($holder)
+	wait_for is_live "$R/job"
+	# still running: still live
+	sleep 0.3
+	is_live "$R/job"
+	kill -0 "$holder"
+	touch "$go"
+	rc=0
+	wait "$holder" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = done ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	# gone the moment yoke-alive returned: no wait needed
+	run --separate-stderr yoke-alive $B --list "$R/job"
+	[ "$status" -eq 3 ]
+	[ -z "$output" ]
+}
+
+@test "KEY -- CMD: the token is already live when CMD starts; its pid is ours" {
+	run --separate-stderr yoke-alive $B "$R/job" -- sh -c \
+		"yoke-alive $B --list '$R/job'; echo \"ppid=\$PPID\""
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 2 ]
+	line=$(printf '%s\n' "$output" | head -n 1)
+	ppid=$(printf '%s\n' "$output" | sed -n 's/^ppid=//p')
+	[ "$(printf '%s\n' "$line" | jq -c '{key,alive,pid}')" = \
+		"{\"key\":\"$R/job\",\"alive\":true,\"pid\":$ppid}" ]
+}
+
+@test "KEY -- CMD exits with CMD's status" {
+	run --separate-stderr yoke-alive $B "$R/job" -- sh -c 'exit 7'
+	[ "$status" -eq 7 ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+	run --separate-stderr yoke-alive $B --list "$R/job"
+	[ "$status" -eq 3 ]
+}
+
+@test "KEY -- CMD: a command killed by a signal gives 128+signal" {
+	run --separate-stderr yoke-alive $B "$R/job" -- sh -c 'kill -KILL $$'
+	[ "$status" -eq 137 ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+	run --separate-stderr yoke-alive $B "$R/job" -- sh -c 'kill -TERM $$'
+	[ "$status" -eq 143 ]
+	run --separate-stderr yoke-alive $B --list "$R/job"
+	[ "$status" -eq 3 ]
+}
+
+@test "KEY -- CMD: a command that does not exist exits 127 with a message" {
+	run -127 --separate-stderr yoke-alive $B "$R/job" -- no-such-command-xyz a b
+	[ "$status" -eq 127 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-alive: cannot run 'no-such-command-xyz': No such file or directory" ]
+	run --separate-stderr yoke-alive $B --list "$R/job"
+	[ "$status" -eq 3 ]
+}
+
+@test "KEY -- CMD: a command that cannot be executed exits 126" {
+	printf 'echo hi\n' > "$BATS_TEST_TMPDIR/noexec"
+	chmod 644 "$BATS_TEST_TMPDIR/noexec"
+	run --separate-stderr yoke-alive $B "$R/job" -- "$BATS_TEST_TMPDIR/noexec"
+	[ "$status" -eq 126 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-alive: cannot run '$BATS_TEST_TMPDIR/noexec': Permission denied" ]
+}
+
+@test "KEY -- CMD: the options of CMD are not ours" {
+	run --separate-stderr yoke-alive $B "$R/job" -- sh -c 'echo hi' -x
+	[ "$status" -eq 0 ]
+	[ "$output" = hi ]
+	[ -z "$stderr" ]
+	run --separate-stderr yoke-alive $B "$R/job" -- echo --list --help -k 1 --
+	[ "$status" -eq 0 ]
+	[ "$output" = "--list --help -k 1 --" ]
+	[ -z "$stderr" ]
+}
+
+@test "KEY -- CMD: SIGTERM goes to CMD, which decides what it means" {
+	ready="$BATS_TEST_TMPDIR/ready"
+	yoke-alive $B "$R/job" -- sh -c \
+		"trap 'echo got-term; exit 5' TERM; touch '$ready';
+		 while :; do sleep 0.05; done" \
+		> "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" &
+	holder=$!
+	PIDS+=($holder)
+	wait_for test -e "$ready"
+	kill -TERM "$holder"
+	rc=0
+	wait "$holder" || rc=$?
+	[ "$rc" -eq 5 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = got-term ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	run --separate-stderr yoke-alive $B --list "$R/job"
+	[ "$status" -eq 3 ]
+}
+
+@test "--list PATTERN: exact keys, '*' and '**' select tokens" {
+	hold "$R"
+	hold "$R/a"
+	hold "$R/b/c"
+	run --separate-stderr yoke-alive $B --list "$R/a"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(printf '%s\n' "$output" | jq -r .key)" = "$R/a" ]
+	# a PATTERN may name the /alive topic itself
+	run --separate-stderr yoke-alive $B --list "$R/a/alive"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | jq -r .key)" = "$R/a" ]
+	run --separate-stderr yoke-alive $B --list "$R/*"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | jq -r .key)" = "$R/a" ]
+	run --separate-stderr yoke-alive $B --list "$R/**"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | jq -r .key | sort)" = \
+		"$(printf '%s\n' "$R" "$R/a" "$R/b/c" | sort)" ]
+	# '*': one-segment keys only
+	run --separate-stderr yoke-alive $B --list '*'
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | jq -r .key | grep -F "$R")" = "$R" ]
+	# everything, by default
+	run --separate-stderr yoke-alive $B --list
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | jq -r .key | grep -F "$R" | sort)" = \
+		"$(printf '%s\n' "$R" "$R/a" "$R/b/c" | sort)" ]
+	run --separate-stderr yoke-alive $B --list "$R/x"
+	[ "$status" -eq 3 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-alive: no live token matches '$R/x/alive'" ]
+}
+
+@test "--watch: the live tokens first, then appearances and vanishings" {
+	hold "$R/a"
+	a=$HOLDER
+	w="$BATS_TEST_TMPDIR/watch"
+	watch "$w" "$R/*"
+	wait_lines "$w" 1
+	hold "$R/b"
+	b=$HOLDER
+	wait_lines "$w" 2
+	kill -TERM "$a"
+	wait_lines "$w" 3
+	kill -TERM "$b"
+	wait_lines "$w" 4
+	[ "$(cat "$w")" = "$(printf '%s\n' \
+		"{\"key\":\"$R/a\",\"alive\":true}" \
+		"{\"key\":\"$R/b\",\"alive\":true}" \
+		"{\"key\":\"$R/a\",\"alive\":false}" \
+		"{\"key\":\"$R/b\",\"alive\":false}")" ]
+	[ ! -s "$w.err" ]
+	kill -TERM "$WATCHER"
+	rc=0
+	wait "$WATCHER" || rc=$?
+	[ "$rc" -eq 0 ]
+}
+
+@test "--watch without PATTERN watches every token" {
+	hold "$R/a"
+	a=$HOLDER
+	w="$BATS_TEST_TMPDIR/watch"
+	watch "$w"
+	wait_for has_line "$w" "{\"key\":\"$R/a\",\"alive\":true}"
+	kill -TERM "$a"
+	wait_for has_line "$w" "{\"key\":\"$R/a\",\"alive\":false}"
+	[ "$(grep -F "\"$R/" "$w")" = "$(printf '%s\n' \
+		"{\"key\":\"$R/a\",\"alive\":true}" \
+		"{\"key\":\"$R/a\",\"alive\":false}")" ]
+}
+
+@test "--watch --no-history skips live tokens but reports their vanishing" {
+	hold "$R/a"
+	a=$HOLDER
+	w="$BATS_TEST_TMPDIR/watch"
+	watch "$w" "$R/*" --no-history
+	probe "$R/probe" "$w"
+	hold "$R/b"
+	wait_lines "$w" 2
+	kill -TERM "$a"
+	wait_lines "$w" 3
+	[ "$(cat "$w")" = "$(printf '%s\n' \
+		"{\"key\":\"$R/probe\",\"alive\":true}" \
+		"{\"key\":\"$R/b\",\"alive\":true}" \
+		"{\"key\":\"$R/a\",\"alive\":false}")" ]
+	[ ! -s "$w.err" ]
+}
+
+@test "a holder killed with SIGKILL vanishes for a watcher (will message)" {
+	hold "$R/a" -k 5
+	w="$BATS_TEST_TMPDIR/watch"
+	watch "$w" "$R/*"
+	wait_lines "$w" 1
+	start=$(now_ms)
+	kill -KILL "$HOLDER"
+	wait_lines "$w" 2
+	took=$(($(now_ms) - start))
+	[ "$(sed -n 2p "$w")" = "{\"key\":\"$R/a\",\"alive\":false}" ]
+	# within 1.5 keepalives and a 2 s margin
+	[ "$took" -lt 9500 ]
+	run --separate-stderr yoke-sub $B "$R/a/alive" --retained-only
+	[ "$status" -eq 3 ]
+}
+
+@test "a silent holder (SIGSTOP, socket open) vanishes after 1.5 keepalives" {
+	# mosquitto 2.0 sweeps for expired keepalives only every 6 s (its
+	# keepalive__check runs when last_check + 5 < now) and expires a
+	# client after more than keepalive*3/2 whole seconds of silence.  So
+	# with -k 5 the will fires 7-8 s after the holder's last packet at
+	# the earliest, and up to one sweep (6 s) later: 7 s <= t < ~15 s.
+	# A broker with exact keepalive timers (EMQX, mosquitto >= 2.1) fires
+	# at ~7.5 s.  The holder's last packet is its token, just before the
+	# stop; it sends a PINGREQ only after 5 s of silence.
+	w="$BATS_TEST_TMPDIR/watch"
+	watch "$w" "$R/*"
+	probe "$R/probe" "$w"
+	yoke-alive $B "$R/a" -k 5 2> "$BATS_TEST_TMPDIR/err" &
+	holder=$!
+	PIDS+=($holder)
+	wait_for has_line "$w" "{\"key\":\"$R/a\",\"alive\":true}"
+	kill -STOP "$holder"
+	start=$(now_ms)
+	# wait_for gives up after 10 s: twice is enough for 15 s
+	wait_for has_line "$w" "{\"key\":\"$R/a\",\"alive\":false}" ||
+		wait_for has_line "$w" "{\"key\":\"$R/a\",\"alive\":false}"
+	took=$(($(now_ms) - start))
+	echo "# the will fired after $took ms" >&3
+	[ "$took" -ge 6500 ]
+	[ "$took" -lt 15500 ]
+	# resumed, the holder reconnects and takes its token back...
+	kill -CONT "$holder"
+	wait_lines "$w" 4
+	[ "$(sed -n 4p "$w")" = "{\"key\":\"$R/a\",\"alive\":true}" ]
+	# ...and still leaves cleanly
+	kill -TERM "$holder"
+	rc=0
+	wait "$holder" || rc=$?
+	[ "$rc" -eq 0 ]
+	wait_lines "$w" 5
+	[ "$(cat "$w")" = "$(printf '%s\n' \
+		"{\"key\":\"$R/probe\",\"alive\":true}" \
+		"{\"key\":\"$R/a\",\"alive\":true}" \
+		"{\"key\":\"$R/a\",\"alive\":false}" \
+		"{\"key\":\"$R/a\",\"alive\":true}" \
+		"{\"key\":\"$R/a\",\"alive\":false}")" ]
+}
+
+# Usage errors are found before connecting: the broker here is unreachable,
+# and still the exit code is 2, not 1.
+X="-b mqtt://127.0.0.1:1"
+
+@test "usage: missing KEY, or two" {
+	run --separate-stderr yoke-alive $X
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-alive: missing KEY" ]
+	run --separate-stderr yoke-alive $X a/b c/d
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-alive: expected one KEY, got 2 arguments" ]
+}
+
+@test "usage: invalid KEY" {
+	run --separate-stderr yoke-alive $X Bad/x
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-alive: invalid key 'Bad/x': invalid robot id 'Bad': use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit" ]
+	run --separate-stderr yoke-alive $X 'arm-1/*'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-alive: invalid key 'arm-1/*': keys may not hold '*', '+', '#', '{' or '}'" ]
+	run --separate-stderr yoke-alive $X 'arm-1//x' -- true
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-alive: invalid key 'arm-1//x': empty segment" ]
+}
+
+@test "usage: --list with -- CMD, --list with --watch" {
+	run --separate-stderr yoke-alive $X --list -- sleep 1
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-alive: use one of KEY [-- CMD], --list, --watch [--no-history]" ]
+	run --separate-stderr yoke-alive $X --watch a/b -- sleep 1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-alive: use one of KEY [-- CMD], --list, --watch [--no-history]" ]
+	run --separate-stderr yoke-alive $X --list --watch
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-alive: use one of KEY [-- CMD], --list, --watch [--no-history]" ]
+}
+
+@test "usage: --no-history without --watch" {
+	run --separate-stderr yoke-alive $X --no-history arm-1
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-alive: use one of KEY [-- CMD], --list, --watch [--no-history]" ]
+	run --separate-stderr yoke-alive $X --list --no-history
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-alive: use one of KEY [-- CMD], --list, --watch [--no-history]" ]
+}
+
+@test "usage: missing CMD after --" {
+	run --separate-stderr yoke-alive $X arm-1/job --
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-alive: missing CMD after '--'" ]
+}
+
+@test "usage: bad --list pattern, two patterns, unknown option" {
+	run --separate-stderr yoke-alive $X --list 'Arm'
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[[ "$stderr" = "yoke-alive: invalid key expression 'Arm"* ]]
+	[[ "$stderr" = *"invalid robot id 'Arm': use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit" ]]
+	run --separate-stderr yoke-alive $X --list a b
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-alive: expected at most one PATTERN, got 2" ]
+	run --separate-stderr yoke-alive $X arm-1 --bogus
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-alive: unknown option '--bogus'" ]
+}
+
+@test "an unreachable broker exits 1 with the cause" {
+	run --separate-stderr yoke-alive -b mqtt://127.0.0.1:1 arm-1/x
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-alive: cannot connect to '127.0.0.1:1': Connection refused" ]
+	run --separate-stderr yoke-alive -b mqtt://127.0.0.1:1 --list
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "yoke-alive: cannot connect to '127.0.0.1:1': Connection refused" ]
+	# the command does not run without its token
+	run --separate-stderr yoke-alive -b mqtt://127.0.0.1:1 arm-1/x -- \
+		touch "$BATS_TEST_TMPDIR/ran"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "yoke-alive: cannot connect to '127.0.0.1:1': Connection refused" ]
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}

@@ -1,0 +1,347 @@
+#!/usr/bin/env bats
+# yoke-pub against a real mosquitto: every input mode and flag, the topics
+# mosquitto_sub sees, and the errors and exit codes of bad input.
+bats_require_minimum_version 1.5.0
+load helpers
+
+# msub TOPIC COUNT OUTFILE FORMAT: mosquitto_sub in the background,
+# subscribed when this returns.  mosquitto_sub has no "subscribed" signal,
+# so it also subscribes to a retained probe; the probe's line (which counts
+# towards -C) is kept out of OUTFILE and marks OUTFILE.ready.
+msub() {
+	local probe="$T/_probe"
+	mosquitto_pub -p "$BROKER_PORT" -t "$probe" -m x -r
+	mosquitto_sub -V 5 -q 1 -p "$BROKER_PORT" -t "$1" -t "$probe" \
+		-C $(($2 + 1)) -W 10 -F "%t|$4" 2>&1 |
+		sed -u -e "\\#^$probe|#{w $3.ready" -e 'd}' -e 's/^[^|]*|//' \
+		> "$3" &
+	PIDS+=($!)
+	wait_for test -s "$3.ready"
+}
+
+@test "-m publishes to yoke/default/KEY, as mosquitto_sub sees it" {
+	msub "$T/x" 1 "$BATS_TEST_TMPDIR/out" '%t %p'
+	run --separate-stderr yoke-pub $B "$R/x" -m hello
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+	wait_lines "$BATS_TEST_TMPDIR/out" 1
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$T/x hello" ]
+}
+
+@test "messages carry the ts user property in microseconds" {
+	msub "$T/x" 1 "$BATS_TEST_TMPDIR/out" '%P'
+	before=$(($(date +%s%N) / 1000))
+	run yoke-pub $B "$R/x" -m hi
+	[ "$status" -eq 0 ]
+	wait_lines "$BATS_TEST_TMPDIR/out" 1
+	ts=$(sed -n 's/.*ts:\([0-9]*\).*/\1/p' "$BATS_TEST_TMPDIR/out")
+	after=$(($(date +%s%N) / 1000))
+	[ "$ts" -ge "$before" ]
+	[ "$ts" -le "$after" ]
+}
+
+@test "-q 1 -r: a retained value a late subscriber gets" {
+	run yoke-pub $B "$R/status" -m online -q 1 -r
+	[ "$status" -eq 0 ]
+	run mosquitto_sub -q 1 -p "$BROKER_PORT" -t "$T/status" -C 1 -W 5 \
+		-F '%r %q %p'
+	[ "$status" -eq 0 ]
+	[ "$output" = "1 1 online" ]
+}
+
+@test "-n -r clears a retained value" {
+	yoke-pub $B "$R/status" -m online -q 1 -r
+	run yoke-pub $B "$R/status" -n -q 1 -r
+	[ "$status" -eq 0 ]
+	run yoke-sub $B "$R/status" --retained-only
+	[ "$status" -eq 3 ]
+}
+
+@test "-f FILE publishes the file byte for byte" {
+	head -c 70000 /dev/urandom > "$BATS_TEST_TMPDIR/blob"
+	yoke-sub $B -v "$R/blob" -C 1 -W 10 --format raw \
+		> "$BATS_TEST_TMPDIR/got" 2> "$BATS_TEST_TMPDIR/sub.err" &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	run yoke-pub $B "$R/blob" -f "$BATS_TEST_TMPDIR/blob" -q 1
+	[ "$status" -eq 0 ]
+	wait "${PIDS[-1]}"
+	cmp "$BATS_TEST_TMPDIR/blob" "$BATS_TEST_TMPDIR/got"
+}
+
+@test "-f with a missing file exits 2 naming it, before connecting" {
+	run --separate-stderr yoke-pub -b mqtt://127.0.0.1:1 "$R/x" \
+		-f /nonexistent/file
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: cannot open '/nonexistent/file': No such file or directory" ]
+}
+
+@test "-s publishes all of stdin as one message" {
+	msub "$T/x" 1 "$BATS_TEST_TMPDIR/out" '%p'
+	run bash -c "printf 'a\nb\nc' | yoke-pub $B $R/x -s"
+	[ "$status" -eq 0 ]
+	wait_lines "$BATS_TEST_TMPDIR/out" 3
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(printf 'a\nb\nc')" ]
+}
+
+@test "-l: one message per line; CRLF stripped; last line without newline sent" {
+	msub "$T/x" 4 "$BATS_TEST_TMPDIR/out" '%p'
+	run bash -c "printf 'one\r\ntwo\n\nfour' | yoke-pub $B $R/x -l -q 1"
+	[ "$status" -eq 0 ]
+	wait_lines "$BATS_TEST_TMPDIR/out" 4
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(printf 'one\ntwo\n\nfour')" ]
+}
+
+@test "-l with empty input sends nothing and exits 0" {
+	yoke-sub $B -v "$R/x" -W 1.5 > "$BATS_TEST_TMPDIR/out" \
+		2> "$BATS_TEST_TMPDIR/sub.err" &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	run yoke-pub $B "$R/x" -l < /dev/null
+	[ "$status" -eq 0 ]
+	st=0
+	wait "${PIDS[-1]}" || st=$?
+	[ "$st" -eq 3 ]
+}
+
+@test "--framing delimited: varint length-prefixed frames" {
+	yoke-sub $B -v "$R/x" -C 3 -W 10 > "$BATS_TEST_TMPDIR/out" \
+		2> "$BATS_TEST_TMPDIR/sub.err" &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	# frames: "abc" (3), "" (0), 130 bytes of 'z' (varint 0x82 0x01)
+	{ printf '\003abc\000\202\001'; printf 'z%.0s' $(seq 130); } \
+		> "$BATS_TEST_TMPDIR/frames"
+	run yoke-pub $B "$R/x" --framing delimited -q 1 \
+		< "$BATS_TEST_TMPDIR/frames"
+	[ "$status" -eq 0 ]
+	wait "${PIDS[-1]}"
+	run jq -r '.payload | length' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = "$(printf '3\n0\n130')" ]
+}
+
+@test "--framing delimited: a truncated frame exits 2 naming the frame" {
+	run --separate-stderr bash -c \
+		"printf '\003abc\005ab' | yoke-pub $B $R/x --framing delimited"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input: frame 2 is truncated: 5 bytes announced, 2 present" ]
+}
+
+@test "--ndjson: key and payload per line; strings as text, JSON compact, b64 decoded" {
+	yoke-sub $B -v "$R/**" -C 3 -W 10 --format text \
+		> "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/sub.err" &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	run yoke-pub $B --ndjson -q 1 <<EOF2
+{"key":"$R/a","payload":"plain text"}
+{"key":"$R/b","payload": { "v" : [1, 2.50] }, "ts": 1, "qos": 0}
+
+{"key":"$R/c","payload_b64":"aGk="}
+EOF2
+	[ "$status" -eq 0 ]
+	wait "${PIDS[-1]}"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$R/a plain text
+$R/b {\"v\":[1,2.50]}
+$R/c hi" ]
+}
+
+@test "--ndjson replays yoke-sub output" {
+	yoke-pub $B "$R/a" -m '{"x":1}' -r -q 1
+	yoke-pub $B "$R/b" -m 'text' -r -q 1
+	yoke-sub $B "$R/*" --retained-only > "$BATS_TEST_TMPDIR/capture"
+	sed "s/$R/$R-copy/" "$BATS_TEST_TMPDIR/capture" \
+		> "$BATS_TEST_TMPDIR/replay"
+	run yoke-pub $B --ndjson -r -q 1 < "$BATS_TEST_TMPDIR/replay"
+	[ "$status" -eq 0 ]
+	run yoke-sub $B "$R-copy/*" --retained-only --format text
+	[ "$output" = "$R-copy/a {\"x\":1}
+$R-copy/b text" ]
+}
+
+@test "--ndjson: a malformed line exits 2 naming the line; earlier lines delivered" {
+	yoke-sub $B -v "$R/ok" -C 2 -W 10 --format text \
+		> "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/sub.err" &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	run --separate-stderr yoke-pub $B --ndjson -q 1 <<EOF2
+{"key":"$R/ok","payload":1}
+{"key":"$R/ok","payload":2}
+{"key":"$R/ok","payload":3
+{"key":"$R/ok","payload":4}
+EOF2
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input line 3: not valid JSON" ]
+	wait "${PIDS[-1]}"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$R/ok 1
+$R/ok 2" ]
+}
+
+@test "--ndjson: missing key, bad key, not an object: exit 2 with the reason" {
+	run --separate-stderr yoke-pub $B --ndjson <<< '{"payload":1}'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input line 1: missing \"key\"" ]
+	run --separate-stderr yoke-pub $B --ndjson <<< '[1,2]'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input line 1: expected a JSON object" ]
+	run --separate-stderr yoke-pub $B --ndjson <<< '{"key":"a/#","payload":1}'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input line 1: invalid key 'a/#': keys may not hold '*', '+', '#', '{' or '}'" ]
+	run --separate-stderr yoke-pub $B --ndjson <<< '{"key":"a/b"}'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input line 1: missing \"payload\" or \"payload_b64\"" ]
+}
+
+@test "--repeat N --repeat-delay S publishes N times" {
+	yoke-sub $B -v "$R/x" -C 3 -W 10 > "$BATS_TEST_TMPDIR/out" \
+		2> "$BATS_TEST_TMPDIR/sub.err" &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	start=$(date +%s%N)
+	run yoke-pub $B "$R/x" -m tick --repeat 3 --repeat-delay 0.2
+	end=$(date +%s%N)
+	[ "$status" -eq 0 ]
+	[ $(( (end - start) / 1000000 )) -ge 400 ]
+	wait "${PIDS[-1]}"
+	[ "$(jq -r .payload "$BATS_TEST_TMPDIR/out" | tr '\n' ' ')" = "tick tick tick " ]
+}
+
+@test "--repeat with -l is a usage error" {
+	run --separate-stderr yoke-pub $B "$R/x" -l --repeat 2
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: --repeat goes with -m, -f, -s or -n" ]
+}
+
+@test "--priority sets the prio property; names map to classes" {
+	msub "$T/x" 2 "$BATS_TEST_TMPDIR/out" '%P'
+	yoke-pub $B "$R/x" -m a --priority real-time
+	yoke-pub $B "$R/x" -m b --priority 42
+	wait_lines "$BATS_TEST_TMPDIR/out" 2
+	grep -q 'prio:240' "$BATS_TEST_TMPDIR/out"
+	grep -q 'prio:42' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "--priority rejects unknown classes and out-of-range numbers" {
+	run --separate-stderr yoke-pub $B "$R/x" -m a --priority 256
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: --priority: invalid priority '256': expected 0-255 or real-time, interactive-high, interactive-low, data-high, data, data-low, background" ]
+	run yoke-pub $B "$R/x" -m a --priority urgent
+	[ "$status" -eq 2 ]
+}
+
+@test "--express and -k are accepted and deliver" {
+	msub "$T/x" 2 "$BATS_TEST_TMPDIR/out" '%p'
+	run bash -c "printf '1\n2\n' | yoke-pub $B $R/x -l --express -k 10"
+	[ "$status" -eq 0 ]
+	wait_lines "$BATS_TEST_TMPDIR/out" 2
+}
+
+@test "--raw publishes the key as the topic; --org and --root scope it" {
+	msub "raw-$R/x" 1 "$BATS_TEST_TMPDIR/raw" '%t'
+	yoke-pub $B "raw-$R/x" -m 1 --raw
+	wait_lines "$BATS_TEST_TMPDIR/raw" 1
+	[ "$(cat "$BATS_TEST_TMPDIR/raw")" = "raw-$R/x" ]
+	msub "fleet/acme/$R/x" 1 "$BATS_TEST_TMPDIR/scoped" '%t'
+	yoke-pub $B "$R/x" -m 1 --org acme --root fleet
+	wait_lines "$BATS_TEST_TMPDIR/scoped" 1
+	[ "$(cat "$BATS_TEST_TMPDIR/scoped")" = "fleet/acme/$R/x" ]
+}
+
+@test "invalid keys exit 2 with the reason" {
+	run --separate-stderr yoke-pub $B 'a/+/b' -m 1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: invalid key 'a/+/b': keys may not hold '*', '+', '#', '{' or '}'" ]
+	run --separate-stderr yoke-pub $B 'Arm-1/x' -m 1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: invalid key 'Arm-1/x': invalid robot id 'Arm-1': use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit" ]
+	run --separate-stderr yoke-pub $B 'a//b' -m 1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: invalid key 'a//b': empty segment" ]
+	run --separate-stderr yoke-pub $B '' -m 1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: key must not be empty" ]
+	run --separate-stderr yoke-pub $B 'x' -m 1 --org 'Acme'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: invalid org 'Acme': use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit" ]
+}
+
+@test "bad broker URLs exit 2 naming the URL" {
+	run --separate-stderr yoke-pub -b http://x "$R/x" -m 1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: invalid broker URL 'http://x': the scheme must be mqtt:// or mqtts://" ]
+	run --separate-stderr yoke-pub -b mqtt://host:99999 "$R/x" -m 1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: invalid broker URL 'mqtt://host:99999': the port must be a number from 1 to 65535" ]
+	run --separate-stderr yoke-pub -b 'mqtt://' "$R/x" -m 1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: invalid broker URL 'mqtt://': expected mqtt://host[:port] or mqtts://host[:port]" ]
+}
+
+@test "a password in -b is refused: argv is public" {
+	run --separate-stderr yoke-pub -b "mqtt://u:secret@127.0.0.1:$BROKER_PORT" "$R/x" -m 1
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "yoke-pub: a password in --broker would be visible to other users; set YOKE_BROKER, YOKE_PASSWORD or the config file" ]]
+	[[ "$stderr" != *secret* ]]
+}
+
+@test "an unreachable broker exits 1 with the cause" {
+	run --separate-stderr yoke-pub -b mqtt://127.0.0.1:1 "$R/x" -m 1
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "yoke-pub: cannot connect to '127.0.0.1:1': Connection refused" ]
+}
+
+@test "an unknown host exits 1" {
+	run --separate-stderr yoke-pub -b mqtt://no-such-host.invalid "$R/x" -m 1
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "yoke-pub: cannot connect to 'no-such-host.invalid:1883': "* ]]
+}
+
+@test "--offline-timeout waits for a broker that comes up later" {
+	start_broker late
+	late_port=$BROKER_PORT late_pid=$BROKER_PID
+	kill "$late_pid"; wait "$late_pid" || true
+	(sleep 1.5; mosquitto -c "$BROKER_DIR/mosquitto.conf" \
+		>> "$BROKER_DIR/log" 2>&1) &
+	PIDS+=($!)
+	run --separate-stderr yoke-pub -b "mqtt://127.0.0.1:$late_port" \
+		"$R/x" -m 1 -q 1 --offline-timeout 10
+	[ "$status" -eq 0 ]
+	pkill -f "$BROKER_DIR/mosquitto.conf" || true
+}
+
+@test "--offline-timeout gives up with exit 1" {
+	run --separate-stderr yoke-pub -b mqtt://127.0.0.1:1 "$R/x" -m 1 \
+		--offline-timeout 1.5
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "yoke-pub: no connection to '127.0.0.1:1' for 1.5 s: Connection refused" ]
+}
+
+@test "usage errors: no mode, two modes, no key, bad qos, unknown option" {
+	run --separate-stderr yoke-pub $B "$R/x"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: give exactly one of -m, -f, -s, -l, -n, --framing, --ndjson" ]
+	run --separate-stderr yoke-pub $B "$R/x" -m 1 -l
+	[ "$status" -eq 2 ]
+	run --separate-stderr yoke-pub $B -m 1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: missing KEY" ]
+	run --separate-stderr yoke-pub $B "$R/x" -m 1 -q 2
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: invalid value '2' for --qos: expected an integer from 0 to 1" ]
+	run --separate-stderr yoke-pub $B "$R/x" -m 1 --nope
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: unknown option '--nope'" ]
+	run --separate-stderr yoke-pub $B "$R/x" -m
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: option '-m' needs a value" ]
+	run --separate-stderr yoke-pub $B --ndjson "$R/x"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: --ndjson takes the keys from its input, not from '$R/x'" ]
+}
+
+@test "--help prints usage to stdout and exits 0" {
+	run --separate-stderr yoke-pub --help
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "usage: yoke-pub [options] KEY (-m MSG | -f FILE | -s | -l | -n)" ]
+	[ -z "$stderr" ]
+}

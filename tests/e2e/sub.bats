@@ -1,0 +1,233 @@
+#!/usr/bin/env bats
+# yoke-sub against a real mosquitto: output forms, key expressions,
+# retained handling, sessions, statistics, errors.
+bats_require_minimum_version 1.5.0
+load helpers
+
+# bgsub OUT ARGS...: yoke-sub in the background, subscribed on return.
+# The sync: a retained marker under the test's robot, seen first.
+bgsub() {
+	local out=$1
+	shift
+	mosquitto_pub -p "$BROKER_PORT" -t "$T/_ready" -r -m x
+	yoke-sub $B "$@" "$R/_ready" > "$out" 2> "$out.err" &
+	PIDS+=($!)
+	wait_for grep -q '_ready' "$out"
+}
+
+@test "mosquitto_pub -> yoke-sub: the key without its scope, as a JSON line" {
+	yoke-sub $B -v "$R/temp" -C 1 -W 10 > "$BATS_TEST_TMPDIR/out" \
+		2> "$BATS_TEST_TMPDIR/sub.err" &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	mosquitto_pub -p "$BROKER_PORT" -t "$T/temp" -m '{"value": 21.5}'
+	wait "${PIDS[-1]}"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "{\"key\":\"$R/temp\",\"qos\":0,\"retain\":false,\"payload\":{\"value\":21.5}}" ]
+}
+
+@test "yoke-pub -> yoke-sub: ts from the sender, qos, text and binary payloads" {
+	bgsub "$BATS_TEST_TMPDIR/out" "$R/x" -q 1
+	yoke-pub $B "$R/x" -m 'plain "text"' -q 1
+	printf '\377\376binary' | yoke-pub $B "$R/x" -s
+	yoke-pub $B "$R/x" -n
+	wait_lines "$BATS_TEST_TMPDIR/out" 4 || {
+		cat "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/out.err"; false; }
+	run jq -c 'del(.ts)' "$BATS_TEST_TMPDIR/out"
+	[ "${lines[1]}" = "{\"key\":\"$R/x\",\"qos\":1,\"retain\":false,\"payload\":\"plain \\\"text\\\"\"}" ]
+	[ "${lines[2]}" = "{\"key\":\"$R/x\",\"qos\":0,\"retain\":false,\"payload_b64\":\"//5iaW5hcnk=\"}" ]
+	[ "${lines[3]}" = "{\"key\":\"$R/x\",\"qos\":0,\"retain\":false,\"payload\":\"\"}" ]
+	# ts: seconds with microseconds, close to now
+	ts=$(sed -n 2p "$BATS_TEST_TMPDIR/out" | grep -o '"ts":[0-9]*\.[0-9]\{6\},')
+	now=$(date +%s)
+	t=${ts#\"ts\":}; t=${t%%.*}
+	[ $((now - t)) -le 5 ]
+}
+
+@test "a pretty-printed JSON payload stays one line" {
+	bgsub "$BATS_TEST_TMPDIR/out" "$R/x"
+	printf '{\n  "a": [1, 2],\n  "b": "x y"\n}\n' | yoke-pub $B "$R/x" -s
+	wait_lines "$BATS_TEST_TMPDIR/out" 2
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/out" | jq -c .payload)" = '{"a":[1,2],"b":"x y"}' ]
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/out")" -eq 2 ]
+}
+
+@test "{name} captures a segment as a field; * matches one segment" {
+	bgsub "$BATS_TEST_TMPDIR/out" "$R/{sensor}/*"
+	mosquitto_pub -p "$BROKER_PORT" -t "$T/imu/x" -m 1
+	mosquitto_pub -p "$BROKER_PORT" -t "$T/imu/x/deep" -m 2
+	mosquitto_pub -p "$BROKER_PORT" -t "$T/gps/y" -m 3
+	wait_lines "$BATS_TEST_TMPDIR/out" 3
+	sleep 0.2
+	run jq -r 'select(.key != "'$R'/_ready") | "\(.sensor) \(.payload)"' \
+		"$BATS_TEST_TMPDIR/out"
+	[ "$output" = "imu 1
+gps 3" ]
+}
+
+@test "** at the end matches any depth; ** in the middle is matched here" {
+	bgsub "$BATS_TEST_TMPDIR/out" "$R/**/imu"
+	mosquitto_pub -p "$BROKER_PORT" -t "$T/imu" -m 0
+	mosquitto_pub -p "$BROKER_PORT" -t "$T/a/imu" -m 1
+	mosquitto_pub -p "$BROKER_PORT" -t "$T/a/b/imu" -m 2
+	mosquitto_pub -p "$BROKER_PORT" -t "$T/a/b/temp" -m 3
+	mosquitto_pub -p "$BROKER_PORT" -t "$T/a/imu/x" -m 4
+	mosquitto_pub -p "$BROKER_PORT" -t "$T/end" -m 5
+	wait_for grep -q '"payload":2' "$BATS_TEST_TMPDIR/out"
+	sleep 0.3
+	run jq -r 'select(.key != "'$R'/_ready") | .payload' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = "0
+1
+2" ]
+}
+
+@test "overlapping expressions print each message once" {
+	bgsub "$BATS_TEST_TMPDIR/out" "$R/**" "$R/x" "*/x"
+	mosquitto_pub -p "$BROKER_PORT" -t "$T/x" -m once
+	mosquitto_pub -p "$BROKER_PORT" -t "$T/y" -m other
+	wait_lines "$BATS_TEST_TMPDIR/out" 3
+	sleep 0.3
+	[ "$(grep -c '"once"' "$BATS_TEST_TMPDIR/out")" -eq 1 ]
+	[ "$(grep -c '"other"' "$BATS_TEST_TMPDIR/out")" -eq 1 ]
+}
+
+@test "-C COUNT exits 0 after COUNT messages" {
+	yoke-sub $B -v "$R/x" -C 2 > "$BATS_TEST_TMPDIR/out" \
+		2> "$BATS_TEST_TMPDIR/sub.err" &
+	pid=$!
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	for i in 1 2 3; do mosquitto_pub -p "$BROKER_PORT" -t "$T/x" -m $i; done
+	wait "$pid"
+	[ "$(jq -r .payload "$BATS_TEST_TMPDIR/out" | tr '\n' ' ')" = "1 2 " ]
+}
+
+@test "-W with nothing received exits 3; with something, 0" {
+	run --separate-stderr yoke-sub $B "$R/x" -W 0.5
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "yoke-sub: nothing received in 0.5 s" ]
+	[ -z "$output" ]
+	yoke-pub $B "$R/x" -m kept -r -q 1
+	run --separate-stderr yoke-sub $B "$R/x" -W 0.5
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r .payload)" = kept ]
+}
+
+@test "--retained-only prints current values and exits; none exits 3" {
+	yoke-pub $B "$R/a" -m 1 -r -q 1
+	yoke-pub $B "$R/b" -m 2 -r -q 1
+	run --separate-stderr yoke-sub $B "$R/*" --retained-only
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r '"\(.key)=\(.payload) \(.retain)"' | sort)" = "$R/a=1 true
+$R/b=2 true" ]
+	run --separate-stderr yoke-sub $B "$R/none/*" --retained-only
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "yoke-sub: no retained value matches" ]
+}
+
+@test "--no-retained skips retained values but prints live ones" {
+	yoke-pub $B "$R/x" -m old -r -q 1
+	yoke-sub $B -v "$R/x" --no-retained -C 1 -W 10 \
+		> "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/sub.err" &
+	pid=$!
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	yoke-pub $B "$R/x" -m new
+	wait "$pid"
+	[ "$(jq -r .payload "$BATS_TEST_TMPDIR/out")" = new ]
+}
+
+@test "--retained-only with --no-retained is a usage error" {
+	run --separate-stderr yoke-sub $B "$R/x" --retained-only --no-retained
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-sub: --retained-only and --no-retained exclude each other" ]
+}
+
+@test "--format text prints KEY PAYLOAD; raw prints payload bytes only" {
+	yoke-pub $B "$R/x" -m 'hello world' -r -q 1
+	run yoke-sub $B "$R/x" --retained-only --format text
+	[ "$output" = "$R/x hello world" ]
+	head -c 1000 /dev/urandom > "$BATS_TEST_TMPDIR/bin"
+	yoke-pub $B "$R/bin" -f "$BATS_TEST_TMPDIR/bin" -r -q 1
+	yoke-sub $B "$R/bin" --retained-only --format raw > "$BATS_TEST_TMPDIR/got"
+	cmp "$BATS_TEST_TMPDIR/bin" "$BATS_TEST_TMPDIR/got"
+}
+
+@test "--session: QoS 1 messages sent while away arrive on return" {
+	S="s-$R"
+	run yoke-sub $B "$R/x" --session "$S" -W 0.3
+	[ "$status" -eq 3 ]
+	for i in 1 2 3; do yoke-pub $B "$R/x" -m "m$i" -q 1; done
+	run yoke-sub $B "$R/x" --session "$S" -C 3 -W 5
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r .payload | tr '\n' ' ')" = "m1 m2 m3 " ]
+}
+
+@test "--session names are checked" {
+	run --separate-stderr yoke-sub $B "$R/x" --session 'a b'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-sub: invalid session name 'a b': use letters, digits, '.', '_' and '-'" ]
+}
+
+@test "--stats --json: per-key rate, bandwidth, delay" {
+	yoke-sub $B -v "$R/*" --stats --json > "$BATS_TEST_TMPDIR/out" \
+		2> "$BATS_TEST_TMPDIR/sub.err" &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	seq 1 50 | yoke-pub $B "$R/a" -l
+	seq 1 20 | yoke-pub $B "$R/b" -l
+	wait_for grep -q "\"$R/b\"" "$BATS_TEST_TMPDIR/out"
+	sleep 1.2
+	run jq -s -c --arg a "$R/a" --arg b "$R/b" \
+		'[(map(select(.key == $a)) | last | .count),
+		  (map(select(.key == $a and .delay_ms.min >= 0)) | length > 0)],
+		 [map(select(.key == $b)) | last | .count]' \
+		"$BATS_TEST_TMPDIR/out"
+	[ "${lines[0]}" = "[50,true]" ]
+	[ "${lines[1]}" = "[20]" ]
+	jq -e 'has("hz") and has("bytes_per_s")' "$BATS_TEST_TMPDIR/out" > /dev/null
+}
+
+@test "yoke's own query channels are not shown as keys" {
+	bgsub "$BATS_TEST_TMPDIR/out" '**'
+	yoke-get $B "$R/nothing" -W 0.3 || true
+	yoke-pub $B "$R/seen" -m 1
+	wait_for grep -q "$R/seen" "$BATS_TEST_TMPDIR/out"
+	! grep -q '_query\|_inbox' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "a closed stdout ends yoke-sub quietly with 0" {
+	yoke-pub $B "$R/x" -m 1 -r -q 1
+	run --separate-stderr bash -c "yoke-sub $B '$R/x' | head -c 0; exit \${PIPESTATUS[0]}"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+}
+
+@test "--raw subscribes to plain MQTT topics, wildcards included" {
+	mosquitto_pub -p "$BROKER_PORT" -t "plain-$R/r" -m 6 -r
+	yoke-sub $B --raw "plain-$R/+" > "$BATS_TEST_TMPDIR/out" &
+	PIDS+=($!)
+	wait_for grep -q "\"plain-$R/r\"" "$BATS_TEST_TMPDIR/out"
+	mosquitto_pub -p "$BROKER_PORT" -t "plain-$R/t" -m 7
+	wait_for grep -q "\"plain-$R/t\"" "$BATS_TEST_TMPDIR/out"
+}
+
+@test "invalid key expressions exit 2 with the reason" {
+	run --separate-stderr yoke-sub $B 'a/+/b'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-sub: invalid key expression 'a/+/b': '*' and '**' stand alone as segments, '+', '#', '{', '}' are not allowed in names" ]
+	run --separate-stderr yoke-sub $B 'x/{key}'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-sub: invalid key expression 'x/{key}': capture name 'key' is reserved for an output field" ]
+	run --separate-stderr yoke-sub $B 'X/y'
+	[ "$status" -eq 2 ]
+	run --separate-stderr yoke-sub $B
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-sub: missing KEYEXPR" ]
+	run --separate-stderr yoke-sub $B x --format yaml
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-sub: invalid value 'yaml' for --format: expected json, text or raw" ]
+}
+
+@test "an unreachable broker exits 1" {
+	run --separate-stderr yoke-sub -b mqtt://127.0.0.1:1 x
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "yoke-sub: cannot connect to '127.0.0.1:1': Connection refused" ]
+}

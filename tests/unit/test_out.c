@@ -1,0 +1,411 @@
+/*
+ * test_out.c - what yoke-sub and yoke-get print (lib/out.h).
+ *
+ * The message formats are checked against golden files, as jq's tests
+ * are: tests/unit/golden/out_NAME.in is a message (header lines, a blank
+ * line, the payload bytes) and out_NAME.out what must be printed for it;
+ * golden/README has the format.  Paths are relative to the top of the
+ * repository, where tests/run runs the tests.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "json.h"
+#include "out.h"
+
+#define GOLDEN "tests/unit/golden"
+
+static const char *const cases[] = {
+	"json_object", "json_number", "json_bignum", "json_string",
+	"json_null", "text_utf8", "text_escapes", "text_not_json",
+	"text_nul", "binary", "binary_cut_utf8", "binary_json_bad_utf8",
+	"empty", "captures", "key_escaped", "source_error",
+	"source_retained", "ts_small", "ts_zero", "ts_micro",
+	"ts_under_second", "ts_round_second", "text_format",
+	"text_format_json", "text_format_empty", "raw_format",
+	"raw_format_binary", NULL,
+};
+
+static void
+slurp(const char *path, struct yk_buf *b)
+{
+	char chunk[4096];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL)
+		fail_msg("cannot open %s: %s (run from the top of the "
+			 "repository)", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		yk_buf_add(b, chunk, n);
+	fclose(f);
+	if (b->p == NULL)
+		yk_buf_adds(b, "");
+}
+
+/* One golden message, pointing into the .in file's text. */
+struct golden {
+	struct yk_buf text;
+	enum yk_fmt fmt;
+	struct yk_outmsg m;
+	struct yk_cap caps[YK_MAX_CAPS];
+};
+
+static void
+golden_load(struct golden *g, const char *name)
+{
+	char path[256];
+	char *p, *end;
+	bool have_fmt = false;
+
+	memset(g, 0, sizeof(*g));
+	g->m.ts_us = -1;
+	g->m.caps = g->caps;
+	snprintf(path, sizeof(path), GOLDEN "/out_%s.in", name);
+	slurp(path, &g->text);
+	p = g->text.p;
+	end = p + g->text.len;
+	for (;;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *v;
+
+		if (nl == NULL)
+			fail_msg("%s: no blank line before the payload", path);
+		*nl = '\0';
+		if (nl == p) {
+			p = nl + 1;
+			break;
+		}
+		v = strstr(p, ": ");
+		if (v == NULL)
+			fail_msg("%s: bad header line '%s'", path, p);
+		*v = '\0';
+		v += 2;
+		if (strcmp(p, "format") == 0) {
+			int i;
+
+			for (i = 0; yk_fmt_names[i]; i++)
+				if (strcmp(v, yk_fmt_names[i]) == 0)
+					break;
+			if (yk_fmt_names[i] == NULL)
+				fail_msg("%s: unknown format '%s'", path, v);
+			g->fmt = (enum yk_fmt)i;
+			have_fmt = true;
+		} else if (strcmp(p, "key") == 0) {
+			g->m.key = v;
+		} else if (strcmp(p, "source") == 0) {
+			g->m.source = v;
+		} else if (strcmp(p, "error") == 0) {
+			g->m.error = v;
+		} else if (strcmp(p, "ts") == 0) {
+			g->m.ts_us = strtoll(v, NULL, 10);
+		} else if (strcmp(p, "qos") == 0) {
+			g->m.qos = atoi(v);
+		} else if (strcmp(p, "retain") == 0) {
+			g->m.retain = strcmp(v, "true") == 0;
+		} else if (strcmp(p, "cap") == 0) {
+			char *eq = strchr(v, '=');
+			struct yk_cap *c = &g->caps[g->m.ncaps++];
+
+			if (eq == NULL || g->m.ncaps > YK_MAX_CAPS)
+				fail_msg("%s: bad cap '%s'", path, v);
+			*eq = '\0';
+			c->name = v;
+			c->p = eq + 1;
+			c->n = strlen(eq + 1);
+		} else {
+			fail_msg("%s: unknown field '%s'", path, p);
+		}
+		p = nl + 1;
+	}
+	if (!have_fmt || g->m.key == NULL)
+		fail_msg("%s: format and key are required", path);
+	g->m.payload = p;
+	g->m.len = (size_t)(end - p);
+}
+
+/* Show bytes readably in a failure message. */
+static void
+printable(char *out, size_t n, const char *s, size_t len)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && o + 5 < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			out[o++] = (char)c;
+		else
+			o += (size_t)snprintf(out + o, n - o, "\\x%02x", c);
+	}
+	out[o] = '\0';
+}
+
+static void
+golden(void **state)
+{
+	const char *name = *state;
+	struct golden g;
+	struct yk_buf want = {0}, got = {0};
+	char path[256], a[2048], b[2048];
+
+	golden_load(&g, name);
+	snprintf(path, sizeof(path), GOLDEN "/out_%s.out", name);
+	slurp(path, &want);
+	yk_out_message(&got, g.fmt, &g.m);
+	if (got.p == NULL)
+		yk_buf_adds(&got, "");
+	if (got.len != want.len || memcmp(got.p, want.p, got.len) != 0) {
+		printable(a, sizeof(a), got.p, got.len);
+		printable(b, sizeof(b), want.p, want.len);
+		fail_msg("out_%s:\n got: %s\nwant: %s", name, a, b);
+	}
+	/* every JSON line is one valid JSON value and one line */
+	if (g.fmt == YK_FMT_JSON) {
+		assert_true(yk_json_valid(got.p, got.len));
+		assert_ptr_equal(memchr(got.p, '\n', got.len),
+				 got.p + got.len - 1);
+	}
+	yk_buf_free(&g.text);
+	yk_buf_free(&want);
+	yk_buf_free(&got);
+}
+
+static void
+test_golden_all_listed(void **state)
+{
+	DIR *d = opendir(GOLDEN);
+	struct dirent *e;
+	int n = 0;
+
+	(void)state;
+	if (d == NULL)
+		fail_msg("cannot open " GOLDEN ": %s (run from the top of the "
+			 "repository)", strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		size_t l = strlen(e->d_name);
+		char name[256], path[300];
+		bool listed = false;
+
+		if (strncmp(e->d_name, "out_", 4) != 0 || l < 8 ||
+		    strcmp(e->d_name + l - 3, ".in") != 0)
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(l - 7),
+			 e->d_name + 4);
+		for (int i = 0; cases[i]; i++)
+			if (strcmp(cases[i], name) == 0)
+				listed = true;
+		if (!listed)
+			fail_msg("%s is not listed in test_out.c", e->d_name);
+		snprintf(path, sizeof(path), GOLDEN "/out_%s.out", name);
+		if (access(path, R_OK) != 0)
+			fail_msg("%s has no .out file", e->d_name);
+		n++;
+	}
+	closedir(d);
+	for (int i = 0; cases[i]; i++)
+		n--;
+	assert_int_equal(n, 0);
+}
+
+static void
+ts_is(int64_t us, const char *want)
+{
+	struct yk_buf b = {0};
+
+	yk_out_ts(&b, us);
+	assert_string_equal(b.p, want);
+	yk_buf_free(&b);
+}
+
+static void
+test_ts(void **state)
+{
+	(void)state;
+	/* seconds, then always six digits of microseconds */
+	ts_is(1795300718861248LL, "1795300718.861248");
+	ts_is(1000001, "1.000001");
+	ts_is(1000010, "1.000010");
+	ts_is(1100000, "1.100000");
+	ts_is(0, "0.000000");
+	ts_is(7, "0.000007");
+	ts_is(999999, "0.999999");
+	ts_is(1000000, "1.000000");
+	ts_is(INT64_MAX, "9223372036854.775807");
+}
+
+static void
+payload_is(const void *p, size_t n, const char *want)
+{
+	struct yk_buf b = {0};
+
+	yk_out_payload(&b, p, n);
+	assert_string_equal(b.p, want);
+	yk_buf_free(&b);
+}
+
+static void
+test_payload(void **state)
+{
+	(void)state;
+	payload_is("{ \"a\" : 1 }", 11, ",\"payload\":{\"a\":1}");
+	payload_is("[]", 2, ",\"payload\":[]");
+	payload_is("false", 5, ",\"payload\":false");
+	payload_is("hi there", 8, ",\"payload\":\"hi there\"");
+	payload_is("", 0, ",\"payload\":\"\"");
+	payload_is("\x80", 1, ",\"payload_b64\":\"gA==\"");
+	/* the length decides, not a NUL */
+	payload_is("12x", 2, ",\"payload\":12");
+}
+
+static void
+test_lines_accumulate(void **state)
+{
+	struct yk_outmsg m = {.key = "a/b", .ts_us = -1, .payload = "1",
+			      .len = 1};
+	struct yk_buf b = {0};
+
+	(void)state;
+	yk_out_message(&b, YK_FMT_JSON, &m);
+	m.key = "a/c";
+	m.payload = "x";
+	yk_out_message(&b, YK_FMT_JSON, &m);
+	assert_string_equal(b.p,
+			    "{\"key\":\"a/b\",\"qos\":0,\"retain\":false,"
+			    "\"payload\":1}\n"
+			    "{\"key\":\"a/c\",\"qos\":0,\"retain\":false,"
+			    "\"payload\":\"x\"}\n");
+	yk_buf_free(&b);
+}
+
+static void
+test_flush(void **state)
+{
+	struct yk_out o;
+	struct yk_err err = {0};
+	char buf[64];
+	int fds[2];
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	yk_out_init(&o, fds[1]);
+	yk_buf_adds(&o.b, "one\n");
+	yk_buf_adds(&o.b, "two\n");
+	assert_int_equal(yk_out_flush(&o, &err), YK_OK);
+	assert_int_equal(o.b.len, 0);
+	assert_int_equal(read(fds[0], buf, sizeof(buf)), 8);
+	assert_memory_equal(buf, "one\ntwo\n", 8);
+	/* nothing buffered: nothing written, still fine */
+	assert_int_equal(yk_out_flush(&o, &err), YK_OK);
+	yk_out_free(&o);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void
+test_flush_large(void **state)
+{
+	char path[] = "/tmp/yk-test-out.XXXXXX";
+	int fd = mkstemp(path);
+	struct yk_out o;
+	struct yk_err err = {0};
+	struct stat st;
+
+	(void)state;
+	assert_true(fd >= 0);
+	unlink(path);
+	yk_out_init(&o, fd);
+	for (int i = 0; i < 100000; i++)
+		yk_buf_adds(&o.b, "0123456789abcdef");
+	assert_int_equal(yk_out_flush(&o, &err), YK_OK);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_size, 1600000);
+	yk_out_free(&o);
+	close(fd);
+}
+
+static void
+test_flush_epipe(void **state)
+{
+	struct yk_out o;
+	struct yk_err err = {0};
+	int fds[2];
+
+	(void)state;
+	/* `yoke-sub ... | head -1`: the reader left, stop quietly */
+	signal(SIGPIPE, SIG_IGN);
+	assert_int_equal(pipe(fds), 0);
+	close(fds[0]);
+	yk_out_init(&o, fds[1]);
+	yk_buf_adds(&o.b, "{}\n");
+	assert_int_equal(yk_out_flush(&o, &err), YK_EXIT);
+	assert_int_equal(o.b.len, 0);
+	yk_out_free(&o);
+	close(fds[1]);
+}
+
+static void
+test_flush_failure(void **state)
+{
+	struct yk_out o;
+	struct yk_err err = {0};
+	int fd = open("/dev/full", O_WRONLY);
+
+	(void)state;
+	/* git's words, and the cause */
+	if (fd < 0)
+		skip();
+	yk_out_init(&o, fd);
+	yk_buf_adds(&o.b, "{}\n");
+	assert_int_equal(yk_out_flush(&o, &err), YK_ERUNTIME);
+	assert_string_equal(err.msg, "write failure on standard output: No "
+				     "space left on device");
+	yk_out_free(&o);
+	close(fd);
+}
+
+int
+main(void)
+{
+	struct CMUnitTest tests[64];
+	static const struct CMUnitTest rest[] = {
+		cmocka_unit_test(test_golden_all_listed),
+		cmocka_unit_test(test_ts),
+		cmocka_unit_test(test_payload),
+		cmocka_unit_test(test_lines_accumulate),
+		cmocka_unit_test(test_flush),
+		cmocka_unit_test(test_flush_large),
+		cmocka_unit_test(test_flush_epipe),
+		cmocka_unit_test(test_flush_failure),
+	};
+	static char names[64][64];
+	size_t n = 0;
+
+	/* one test per golden case, named after it */
+	for (int i = 0; cases[i] && n < 64 - 8; i++) {
+		snprintf(names[n], sizeof(names[n]), "golden out_%s",
+			 cases[i]);
+		tests[n] = (struct CMUnitTest){
+			.name = names[n],
+			.test_func = golden,
+			.initial_state = (void *)cases[i],
+		};
+		n++;
+	}
+	for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
+		tests[n++] = rest[i];
+	return _cmocka_run_group_tests("out", tests, n, NULL, NULL);
+}
