@@ -1,0 +1,209 @@
+# yoke.bash - bash completion for yoke and the yoke-* tools.
+#
+# Options are read from the tool's own --help at completion time (and
+# cached per binary), so a flag added to a tool completes without a change
+# here.  What --help cannot say is known here: which values --priority
+# takes, and which options name files or commands.
+#
+# Install as <bash-completion dir>/yoke, with a link per tool name
+# (yoke-pub, yoke-sub, ...) so bash-completion loads it on demand; or
+# source it from ~/.bashrc.
+
+declare -gA _yoke_opts_cache _yoke_args_cache _yoke_cmd_cache
+# Sourced from a source tree (completion/yoke.bash), the tree's own bin/
+# is the last place to look for tools that are not installed.
+_yoke_treebin=$(cd "${BASH_SOURCE[0]%/*}/../bin" 2>/dev/null && pwd)
+
+_yoke_priorities="real-time interactive-high interactive-low data-high data
+data-low background"
+
+# _yoke_reply COMPGEN-ARGS...: COMPREPLY from compgen, one word per line
+# (so file names with spaces stay whole).
+_yoke_reply() {
+  mapfile -t COMPREPLY < <(compgen "$@" 2>/dev/null | awk '!seen[$0]++')
+}
+
+# _yoke_read_help BIN: fill the caches for BIN from `BIN --help`.
+#   _yoke_opts_cache[BIN]  every option, short and long
+#   _yoke_args_cache[BIN]  " name=ARG " for each option that takes a value
+#   _yoke_cmd_cache[BIN]   1 when a usage line ends in "[-- CMD ARGS...]"
+_yoke_read_help() {
+  local bin=$1 line opts="" args=" " cmd="" short long arg
+  # Option lines start at column 2 or 6; wrapped help text at column 26.
+  local re='^ {2,6}(-[[:alnum:]], )?(--[[:alnum:]-]+)( ([^ ]+))?( |$)'
+
+  [[ -n ${_yoke_opts_cache[$bin]+set} ]] && return 0
+  while IFS= read -r line; do
+    [[ $line == *"[-- CMD"* ]] && cmd=1
+    [[ $line =~ $re ]] || continue
+    short=${BASH_REMATCH[1]%, }
+    long=${BASH_REMATCH[2]}
+    arg=${BASH_REMATCH[4]}
+    opts+=" $long${short:+ $short}"
+    if [[ -n $arg ]]; then
+      args+="$long=$arg "
+      [[ -n $short ]] && args+="$short=$arg "
+    fi
+  done < <(LC_ALL=C "$bin" --help 2>/dev/null)
+  _yoke_opts_cache[$bin]=$opts
+  _yoke_args_cache[$bin]=$args
+  _yoke_cmd_cache[$bin]=$cmd
+}
+
+# _yoke_bin NAME: the program NAME runs (a path, or looked up in PATH).
+_yoke_bin() {
+  local name=$1
+  if [[ $name == */* ]]; then
+    [[ -x $name ]] && printf '%s\n' "$name"
+  elif ! type -P "$name" 2>/dev/null && [[ -x $_yoke_treebin/$name ]]; then
+    printf '%s\n' "$_yoke_treebin/$name"
+  fi
+}
+
+# _yoke_tool_bin TOOL YOKE: the yoke-TOOL binary that `YOKE TOOL` runs:
+# beside the yoke binary first, as the dispatcher does, then on PATH.
+_yoke_tool_bin() {
+  local tool=$1 dir
+  dir=$(_yoke_bin "$2")
+  dir=${dir%/*}
+  if [[ -n $dir && -x $dir/yoke-$tool ]]; then
+    printf '%s\n' "$dir/yoke-$tool"
+  else
+    _yoke_bin "yoke-$tool"
+  fi
+}
+
+# _yoke_tools YOKE: tool names: those `yoke help` lists, and any yoke-*
+# command on PATH.
+_yoke_tools() {
+  local yoke line names=()
+  yoke=$(_yoke_bin "$1")
+  while IFS= read -r line; do
+    [[ $line =~ ^\ \ ([a-z0-9][a-z0-9-]*)\ + ]] && names+=("${BASH_REMATCH[1]}")
+  done < <(LC_ALL=C "$yoke" help 2>/dev/null)
+  while IFS= read -r line; do
+    names+=("${line#yoke-}")
+  done < <(compgen -c yoke- 2>/dev/null)
+  ((${#names[@]})) && printf '%s\n' "${names[@]}" | sort -u
+}
+
+# _yoke_values BIN OPT CUR: fill COMPREPLY with the values of OPT.
+# Returns 1 when OPT takes no value.
+_yoke_values() {
+  local bin=$1 opt=$2 cur=$3 arg
+  _yoke_read_help "$bin"
+  arg=${_yoke_args_cache[$bin]}
+  [[ $arg == *" $opt="* ]] || return 1
+  arg=${arg#*" $opt="}
+  arg=${arg%% *}
+  case $opt in
+  --priority)
+    _yoke_reply -W "$_yoke_priorities" -- "$cur"
+    return 0 ;;
+  -b | --broker)
+    [[ $cur == *:* ]] || _yoke_reply -W "mqtt:// mqtts://" -- "$cur"
+    compopt -o nospace 2>/dev/null
+    return 0 ;;
+  --exec)
+    _yoke_reply -c -- "$cur"
+    return 0 ;;
+  esac
+  if [[ $arg == FILE ]]; then
+    compopt -o filenames 2>/dev/null
+    _yoke_reply -f -- "$cur"
+  elif [[ $arg == *"|"* && $arg != *[A-Z]* ]]; then
+    # a list of choices, as "json|text|raw" or "0|1"
+    _yoke_reply -W "${arg//|/ }" -- "$cur"
+  fi
+  return 0
+}
+
+# _yoke_complete_tool BIN OFFSET: complete the words of one tool, whose
+# name is COMP_WORDS[OFFSET].
+_yoke_complete_tool() {
+  local bin=$1 off=$2 cword=$COMP_CWORD i
+  local cur=${COMP_WORDS[cword]} prev=
+  ((cword > off)) && prev=${COMP_WORDS[cword - 1]}
+
+  # After "--": a command (yoke-alive KEY -- CMD), or plain arguments.
+  for ((i = off + 1; i < cword; i++)); do
+    [[ ${COMP_WORDS[i]} == -- ]] || continue
+    _yoke_read_help "$bin"
+    if [[ -n ${_yoke_cmd_cache[$bin]} ]]; then
+      if declare -F _command_offset >/dev/null; then
+        _command_offset $((i + 1))
+      elif ((cword == i + 1)); then
+        _yoke_reply -c -- "$cur"
+      else
+        compopt -o filenames 2>/dev/null
+        _yoke_reply -f -- "$cur"
+      fi
+    fi
+    return 0
+  done
+
+  # --opt=value (bash splits it at "=", as COMP_WORDBREAKS says)
+  if [[ $cur == = ]] && ((cword - 1 > off)); then
+    _yoke_values "$bin" "$prev" ""
+    return 0
+  fi
+  if [[ $prev == = ]] && ((cword - 2 > off)); then
+    _yoke_values "$bin" "${COMP_WORDS[cword - 2]}" "$cur"
+    return 0
+  fi
+  if [[ $cur == --*=* ]]; then
+    local opt=${cur%%=*}
+    if _yoke_values "$bin" "$opt" "${cur#*=}"; then
+      for i in "${!COMPREPLY[@]}"; do
+        COMPREPLY[i]="$opt=${COMPREPLY[i]}"
+      done
+    fi
+    return 0
+  fi
+
+  # the value of the option before
+  if [[ $prev == -* ]] && ((cword - 1 > off)); then
+    _yoke_values "$bin" "$prev" "$cur" && return 0
+  fi
+
+  if [[ $cur == -* ]]; then
+    _yoke_read_help "$bin"
+    _yoke_reply -W "${_yoke_opts_cache[$bin]} --" -- "$cur"
+  fi
+  return 0
+}
+
+# The completion function of yoke and of every yoke-* tool.
+_yoke_complete() {
+  local cmd=${COMP_WORDS[0]} cur=${COMP_WORDS[COMP_CWORD]} bin tool
+  COMPREPLY=()
+
+  if [[ ${cmd##*/} == yoke ]]; then
+    if ((COMP_CWORD == 1)); then
+      if [[ $cur == -* ]]; then
+        _yoke_reply -W "--help -h --version -V" -- "$cur"
+      else
+        _yoke_reply -W "help $(_yoke_tools "$cmd")" -- "$cur"
+      fi
+      return 0
+    fi
+    tool=${COMP_WORDS[1]}
+    if [[ $tool == help ]]; then
+      ((COMP_CWORD == 2)) &&
+        _yoke_reply -W "$(_yoke_tools "$cmd")" -- "$cur"
+      return 0
+    fi
+    bin=$(_yoke_tool_bin "$tool" "$cmd")
+    [[ -n $bin ]] || return 0
+    _yoke_complete_tool "$bin" 1
+    return 0
+  fi
+
+  bin=$(_yoke_bin "$cmd")
+  [[ -n $bin ]] || return 0
+  _yoke_complete_tool "$bin" 0
+}
+
+complete -F _yoke_complete yoke yoke-pub yoke-sub yoke-get yoke-alive \
+  yoke-robot-status yoke-fault yoke-telemetry yoke-log yoke-drive \
+  yoke-record yoke-record-export yoke-video-send yoke-sim
