@@ -135,6 +135,33 @@ set_cause(struct yk_mqtt *s, int rc, int errnum)
 	snprintf(s->cause, sizeof(s->cause), "%s", c);
 }
 
+/* MQTT reason codes in words, as our messages are written (lowercase);
+ * libmosquitto's own strings for the rest. */
+static const char *
+reason_text(int reason)
+{
+	switch (reason) {
+	case MQTT_RC_BAD_USERNAME_OR_PASSWORD:
+		return "bad user name or password";
+	case MQTT_RC_NOT_AUTHORIZED:
+		return "not authorised";
+	case MQTT_RC_BANNED:
+		return "banned";
+	case MQTT_RC_CLIENTID_NOT_VALID:
+		return "client id not valid";
+	case MQTT_RC_SERVER_UNAVAILABLE:
+		return "server unavailable";
+	case MQTT_RC_SERVER_BUSY:
+		return "server busy";
+	case MQTT_RC_QUOTA_EXCEEDED:
+		return "quota exceeded";
+	case MQTT_RC_PACKET_TOO_LARGE:
+		return "message too large for the broker";
+	default:
+		return mosquitto_reason_string(reason);
+	}
+}
+
 static bool
 refusal(int reason)
 {
@@ -181,7 +208,7 @@ on_connect(struct mosquitto *m, void *ud, int rc, int flags,
 
 	(void)m;
 	if (rc != 0) {
-		const char *why = mosquitto_reason_string(rc);
+		const char *why = reason_text(rc);
 
 		if (refusal(rc))
 			yk_err_set(&s->fatal, YK_EREFUSED,
@@ -260,7 +287,7 @@ on_publish(struct mosquitto *m, void *ud, int mid, int reason,
 			s->refused++;
 			s->refused_reason = reason;
 			logf_(s, 1, "broker refused a message: %s",
-			      mosquitto_reason_string(reason));
+			      reason_text(reason));
 		}
 	} else if (s->inflight0 > 0) {
 		s->inflight0--;
@@ -288,8 +315,7 @@ on_subscribe(struct mosquitto *m, void *ud, int mid, int n,
 					   : YK_ERUNTIME,
 				   "broker refused the subscription to '%s': "
 				   "%s",
-				   s->subs[i].filter,
-				   mosquitto_reason_string(granted[0]));
+				   s->subs[i].filter, reason_text(granted[0]));
 	}
 }
 
@@ -888,7 +914,7 @@ yk_mqtt_drain(struct yk_mqtt *s, volatile sig_atomic_t *stop,
 		return yk_err_set(err, auth ? YK_EREFUSED : YK_ERUNTIME,
 				  "broker refused %lu message%s: %s",
 				  s->refused, s->refused == 1 ? "" : "s",
-				  mosquitto_reason_string(s->refused_reason));
+				  reason_text(s->refused_reason));
 	}
 	return YK_OK;
 }

@@ -1,0 +1,103 @@
+#!/usr/bin/env bats
+# Credentials: a broker with a password file and an ACL.  Good credentials
+# work from the environment or the config file, bad ones exit 4 at once
+# (never retried), and no password ever reaches argv or a message.
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup_file() {
+	local dir="$BATS_FILE_TMPDIR/auth"
+	mkdir -p "$dir"
+	touch "$dir/passwd"
+	chmod 600 "$dir/passwd"
+	mosquitto_passwd -b "$dir/passwd" robot 's3cret:with@signs'
+	mosquitto_passwd -b "$dir/passwd" viewer viewpass
+	cat > "$dir/acl" <<EOF2
+user robot
+topic readwrite yoke/default/#
+user viewer
+topic read yoke/default/#
+EOF2
+	start_broker broker "allow_anonymous false" \
+		"password_file $dir/passwd" "acl_file $dir/acl"
+}
+
+good_url() {
+	echo "mqtt://robot:s3cret%3Awith%40signs@127.0.0.1:$BROKER_PORT"
+}
+
+@test "credentials in YOKE_BROKER are accepted (percent-encoded)" {
+	YOKE_BROKER=$(good_url) run --separate-stderr yoke-pub "$R/x" -m 1 -q 1
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+}
+
+@test "YOKE_USERNAME and YOKE_PASSWORD fill in a URL without them" {
+	YOKE_USERNAME=robot YOKE_PASSWORD='s3cret:with@signs' \
+		run --separate-stderr yoke-pub $B "$R/x" -m 1 -q 1
+	[ "$status" -eq 0 ]
+}
+
+@test "a wrong password exits 4 at once, naming no secret" {
+	start=$(now_ms)
+	YOKE_BROKER="mqtt://robot:wrong-one@127.0.0.1:$BROKER_PORT" \
+		run --separate-stderr yoke-pub "$R/x" -m 1
+	[ "$status" -eq 4 ]
+	# mosquitto 2.0 answers a wrong password with "not authorised"
+	[ "$stderr" = "yoke-pub: broker '127.0.0.1:$BROKER_PORT' refused the connection: not authorised" ]
+	[[ "$stderr" != *wrong-one* ]]
+	[ $(($(now_ms) - start)) -lt 2000 ]
+}
+
+@test "no credentials at all exit 4" {
+	run --separate-stderr yoke-sub $B "$R/x" -W 1
+	[ "$status" -eq 4 ]
+	[[ "$stderr" == "yoke-sub: broker '127.0.0.1:$BROKER_PORT' refused the connection: "* ]]
+}
+
+@test "refused credentials stop a line stream at once, even with --offline-timeout" {
+	start=$(now_ms)
+	YOKE_BROKER="mqtt://robot:nope@127.0.0.1:$BROKER_PORT" \
+		run --separate-stderr bash -c \
+		"seq 1 10 | yoke-pub '$R/x' -l -q 1 --offline-timeout 30"
+	[ "$status" -eq 4 ]
+	[ $(($(now_ms) - start)) -lt 2000 ]
+}
+
+@test "a QoS 1 publish the ACL forbids exits 4, not 0" {
+	YOKE_BROKER="mqtt://viewer:viewpass@127.0.0.1:$BROKER_PORT" \
+		run --separate-stderr yoke-pub "$R/x" -m 1 -q 1
+	[ "$status" -eq 4 ]
+	[ "$stderr" = "yoke-pub: broker refused 1 message: not authorised" ]
+}
+
+@test "a password in the config file works when the file is private" {
+	cfg="$BATS_TEST_TMPDIR/config"
+	printf 'broker = mqtt://127.0.0.1:%s\nusername = robot\npassword = s3cret:with@signs\n' \
+		"$BROKER_PORT" > "$cfg"
+	chmod 600 "$cfg"
+	YOKE_CONFIG="$cfg" run --separate-stderr yoke-pub "$R/x" -m 1 -q 1
+	[ "$status" -eq 0 ]
+}
+
+@test "a config file with a secret that others can read is refused" {
+	cfg="$BATS_TEST_TMPDIR/config"
+	printf 'broker = %s\n' "$(good_url)" > "$cfg"
+	chmod 644 "$cfg"
+	YOKE_CONFIG="$cfg" run --separate-stderr yoke-pub "$R/x" -m 1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: config file '$cfg' holds a secret and other users can read it (mode 644); run 'chmod 600 $cfg'" ]
+}
+
+@test "--password is not an option: secrets never go on the command line" {
+	run --separate-stderr yoke-pub $B "$R/x" -m 1 --password s3cret
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: --password cannot be given on the command line, where other users can read it; set YOKE_PASSWORD or 'password' in the config file" ]
+}
+
+@test "-v shows no password" {
+	YOKE_BROKER=$(good_url) run --separate-stderr yoke-pub "$R/x" -m 1 -vvv
+	[ "$status" -eq 0 ]
+	[[ "$stderr" != *s3cret* ]]
+	[[ "$stderr" != *signs* ]]
+}
