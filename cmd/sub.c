@@ -49,7 +49,8 @@ on_msg(void *ud, const struct yk_rx *rx)
 	i = yk_watch_pick(&u->w, key, rx, caps);
 	if (i < 0)
 		return;
-	u->seen++;
+	if (++u->seen == u->count)
+		yk_mqtt_stop_reading(rx->session);
 	if (u->stats) {
 		yk_stats_add(&u->st, key, rx->len, rx->ts_us, yk_now_us());
 		return;

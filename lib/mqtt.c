@@ -73,6 +73,7 @@ struct yk_mqtt {
 	void *conn_ud;
 	bool conn_pending_cb;
 	bool session_present;
+	bool no_reading;
 
 	struct yk_err fatal;      /* fatal.rc != 0: stop */
 };
@@ -368,6 +369,7 @@ on_message(struct mosquitto *m, void *ud, const struct mosquitto_message *msg,
 	(void)m;
 	if (s->on_msg == NULL)
 		return;
+	rx.session = s;
 	rx.topic = msg->topic;
 	rx.payload = msg->payload;
 	rx.len = (size_t)msg->payloadlen;
@@ -713,6 +715,12 @@ yk_mqtt_send(struct yk_mqtt *s, const struct yk_msg *m, struct yk_err *err)
 	return YK_OK;
 }
 
+void
+yk_mqtt_stop_reading(struct yk_mqtt *s)
+{
+	s->no_reading = true;
+}
+
 int
 yk_mqtt_send_wait(struct yk_mqtt *s, const struct yk_msg *m,
 		  struct yk_err *err)
@@ -813,7 +821,8 @@ read_socket(struct yk_mqtt *s)
 {
 	/* Drain what the socket holds (bounded, to stay fair to the other
 	 * descriptors): one poll per burst instead of one per packet. */
-	for (int i = 0; i < 4096 && s->state != ST_DOWN; i++) {
+	for (int i = 0; i < 4096 && s->state != ST_DOWN && !s->no_reading;
+	     i++) {
 		int rc;
 
 		errno = 0;
@@ -844,7 +853,7 @@ yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next, int timeout_ms,
 		sock = mosquitto_socket(s->m);
 	if (sock >= 0) {
 		fds[0].fd = sock;
-		fds[0].events = POLLIN;
+		fds[0].events = s->no_reading ? 0 : POLLIN;
 		if (mosquitto_want_write(s->m))
 			fds[0].events |= POLLOUT;
 		fds[0].revents = 0;

@@ -83,6 +83,7 @@ struct yk_msg {
 #define YK_MAX_SUB_IDS 8
 
 struct yk_rx {
+	struct yk_mqtt *session; /* the session it came on */
 	const char *topic;
 	const void *payload;
 	size_t len;
@@ -124,6 +125,13 @@ bool yk_mqtt_subscribed(const struct yk_mqtt *s);
 /* Queue a message.  YK_EAGAIN: the queue is full, step and try again. */
 int yk_mqtt_send(struct yk_mqtt *s, const struct yk_msg *m,
 		 struct yk_err *err);
+/*
+ * Read no further message.  libmosquitto acknowledges a QoS 1 message as it
+ * reads it, before we see it; a subscriber that has had enough (-C) calls
+ * this from its message callback, so what follows stays unread and
+ * unacknowledged, and a persistent session gets it next time.
+ */
+void yk_mqtt_stop_reading(struct yk_mqtt *s);
 /* yk_mqtt_send, stepping while the queue is full. */
 int yk_mqtt_send_wait(struct yk_mqtt *s, const struct yk_msg *m,
 		      struct yk_err *err);
