@@ -264,7 +264,8 @@ main(int argc, char **argv)
 {
 	struct yk_cli cli = {.usage = usage,
 			     .summary = "Hold a liveliness token, list the "
-					"live ones, or watch them come and go."};
+					"live ones, or watch them come and "
+					"go."};
 	struct yk_conf c;
 	struct alive a = {0};
 	struct yk_mqtt_cfg mc;

@@ -365,8 +365,8 @@ finish_jobs(struct get *g)
 		if (r == NULL || !yk_job_pump(j))
 			continue;
 		if (j->timed_out)
-			snprintf(msg, sizeof(msg), "command timed out after %g s",
-				 g->wait);
+			snprintf(msg, sizeof(msg),
+				 "command timed out after %g s", g->wait);
 		else if (j->status != 0)
 			snprintf(msg, sizeof(msg),
 				 "command exited with status %d", j->status);

@@ -88,7 +88,8 @@ run(struct yk_mqtt *s, struct sub *u, struct yk_err *err)
 			break;
 		if (deadline >= 0 && now >= deadline)
 			break;
-		if (u->retained_only && !u->sync.sent && yk_mqtt_subscribed(s) &&
+		if (u->retained_only && !u->sync.sent &&
+		    yk_mqtt_subscribed(s) &&
 		    yk_sync_start(s, &u->sync, inbox.p, err) != YK_OK)
 			goto done;
 		if (u->stats && now >= next_report) {
@@ -123,8 +124,8 @@ int
 main(int argc, char **argv)
 {
 	struct yk_cli cli = {.usage = usage,
-			     .summary = "Subscribe to key expressions and print "
-					"each message as it arrives."};
+			     .summary = "Subscribe to key expressions and "
+					"print each message as it arrives."};
 	struct yk_conf c;
 	struct sub u = {.qos = 1};
 	struct yk_mqtt_cfg mc;
@@ -148,7 +149,8 @@ main(int argc, char **argv)
 			  "JSON lines, 'KEY PAYLOAD' lines, or payload bytes"),
 		YK_FLAG(0, "stats", &u.stats,
 			"per-key rate, bandwidth and delay, every second"),
-		YK_FLAG(0, "json", &u.json, "--stats as JSON lines on a terminal"),
+		YK_FLAG(0, "json", &u.json,
+			"--stats as JSON lines on a terminal"),
 		YK_INT('q', "qos", &u.qos, "0|1", 0, 1,
 		       "subscription QoS: highest delivered (default 1)"),
 		YK_INCLUDE(c.opts),

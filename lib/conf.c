@@ -122,7 +122,7 @@ yk_conf_init(struct yk_conf *c, struct yk_cli *cli, unsigned what)
 				       "$XDG_CONFIG_HOME/yoke/config)");
 	o[n - 1].env = NULL;
 	o[n++] = (struct yk_opt)YK_COUNT('v', "verbose", &c->verbose,
-					 "say more on stderr (repeat for more)");
+					 "say more on stderr (repeat: more)");
 	o[n++] = (struct yk_opt)YK_FLAG('h', "help", &cli->help,
 					"show this help");
 	o[n++] = (struct yk_opt)YK_FLAG('V', "version", &cli->version,

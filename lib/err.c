@@ -41,8 +41,10 @@ yk_err_wrap(struct yk_err *err, const char *fmt, ...)
 		memcpy(err->msg + n, ": ", 2);
 		n += 2;
 		/* cut the old message to what still fits */
-		memcpy(err->msg + n, old, strnlen(old, sizeof(err->msg) - n - 1));
-		err->msg[n + strnlen(old, sizeof(err->msg) - n - 1)] = '\0';
+		size_t k = strnlen(old, sizeof(err->msg) - n - 1);
+
+		memcpy(err->msg + n, old, k);
+		err->msg[n + k] = '\0';
 	}
 	return err->rc;
 }

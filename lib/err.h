@@ -11,11 +11,11 @@
 
 enum yk_rc {
 	YK_OK = 0,       /* done */
-	YK_ERUNTIME = 1, /* broker unreachable, connection lost, not confirmed */
+	YK_ERUNTIME = 1, /* broker unreachable, link lost, not confirmed */
 	YK_EUSAGE = 2,   /* usage error or invalid input */
 	YK_ETIMEOUT = 3, /* timeout, or nothing found */
 	YK_EREFUSED = 4, /* bad credentials, not authorised */
-	YK_EAGAIN = 100, /* internal: try again later (queue full); not an exit */
+	YK_EAGAIN = 100, /* internal: queue full, try again; not an exit */
 	YK_EXIT = 101,   /* internal: work done early (--help); exit 0 */
 };
 

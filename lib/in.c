@@ -114,7 +114,8 @@ next_delimited(struct yk_in *in, const char **p, size_t *n,
 	}
 	if (i == avail && in->eof) {
 		yk_err_set(err, YK_EUSAGE,
-			   "%s: frame %lu is truncated inside its length prefix",
+			   "%s: frame %lu is truncated inside its length "
+			   "prefix",
 			   in->name, in->frame + 1);
 		return -1;
 	}

@@ -86,8 +86,8 @@ yk_utf8_valid(const char *s, size_t n)
 	return true;
 }
 
-static int
-hexval(char c)
+int
+yk_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -121,7 +121,7 @@ skip_string(const char *p, const char *end)
 				if (end - p < 5)
 					return NULL;
 				for (int i = 1; i <= 4; i++)
-					if (hexval(p[i]) < 0)
+					if (yk_hexval(p[i]) < 0)
 						return NULL;
 				p += 5;
 				break;
@@ -356,8 +356,8 @@ put_utf8(struct yk_buf *out, uint32_t cp)
 static uint32_t
 hex4(const char *p)
 {
-	return (uint32_t)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
-			  hexval(p[2]) << 4 | hexval(p[3]));
+	return (uint32_t)(yk_hexval(p[0]) << 12 | yk_hexval(p[1]) << 8 |
+			  yk_hexval(p[2]) << 4 | yk_hexval(p[3]));
 }
 
 int

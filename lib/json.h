@@ -27,6 +27,9 @@ void yk_json_minify(struct yk_buf *out, const char *s, size_t n);
 void yk_json_str(struct yk_buf *out, const char *s, size_t n);
 void yk_json_strz(struct yk_buf *out, const char *s);
 
+/* The value of a hex digit, or -1 (JSON \u escapes, URL %XX escapes). */
+int yk_hexval(char c);
+
 /* True when s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 bool yk_utf8_valid(const char *s, size_t n);
 

@@ -426,23 +426,30 @@ on_log(struct mosquitto *m, void *ud, int level, const char *str)
  * ourselves and never read that pair, so the write is pure cost: a
  * unix-socket send (socket lock, then EAGAIN once the pair is full) per
  * message, as much kernel work as the publish itself.  Pointing the write
- * end at /dev/null makes it a no-op.  The pair is found as the two fds
- * mosquitto_new created, checked to be AF_UNIX sockets; anything else and
- * we leave it alone.
+ * end at /dev/null makes it a no-op.
+ *
+ * Finding the pair: socketpair(2) takes the two lowest free descriptors,
+ * and mosquitto_new opens nothing else; so they are the two that
+ * lowest_free() saw free just before.  Both must then be AF_UNIX sockets,
+ * or we leave everything alone.
  */
 static void
-mute_sockpair(const bool *before, int nbefore)
+lowest_free(int fds[2])
 {
-	int fds[2], n = 0;
+	fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	fds[1] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+}
 
-	for (int fd = 0; fd < nbefore; fd++) {
-		if (before[fd] || fcntl(fd, F_GETFD) < 0)
-			continue;
-		if (n == 2)
-			return; /* more than the pair: not what we expect */
-		fds[n++] = fd;
-	}
-	if (n != 2)
+static void
+mute_sockpair(const int fds[2])
+{
+	int null;
+
+	if (fds[0] < 0 || fds[1] < 0)
 		return;
 	for (int i = 0; i < 2; i++) {
 		int dom = 0;
@@ -453,8 +460,7 @@ mute_sockpair(const bool *before, int nbefore)
 			return;
 	}
 	/* socketpair(2) fills sv[0] first: the write end is the higher. */
-	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-
+	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (null < 0)
 		return;
 	dup2(null, fds[1]);
@@ -535,9 +541,12 @@ tend_link(struct yk_mqtt *s, int64_t now)
 	}
 	if (s->state != ST_DOWN)
 		return;
-	if (s->cfg.offline_timeout < 0 ? !s->ever_up
-				       : now - s->down_since >
-						 s->cfg.offline_timeout * 1000) {
+	if (s->cfg.offline_timeout < 0) {
+		if (!s->ever_up) {
+			fail_offline(s);
+			return;
+		}
+	} else if (now - s->down_since > s->cfg.offline_timeout * 1000) {
 		fail_offline(s);
 		return;
 	}
@@ -687,7 +696,8 @@ yk_mqtt_send(struct yk_mqtt *s, const struct yk_msg *m, struct yk_err *err)
 		struct yk_pq_item it = {
 			.qos = m->qos, .retain = m->retain, .prio = m->prio,
 			.ts_us = m->ts_us ? m->ts_us : yk_now_us(),
-			.topic = (char *)m->topic, .payload = (void *)m->payload,
+			.topic = (char *)m->topic,
+			.payload = (void *)m->payload,
 			.len = m->len, .resp_topic = (char *)m->resp_topic,
 			.corr = (void *)m->corr, .corr_len = m->corr_len,
 		};
@@ -934,7 +944,7 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 {
 	struct yk_mqtt *s = yk_calloc(1, sizeof(*s));
 	const struct yk_url *u = cfg->url;
-	bool open_before[256];
+	int pair[2];
 
 	s->cfg = *cfg;
 	s->on_msg = cfg->on_message;
@@ -954,15 +964,14 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 			 r[2], r[3], r[4], r[5], r[6], r[7]);
 	}
 	mosquitto_lib_init();
-	for (int fd = 0; fd < 256; fd++)
-		open_before[fd] = fcntl(fd, F_GETFD) >= 0;
+	lowest_free(pair);
 	s->m = mosquitto_new(s->client_id, cfg->clean_start, s);
 	if (s->m == NULL) {
 		free(s);
 		return yk_err_set(err, YK_ERUNTIME, "cannot create client: %s",
 				  strerror(errno));
 	}
-	mute_sockpair(open_before, 256);
+	mute_sockpair(pair);
 	mosquitto_int_option(s->m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
 	mosquitto_int_option(s->m, MOSQ_OPT_RECEIVE_MAXIMUM, RECV_MAX);
 	/* If the broker states no receive-maximum, MQTT says 65535. */
@@ -980,9 +989,12 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 				       cfg->cafile ? NULL : YK_CAPATH,
 				       cfg->cert, cfg->key, NULL);
 		if (rc != MOSQ_ERR_SUCCESS) {
+			const char *why = rc == MOSQ_ERR_ERRNO
+						  ? strerror(errno)
+						  : mosquitto_strerror(rc);
+
 			yk_err_set(err, YK_EUSAGE, "cannot set up TLS: %s",
-				   rc == MOSQ_ERR_ERRNO ? strerror(errno)
-							: mosquitto_strerror(rc));
+				   why);
 			goto fail;
 		}
 	}

@@ -506,7 +506,7 @@ parse_config(struct yk_cli *cli, struct yk_err *err)
 			continue;
 		val = yk_strdup(val);
 		cli->owned = yk_realloc(cli->owned, sizeof(char *) *
-							    (size_t)(cli->nowned + 1));
+						(size_t)(cli->nowned + 1));
 		cli->owned[cli->nowned++] = val;
 		snprintf(ctx, sizeof(ctx), "'%s' in config file '%s' line %ld",
 			 key, path, lineno);
@@ -619,7 +619,8 @@ help_table(const struct yk_opt *t, FILE *out)
 		else
 			fprintf(out, "%-26s", left);
 		if (t->env)
-			snprintf(text, sizeof(text), "%s [%s]", t->help, t->env);
+			snprintf(text, sizeof(text), "%s [%s]", t->help,
+				 t->env);
 		else
 			snprintf(text, sizeof(text), "%s", t->help);
 		wrap(out, text, 26);

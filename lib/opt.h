@@ -58,9 +58,11 @@ struct yk_opt {
 
 #define YK_GROUP(h) {.kind = YK_OPT_GROUP, .help = (h)}
 #define YK_FLAG(s, l, v, h) \
-	{.kind = YK_OPT_FLAG, .sname = (s), .lname = (l), .val = (v), .help = (h)}
+	{.kind = YK_OPT_FLAG, .sname = (s), .lname = (l), .val = (v), \
+	 .help = (h)}
 #define YK_COUNT(s, l, v, h) \
-	{.kind = YK_OPT_COUNT, .sname = (s), .lname = (l), .val = (v), .help = (h)}
+	{.kind = YK_OPT_COUNT, .sname = (s), .lname = (l), .val = (v), \
+	 .help = (h)}
 #define YK_STR(s, l, v, a, h) \
 	{.kind = YK_OPT_STR, .sname = (s), .lname = (l), .val = (v), \
 	 .argname = (a), .help = (h)}

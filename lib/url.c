@@ -5,19 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "url.h"
-
-static int
-hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static char *
 pct_decode(const char *p, size_t n)
@@ -25,9 +14,10 @@ pct_decode(const char *p, size_t n)
 	char *out = yk_malloc(n + 1), *o = out;
 
 	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '%' && i + 2 < n && hex(p[i + 1]) >= 0 &&
-		    hex(p[i + 2]) >= 0) {
-			*o++ = (char)(hex(p[i + 1]) << 4 | hex(p[i + 2]));
+		if (p[i] == '%' && i + 2 < n && yk_hexval(p[i + 1]) >= 0 &&
+		    yk_hexval(p[i + 2]) >= 0) {
+			*o++ = (char)(yk_hexval(p[i + 1]) << 4 |
+				      yk_hexval(p[i + 2]));
 			i += 2;
 		} else {
 			*o++ = p[i];

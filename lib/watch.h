@@ -4,10 +4,11 @@
  *
  * Each distinct MQTT filter is subscribed once: MQTT v5 replaces a
  * subscription whose filter repeats, and two expressions that differ after
- * a double star (arm, double star, imu / gps) share one "arm/#" filter.  A broker may deliver one copy of a
- * message per overlapping subscription; yk_watch_pick keeps only the copy
- * that came through the filter of the first expression that matches, so
- * every message is printed once and with that expression's captures.
+ * a double star (arm, double star, imu / gps) share one "arm/#" filter.
+ * A broker may deliver one copy of a message per overlapping subscription;
+ * yk_watch_pick keeps only the copy that came through the filter of the
+ * first expression that matches, so every message is printed once and with
+ * that expression's captures.
  */
 #ifndef YK_WATCH_H
 #define YK_WATCH_H
