@@ -446,47 +446,55 @@ seg_text(const struct yk_seg *s)
 	}
 }
 
+static bool meet_at(struct meet *m, int ai, int bi);
+
+/* Try segment text t (NULL: none) then the rest from (ai, bi). */
+static bool
+meet_try(struct meet *m, const char *t, int ai, int bi)
+{
+	if (t)
+		m->seg[m->n++] = t;
+	if (meet_at(m, ai, bi))
+		return true;
+	if (t)
+		m->n--;
+	return false;
+}
+
+/*
+ * Depth-first over the ways the two expressions can line up; the first
+ * that works is kept.  The order of the tries is what makes it "most
+ * specific": a double star facing a double star stays one, and one facing
+ * a segment first tries to match nothing, then to take that segment.
+ */
 static bool
 meet_at(struct meet *m, int ai, int bi)
 {
 	const struct yk_kexpr *a = m->a, *b = m->b;
 	const struct yk_seg *sa = ai < a->nseg ? &a->seg[ai] : NULL;
 	const struct yk_seg *sb = bi < b->nseg ? &b->seg[bi] : NULL;
+	bool da = sa && sa->kind == YK_SEG_DSTAR;
+	bool db = sb && sb->kind == YK_SEG_DSTAR;
 
 	if (sa == NULL && sb == NULL)
 		return true;
-	if (sa && sa->kind == YK_SEG_DSTAR) {
-		if (meet_at(m, ai + 1, bi))
-			return true; /* it matches nothing here */
-		if (sb == NULL)
-			return false;
-		m->seg[m->n++] = seg_text(sb); /* it takes b's segment */
-		if (meet_at(m, ai, bi + 1))
-			return true;
-		m->n--;
-		return false;
-	}
-	if (sb && sb->kind == YK_SEG_DSTAR) {
-		if (meet_at(m, ai, bi + 1))
-			return true;
-		if (sa == NULL)
-			return false;
-		m->seg[m->n++] = seg_text(sa);
-		if (meet_at(m, ai + 1, bi))
-			return true;
-		m->n--;
-		return false;
-	}
+	if (da && db)
+		return meet_try(m, "**", ai + 1, bi + 1) ||
+		       meet_try(m, NULL, ai + 1, bi) ||
+		       meet_try(m, NULL, ai, bi + 1);
+	if (da)
+		return meet_try(m, NULL, ai + 1, bi) ||
+		       (sb && meet_try(m, seg_text(sb), ai, bi + 1));
+	if (db)
+		return meet_try(m, NULL, ai, bi + 1) ||
+		       (sa && meet_try(m, seg_text(sa), ai + 1, bi));
 	if (sa == NULL || sb == NULL)
 		return false;
 	if (sa->kind == YK_SEG_LIT && sb->kind == YK_SEG_LIT &&
 	    strcmp(sa->text, sb->text) != 0)
 		return false;
-	m->seg[m->n++] = seg_text(sa->kind == YK_SEG_LIT ? sa : sb);
-	if (meet_at(m, ai + 1, bi + 1))
-		return true;
-	m->n--;
-	return false;
+	return meet_try(m, seg_text(sa->kind == YK_SEG_LIT ? sa : sb), ai + 1,
+			bi + 1);
 }
 
 bool

@@ -559,6 +559,51 @@ test_kexpr_intersects(void **state)
 	assert_false(intersects("a/**/b/**/c", "a/c"));
 }
 
+/* The key a queryable for a answers a query for b with. */
+static void
+meet_is(const char *a, const char *b, const char *want)
+{
+	struct yk_kexpr x, y;
+	struct yk_buf out = {0};
+	bool ok;
+
+	parse_ok(&x, &scoped, a);
+	parse_ok(&y, &scoped, b);
+	ok = yk_kexpr_meet(&x, &y, &out);
+	if (want == NULL) {
+		assert_false(ok);
+	} else {
+		assert_true(ok);
+		assert_string_equal(out.p, want);
+	}
+	/* the meet is symmetric */
+	yk_buf_free(&out);
+	ok = yk_kexpr_meet(&y, &x, &out);
+	if (want == NULL) {
+		assert_false(ok);
+	} else {
+		assert_true(ok);
+		assert_string_equal(out.p, want);
+	}
+	yk_buf_free(&out);
+	yk_kexpr_free(&x);
+	yk_kexpr_free(&y);
+}
+
+static void
+test_kexpr_meet(void **state)
+{
+	(void)state;
+	meet_is("arm-1/config", "arm-1/config", "arm-1/config");
+	meet_is("arm-1/config", "*/config", "arm-1/config");
+	meet_is("arm-1/**", "*/config", "arm-1/config");
+	meet_is("{robot}/version", "*/version", "*/version");
+	meet_is("arm-1/**", "**", "arm-1/**");
+	meet_is("**/imu", "arm-1/**", "arm-1/imu");
+	meet_is("arm-1/x", "arm-2/*", NULL);
+	meet_is("a/*/c", "a/b", NULL);
+}
+
 int
 main(void)
 {
@@ -585,6 +630,7 @@ main(void)
 		cmocka_unit_test(test_kexpr_match_deep_key),
 		cmocka_unit_test(test_kexpr_captures),
 		cmocka_unit_test(test_kexpr_intersects),
+		cmocka_unit_test(test_kexpr_meet),
 	};
 
 	return cmocka_run_group_tests_name("key", tests, NULL, NULL);
