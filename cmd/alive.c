@@ -70,15 +70,16 @@ hold(struct yk_mqtt *s, struct alive *a, char **cmd, struct yk_err *err)
 	int status = 0;
 
 	yk_mqtt_on_connect(s, on_connect, a);
-	/* The first step runs on_connect: wait for that token's PUBACK. */
-	do {
-		if (yk_mqtt_step(s, NULL, 0, 100, err) != YK_OK)
-			return err->rc;
-		if (a->fail.rc) {
-			*err = a->fail;
-			return err->rc;
-		}
-	} while (yk_mqtt_pending(s) > 0 && !yk_sig_stop);
+	/* The first step runs on_connect; the token must be acknowledged
+	 * (and not refused) before we hold it, or run the command. */
+	if (yk_mqtt_step(s, NULL, 0, 100, err) != YK_OK)
+		return err->rc;
+	if (a->fail.rc) {
+		*err = a->fail;
+		return err->rc;
+	}
+	if (yk_mqtt_drain(s, &yk_sig_stop, err) != YK_OK)
+		return err->rc;
 	if (cmd && !yk_sig_stop) {
 		yk_sig_watch_children();
 		if (yk_proc_spawn(&p, cmd, NULL, 0, err) != YK_OK) {
@@ -114,7 +115,7 @@ hold(struct yk_mqtt *s, struct alive *a, char **cmd, struct yk_err *err)
 	}
 	yk_mqtt_on_connect(s, NULL, NULL);
 	send_token(a, false);
-	if (yk_mqtt_drain(s, NULL, err) != YK_OK)
+	if (yk_mqtt_drain(s, &yk_sig_stop, err) != YK_OK)
 		return err->rc;
 	return status;
 }

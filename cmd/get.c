@@ -223,6 +223,9 @@ query(struct yk_mqtt *s, struct get *g, struct yk_err *err)
 	}
 	if (g->expected.n && !all_expected(g))
 		report_missing(g, err);
+	else if (g->answers == 0 && yk_sig_stop)
+		yk_err_set(err, YK_ETIMEOUT, "no answer for '%s' (interrupted)",
+			   g->ex.text);
 	else if (g->answers == 0)
 		yk_err_set(err, YK_ETIMEOUT, "no answer for '%s' within %g s",
 			   g->ex.text, g->wait);

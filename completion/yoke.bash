@@ -188,7 +188,8 @@ _yoke_complete() {
       return 0
     fi
     tool=${COMP_WORDS[1]}
-    if [[ $tool == help ]]; then
+    # "yoke help TOOL", "yoke --help TOOL": TOOL's --help
+    if [[ $tool == help || $tool == -h || $tool == --help ]]; then
       ((COMP_CWORD == 2)) &&
         _yoke_reply -W "$(_yoke_tools "$cmd")" -- "$cur"
       return 0

@@ -464,8 +464,9 @@ meet_try(struct meet *m, const char *t, int ai, int bi)
 /*
  * Depth-first over the ways the two expressions can line up; the first
  * that works is kept.  The order of the tries is what makes it "most
- * specific": a double star facing a double star stays one, and one facing
- * a segment first tries to match nothing, then to take that segment.
+ * specific": a double star facing a double star stays one (and the one
+ * that goes on may still take the other side's later segments), and one
+ * facing a segment first tries to match nothing, then to take it.
  */
 static bool
 meet_at(struct meet *m, int ai, int bi)
@@ -478,10 +479,10 @@ meet_at(struct meet *m, int ai, int bi)
 
 	if (sa == NULL && sb == NULL)
 		return true;
-	if (da && db)
+	if (da && db) /* the shared stretch, then whichever goes on */
 		return meet_try(m, "**", ai + 1, bi + 1) ||
-		       meet_try(m, NULL, ai + 1, bi) ||
-		       meet_try(m, NULL, ai, bi + 1);
+		       meet_try(m, "**", ai + 1, bi) ||
+		       meet_try(m, "**", ai, bi + 1);
 	if (da)
 		return meet_try(m, NULL, ai + 1, bi) ||
 		       (sb && meet_try(m, seg_text(sb), ai, bi + 1));

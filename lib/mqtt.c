@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -980,8 +981,17 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 	if (u->user)
 		mosquitto_username_pw_set(s->m, u->user, u->pass);
 	if (u->tls) {
+		const char *files[] = {cfg->cafile, cfg->cert, cfg->key};
 		int rc;
 
+		for (int i = 0; i < 3; i++) {
+			if (files[i] && access(files[i], R_OK) != 0) {
+				yk_err_set(err, YK_EUSAGE,
+					   "cannot read '%s': %s", files[i],
+					   strerror(errno));
+				goto fail;
+			}
+		}
 		/* libmosquitto 2.0 wants a cafile or a capath even when told
 		 * to use the system's certificates: give it the system's
 		 * directory. */
@@ -1029,6 +1039,34 @@ fail:
 	return err->rc;
 }
 
+/*
+ * Close without losing our last packets.  libmosquitto closes the socket
+ * right after writing DISCONNECT; if messages we chose not to read (-C)
+ * are still in the receive buffer, that close(2) sends a TCP reset, and a
+ * broker that has not yet read our final PUBACKs and DISCONNECT loses
+ * them, so the session gets those messages again.  Holding a dup of the
+ * socket, we half-close it (FIN after our data) and read and discard until
+ * the broker closes its side: the unread messages stay unacknowledged,
+ * and what we sent arrives.
+ */
+static void
+linger(int fd, int64_t end)
+{
+	char sink[4096];
+
+	if (fd < 0)
+		return;
+	shutdown(fd, SHUT_WR);
+	for (int64_t now = yk_mono_ms(); now < end; now = yk_mono_ms()) {
+		struct pollfd p = {fd, POLLIN, 0};
+
+		if (poll(&p, 1, (int)(end - now)) <= 0 ||
+		    read(fd, sink, sizeof(sink)) <= 0)
+			break;
+	}
+	close(fd);
+}
+
 void
 yk_mqtt_close(struct yk_mqtt *s)
 {
@@ -1036,6 +1074,14 @@ yk_mqtt_close(struct yk_mqtt *s)
 		return;
 	if (s->state == ST_UP) {
 		int64_t end = yk_mono_ms() + 2000;
+		int fd = -1, unread = 0;
+
+		/* Our own hold on the socket, see linger(); a clean session
+		 * with nothing unread has nothing to lose (and one-shot
+		 * tools would pay a round trip). */
+		ioctl(mosquitto_socket(s->m), FIONREAD, &unread);
+		if (!s->cfg.clean_start || s->no_reading || unread > 0)
+			fd = dup(mosquitto_socket(s->m));
 
 		s->state = ST_CLOSING;
 		mosquitto_disconnect_v5(s->m, MQTT_RC_NORMAL_DISCONNECTION,
@@ -1050,6 +1096,7 @@ yk_mqtt_close(struct yk_mqtt *s)
 				break;
 			mosquitto_loop_write(s->m, 1);
 		}
+		linger(fd, end);
 	}
 	mosquitto_destroy(s->m);
 	mosquitto_lib_cleanup();

@@ -101,3 +101,12 @@ good_url() {
 	[[ "$stderr" != *s3cret* ]]
 	[[ "$stderr" != *signs* ]]
 }
+
+@test "yoke-alive: a token the ACL refuses exits 4 before running the command" {
+	YOKE_BROKER="mqtt://viewer:viewpass@127.0.0.1:$BROKER_PORT" \
+		run --separate-stderr yoke-alive "$R" -- \
+		sh -c "touch '$BATS_TEST_TMPDIR/ran'; exit 5"
+	[ "$status" -eq 4 ]
+	[ "$stderr" = "yoke-alive: broker refused 1 message: not authorised" ]
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}

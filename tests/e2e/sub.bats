@@ -235,13 +235,13 @@ $R/b=2 true" ]
 @test "--session -C 1 in a loop takes queued messages one by one, losing none" {
 	S="q-$R"
 	run yoke-sub $B "$R/job" --session "$S" -W 0.3
-	for i in 1 2 3 4 5 6 7 8; do yoke-pub $B "$R/job" -m "j$i" -q 1; done
+	seq 1 20 | sed "s/^/j/" | yoke-pub $B "$R/job" -l -q 1
 	got=""
-	for i in 1 2 3 4 5 6 7 8; do
+	for i in $(seq 1 20); do
 		got="$got $(yoke-sub $B "$R/job" --session "$S" -C 1 -W 5 \
 			--format raw)"
 	done
-	[ "$got" = " j1 j2 j3 j4 j5 j6 j7 j8" ]
+	[ "$got" = "$(printf ' j%s' $(seq 1 20))" ]
 	run yoke-sub $B "$R/job" --session "$S" -C 1 -W 0.5
 	[ "$status" -eq 3 ]
 }

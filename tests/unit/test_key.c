@@ -599,7 +599,7 @@ test_kexpr_meet(void **state)
 	meet_is("arm-1/**", "*/config", "arm-1/config");
 	meet_is("{robot}/version", "*/version", "*/version");
 	meet_is("arm-1/**", "**", "arm-1/**");
-	meet_is("**/imu", "arm-1/**", "arm-1/imu");
+	meet_is("**/imu", "arm-1/**", "arm-1/**/imu");
 	meet_is("arm-1/x", "arm-2/*", NULL);
 	meet_is("a/*/c", "a/b", NULL);
 }
