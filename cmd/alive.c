@@ -276,7 +276,7 @@ main(int argc, char **argv)
 	int nargs, rc, status = 0;
 
 	yk_prog = "yoke-alive";
-	yk_conf_init(&c, &cli, YK_CONF_RAW);
+	yk_conf_init(&c, &cli, YK_CONF_RAW | YK_CONF_WILL);
 	struct yk_opt opts[] = {
 		YK_GROUP("Tokens"),
 		YK_FLAG(0, "list", &a.list, "print the live tokens, then exit"),

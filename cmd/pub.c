@@ -251,7 +251,8 @@ main(int argc, char **argv)
 		goto out;
 
 	yk_conf_mqtt(&c, &mc);
-	/* Streams batch small writes unless --express; one-shots don't. */
+	/* Streams let TCP coalesce small packets (Nagle) unless --express;
+	 * a one-shot has nothing to coalesce and must not wait. */
 	mc.nodelay = p.express || !(p.lines || p.ndjson || p.framing >= 0);
 	if (yk_mqtt_open(&s, &mc, &err) != YK_OK)
 		goto out;

@@ -26,6 +26,7 @@ struct sub {
 	struct yk_out out;
 	struct yk_stats st;
 	struct yk_sync sync;
+	struct yk_err out_err; /* a failed flush inside on_msg */
 	long seen;
 };
 
@@ -61,6 +62,14 @@ on_msg(void *ud, const struct yk_rx *rx)
 		.payload = rx->payload, .len = rx->len,
 	};
 	yk_out_message(&u->out.b, u->fmt, &m);
+	/* A burst is written as one write(2), but never held beyond 64 KiB:
+	 * memory stays flat, and a pipe sees messages while they stream. */
+	if (u->out.b.len >= 65536 && !u->out_err.rc &&
+	    yk_out_flush(&u->out, &u->out_err) != YK_OK) {
+		if (u->out_err.rc == YK_OK) /* the reader went away */
+			u->out_err.rc = YK_EXIT;
+		yk_mqtt_stop_reading(rx->session);
+	}
 }
 
 static int
@@ -82,6 +91,12 @@ run(struct yk_mqtt *s, struct sub *u, struct yk_err *err)
 		int64_t now = yk_mono_ms();
 		int timeout = 1000;
 
+		if (u->out_err.rc == YK_EXIT)
+			goto done; /* the reader went away: we are done */
+		if (u->out_err.rc) {
+			*err = u->out_err;
+			goto done;
+		}
 		if (u->count > 0 && u->seen >= u->count)
 			break;
 		if (u->sync.done)

@@ -19,7 +19,7 @@ yk_conf_init(struct yk_conf *c, struct yk_cli *cli, unsigned what)
 	c->broker = YK_DEFAULT_BROKER;
 	c->org = "default";
 	c->root = "yoke";
-	c->keepalive = 5;
+	c->keepalive = what & YK_CONF_WILL ? 5 : 60;
 	c->session_expiry = 86400;
 	c->queue = 1000;
 	c->connect_timeout = 10;
@@ -57,7 +57,8 @@ yk_conf_init(struct yk_conf *c, struct yk_cli *cli, unsigned what)
 	o[n++] = (struct yk_opt){
 		.kind = YK_OPT_INT, .sname = 'k', .lname = "keepalive",
 		.val = &c->keepalive, .argname = "S", .lo = 5, .hi = 65535,
-		.help = "keepalive in seconds (default 5)",
+		.help = what & YK_CONF_WILL ? "keepalive in seconds (default 5)"
+					    : "keepalive in seconds (default 60)",
 		.env = "YOKE_KEEPALIVE", .flags = YK_OPT_CONFIG};
 	o[n++] = (struct yk_opt){
 		.kind = YK_OPT_NUM, .lname = "connect-timeout",

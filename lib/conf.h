@@ -22,6 +22,11 @@
 #define YK_CONF_SESSION 0x2u /* --session, --session-expiry */
 #define YK_CONF_QUEUE 0x4u   /* --queue */
 #define YK_CONF_RAW 0x8u     /* --raw */
+/* The tool holds a will others watch (a liveliness token): keepalive 5 s,
+ * so a dead holder is noticed within 7.5 s.  Others default to 60 s, as
+ * mosquitto's clients do: a subscriber working through a backlog gets the
+ * broker's PINGRESP only behind it, and must not call the link dead. */
+#define YK_CONF_WILL 0x10u
 
 #define YK_CONF_MAX_OPTS 32
 

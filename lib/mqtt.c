@@ -555,6 +555,20 @@ tend_link(struct yk_mqtt *s, int64_t now)
 		attempt(s, false);
 }
 
+/* v (>= 0) in decimal, in buf (24 bytes) */
+static const char *
+decimal(char *buf, int64_t v)
+{
+	char *p = buf + 23;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	return p;
+}
+
 static int
 publish_item(struct yk_mqtt *s, const struct yk_pq_item *it)
 {
@@ -562,14 +576,13 @@ publish_item(struct yk_mqtt *s, const struct yk_pq_item *it)
 	char num[24];
 	int mid = 0, rc;
 
-	snprintf(num, sizeof(num), "%lld", (long long)it->ts_us);
+	/* per message, so no printf */
 	mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY,
-					   "ts", num);
-	if (it->prio >= 0) {
-		snprintf(num, sizeof(num), "%d", it->prio);
+					   "ts", decimal(num, it->ts_us));
+	if (it->prio >= 0)
 		mosquitto_property_add_string_pair(
-			&props, MQTT_PROP_USER_PROPERTY, "prio", num);
-	}
+			&props, MQTT_PROP_USER_PROPERTY, "prio",
+			decimal(num, it->prio));
 	for (int i = 0; i < it->nprops; i++)
 		mosquitto_property_add_string_pair(
 			&props, MQTT_PROP_USER_PROPERTY, it->props[2 * i],

@@ -454,3 +454,10 @@ X="-b mqtt://127.0.0.1:1"
 	[ "$stderr" = "yoke-alive: cannot connect to '127.0.0.1:1': Connection refused" ]
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 }
+
+@test "keepalive: 5 s by default, so a silent holder is gone within 7.5 s" {
+	before=$(grep -c "(p5, c1, k5)" "$BROKER_DIR/log" || true)
+	run yoke-alive $B "$R" -- true
+	[ "$status" -eq 0 ]
+	[ "$(grep -c "(p5, c1, k5)" "$BROKER_DIR/log")" -gt "$before" ]
+}

@@ -245,3 +245,10 @@ $R/b=2 true" ]
 	run yoke-sub $B "$R/job" --session "$S" -C 1 -W 0.5
 	[ "$status" -eq 3 ]
 }
+
+@test "keepalive: 60 s by default (a backlog must not look like a dead link)" {
+	run yoke-sub $B "$R/x" -W 0.2 --session "ka-$R"
+	grep -q "as ka-$R (p5, c0, k60)" "$BROKER_DIR/log"
+	run yoke-sub $B "$R/x" -W 0.2 --session "kb-$R" -k 7
+	grep -q "as kb-$R (p5, c0, k7)" "$BROKER_DIR/log"
+}
