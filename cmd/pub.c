@@ -58,6 +58,7 @@ msg_init(struct yk_msg *m, const struct pub *p, const char *topic,
 	m->qos = (int)p->qos;
 	m->retain = p->retain;
 	m->prio = p->prio;
+	m->express = p->express;
 }
 
 /* One frame of -l/-s/-f/--framing input. */
@@ -223,7 +224,8 @@ main(int argc, char **argv)
 			"0-255 or a class name; orders the send queue "
 			"(default data)"),
 		YK_FLAG(0, "express", &p.express,
-			"send each message at once, without batching"),
+			"hand each message over at once, ahead of queued ones "
+			"and past the in-flight window"),
 		YK_INT(0, "repeat", &p.repeat, "N", 1, 1000000000,
 		       "publish the message N times"),
 		YK_NUM(0, "repeat-delay", &p.repeat_delay, "S", 0, 86400,
@@ -251,9 +253,6 @@ main(int argc, char **argv)
 		goto out;
 
 	yk_conf_mqtt(&c, &mc);
-	/* Streams let TCP coalesce small packets (Nagle) unless --express;
-	 * a one-shot has nothing to coalesce and must not wait. */
-	mc.nodelay = p.express || !(p.lines || p.ndjson || p.framing >= 0);
 	if (yk_mqtt_open(&s, &mc, &err) != YK_OK)
 		goto out;
 	if (p.lines || p.ndjson || p.framing != FR_NONE) {

@@ -192,7 +192,6 @@ yk_conf_mqtt(const struct yk_conf *c, struct yk_mqtt_cfg *mc)
 	mc->cafile = c->cafile;
 	mc->cert = c->cert;
 	mc->key = c->key;
-	mc->nodelay = true;
 	mc->queue_max = (size_t)c->queue;
 	mc->connect_timeout = c->connect_timeout;
 	mc->offline_timeout = c->offline_timeout;

@@ -39,7 +39,6 @@ struct yk_mqtt_cfg {
 	long session_expiry;      /* seconds a persistent session outlives us */
 	int keepalive;            /* seconds */
 	const char *cafile, *cert, *key;
-	bool nodelay;             /* TCP_NODELAY: no batching of small writes */
 	size_t queue_max;         /* messages in the send queue */
 	double connect_timeout;   /* seconds for one connection attempt */
 	double offline_timeout;   /* <0: first connect must work, later losses
@@ -72,6 +71,7 @@ struct yk_msg {
 	int qos;
 	bool retain;
 	int prio;             /* 0..255; <0: do not send the prio property */
+	bool express;         /* skip the queue and the in-flight window */
 	int64_t ts_us;        /* 0: stamp when queued */
 	const char *resp_topic;
 	const void *corr;

@@ -238,7 +238,8 @@ test_defaults(void **state)
 	assert_string_equal(t->c.broker, "mqtt://localhost:1883");
 	assert_string_equal(t->c.org, "default");
 	assert_string_equal(t->c.root, "yoke");
-	assert_int_equal(t->c.keepalive, 5);
+	/* 60 s; 5 s only for tools that hold a will (YK_CONF_WILL) */
+	assert_int_equal(t->c.keepalive, 60);
 	assert_int_equal(t->count, 10);
 	assert_int_equal(yk_cli_origin(&t->cli, "broker"), YK_FROM_DEFAULT);
 	assert_int_equal(yk_cli_origin(&t->cli, "count"), YK_FROM_DEFAULT);
@@ -317,7 +318,7 @@ test_double_dash(void **state)
 	assert_string_equal(t->argv[3], "--");
 	assert_string_equal(t->argv[4], "b");
 	/* nothing after "--" was taken as an option */
-	assert_int_equal(t->c.keepalive, 5);
+	assert_int_equal(t->c.keepalive, 60);
 	assert_int_equal(t->count, 10);
 	run_ok(t, run(t, "--", NULL));
 	assert_int_equal(t->nargs, 0);
@@ -1033,6 +1034,20 @@ test_registry(void **state)
 	yk_cli_free(&cli);
 }
 
+static void
+test_will_keepalive(void **state)
+{
+	struct yk_conf c;
+	struct yk_cli cli = {0};
+
+	(void)state;
+	/* a tool whose will others watch notices a dead holder in 7.5 s */
+	yk_conf_init(&c, &cli, YK_CONF_WILL);
+	assert_int_equal(c.keepalive, 5);
+	yk_conf_init(&c, &cli, 0);
+	assert_int_equal(c.keepalive, 60);
+}
+
 int
 main(void)
 {
@@ -1073,6 +1088,7 @@ main(void)
 		T(test_help),
 		T(test_version),
 		cmocka_unit_test(test_parse_helpers),
+		cmocka_unit_test(test_will_keepalive),
 		cmocka_unit_test(test_registry),
 	};
 #undef T
