@@ -64,20 +64,21 @@ msg_init(struct yk_msg *m, const struct pub *p, const char *topic,
 /* One frame of -l/-s/-f/--framing input. */
 static int
 frame_plain(void *ud, struct yk_mqtt *s, const char *f, size_t n,
-	    unsigned long frame, struct yk_err *err)
+	    unsigned long frame, int64_t ts_us, struct yk_err *err)
 {
 	struct pub *p = ud;
 	struct yk_msg m;
 
 	(void)frame;
 	msg_init(&m, p, p->topic.p, f, n);
+	m.ts_us = ts_us;
 	return yk_mqtt_send(s, &m, err);
 }
 
 /* One line of --ndjson input. */
 static int
 frame_ndjson(void *ud, struct yk_mqtt *s, const char *f, size_t n,
-	     unsigned long line, struct yk_err *err)
+	     unsigned long line, int64_t ts_us, struct yk_err *err)
 {
 	struct pub *p = ud;
 	struct yk_msg m;
@@ -95,6 +96,7 @@ frame_ndjson(void *ud, struct yk_mqtt *s, const char *f, size_t n,
 	yk_key_topic(&p->topic, p->scope, p->k.p);
 	msg_init(&m, p, p->topic.p, p->payload.p, p->payload.len);
 	m.prio = prio;
+	m.ts_us = ts_us;
 	return yk_mqtt_send(s, &m, err);
 }
 

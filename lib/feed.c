@@ -1,6 +1,7 @@
 /*
  * feed.c - the input -> queue -> broker loop.
  */
+#include "clock.h"
 #include "feed.h"
 #include "sig.h"
 
@@ -8,6 +9,8 @@ int
 yk_feed_run(struct yk_mqtt *s, struct yk_in *in, yk_feed_fn fn, void *ud,
 	    struct yk_err *err)
 {
+	int64_t ts = yk_now_us();
+
 	while (!yk_sig_stop) {
 		struct pollfd p = {in->fd, POLLIN, 0};
 		int np = 0;
@@ -21,7 +24,7 @@ yk_feed_run(struct yk_mqtt *s, struct yk_in *in, yk_feed_fn fn, void *ud,
 				return err->rc;
 			if (r == 0)
 				break;
-			if (fn(ud, s, f, n, in->frame, err) != YK_OK)
+			if (fn(ud, s, f, n, in->frame, ts, err) != YK_OK)
 				return err->rc;
 		}
 		if (yk_in_done(in))
@@ -30,9 +33,11 @@ yk_feed_run(struct yk_mqtt *s, struct yk_in *in, yk_feed_fn fn, void *ud,
 			np = 1;
 		if (yk_mqtt_step(s, &p, np, -1, err) != YK_OK)
 			return err->rc;
-		if (np && (p.revents & (POLLIN | POLLHUP | POLLERR)) &&
-		    yk_in_fill(in, err) != YK_OK)
-			return err->rc;
+		if (np && (p.revents & (POLLIN | POLLHUP | POLLERR))) {
+			if (yk_in_fill(in, err) != YK_OK)
+				return err->rc;
+			ts = yk_now_us();
+		}
 	}
 	return YK_OK;
 }

@@ -13,10 +13,14 @@
 #include "in.h"
 #include "mqtt.h"
 
-/* Turn one frame into at most one yk_mqtt_send.  Return YK_OK, or an error
- * that ends the feed (the caller still drains what was sent). */
+/* Turn one frame into at most one yk_mqtt_send.  ts_us is when the
+ * frame's bytes were read: the message's `ts` (one clock read per read(2),
+ * not per message: on some machines the clock is a system call).  Return
+ * YK_OK, or an error that ends the feed (the caller still drains what was
+ * sent). */
 typedef int (*yk_feed_fn)(void *ud, struct yk_mqtt *s, const char *p,
-			  size_t n, unsigned long frame, struct yk_err *err);
+			  size_t n, unsigned long frame, int64_t ts_us,
+			  struct yk_err *err);
 
 /* Run until the input ends, a stop signal, or an error. */
 int yk_feed_run(struct yk_mqtt *s, struct yk_in *in, yk_feed_fn fn, void *ud,

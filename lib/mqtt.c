@@ -33,6 +33,8 @@
 
 /* QoS 0 messages handed to libmosquitto but not yet written. */
 #define WIN0 256
+/* Topic aliases we define per connection (at most what the broker allows). */
+#define ALIASES 16
 /* QoS 1 messages we let the broker push to us unacknowledged. */
 #define RECV_MAX 1024
 
@@ -67,6 +69,11 @@ struct yk_mqtt {
 
 	struct sub *subs;
 	int nsubs;
+
+	/* MQTT v5 topic aliases for QoS 0 streams: after the first message a
+	 * topic goes as two bytes, and neither side parses it again */
+	char *alias[ALIASES];
+	int nalias, alias_max;
 
 	void (*on_msg)(void *ud, const struct yk_rx *rx);
 	void *msg_ud;
@@ -179,6 +186,35 @@ refusal(int reason)
 	}
 }
 
+/* Aliases live as long as one connection. */
+static void
+clear_aliases(struct yk_mqtt *s)
+{
+	for (int i = 0; i < s->nalias; i++)
+		free(s->alias[i]);
+	s->nalias = 0;
+}
+
+/*
+ * The alias for a QoS 0 message's topic, defining one if there is room:
+ * returns the alias (1..) and sets *define when the topic must go along
+ * this once; 0 for none.  Only QoS 0: libmosquitto resends QoS 1 messages
+ * on a new connection, where an alias of the old one means nothing.
+ */
+static int
+topic_alias(struct yk_mqtt *s, const char *topic, bool *define)
+{
+	*define = false;
+	for (int i = 0; i < s->nalias; i++)
+		if (strcmp(s->alias[i], topic) == 0)
+			return i + 1;
+	if (s->nalias >= s->alias_max)
+		return 0;
+	s->alias[s->nalias++] = yk_strdup(topic);
+	*define = true;
+	return s->nalias;
+}
+
 static void
 send_subscribe(struct yk_mqtt *s, int i)
 {
@@ -232,6 +268,11 @@ on_connect(struct mosquitto *m, void *ud, int rc, int flags,
 	if (mosquitto_property_read_int16(props, MQTT_PROP_RECEIVE_MAXIMUM,
 					  &rmax, false))
 		s->win1 = rmax;
+	rmax = 0;
+	mosquitto_property_read_int16(props, MQTT_PROP_TOPIC_ALIAS_MAXIMUM,
+				      &rmax, false);
+	s->alias_max = rmax < ALIASES ? rmax : ALIASES;
+	clear_aliases(s);
 	logf_(s, 1, "connected to %s as '%s'%s", s->hostport, s->client_id,
 	      s->session_present ? " (session resumed)" : "");
 	for (int i = 0; i < s->nsubs; i++)
@@ -262,6 +303,7 @@ on_disconnect(struct mosquitto *m, void *ud, int rc,
 	/* Unwritten QoS 0 packets are gone; in-flight QoS 1 stay with
 	 * libmosquitto, which resends them after the next CONNACK. */
 	s->inflight0 = 0;
+	clear_aliases(s);
 	for (int i = 0; i < s->nsubs; i++)
 		s->subs[i].mid = 0;
 	s->backoff = s->backoff == 0 ? 1 : s->backoff * 2;
@@ -573,13 +615,17 @@ static int
 publish_item(struct yk_mqtt *s, const struct yk_pq_item *it)
 {
 	mosquitto_property *props = NULL;
+	const char *topic = it->topic;
 	char num[24];
-	int mid = 0, rc;
+	int mid = 0, rc, alias = 0;
+	bool define = false;
 
 	/* per message, so no printf */
 	mosquitto_property_add_string_pair(&props, MQTT_PROP_USER_PROPERTY,
 					   "ts", decimal(num, it->ts_us));
-	if (it->prio >= 0)
+	/* the default class goes without saying: one allocation less per
+	 * message, and receivers read a missing prio as data (100) */
+	if (it->prio >= 0 && it->prio != YK_PRIO_DEFAULT)
 		mosquitto_property_add_string_pair(
 			&props, MQTT_PROP_USER_PROPERTY, "prio",
 			decimal(num, it->prio));
@@ -594,6 +640,14 @@ publish_item(struct yk_mqtt *s, const struct yk_pq_item *it)
 		mosquitto_property_add_binary(&props,
 					      MQTT_PROP_CORRELATION_DATA,
 					      it->corr, (uint16_t)it->corr_len);
+	if (it->qos == 0)
+		alias = topic_alias(s, it->topic, &define);
+	if (alias) {
+		mosquitto_property_add_int16(&props, MQTT_PROP_TOPIC_ALIAS,
+					     (uint16_t)alias);
+		if (!define)
+			topic = NULL;
+	}
 	if (it->qos == 1)
 		s->inflight1++;
 	else
@@ -601,10 +655,12 @@ publish_item(struct yk_mqtt *s, const struct yk_pq_item *it)
 	/* mid must be marked before libmosquitto may call on_publish, which
 	 * it does from inside this call for a QoS 0 message; mids of QoS 1
 	 * messages are marked after, as their PUBACK cannot come sooner. */
-	rc = mosquitto_publish_v5(s->m, &mid, it->topic, (int)it->len,
+	rc = mosquitto_publish_v5(s->m, &mid, topic, (int)it->len,
 				  it->payload, it->qos, it->retain, props);
 	mosquitto_property_free_all(&props);
 	if (rc != MOSQ_ERR_SUCCESS) {
+		if (alias && define) /* not sent: the alias was not defined */
+			free(s->alias[--s->nalias]);
 		if (it->qos == 1)
 			s->inflight1--;
 		else if (s->inflight0 > 0)
@@ -1123,5 +1179,6 @@ yk_mqtt_close(struct yk_mqtt *s)
 	for (int i = 0; i < s->nsubs; i++)
 		free(s->subs[i].filter);
 	free(s->subs);
+	clear_aliases(s);
 	free(s);
 }

@@ -345,3 +345,25 @@ $R/ok 2" ]
 	[ "${lines[0]}" = "usage: yoke-pub [options] KEY (-m MSG | -f FILE | -s | -l | -n)" ]
 	[ -z "$stderr" ]
 }
+
+@test "--ndjson over many keys: every message keeps its key (topic aliases)" {
+	# more keys than the 16 topic aliases yoke defines per connection,
+	# interleaved so aliased and plain topics alternate
+	yoke-sub $B -v "$R/**" -C 60 -W 10 --format text \
+		> "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/sub.err" &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	for r in 1 2 3; do
+		for k in $(seq 1 20); do
+			printf '{"key":"%s/k%s","payload":"%s-%s"}\n' "$R" "$k" "$k" "$r"
+		done
+	done > "$BATS_TEST_TMPDIR/in"
+	run yoke-pub $B --ndjson < "$BATS_TEST_TMPDIR/in"
+	[ "$status" -eq 0 ]
+	wait "${PIDS[-1]}"
+	# each line names the key its payload was sent to
+	run awk '{ split($1, a, "/k"); split($2, b, "-");
+		if (a[2] != b[1]) bad++ } END { print NR, bad + 0 }' \
+		"$BATS_TEST_TMPDIR/out"
+	[ "$output" = "60 0" ]
+}
