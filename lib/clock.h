@@ -6,12 +6,9 @@
 #ifndef YK_CLOCK_H
 #define YK_CLOCK_H
 
-#include <signal.h>
 #include <stdint.h>
 
 int64_t yk_now_us(void);
 int64_t yk_mono_ms(void);
-/* Sleep for ms milliseconds, resuming after signals unless *stop is set. */
-void yk_sleep_ms(int64_t ms, volatile sig_atomic_t *stop);
 
 #endif

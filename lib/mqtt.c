@@ -862,11 +862,6 @@ yk_mqtt_queue_full(const struct yk_mqtt *s)
 	return yk_pq_full(&s->q);
 }
 
-bool
-yk_mqtt_connected(const struct yk_mqtt *s)
-{
-	return s->state == ST_UP;
-}
 
 const char *
 yk_mqtt_client_id(const struct yk_mqtt *s)
@@ -874,11 +869,6 @@ yk_mqtt_client_id(const struct yk_mqtt *s)
 	return s->client_id;
 }
 
-unsigned long
-yk_mqtt_refused(const struct yk_mqtt *s)
-{
-	return s->refused;
-}
 
 void
 yk_mqtt_on_connect(struct yk_mqtt *s, yk_mqtt_conn_fn fn, void *ud)

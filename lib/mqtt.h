@@ -138,10 +138,7 @@ int yk_mqtt_send_wait(struct yk_mqtt *s, const struct yk_msg *m,
 /* Messages queued or not yet confirmed. */
 size_t yk_mqtt_pending(const struct yk_mqtt *s);
 bool yk_mqtt_queue_full(const struct yk_mqtt *s);
-bool yk_mqtt_connected(const struct yk_mqtt *s);
 const char *yk_mqtt_client_id(const struct yk_mqtt *s);
-/* QoS 1 messages the broker refused (PUBACK reason >= 0x80). */
-unsigned long yk_mqtt_refused(const struct yk_mqtt *s);
 
 /*
  * Wait up to timeout_ms (-1: no limit) for the broker socket or any of
