@@ -18,6 +18,13 @@ teardown() {
 # $output as JSON lines without the (time-dependent) ts field.
 norm() { printf '%s\n' "$output" | jq -c 'del(.ts)'; }
 
+# flow KEY PAYLOAD: live (not retained) traffic on KEY, ten times a second,
+# until the test ends.
+flow() {
+	(while :; do yoke-pub $B $O "$1" -m "$2"; sleep 0.1; done) 2>/dev/null &
+	PIDS+=($!)
+}
+
 # retain KEY PAYLOAD: publish a retained value in the test's org.
 retain() { yoke-pub $B $O "$1" -m "$2" -q 1 -r; }
 
@@ -65,9 +72,7 @@ served() { wait_for has_reply "$1"; }
 
 @test "non-retained live traffic is not an answer: exit 3" {
 	# traffic flows on the key for the whole query window...
-	(while :; do yoke-pub $B $O arm-1/temp -m 21.5; sleep 0.1; done) \
-		2>/dev/null &
-	PIDS+=($!)
+	flow arm-1/temp 21.5
 	run yoke-sub $B $O arm-1/temp -C 1 -W 5
 	[ "$status" -eq 0 ]
 	# ...and is no answer
@@ -79,9 +84,7 @@ served() { wait_for has_reply "$1"; }
 
 @test "a retained value is answered once while live updates flow on its key" {
 	retain arm-1/temp 20
-	(while :; do yoke-pub $B $O arm-1/temp -m 21; sleep 0.1; done) \
-		2>/dev/null &
-	PIDS+=($!)
+	flow arm-1/temp 21
 	# the retained value, then at least one live update
 	run yoke-sub $B $O arm-1/temp -C 2 -W 5
 	[ "$status" -eq 0 ]
