@@ -18,19 +18,17 @@ YK_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 LDFLAGS ?=
 YK_LDFLAGS = -Wl,--as-needed
 
-TOOLS = yoke yoke-pub yoke-sub yoke-get yoke-alive
+# Every cmd/<name>.c is the tool yoke-<name> (cmd/yoke.c: the dispatcher).
+TOOLS = yoke $(sort $(patsubst cmd/%.c,yoke-%,\
+	$(filter-out cmd/yoke.c,$(wildcard cmd/*.c))))
 BINS = $(addprefix bin/,$(TOOLS))
 
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 
-# What each tool links beyond libyoke.a.
+# What the tools link beyond libyoke.a: libmosquitto, and LIBS_yoke-<name>
+# for what one tool alone needs.
 LIBS_MQTT = -lmosquitto
-LIBS_yoke =
-LIBS_yoke-pub = $(LIBS_MQTT)
-LIBS_yoke-sub = $(LIBS_MQTT)
-LIBS_yoke-get = $(LIBS_MQTT)
-LIBS_yoke-alive = $(LIBS_MQTT)
 
 # `make V=1` shows the commands
 V ?= 0
@@ -59,12 +57,13 @@ lib/libyoke.a: $(LIB_OBJ)
 bin/yoke: cmd/yoke.o lib/libyoke.a
 	$(SAY) LINK $@
 	$(Q)mkdir -p bin
-	$(Q)$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libyoke.a $(LIBS_yoke)
+	$(Q)$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libyoke.a
 
 bin/yoke-%: cmd/%.o lib/libyoke.a
 	$(SAY) LINK $@
 	$(Q)mkdir -p bin
-	$(Q)$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libyoke.a $(LIBS_yoke-$*)
+	$(Q)$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libyoke.a $(LIBS_MQTT) \
+		$(LIBS_yoke-$*)
 
 # Dependencies first (Debian packages; a no-op when present), then a clean
 # -Werror build, then every test.  Ends with "N passed, N failed".

@@ -349,7 +349,7 @@ main(int argc, char **argv)
 		mc.on_message = on_token;
 		mc.msg_ud = &a;
 	}
-	if (yk_mqtt_open(&s, &mc, &err) != YK_OK)
+	if (yk_conf_open(&c, &mc, &s, &err) != YK_OK)
 		goto out;
 	a.s = s;
 	if (a.topic.p)

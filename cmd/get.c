@@ -489,7 +489,7 @@ main(int argc, char **argv)
 	yk_conf_mqtt(&c, &mc);
 	mc.on_message = g.serve ? on_query : on_answer;
 	mc.msg_ud = &g;
-	if (yk_mqtt_open(&s, &mc, &err) != YK_OK)
+	if (yk_conf_open(&c, &mc, &s, &err) != YK_OK)
 		goto out;
 	yk_q_inbox(&g.inbox, &c.scope, yk_mqtt_client_id(s));
 	yk_q_topic(&g.qtopic, &c.scope, &g.ex);

@@ -255,7 +255,7 @@ main(int argc, char **argv)
 		goto out;
 
 	yk_conf_mqtt(&c, &mc);
-	if (yk_mqtt_open(&s, &mc, &err) != YK_OK)
+	if (yk_conf_open(&c, &mc, &s, &err) != YK_OK)
 		goto out;
 	if (p.lines || p.ndjson || p.framing != FR_NONE) {
 		struct yk_in in;

@@ -198,7 +198,7 @@ main(int argc, char **argv)
 	yk_conf_mqtt(&c, &mc);
 	mc.on_message = on_msg;
 	mc.msg_ud = &u;
-	if (yk_mqtt_open(&s, &mc, &err) != YK_OK)
+	if (yk_conf_open(&c, &mc, &s, &err) != YK_OK)
 		goto out;
 	if (yk_watch_subscribe(&u.w, s, (int)u.qos,
 			       u.no_retained ? YK_RH_NEVER : YK_RH_SEND,

@@ -199,6 +199,14 @@ yk_conf_mqtt(const struct yk_conf *c, struct yk_mqtt_cfg *mc)
 	mc->verbose = c->verbose;
 }
 
+int
+yk_conf_open(struct yk_conf *c, const struct yk_mqtt_cfg *mc,
+	     struct yk_mqtt **s, struct yk_err *err)
+{
+	(void)c;
+	return yk_mqtt_open(s, mc, err);
+}
+
 void
 yk_conf_log(void *ud, int level, const char *msg)
 {

@@ -65,6 +65,11 @@ int yk_conf_finish(struct yk_conf *c, const struct yk_cli *cli,
 		   struct yk_err *err);
 /* The session settings for yk_mqtt_open (no will; the tool adds one). */
 void yk_conf_mqtt(const struct yk_conf *c, struct yk_mqtt_cfg *mc);
+/* Connect with mc (from yk_conf_mqtt, plus the tool's own settings): every
+ * tool opens its sessions here, so where the broker and its credentials
+ * come from is decided in one place. */
+int yk_conf_open(struct yk_conf *c, const struct yk_mqtt_cfg *mc,
+		 struct yk_mqtt **s, struct yk_err *err);
 void yk_conf_free(struct yk_conf *c);
 
 /* Print -v diagnostics as "<prog>: <msg>" on stderr (the log callback). */

@@ -1,0 +1,69 @@
+/*
+ * fleet.h - the per-robot fleet channels of DESIGN.md (status, heartbeat,
+ * faults, telemetry, log, meta): their topics, the names each accepts, and
+ * the JSON payloads, written once for every tool that sends or reads them.
+ *
+ * Payload timestamps (`ts`) are seconds since the Unix epoch with
+ * microseconds, as yoke-sub prints them.
+ */
+#ifndef YK_FLEET_H
+#define YK_FLEET_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "err.h"
+#include "key.h"
+
+/* NULL-terminated; the first entry of each is the tools' default where
+ * they have one (see the tools). */
+extern const char *const yk_fleet_statuses[];   /* online idle fault offline */
+extern const char *const yk_fleet_severities[]; /* info warning error critical */
+extern const char *const yk_fleet_levels[];     /* debug info warn error */
+
+/*
+ * The index of v in names, or -1 with a usage error that names what and
+ * the allowed values: "invalid severity 'x': use info, warning, error or
+ * critical".
+ */
+int yk_fleet_pick(const char *what, const char *const names[],
+		  const char *v, struct yk_err *err);
+
+/* <root>/<org>/<robot>/<chan> (scope rules as yk_key_topic). */
+void yk_fleet_topic(struct yk_buf *t, const struct yk_scope *sc,
+		    const char *robot, const char *chan);
+
+/* A random (version 4) UUID, lowercase: 36 characters and a NUL. */
+void yk_uuid4(char out[37]);
+
+/* A fault code as the fleet SDK stores it: white space stripped, upper
+ * case.  An empty code is a usage error. */
+int yk_fleet_code(struct yk_buf *out, const char *code, struct yk_err *err);
+
+/* Check that s is one JSON object ("--data"); what names it in the error:
+ * "--data is not a JSON object". */
+int yk_fleet_object(const char *what, const char *s, struct yk_err *err);
+
+struct yk_fault {
+	const char *id;       /* yk_uuid4 */
+	const char *code;     /* yk_fleet_code */
+	const char *severity;
+	const char *data;     /* a JSON object, or NULL */
+	int64_t ts_us;
+};
+
+/* {"fault_id","code","severity","data","ts"} (data null when absent). */
+void yk_fleet_fault_json(struct yk_buf *b, const struct yk_fault *f);
+
+struct yk_status {
+	const char *status;
+	int64_t ts_us;
+	const char *reason;          /* why (offline: "stopped", ...) or NULL */
+	long heartbeat_s;            /* an agent's heartbeat period, or 0 */
+	const struct yk_fault *fault; /* status fault: the fault, or NULL */
+};
+
+/* {"status","ts"[,"reason"][,"heartbeat_s"][,"fault":{...}]} */
+void yk_fleet_status_json(struct yk_buf *b, const struct yk_status *st);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * test_fleet.c - fleet channel names and payloads (lib/fleet.h): the
+ * error texts users see for a bad status or severity, fault codes as the
+ * fleet SDK stores them, version 4 UUIDs, and the status and fault JSON.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fleet.h"
+#include "json.h"
+
+#define T0 1795300718861248LL
+
+static void
+test_pick(void **state)
+{
+	struct yk_err err = {0};
+
+	(void)state;
+	assert_int_equal(yk_fleet_pick("status", yk_fleet_statuses, "idle",
+				       &err), 1);
+	assert_int_equal(yk_fleet_pick("status", yk_fleet_statuses, "Online",
+				       &err), -1);
+	assert_int_equal(err.rc, YK_EUSAGE);
+	assert_string_equal(err.msg, "invalid status 'Online': use online, "
+			    "idle, fault or offline");
+	assert_int_equal(yk_fleet_pick("severity", yk_fleet_severities, "",
+				       &err), -1);
+	assert_string_equal(err.msg, "invalid severity '': use info, "
+			    "warning, error or critical");
+}
+
+static void
+test_code(void **state)
+{
+	struct yk_buf b = {0};
+	struct yk_err err = {0};
+
+	(void)state;
+	assert_int_equal(yk_fleet_code(&b, " \tmotor_overheat\n", &err),
+			 YK_OK);
+	assert_string_equal(b.p, "MOTOR_OVERHEAT");
+	assert_int_equal(yk_fleet_code(&b, "  \t ", &err), YK_EUSAGE);
+	assert_string_equal(err.msg, "fault code is empty");
+	assert_int_equal(yk_fleet_code(&b, "low battery", &err), YK_OK);
+	assert_string_equal(b.p, "LOW BATTERY");
+	yk_buf_free(&b);
+}
+
+static void
+test_uuid(void **state)
+{
+	char a[37], b[37];
+
+	(void)state;
+	yk_uuid4(a);
+	yk_uuid4(b);
+	assert_int_equal(strlen(a), 36);
+	assert_string_not_equal(a, b);
+	for (int i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23)
+			assert_int_equal(a[i], '-');
+		else
+			assert_non_null(strchr("0123456789abcdef", a[i]));
+	}
+	assert_int_equal(a[14], '4');
+	assert_non_null(strchr("89ab", a[19]));
+}
+
+static void
+test_object(void **state)
+{
+	struct yk_err err = {0};
+
+	(void)state;
+	assert_int_equal(yk_fleet_object("--data", " {\"a\": [1]} ", &err),
+			 YK_OK);
+	assert_int_equal(yk_fleet_object("--data", "[1]", &err), YK_EUSAGE);
+	assert_string_equal(err.msg, "--data is not a JSON object");
+	assert_int_equal(yk_fleet_object("--data", "{\"a\":", &err),
+			 YK_EUSAGE);
+	assert_int_equal(yk_fleet_object("--data", "", &err), YK_EUSAGE);
+}
+
+static void
+test_payloads(void **state)
+{
+	struct yk_fault f = {.id = "0b4e-x", .code = "LOW_BATTERY",
+			     .severity = "warning", .ts_us = T0};
+	struct yk_status st = {.status = "fault", .ts_us = T0, .fault = &f};
+	struct yk_buf b = {0};
+
+	(void)state;
+	yk_fleet_fault_json(&b, &f);
+	assert_string_equal(b.p, "{\"fault_id\":\"0b4e-x\",\"code\":"
+			    "\"LOW_BATTERY\",\"severity\":\"warning\","
+			    "\"data\":null,\"ts\":1795300718.861248}");
+	yk_buf_truncate(&b, 0);
+	f.data = "{ \"motor\": 3 }";
+	yk_fleet_status_json(&b, &st);
+	assert_string_equal(b.p, "{\"status\":\"fault\",\"ts\":"
+			    "1795300718.861248,\"fault\":{\"fault_id\":"
+			    "\"0b4e-x\",\"code\":\"LOW_BATTERY\",\"severity\":"
+			    "\"warning\",\"data\":{\"motor\":3},\"ts\":"
+			    "1795300718.861248}}");
+	yk_buf_truncate(&b, 0);
+	st = (struct yk_status){.status = "offline", .ts_us = T0,
+				.reason = "stopped", .heartbeat_s = 30};
+	yk_fleet_status_json(&b, &st);
+	assert_string_equal(b.p, "{\"status\":\"offline\",\"ts\":"
+			    "1795300718.861248,\"reason\":\"stopped\","
+			    "\"heartbeat_s\":30}");
+	yk_buf_truncate(&b, 0);
+	yk_fleet_topic(&b, &(struct yk_scope){.root = "yoke", .org = "acme"},
+		       "arm-042", "faults");
+	assert_string_equal(b.p, "yoke/acme/arm-042/faults");
+	yk_buf_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pick),
+		cmocka_unit_test(test_code),
+		cmocka_unit_test(test_uuid),
+		cmocka_unit_test(test_object),
+		cmocka_unit_test(test_payloads),
+	};
+
+	return cmocka_run_group_tests_name("fleet", tests, NULL, NULL);
+}
