@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "conf.h"
+#include "fleet.h"
 #include "json.h"
 #include "map.h"
 #include "out.h"
@@ -329,11 +330,7 @@ main(int argc, char **argv)
 	} else if (yk_key_check(&c.scope, argv[0], &err) == YK_OK) {
 		yk_key_topic(&a.topic, &c.scope, argv[0]);
 		yk_buf_adds(&a.topic, "/alive");
-		yk_buf_adds(&a.payload, "{\"alive\":true,\"since\":");
-		yk_out_ts(&a.payload, yk_now_us());
-		yk_buf_adds(&a.payload, ",\"host\":");
-		yk_json_strz(&a.payload, c.hostname);
-		yk_buf_addf(&a.payload, ",\"pid\":%ld}", (long)getpid());
+		yk_fleet_alive_json(&a.payload, c.hostname);
 	} else {
 		goto out;
 	}

@@ -4,7 +4,9 @@
 #include <ctype.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 
+#include "clock.h"
 #include "fleet.h"
 #include "json.h"
 #include "out.h"
@@ -141,4 +143,14 @@ yk_fleet_status_json(struct yk_buf *b, const struct yk_status *st)
 		yk_fleet_fault_json(b, st->fault);
 	}
 	yk_buf_addc(b, '}');
+}
+
+void
+yk_fleet_alive_json(struct yk_buf *b, const char *host)
+{
+	yk_buf_adds(b, "{\"alive\":true,\"since\":");
+	yk_out_ts(b, yk_now_us());
+	yk_buf_adds(b, ",\"host\":");
+	yk_json_strz(b, host);
+	yk_buf_addf(b, ",\"pid\":%ld}", (long)getpid());
 }

@@ -66,4 +66,7 @@ struct yk_status {
 /* {"status","ts"[,"reason"][,"heartbeat_s"][,"fault":{...}]} */
 void yk_fleet_status_json(struct yk_buf *b, const struct yk_status *st);
 
+/* A liveliness token: {"alive":true,"since","host","pid"}, since now. */
+void yk_fleet_alive_json(struct yk_buf *b, const char *host);
+
 #endif

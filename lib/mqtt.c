@@ -863,6 +863,12 @@ yk_mqtt_queue_full(const struct yk_mqtt *s)
 }
 
 
+bool
+yk_mqtt_up(const struct yk_mqtt *s)
+{
+	return s->state == ST_UP;
+}
+
 const char *
 yk_mqtt_client_id(const struct yk_mqtt *s)
 {

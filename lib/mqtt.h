@@ -139,6 +139,8 @@ int yk_mqtt_send_wait(struct yk_mqtt *s, const struct yk_msg *m,
 size_t yk_mqtt_pending(const struct yk_mqtt *s);
 bool yk_mqtt_queue_full(const struct yk_mqtt *s);
 const char *yk_mqtt_client_id(const struct yk_mqtt *s);
+/* Connected now (what is sent goes at once, not after a reconnect). */
+bool yk_mqtt_up(const struct yk_mqtt *s);
 
 /*
  * Wait up to timeout_ms (-1: no limit) for the broker socket or any of

@@ -1,0 +1,463 @@
+/*
+ * roster.c - fleet state from the per-robot channels, and its verdicts.
+ *
+ * Payloads are read with the object walker of json.c: a fleet view of
+ * 1,000 robots parses 4,000 retained messages before its first table, and
+ * needs a few fields of each, never a tree.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "out.h"
+#include "roster.h"
+
+const char *const yk_roster_chans[] = {"status", "heartbeat", "alive",
+				       "meta", "faults", NULL};
+
+/* Replace *dst with the JSON string token v (NULL when not a string). */
+static void
+take_str(char **dst, const char *v, size_t n)
+{
+	struct yk_buf b = {0};
+
+	free(*dst);
+	*dst = NULL;
+	if (n >= 2 && v[0] == '"' && yk_json_unescape(&b, v, n) == 0) {
+		yk_buf_addc(&b, '\0');
+		*dst = b.p;
+	} else {
+		yk_buf_free(&b);
+	}
+}
+
+/* A JSON number token (seconds, a count); 0 when it is not one. */
+static double
+num(const char *v, size_t n)
+{
+	char tmp[40];
+
+	if (n == 0 || n >= sizeof(tmp) || !(v[0] == '-' ||
+					    (v[0] >= '0' && v[0] <= '9')))
+		return 0;
+	memcpy(tmp, v, n);
+	tmp[n] = '\0';
+	return strtod(tmp, NULL);
+}
+
+static int64_t
+secs_us(const char *v, size_t n)
+{
+	return (int64_t)(num(v, n) * 1e6 + 0.5);
+}
+
+static void
+clear_fault(struct yk_robot *rb)
+{
+	free(rb->fault_id);
+	free(rb->fault_code);
+	free(rb->fault_sev);
+	rb->fault_id = rb->fault_code = rb->fault_sev = NULL;
+	rb->fault_ts = 0;
+}
+
+/* A fault object: from <robot>/faults, or embedded in a status. */
+static bool
+read_fault(struct yk_robot *rb, const char *p, size_t n)
+{
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+
+	if (!yk_json_obj_begin(&it, p, n))
+		return false;
+	clear_fault(rb);
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
+		if (yk_json_key_is(k, kn, "fault_id"))
+			take_str(&rb->fault_id, v, vn);
+		else if (yk_json_key_is(k, kn, "code"))
+			take_str(&rb->fault_code, v, vn);
+		else if (yk_json_key_is(k, kn, "severity"))
+			take_str(&rb->fault_sev, v, vn);
+		else if (yk_json_key_is(k, kn, "ts"))
+			rb->fault_ts = secs_us(v, vn);
+	}
+	return rb->fault_code != NULL;
+}
+
+static bool
+read_status(struct yk_robot *rb, const char *p, size_t n)
+{
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+	char *st = NULL;
+
+	if (!yk_json_obj_begin(&it, p, n))
+		return false;
+	free(rb->reason);
+	rb->reason = NULL;
+	rb->status_ts = 0;
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
+		if (yk_json_key_is(k, kn, "status"))
+			take_str(&st, v, vn);
+		else if (yk_json_key_is(k, kn, "ts"))
+			rb->status_ts = secs_us(v, vn);
+		else if (yk_json_key_is(k, kn, "reason"))
+			take_str(&rb->reason, v, vn);
+		else if (yk_json_key_is(k, kn, "fault") && vn > 0 &&
+			 v[0] == '{')
+			read_fault(rb, v, vn);
+	}
+	if (st == NULL || strlen(st) >= sizeof(rb->status)) {
+		free(st);
+		return false;
+	}
+	strcpy(rb->status, st);
+	free(st);
+	return true;
+}
+
+static void
+read_heartbeat(struct yk_robot *rb, const char *p, size_t n, bool retain,
+	       int64_t now_us)
+{
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+
+	/* A live heartbeat is dated by its arrival: a robot whose clock is
+	 * off must not look dead.  A retained one only has its own date. */
+	rb->hb_us = now_us;
+	rb->hb_seq = -1;
+	if (!yk_json_obj_begin(&it, p, n))
+		return;
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
+		if (yk_json_key_is(k, kn, "ts") && retain)
+			rb->hb_us = secs_us(v, vn);
+		else if (yk_json_key_is(k, kn, "seq"))
+			rb->hb_seq = (long long)num(v, vn);
+	}
+}
+
+static void
+read_meta(struct yk_robot *rb, const char *p, size_t n)
+{
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+
+	free(rb->name);
+	free(rb->model);
+	rb->name = rb->model = NULL;
+	if (!yk_json_obj_begin(&it, p, n))
+		return;
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
+		if (yk_json_key_is(k, kn, "name"))
+			take_str(&rb->name, v, vn);
+		else if (yk_json_key_is(k, kn, "model"))
+			take_str(&rb->model, v, vn);
+	}
+}
+
+struct yk_robot *
+yk_roster_apply(struct yk_roster *r, const char *robot, enum yk_chan ch,
+		const void *payload, size_t n, bool retain, int64_t now_us)
+{
+	struct yk_map_ent *e = yk_map_put(&r->robots, robot);
+	struct yk_robot *rb = e->val;
+	const char *p = payload;
+
+	if (rb == NULL) {
+		rb = yk_calloc(1, sizeof(*rb));
+		rb->id = e->key;
+		e->val = rb;
+	}
+	switch (ch) {
+	case YK_CH_STATUS:
+		rb->has_status = n > 0 && read_status(rb, p, n);
+		if (n > 0 && !rb->has_status)
+			return NULL;
+		break;
+	case YK_CH_HEARTBEAT:
+		rb->has_hb = n > 0;
+		if (n > 0)
+			read_heartbeat(rb, p, n, retain, now_us);
+		break;
+	case YK_CH_ALIVE:
+		rb->has_token = n > 0;
+		rb->token_seen |= n > 0;
+		break;
+	case YK_CH_META:
+		rb->registered = n > 0;
+		if (n > 0)
+			read_meta(rb, p, n);
+		break;
+	case YK_CH_FAULTS:
+		if (n == 0 || !read_fault(rb, p, n))
+			return NULL;
+		break;
+	default:
+		return NULL;
+	}
+	return rb;
+}
+
+void
+yk_roster_age(char *out, size_t n, int64_t us)
+{
+	long long s = us < 0 ? 0 : us / 1000000;
+
+	if (s < 60)
+		snprintf(out, n, "%llds", s);
+	else if (s < 3600)
+		snprintf(out, n, "%lldm%02llds", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(out, n, "%lldh%02lldm", s / 3600, s / 60 % 60);
+	else
+		snprintf(out, n, "%lldd%02lldh", s / 86400, s / 3600 % 24);
+}
+
+void
+yk_roster_judge(const struct yk_roster *r, const struct yk_robot *rb,
+		int64_t now_us, struct yk_verdict *v)
+{
+	char age[32];
+	bool agent = rb->has_hb || rb->token_seen;
+
+	v->reason[0] = '\0';
+	if (rb->has_status && strcmp(rb->status, "offline") == 0) {
+		v->status = "offline";
+		snprintf(v->reason, sizeof(v->reason), "%s",
+			 rb->reason ? rb->reason : "reported");
+	} else if (rb->has_hb && now_us - rb->hb_us > r->stale_us) {
+		v->status = "offline";
+		yk_roster_age(age, sizeof(age), now_us - rb->hb_us);
+		snprintf(v->reason, sizeof(v->reason),
+			 "no heartbeat for %s", age);
+	} else if (agent && !rb->has_token) {
+		v->status = "offline";
+		snprintf(v->reason, sizeof(v->reason), "token gone");
+	} else if (rb->has_status) {
+		v->status = rb->status;
+		if (rb->reason)
+			snprintf(v->reason, sizeof(v->reason), "%s",
+				 rb->reason);
+	} else if (agent) {
+		v->status = "unknown";
+		snprintf(v->reason, sizeof(v->reason), "no status");
+	} else {
+		v->status = rb->registered ? "missing" : "unknown";
+		snprintf(v->reason, sizeof(v->reason), "never seen");
+	}
+	/* a robot we expect, gone without a word: the report to act on */
+	if (rb->registered && strcmp(v->status, "offline") == 0 &&
+	    strcmp(v->reason, "reported") != 0 &&
+	    strcmp(v->reason, "stopped") != 0)
+		v->status = "missing";
+}
+
+static bool
+shows(const struct yk_robot *rb)
+{
+	return rb->has_status || rb->has_hb || rb->has_token ||
+	       rb->token_seen || rb->registered || rb->fault_code;
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	const struct yk_robot *const *x = a, *const *y = b;
+
+	return strcmp((*x)->id, (*y)->id);
+}
+
+struct yk_robot **
+yk_roster_sorted(const struct yk_roster *r, size_t *n)
+{
+	struct yk_robot **v = yk_malloc(sizeof(*v) * (r->robots.n + 1));
+	struct yk_map_ent *e;
+	size_t i = 0;
+
+	*n = 0;
+	while ((e = yk_map_next(&r->robots, &i)) != NULL)
+		if (shows(e->val))
+			v[(*n)++] = e->val;
+	qsort(v, *n, sizeof(*v), by_id);
+	return v;
+}
+
+static void
+json_field(struct yk_buf *b, const char *name, const char *s)
+{
+	if (s == NULL)
+		return;
+	yk_buf_addf(b, ",\"%s\":", name);
+	yk_json_strz(b, s);
+}
+
+void
+yk_roster_json(struct yk_buf *b, const struct yk_roster *r,
+	       const struct yk_robot *rb, int64_t now_us, bool ages)
+{
+	struct yk_verdict v;
+
+	yk_roster_judge(r, rb, now_us, &v);
+	yk_buf_adds(b, "{\"robot\":");
+	yk_json_strz(b, rb->id);
+	json_field(b, "status", v.status);
+	json_field(b, "reason", v.reason[0] ? v.reason : NULL);
+	json_field(b, "reported", rb->has_status ? rb->status : NULL);
+	if (rb->has_hb && ages) {
+		yk_buf_addf(b, ",\"heartbeat_age_s\":%.1f",
+			    (double)(now_us - rb->hb_us) / 1e6);
+		if (rb->hb_seq >= 0)
+			yk_buf_addf(b, ",\"heartbeat_seq\":%lld", rb->hb_seq);
+	}
+	yk_buf_adds(b, rb->has_token ? ",\"alive\":true" : ",\"alive\":false");
+	if (rb->fault_code) {
+		yk_buf_adds(b, ",\"fault\":{\"code\":");
+		yk_json_strz(b, rb->fault_code);
+		json_field(b, "severity", rb->fault_sev);
+		json_field(b, "fault_id", rb->fault_id);
+		if (rb->fault_ts > 0) {
+			yk_buf_adds(b, ",\"ts\":");
+			yk_out_ts(b, rb->fault_ts);
+		}
+		yk_buf_addc(b, '}');
+	}
+	json_field(b, "name", rb->name);
+	json_field(b, "model", rb->model);
+	yk_buf_adds(b, rb->registered ? ",\"registered\":true}\n"
+				      : ",\"registered\":false}\n");
+}
+
+enum { C_ROBOT, C_STATUS, C_HB, C_ALIVE, C_FAULT, C_NAME, C_MODEL,
+       C_REASON, NCOL };
+
+static const char *const heads[NCOL] = {"ROBOT", "STATUS", "HEARTBEAT",
+					"ALIVE", "FAULT", "NAME", "MODEL",
+					"REASON"};
+
+static const char *
+status_colour(const char *st)
+{
+	if (strcmp(st, "online") == 0)
+		return "\033[32m";
+	if (strcmp(st, "idle") == 0)
+		return "\033[33m";
+	if (strcmp(st, "fault") == 0)
+		return "\033[1;31m";
+	if (strcmp(st, "missing") == 0)
+		return "\033[1;35m";
+	if (strcmp(st, "offline") == 0)
+		return "\033[90m";
+	return "";
+}
+
+static void
+cells(const struct yk_roster *r, const struct yk_robot *rb, int64_t now,
+      char c[NCOL][80], const char **colour)
+{
+	struct yk_verdict v;
+	char age[32];
+
+	yk_roster_judge(r, rb, now, &v);
+	*colour = status_colour(v.status);
+	snprintf(c[C_ROBOT], 80, "%s", rb->id);
+	snprintf(c[C_STATUS], 80, "%s", v.status);
+	if (rb->has_hb)
+		yk_roster_age(c[C_HB], 80, now - rb->hb_us);
+	else
+		snprintf(c[C_HB], 80, "-");
+	snprintf(c[C_ALIVE], 80, "%s", rb->has_token ? "yes" : "no");
+	if (rb->fault_code) {
+		yk_roster_age(age, sizeof(age), now - rb->fault_ts);
+		snprintf(c[C_FAULT], 80, "%.40s %s %s", rb->fault_code,
+			 rb->fault_sev ? rb->fault_sev : "?",
+			 rb->fault_ts > 0 ? age : "");
+	} else {
+		snprintf(c[C_FAULT], 80, "-");
+	}
+	snprintf(c[C_NAME], 80, "%s", rb->name ? rb->name : "-");
+	snprintf(c[C_MODEL], 80, "%s", rb->model ? rb->model : "-");
+	snprintf(c[C_REASON], 80, "%s", v.reason);
+}
+
+/* Display width of UTF-8 text: code points (names may hold any). */
+static int
+width(const char *s)
+{
+	int w = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+void
+yk_roster_table(struct yk_buf *b, const struct yk_roster *r,
+		struct yk_robot **v, size_t n, int64_t now_us, bool colour)
+{
+	char(*c)[NCOL][80] = yk_malloc(sizeof(*c) * (n + 1));
+	const char **col = yk_malloc(sizeof(*col) * (n + 1));
+	int w[NCOL];
+
+	for (int j = 0; j < NCOL; j++) {
+		snprintf(c[0][j], 80, "%s", heads[j]);
+		w[j] = width(heads[j]);
+	}
+	col[0] = "";
+	for (size_t i = 0; i < n; i++) {
+		cells(r, v[i], now_us, c[i + 1], &col[i + 1]);
+		for (int j = 0; j < NCOL; j++)
+			if (width(c[i + 1][j]) > w[j])
+				w[j] = width(c[i + 1][j]);
+	}
+	for (size_t i = 0; i <= n; i++) {
+		for (int j = 0; j < NCOL; j++) {
+			bool paint = colour && j == C_STATUS && *col[i];
+			int pad = w[j] - width(c[i][j]);
+
+			if (colour && i == 0 && j == 0)
+				yk_buf_adds(b, "\033[1m");
+			if (paint)
+				yk_buf_adds(b, col[i]);
+			yk_buf_adds(b, c[i][j]);
+			if (paint)
+				yk_buf_adds(b, "\033[0m");
+			if (j == NCOL - 1)
+				break;
+			yk_buf_addf(b, "%*s", pad + 2, "");
+		}
+		/* no trailing blanks when the reason is empty */
+		while (b->len > 0 && b->p[b->len - 1] == ' ')
+			b->len--;
+		if (colour && i == 0)
+			yk_buf_adds(b, "\033[0m");
+		yk_buf_addc(b, '\n');
+	}
+	free(c);
+	free(col);
+}
+
+void
+yk_roster_free(struct yk_roster *r)
+{
+	struct yk_map_ent *e;
+	size_t i = 0;
+
+	while ((e = yk_map_next(&r->robots, &i)) != NULL) {
+		struct yk_robot *rb = e->val;
+
+		free(rb->reason);
+		free(rb->name);
+		free(rb->model);
+		free(rb->shown);
+		clear_fault(rb);
+		free(rb);
+	}
+	yk_map_free(&r->robots);
+}

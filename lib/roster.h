@@ -1,0 +1,88 @@
+/*
+ * roster.h - the fleet as yoke-robot-status sees it: what each robot's
+ * status, heartbeat, liveliness token, roster entry and faults say, and
+ * the verdict drawn from them (DESIGN.md "Liveliness, queries, status").
+ *
+ * A robot is offline when its status says so, when its last heartbeat is
+ * older than the watchdog (75 s), or when its token is gone.  The last two
+ * rules apply only to robots that run an agent (they have heartbeats): a
+ * robot whose status a script sets with `set` alone is taken at its word.
+ * A robot in the roster that was never seen, or went offline without
+ * saying so (a will, the watchdog, a lost token), is "missing".
+ *
+ * Times are passed in (microseconds since the epoch), so verdicts and
+ * output are exact under test.
+ */
+#ifndef YK_ROSTER_H
+#define YK_ROSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "map.h"
+
+enum yk_chan {
+	YK_CH_STATUS,
+	YK_CH_HEARTBEAT,
+	YK_CH_ALIVE,
+	YK_CH_META,
+	YK_CH_FAULTS,
+	YK_CH_N
+};
+/* "status", "heartbeat", "alive", "meta", "faults" */
+extern const char *const yk_roster_chans[];
+
+struct yk_robot {
+	char *id;
+	bool has_status;
+	char status[16];
+	int64_t status_ts;   /* 0: the payload had none (a will) */
+	char *reason;
+	bool has_hb;
+	int64_t hb_us;       /* sent at (retained) or received at (live) */
+	long long hb_seq;
+	bool has_token;
+	bool token_seen;     /* a token was seen during this run */
+	bool registered;
+	char *name, *model;
+	char *fault_id, *fault_code, *fault_sev;
+	int64_t fault_ts;
+	char *shown;         /* the tool's: what was last printed */
+};
+
+struct yk_roster {
+	struct yk_map robots; /* id -> struct yk_robot */
+	int64_t stale_us;     /* the watchdog */
+};
+
+struct yk_verdict {
+	const char *status;  /* online idle fault offline missing unknown */
+	char reason[64];     /* "" when the status needs no reason */
+};
+
+/* Apply one message of robot's channel ch (an empty payload clears a
+ * retained value).  Returns the robot, or NULL when the payload was not
+ * what the channel carries (it is then ignored). */
+struct yk_robot *yk_roster_apply(struct yk_roster *r, const char *robot,
+				 enum yk_chan ch, const void *p, size_t n,
+				 bool retain, int64_t now_us);
+void yk_roster_judge(const struct yk_roster *r, const struct yk_robot *rb,
+		     int64_t now_us, struct yk_verdict *v);
+/* The robots that have anything to show, sorted by id (free the array). */
+struct yk_robot **yk_roster_sorted(const struct yk_roster *r, size_t *n);
+
+/* One robot as a JSON line (with "\n").  ages=false leaves out what
+ * changes with every heartbeat: for "has anything changed" checks. */
+void yk_roster_json(struct yk_buf *b, const struct yk_roster *r,
+		    const struct yk_robot *rb, int64_t now_us, bool ages);
+/* The fleet table, one row per robot, with a header; colour: ANSI. */
+void yk_roster_table(struct yk_buf *b, const struct yk_roster *r,
+		     struct yk_robot **v, size_t n, int64_t now_us,
+		     bool colour);
+/* "45s", "3m12s", "2h05m", "3d04h" */
+void yk_roster_age(char *out, size_t n, int64_t us);
+void yk_roster_free(struct yk_roster *r);
+
+#endif

@@ -1,0 +1,327 @@
+#!/usr/bin/env bats
+# yoke-robot-status against a real mosquitto: set (retained, QoS 1), the
+# agent (status, heartbeat, token, wills, a clean stop), the fleet view and
+# its verdicts (reported, watchdog, token gone, missing), --watch, wait,
+# register/unregister, and bad usage.
+#
+# Fleet views read a whole organisation, so each test has its own ($O).
+bats_require_minimum_version 1.5.0
+load helpers
+
+rs() { yoke-robot-status $B $O "$@"; }
+
+# agent ROBOT [OPTIONS...]: run the agent in the background until its
+# token is live; AGENT is its pid, its stderr in $BATS_TEST_TMPDIR/agent.err
+agent() {
+	local robot=$1
+	shift
+	yoke-robot-status $B $O agent -r "$robot" "$@" \
+		> "$BATS_TEST_TMPDIR/agent.out" \
+		2> "$BATS_TEST_TMPDIR/agent.err" 3>&- &
+	AGENT=$!
+	PIDS+=($AGENT)
+	wait_for is_live "$robot"
+}
+
+is_live() { yoke-alive $B $O --list "$1" > /dev/null 2>&1; }
+is_gone() { ! is_live "$1"; }
+
+# row ROBOT: the robot's fleet-view row, ages left out
+row() { rs --json "$1" | jq -c 'del(.heartbeat_age_s, .heartbeat_seq)'; }
+status_is() { [ "$(rs --json "$1" | jq -r .status)" = "$2" ]; }
+reason_is() { [ "$(rs --json "$1" | jq -r .reason)" = "$2" ]; }
+
+# retained ROBOT CHANNEL: the retained payload of that channel (org $R)
+retained() {
+	mosquitto_sub -p "$BROKER_PORT" -t "yoke/$R/$1/$2" -C 1 -W 3 -F '%r %p'
+}
+
+@test "set: retained, QoS 1, seen by a late mosquitto_sub" {
+	run --separate-stderr rs set idle -r arm-1
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+	run mosquitto_sub -p "$BROKER_PORT" -t "yoke/$R/arm-1/status" -C 1 \
+		-q 1 -W 3 -F '%r %q %p'
+	[ "$status" -eq 0 ]
+	[ "${output%% \{*}" = "1 1" ]
+	[ "$(echo "${output#1 1 }" | jq -c 'del(.ts)')" = '{"status":"idle"}' ]
+	[[ "$(echo "${output#1 1 }" | jq .ts)" =~ ^[0-9]{10}\.[0-9]{6}$ ]]
+}
+
+@test "set: every status, --reason, YOKE_ROBOT" {
+	for s in online idle fault offline; do
+		rs set "$s" -r arm-1
+		[ "$(row arm-1 | jq -r .reported)" = "$s" ]
+	done
+	rs set offline --reason "maintenance" -r arm-1
+	[ "$(row arm-1)" = '{"robot":"arm-1","status":"offline","reason":"maintenance","reported":"offline","alive":false,"registered":false}' ]
+	YOKE_ROBOT=arm-2 rs set online
+	[ "$(row arm-2)" = '{"robot":"arm-2","status":"online","reported":"online","alive":false,"registered":false}' ]
+}
+
+@test "set: a status that is not one of the four exits 2 naming them" {
+	for s in Online busy ""; do
+		run --separate-stderr rs set "$s" -r arm-1
+		[ "$status" -eq 2 ]
+		[ "$stderr" = "yoke-robot-status: invalid status '$s': use online, idle, fault or offline" ]
+	done
+	run --separate-stderr rs --json
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "yoke-robot-status: no robot matches '*'" ]
+}
+
+@test "agent: status online with its heartbeat period, token held" {
+	agent arm-1 --heartbeat 7
+	run retained arm-1 status
+	[ "$(echo "${output#1 }" | jq -c 'del(.ts)')" = '{"status":"online","heartbeat_s":7}' ]
+	run --separate-stderr yoke-alive $B $O --list arm-1
+	[ "$(echo "$output" | jq -r .pid)" = "$AGENT" ]
+	[ "$(row arm-1)" = '{"robot":"arm-1","status":"online","reported":"online","alive":true,"registered":false}' ]
+}
+
+@test "agent: a heartbeat every --heartbeat S: ts, seq, uptime_s" {
+	agent arm-1 --heartbeat 1 --status idle
+	run mosquitto_sub -p "$BROKER_PORT" -t "yoke/$R/arm-1/heartbeat" -C 3 \
+		-W 6 -F '%r %p'
+	[ "$status" -eq 0 ]
+	# the first is the retained one: a late viewer sees the last beat
+	[ "$(echo "$output" | cut -c1)" = "$(printf '1\n0\n0')" ]
+	seqs=$(echo "$output" | cut -d' ' -f2- | jq -r .seq | tr '\n' ' ')
+	read -r a b c <<< "$seqs"
+	[ "$b" -eq $((a + 1)) ] && [ "$c" -eq $((a + 2)) ]
+	echo "$output" | cut -d' ' -f2- | jq -e '.uptime_s >= 0 and
+		(.ts | tostring | test("^[0-9]{10}\\.[0-9]+$"))'
+	[ "$(row arm-1 | jq -r .status)" = idle ]
+}
+
+@test "agent: SIGTERM and SIGINT publish offline (stopped) before leaving" {
+	for sig in TERM INT; do
+		agent arm-1
+		kill -$sig "$AGENT"
+		wait "$AGENT"
+		[ ! -s "$BATS_TEST_TMPDIR/agent.err" ]
+		# our own words, not the will's
+		run retained arm-1 status
+		[ "$(echo "${output#1 }" | jq -c 'del(.ts)')" = '{"status":"offline","reason":"stopped"}' ]
+		is_gone arm-1
+		[ "$(row arm-1 | jq -c '[.status, .reason]')" = '["offline","stopped"]' ]
+	done
+}
+
+@test "agent: killed with SIGKILL, its wills say offline and clear the token" {
+	agent arm-1
+	kill -KILL "$AGENT"
+	wait_for status_is arm-1 offline
+	[ "$(row arm-1)" = '{"robot":"arm-1","status":"offline","reason":"connection lost","reported":"offline","alive":false,"registered":false}' ]
+	run retained arm-1 status
+	[ "$(echo "${output#1 }" | jq -c .)" = '{"status":"offline","reason":"connection lost"}' ]
+}
+
+@test "agent: silent (SIGSTOP) -> offline once the broker misses 1.5 keepalives" {
+	agent arm-1
+	kill -STOP "$AGENT"
+	start=$(now_ms)
+	for _ in $(seq 1 80); do
+		status_is arm-1 offline && break
+		sleep 0.25
+	done
+	status_is arm-1 offline
+	# mosquitto 2.0 sweeps keepalives every 6 s: 7 s <= t < ~15 s (see
+	# the SIGSTOP test in alive.bats)
+	[ $(($(now_ms) - start)) -lt 16000 ]
+	reason_is arm-1 "connection lost"
+}
+
+@test "watchdog: no heartbeat for --stale S -> offline, with the reason" {
+	# a long keepalive: the connection stays, only the heartbeats stop
+	agent arm-1 --heartbeat 1 -k 60
+	run rs --json --stale 3 arm-1
+	[ "$(echo "$output" | jq -r .status)" = online ]
+	kill -STOP "$AGENT"
+	wait_for status_is arm-1 online
+	for _ in $(seq 1 40); do
+		[ "$(rs --json --stale 3 arm-1 | jq -r .status)" = offline ] && break
+		sleep 0.25
+	done
+	run rs --json --stale 3 arm-1
+	[ "$(echo "$output" | jq -r .status)" = offline ]
+	[[ "$(echo "$output" | jq -r .reason)" =~ ^no\ heartbeat\ for\ [3-9]s$ ]]
+	# the default watchdog is 75 s: still online
+	[ "$(rs --json arm-1 | jq -r .status)" = online ]
+	[ "$(rs --json arm-1 | jq -r .alive)" = true ]
+}
+
+@test "a robot whose token is gone is offline, even if its status says online" {
+	agent arm-1 -k 60
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/arm-1/alive" -r -n -q 1
+	[ "$(row arm-1 | jq -c '[.status, .reason, .reported, .alive]')" = '["offline","token gone","online",false]' ]
+}
+
+@test "agent: stands by a status others set (a fault) across a reconnect" {
+	agent arm-1 --heartbeat 1
+	rs set fault -r arm-1
+	# the agent has seen it when a fresh heartbeat follows
+	sleep 1.2
+	restart_broker
+	wait_for is_live arm-1
+	sleep 0.5
+	[ "$(row arm-1 | jq -r .reported)" = fault ]
+	run retained arm-1 status
+	[ "$(echo "${output#1 }" | jq -r .status)" = fault ]
+}
+
+@test "fleet view: one row per robot, sorted; PATTERN selects" {
+	rs set online -r b-2
+	rs set idle -r a-1
+	rs set fault -r b-1
+	run --separate-stderr rs --json
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r '.robot + " " + .status' | tr '\n' ,)" = \
+		"a-1 idle,b-1 fault,b-2 online," ]
+	run --separate-stderr rs --json b-2
+	[ "$(echo "$output" | jq -r .robot)" = b-2 ]
+	run --separate-stderr rs --json 'c-9'
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "yoke-robot-status: no robot matches 'c-9'" ]
+	run --separate-stderr rs --json 'a+'
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "yoke-robot-status: "*"'a+'"* ]]
+}
+
+@test "fleet view: the last fault from the status (code, severity, age)" {
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/arm-1/status" -r -q 1 \
+		-m '{"status":"fault","ts":1795300718.5,"fault":{"fault_id":"f-1","code":"MOTOR_OVERHEAT","severity":"critical","data":null,"ts":1795300718.5}}'
+	[ "$(rs --json arm-1 | sed 's/.*"fault":\({[^}]*}\).*/\1/')" = '{"code":"MOTOR_OVERHEAT","severity":"critical","fault_id":"f-1","ts":1795300718.500000}' ]
+	[ "$(row arm-1 | jq -r .status)" = fault ]
+}
+
+@test "fleet view on a terminal: a table, status coloured; NO_COLOR: JSON" {
+	rs set online -r arm-1
+	rs register arm-1 --name "Arm one" --model UR5
+	run script -qec "yoke-robot-status $B $O" /dev/null
+	[ "$status" -eq 0 ]
+	out=$(echo "$output" | tr -d '\r')
+	[[ "$out" == *"ROBOT"*"STATUS"*"HEARTBEAT"*"ALIVE"*"FAULT"*"NAME"*"MODEL"*"REASON"* ]]
+	[[ "$out" == *"arm-1  "$'\033[32m'"online"$'\033[0m'*"Arm one"*"UR5"* ]]
+	run script -qec "NO_COLOR=1 yoke-robot-status $B $O" /dev/null
+	[ "$(echo "$output" | tr -d '\r' | jq -r .name)" = "Arm one" ]
+}
+
+@test "register: the roster entry; never seen -> missing" {
+	run --separate-stderr rs register arm-9 --name "Arm nine" --model UR10
+	[ "$status" -eq 0 ]
+	run retained arm-9 meta
+	[ "$(echo "${output#1 }" | jq -c 'del(.created)')" = '{"name":"Arm nine","model":"UR10"}' ]
+	[ "$(row arm-9)" = '{"robot":"arm-9","status":"missing","reason":"never seen","alive":false,"name":"Arm nine","model":"UR10","registered":true}' ]
+	rs register arm-8
+	[ "$(row arm-8 | jq -r .name)" = arm-8 ]
+}
+
+@test "register: a robot gone without a word is missing; one that said so is offline" {
+	rs register arm-1
+	rs register arm-2
+	agent arm-1
+	[ "$(row arm-1 | jq -r .status)" = online ]
+	kill -KILL "$AGENT"
+	wait_for status_is arm-1 missing
+	reason_is arm-1 "connection lost"
+	agent arm-2
+	kill -TERM "$AGENT"
+	wait "$AGENT"
+	[ "$(row arm-2 | jq -c '[.status, .reason]')" = '["offline","stopped"]' ]
+}
+
+@test "unregister: forgets the roster entry, status and heartbeat" {
+	rs register arm-1
+	agent arm-1
+	kill -TERM "$AGENT"
+	wait "$AGENT"
+	run --separate-stderr rs unregister arm-1
+	[ "$status" -eq 0 ]
+	run --separate-stderr rs --json
+	[ "$status" -eq 3 ]
+}
+
+@test "--watch --json: the fleet first, then each change once" {
+	rs set online -r arm-1
+	rs --watch --json > "$BATS_TEST_TMPDIR/w" 2>&1 3>&- &
+	PIDS+=($!)
+	wait_lines "$BATS_TEST_TMPDIR/w" 1
+	rs set idle -r arm-1
+	rs set online -r arm-2
+	wait_lines "$BATS_TEST_TMPDIR/w" 3
+	sleep 1.5 # a quiet second prints nothing new
+	run jq -c '[.robot, .status]' "$BATS_TEST_TMPDIR/w"
+	[ "$output" = "$(printf '%s\n' '["arm-1","online"]' '["arm-1","idle"]' '["arm-2","online"]')" ]
+}
+
+@test "--watch: a fault on <robot>/faults becomes the last fault" {
+	rs set online -r arm-1
+	rs --watch --json > "$BATS_TEST_TMPDIR/w" 2>&1 3>&- &
+	PIDS+=($!)
+	wait_lines "$BATS_TEST_TMPDIR/w" 1
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/arm-1/faults" -q 1 \
+		-m '{"fault_id":"f-2","code":"LOW_BATTERY","severity":"warning","data":null,"ts":1795300718.5}'
+	wait_lines "$BATS_TEST_TMPDIR/w" 2
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/w" | jq -c '[.status, .fault.code, .fault.severity]')" = '["online","LOW_BATTERY","warning"]' ]
+}
+
+@test "wait: exits 0 when the robot reaches the status" {
+	rs set idle -r arm-1
+	rs wait arm-1 idle -W 5
+	rs wait arm-1 online -W 10 &
+	w=$!
+	sleep 0.3
+	agent arm-1
+	wait "$w"
+	kill -KILL "$AGENT"
+	run --separate-stderr rs wait arm-1 offline -W 10
+	[ "$status" -eq 0 ]
+	[ -z "$output$stderr" ]
+}
+
+@test "wait: exits 3 at the timeout, saying what the robot is" {
+	rs set idle -r arm-1
+	run --separate-stderr rs wait arm-1 online -W 0.5
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "yoke-robot-status: 'arm-1' is not online after 0.5 s: it is idle" ]
+	run --separate-stderr rs wait arm-7 online -W 0.5
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "yoke-robot-status: 'arm-7' is not online after 0.5 s: never seen" ]
+}
+
+@test "usage: verbs, their arguments and their options" {
+	run --separate-stderr rs set
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-robot-status: set: missing STATUS" ]
+	run --separate-stderr rs wait arm-1 online extra
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-robot-status: wait: unexpected argument 'extra'" ]
+	run --separate-stderr rs wait arm-1 asleep
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-robot-status: invalid status 'asleep': use online, idle, fault or offline" ]
+	run --separate-stderr rs register 'Arm/1'
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "yoke-robot-status: invalid robot id 'Arm/1'"* ]]
+	run --separate-stderr rs set idle -r arm-1 --heartbeat 3
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-robot-status: --heartbeat does not go with set" ]
+	run --separate-stderr rs --json --name x
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-robot-status: --name does not go with the fleet view" ]
+	run --separate-stderr rs agent --status busy
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-robot-status: invalid status 'busy': use online, idle, fault or offline" ]
+	run --separate-stderr rs one two
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-robot-status: expected at most one PATTERN, got 2" ]
+}
+
+@test "an unreachable broker exits 1 with the cause" {
+	port=$(( BROKER_PORT + 1 ))
+	run --separate-stderr yoke-robot-status -b "mqtt://127.0.0.1:$port" \
+		set online -r arm-1
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "yoke-robot-status: cannot connect to '127.0.0.1:$port': "* ]]
+}
