@@ -1,0 +1,212 @@
+/*
+ * test_roster.c - the fleet verdicts of lib/roster.h, at exact times:
+ * reported offline, the will, the watchdog, a lost token, missing robots,
+ * and the JSON line and table that yoke-robot-status prints.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "roster.h"
+
+#define SEC 1000000LL
+#define T0 (1795300718LL * SEC) /* every payload below is dated T0 */
+#define STALE (75 * SEC)
+
+static struct yk_robot *
+put(struct yk_roster *r, const char *robot, enum yk_chan ch, const char *p,
+    bool retain, int64_t now)
+{
+	return yk_roster_apply(r, robot, ch, p, strlen(p), retain, now);
+}
+
+static void
+judged(struct yk_roster *r, const char *robot, int64_t now,
+       const char *status, const char *reason)
+{
+	struct yk_verdict v;
+
+	yk_roster_judge(r, yk_map_get(&r->robots, robot)->val, now, &v);
+	assert_string_equal(v.status, status);
+	assert_string_equal(v.reason, reason);
+}
+
+static void
+test_verdicts(void **state)
+{
+	struct yk_roster r = {.stale_us = STALE};
+	const char *hb = "{\"ts\":1795300718,\"seq\":4,\"uptime_s\":90}";
+	const char *tok = "{\"alive\":true}";
+
+	(void)state;
+	/* a script's robot: its word, whatever the time */
+	put(&r, "a", YK_CH_STATUS, "{\"status\":\"idle\",\"ts\":1}", true, T0);
+	judged(&r, "a", T0 + 1000 * SEC, "idle", "");
+	/* an agent's robot: online until the watchdog */
+	put(&r, "b", YK_CH_STATUS, "{\"status\":\"online\"}", true, T0);
+	put(&r, "b", YK_CH_HEARTBEAT, hb, true, T0);
+	put(&r, "b", YK_CH_ALIVE, tok, true, T0);
+	judged(&r, "b", T0 + STALE, "online", "");
+	judged(&r, "b", T0 + STALE + 1, "offline", "no heartbeat for 1m15s");
+	/* a live heartbeat is dated by its arrival, not the robot's clock */
+	put(&r, "b", YK_CH_HEARTBEAT, hb, false, T0 + 3600 * SEC);
+	judged(&r, "b", T0 + 3600 * SEC + STALE, "online", "");
+	/* its token gone */
+	put(&r, "b", YK_CH_ALIVE, "", false, T0);
+	judged(&r, "b", T0, "offline", "token gone");
+	/* its will; its own goodbye */
+	put(&r, "b", YK_CH_STATUS,
+	    "{\"status\":\"offline\",\"reason\":\"connection lost\"}", true,
+	    T0);
+	judged(&r, "b", T0, "offline", "connection lost");
+	put(&r, "b", YK_CH_STATUS, "{\"status\":\"offline\",\"ts\":1}", true,
+	    T0);
+	judged(&r, "b", T0, "offline", "reported");
+	/* registered: gone without a word is missing, a goodbye is not */
+	put(&r, "b", YK_CH_META, "{\"name\":\"B\"}", true, T0);
+	judged(&r, "b", T0, "offline", "reported");
+	put(&r, "b", YK_CH_STATUS,
+	    "{\"status\":\"offline\",\"reason\":\"connection lost\"}", true,
+	    T0);
+	judged(&r, "b", T0, "missing", "connection lost");
+	put(&r, "c", YK_CH_META, "{\"name\":\"C\"}", true, T0);
+	judged(&r, "c", T0, "missing", "never seen");
+	put(&r, "d", YK_CH_ALIVE, tok, true, T0);
+	judged(&r, "d", T0, "unknown", "no status");
+	yk_roster_free(&r);
+}
+
+static void
+test_bad_payloads(void **state)
+{
+	struct yk_roster r = {.stale_us = STALE};
+
+	(void)state;
+	assert_null(put(&r, "a", YK_CH_STATUS, "online", true, T0));
+	assert_null(put(&r, "a", YK_CH_STATUS, "{\"ts\":1}", true, T0));
+	assert_null(put(&r, "a", YK_CH_FAULTS, "{\"fault_id\":\"x\"}", false,
+			T0));
+	assert_null(put(&r, "a", YK_CH_FAULTS, "", false, T0));
+	size_t n;
+	free(yk_roster_sorted(&r, &n));
+	assert_int_equal(n, 0);
+	yk_roster_free(&r);
+}
+
+static void
+fleet(struct yk_roster *r)
+{
+	put(r, "arm-2", YK_CH_STATUS,
+	    "{\"status\":\"fault\",\"ts\":1795300718,\"fault\":{\"fault_id\":"
+	    "\"f1\",\"code\":\"MOTOR_OVERHEAT\",\"severity\":\"critical\","
+	    "\"data\":null,\"ts\":1795300718.25}}",
+	    true, T0);
+	put(r, "arm-2", YK_CH_HEARTBEAT, "{\"ts\":1795300718,\"seq\":7}",
+	    true, T0);
+	put(r, "arm-2", YK_CH_ALIVE, "{\"alive\":true}", true, T0);
+	put(r, "arm-1", YK_CH_META,
+	    "{\"name\":\"Arm \\u00e9\",\"model\":\"UR5\"}", true, T0);
+	put(r, "arm-1", YK_CH_STATUS, "{\"status\":\"online\"}", true, T0);
+}
+
+static void
+test_json(void **state)
+{
+	struct yk_roster r = {.stale_us = STALE};
+	struct yk_buf b = {0};
+	struct yk_robot **v;
+	size_t n;
+
+	(void)state;
+	fleet(&r);
+	v = yk_roster_sorted(&r, &n);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++)
+		yk_roster_json(&b, &r, v[i], T0 + 125 * SEC, true);
+	yk_roster_json(&b, &r, v[1], T0 + 125 * SEC, false);
+	assert_string_equal(
+		b.p,
+		"{\"robot\":\"arm-1\",\"status\":\"online\",\"reported\":"
+		"\"online\",\"alive\":false,\"name\":\"Arm \xc3\xa9\","
+		"\"model\":\"UR5\",\"registered\":true}\n"
+		"{\"robot\":\"arm-2\",\"status\":\"offline\",\"reason\":\"no "
+		"heartbeat for 2m05s\",\"reported\":\"fault\","
+		"\"heartbeat_age_s\":125.0,\"heartbeat_seq\":7,\"alive\":true,"
+		"\"fault\":{\"code\":\"MOTOR_OVERHEAT\",\"severity\":"
+		"\"critical\",\"fault_id\":\"f1\",\"ts\":1795300718.250000},"
+		"\"registered\":false}\n"
+		"{\"robot\":\"arm-2\",\"status\":\"offline\",\"reason\":\"no "
+		"heartbeat for 2m05s\",\"reported\":\"fault\",\"alive\":true,"
+		"\"fault\":{\"code\":\"MOTOR_OVERHEAT\",\"severity\":"
+		"\"critical\",\"fault_id\":\"f1\",\"ts\":1795300718.250000},"
+		"\"registered\":false}\n");
+	free(v);
+	yk_buf_free(&b);
+	yk_roster_free(&r);
+}
+
+static void
+test_table(void **state)
+{
+	struct yk_roster r = {.stale_us = STALE};
+	struct yk_buf b = {0};
+	struct yk_robot **v;
+	size_t n;
+
+	(void)state;
+	fleet(&r);
+	v = yk_roster_sorted(&r, &n);
+	yk_roster_table(&b, &r, v, n, T0 + 30 * SEC, false);
+	assert_string_equal(
+		b.p,
+		"ROBOT  STATUS  HEARTBEAT  ALIVE  FAULT                        "
+		"NAME   MODEL  REASON\n"
+		"arm-1  online  -          no     -                            "
+		"Arm \xc3\xa9  UR5\n"
+		"arm-2  fault   30s        yes    MOTOR_OVERHEAT critical 29s  "
+		"-      -\n");
+	yk_buf_truncate(&b, 0);
+	yk_roster_table(&b, &r, v, n, T0 + 30 * SEC, true);
+	assert_non_null(strstr(b.p, "arm-2  \033[1;31mfault\033[0m   30s"));
+	free(v);
+	yk_buf_free(&b);
+	yk_roster_free(&r);
+}
+
+static void
+test_age(void **state)
+{
+	char s[32];
+
+	(void)state;
+	yk_roster_age(s, sizeof(s), 59 * SEC + SEC - 1);
+	assert_string_equal(s, "59s");
+	yk_roster_age(s, sizeof(s), 60 * SEC);
+	assert_string_equal(s, "1m00s");
+	yk_roster_age(s, sizeof(s), 2 * 3600 * SEC + 5 * 60 * SEC);
+	assert_string_equal(s, "2h05m");
+	yk_roster_age(s, sizeof(s), 3 * 86400 * SEC + 4 * 3600 * SEC);
+	assert_string_equal(s, "3d04h");
+	yk_roster_age(s, sizeof(s), -5 * SEC);
+	assert_string_equal(s, "0s");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_bad_payloads),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_age),
+	};
+
+	return cmocka_run_group_tests_name("roster", tests, NULL, NULL);
+}
