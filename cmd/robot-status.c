@@ -395,6 +395,10 @@ show(struct view *v, bool human, bool changes)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
+		if (!v->o->watch) {
+			yk_roster_json(&v->out.b, &v->ro, rv[i], now, true);
+			continue;
+		}
 		yk_buf_truncate(&sig, 0);
 		yk_roster_json(&sig, &v->ro, rv[i], now, false);
 		if (changes && rv[i]->shown &&

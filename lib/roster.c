@@ -293,7 +293,9 @@ json_field(struct yk_buf *b, const char *name, const char *s)
 {
 	if (s == NULL)
 		return;
-	yk_buf_addf(b, ",\"%s\":", name);
+	yk_buf_adds(b, ",\"");
+	yk_buf_adds(b, name);
+	yk_buf_adds(b, "\":");
 	yk_json_strz(b, s);
 }
 
