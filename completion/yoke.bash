@@ -3,19 +3,22 @@
 # Options are read from the tool's own --help at completion time (and
 # cached per binary), so a flag added to a tool completes without a change
 # here.  What --help cannot say is known here: which values --priority
-# takes, and which options name files or commands.
+# and a STATUS take, and which options name files or commands.  Verbs
+# (yoke-robot-status set ...) are read from the usage lines.
 #
 # Install as <bash-completion dir>/yoke, with a link per tool name
 # (yoke-pub, yoke-sub, ...) so bash-completion loads it on demand; or
 # source it from ~/.bashrc.
 
-declare -gA _yoke_opts_cache _yoke_args_cache _yoke_cmd_cache
+declare -gA _yoke_opts_cache _yoke_args_cache _yoke_cmd_cache \
+  _yoke_verb_cache
 # Sourced from a source tree (completion/yoke.bash), the tree's own bin/
 # is the last place to look for tools that are not installed.
 _yoke_treebin=$(cd "${BASH_SOURCE[0]%/*}/../bin" 2>/dev/null && pwd)
 
 _yoke_priorities="real-time interactive-high interactive-low data-high data
 data-low background"
+_yoke_statuses="online idle fault offline"
 
 # _yoke_reply COMPGEN-ARGS...: COMPREPLY from compgen, one word per line
 # (so file names with spaces stay whole).
@@ -27,14 +30,17 @@ _yoke_reply() {
 #   _yoke_opts_cache[BIN]  every option, short and long
 #   _yoke_args_cache[BIN]  " name=ARG " for each option that takes a value
 #   _yoke_cmd_cache[BIN]   1 when a usage line ends in "[-- CMD ARGS...]"
+#   _yoke_verb_cache[BIN]  the verbs: lowercase words after "[options]"
 _yoke_read_help() {
-  local bin=$1 line opts="" args=" " cmd="" short long arg
+  local bin=$1 line opts="" args=" " cmd="" verbs="" short long arg
+  local vre='^(usage:)? +[^ ]+ \[options\] ([a-z][a-z-]*)( |$)'
   # Option lines start at column 2 or 6; wrapped help text at column 26.
   local re='^ {2,6}(-[[:alnum:]], )?(--[[:alnum:]-]+)( ([^ ]+))?( |$)'
 
   [[ -n ${_yoke_opts_cache[$bin]+set} ]] && return 0
   while IFS= read -r line; do
     [[ $line == *"[-- CMD"* ]] && cmd=1
+    [[ $line =~ $vre ]] && verbs+=" ${BASH_REMATCH[2]}"
     [[ $line =~ $re ]] || continue
     short=${BASH_REMATCH[1]%, }
     long=${BASH_REMATCH[2]}
@@ -48,6 +54,7 @@ _yoke_read_help() {
   _yoke_opts_cache[$bin]=$opts
   _yoke_args_cache[$bin]=$args
   _yoke_cmd_cache[$bin]=$cmd
+  _yoke_verb_cache[$bin]=$verbs
 }
 
 # _yoke_bin NAME: the program NAME runs (a path, or looked up in PATH).
@@ -97,6 +104,9 @@ _yoke_values() {
   arg=${arg#*" $opt="}
   arg=${arg%% *}
   case $opt in
+  --status)
+    _yoke_reply -W "$_yoke_statuses" -- "$cur"
+    return 0 ;;
   --priority)
     _yoke_reply -W "$_yoke_priorities" -- "$cur"
     return 0 ;;
@@ -166,11 +176,34 @@ _yoke_complete_tool() {
     _yoke_values "$bin" "$prev" "$cur" && return 0
   fi
 
+  _yoke_read_help "$bin"
   if [[ $cur == -* ]]; then
-    _yoke_read_help "$bin"
     _yoke_reply -W "${_yoke_opts_cache[$bin]} --" -- "$cur"
+  elif [[ -n ${_yoke_verb_cache[$bin]} ]]; then
+    _yoke_complete_verb "$bin" "$off"
   fi
   return 0
+}
+
+# _yoke_complete_verb BIN OFFSET: the verb, or a STATUS after set and
+# after wait ROBOT.  Words that start with "-" and the values of options
+# that take one are not positional.
+_yoke_complete_verb() {
+  local bin=$1 off=$2 i w pos=()
+  for ((i = off + 1; i < COMP_CWORD; i++)); do
+    w=${COMP_WORDS[i]}
+    if [[ $w == -* ]]; then
+      [[ $w != *=* && ${_yoke_args_cache[$bin]} == *" $w="* ]] && ((i++))
+      continue
+    fi
+    pos+=("$w")
+  done
+  if ((${#pos[@]} == 0)); then
+    _yoke_reply -W "${_yoke_verb_cache[$bin]}" -- "$cur"
+  elif [[ ${pos[0]} == set && ${#pos[@]} == 1 ]] ||
+    [[ ${pos[0]} == wait && ${#pos[@]} == 2 ]]; then
+    _yoke_reply -W "$_yoke_statuses" -- "$cur"
+  fi
 }
 
 # The completion function of yoke and of every yoke-* tool.

@@ -1,0 +1,49 @@
+#!/usr/bin/env bats
+# completion/yoke.bash: what bash offers at the tab key, from each tool's
+# own --help (options, their values, verbs), for yoke-TOOL and yoke TOOL.
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup_file() { :; }
+teardown_file() { :; }
+
+# complete WORDS...: the words bash would offer for the last of WORDS,
+# sorted, on one line.
+complete_words() {
+	# shellcheck source=completion/yoke.bash
+	source "$YOKE_TOP/completion/yoke.bash"
+	COMP_WORDS=("$@")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	_yoke_complete
+	printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '
+}
+
+@test "options come from --help" {
+	run complete_words yoke-pub --re
+	[ "$output" = "--repeat --repeat-delay --retain " ]
+	run complete_words yoke pub --qo
+	[ "$output" = "--qos " ]
+}
+
+@test "the dispatcher offers every tool" {
+	run complete_words yoke ""
+	for t in pub sub get alive robot-status help; do
+		[[ " $output" == *" $t "* ]]
+	done
+}
+
+@test "yoke-robot-status: verbs, then a STATUS after set and wait ROBOT" {
+	run complete_words yoke-robot-status ""
+	[ "$output" = "agent register set unregister wait " ]
+	run complete_words yoke-robot-status -b mqtt://h:1 s
+	[ "$output" = "set " ]
+	run complete_words yoke-robot-status set o
+	[ "$output" = "offline online " ]
+	run complete_words yoke robot-status wait arm-1 ""
+	[ "$output" = "fault idle offline online " ]
+	run complete_words yoke-robot-status agent --status i
+	[ "$output" = "idle " ]
+	# no verbs where a tool has none
+	run complete_words yoke-pub ""
+	[ "$output" = " " ]
+}
