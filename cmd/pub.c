@@ -271,13 +271,7 @@ main(int argc, char **argv)
 		rc = send_repeated(s, &p, &err);
 	}
 	/* Deliver what was accepted, even after bad input (then exit 2). */
-	if (rc == YK_OK || rc == YK_EUSAGE) {
-		struct yk_err e2 = {0};
-
-		if (yk_mqtt_drain(s, &yk_sig_stop, &e2) != YK_OK &&
-		    (rc == YK_OK || yk_sig_stop))
-			err = e2;
-	}
+	yk_feed_drain(s, rc, &err);
 out:
 	yk_mqtt_close(s);
 	rc = err.rc;

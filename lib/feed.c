@@ -9,11 +9,18 @@ int
 yk_feed_run(struct yk_mqtt *s, struct yk_in *in, yk_feed_fn fn, void *ud,
 	    struct yk_err *err)
 {
+	return yk_feed_run_tick(s, in, fn, NULL, ud, err);
+}
+
+int
+yk_feed_run_tick(struct yk_mqtt *s, struct yk_in *in, yk_feed_fn fn,
+		 yk_feed_tick_fn tick, void *ud, struct yk_err *err)
+{
 	int64_t ts = yk_now_us();
 
 	while (!yk_sig_stop) {
 		struct pollfd p = {in->fd, POLLIN, 0};
-		int np = 0;
+		int np = 0, timeout = -1;
 
 		while (!yk_mqtt_queue_full(s)) {
 			const char *f;
@@ -29,9 +36,19 @@ yk_feed_run(struct yk_mqtt *s, struct yk_in *in, yk_feed_fn fn, void *ud,
 		}
 		if (yk_in_done(in))
 			return YK_OK;
+		/* A full queue empties through the socket, which the step
+		 * watches: no timer needed until it has room. */
+		if (tick && !yk_mqtt_queue_full(s)) {
+			int64_t now = yk_mono_ms(), next = -1;
+
+			if (tick(ud, s, now, &next, err) != YK_OK)
+				return err->rc;
+			if (next >= 0)
+				timeout = next > now ? (int)(next - now) : 0;
+		}
 		if (!in->eof && !yk_mqtt_queue_full(s))
 			np = 1;
-		if (yk_mqtt_step(s, &p, np, -1, err) != YK_OK)
+		if (yk_mqtt_step(s, &p, np, timeout, err) != YK_OK)
 			return err->rc;
 		if (np && (p.revents & (POLLIN | POLLHUP | POLLERR))) {
 			if (yk_in_fill(in, err) != YK_OK)
@@ -40,4 +57,16 @@ yk_feed_run(struct yk_mqtt *s, struct yk_in *in, yk_feed_fn fn, void *ud,
 		}
 	}
 	return YK_OK;
+}
+
+int
+yk_feed_drain(struct yk_mqtt *s, int rc, struct yk_err *err)
+{
+	struct yk_err e2 = {0};
+
+	if ((rc == YK_OK || rc == YK_EUSAGE) &&
+	    yk_mqtt_drain(s, &yk_sig_stop, &e2) != YK_OK &&
+	    (rc == YK_OK || yk_sig_stop))
+		*err = e2;
+	return err->rc;
 }

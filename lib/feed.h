@@ -26,4 +26,20 @@ typedef int (*yk_feed_fn)(void *ud, struct yk_mqtt *s, const char *p,
 int yk_feed_run(struct yk_mqtt *s, struct yk_in *in, yk_feed_fn fn, void *ud,
 		struct yk_err *err);
 
+/* A timer beside the input (yoke-telemetry --max-rate sends held
+ * readings when their time comes): called before each wait while the
+ * send queue has room, with the monotonic time; it may send, and sets
+ * *next_ms to when it wants to run again (-1: only when input comes). */
+typedef int (*yk_feed_tick_fn)(void *ud, struct yk_mqtt *s, int64_t now_ms,
+			       int64_t *next_ms, struct yk_err *err);
+
+/* After a feed that ended with rc: deliver what was accepted, even after
+ * bad input (rc YK_EUSAGE, which stays the result); a failure to deliver
+ * replaces YK_OK, or anything once a stop signal came.  Returns err->rc. */
+int yk_feed_drain(struct yk_mqtt *s, int rc, struct yk_err *err);
+
+/* yk_feed_run with a timer (tick may be NULL). */
+int yk_feed_run_tick(struct yk_mqtt *s, struct yk_in *in, yk_feed_fn fn,
+		     yk_feed_tick_fn tick, void *ud, struct yk_err *err);
+
 #endif

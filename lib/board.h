@@ -1,0 +1,34 @@
+/*
+ * board.h - the table yoke-telemetry --watch draws on a terminal: one row
+ * per robot and metric with the latest value, its unit, its age and a
+ * sparkline of the last minute, redrawn in place.
+ *
+ * Rows are sorted by robot, then metric, so they do not jump about as
+ * readings arrive.  Every string from the network goes through
+ * yk_text_tty: a reading cannot drive the terminal.
+ */
+#ifndef YK_BOARD_H
+#define YK_BOARD_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "map.h"
+#include "reading.h"
+
+#define YK_BOARD_WINDOW_MS 60000
+
+struct yk_board {
+	struct yk_map rows; /* "robot\x1fmetric" -> row */
+};
+
+/* The latest reading of a robot's metric, received at now_ms (monotonic,
+ * which also sets the row's age and its sparkline's clock). */
+void yk_board_add(struct yk_board *b, const char *robot,
+		  const struct yk_reading *r, int64_t now_ms);
+/* Home the cursor, clear, and append the table. */
+void yk_board_draw(const struct yk_board *b, struct yk_buf *out,
+		   int64_t now_ms);
+void yk_board_free(struct yk_board *b);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * logline.h - one entry of a robot's log (DESIGN.md `<robot>/log`):
+ * {"level","message","ts"}, the message valid UTF-8 and cut at 10,000
+ * characters (code points, never inside one), as the pub/sub SDK cuts it.
+ */
+#ifndef YK_LOGLINE_H
+#define YK_LOGLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+#define YK_LOG_MAX_CHARS 10000
+
+/* Append the entry for message s[0..n); tmp is scratch for a message
+ * that must be repaired or cut.  Returns true when it was cut. */
+bool yk_logline_json(struct yk_buf *b, struct yk_buf *tmp, const char *level,
+		     const char *s, size_t n, int64_t ts_us);
+
+struct yk_logline {
+	struct yk_buf level, message; /* unescaped */
+	int64_t ts_us;                /* -1 when absent */
+};
+
+/* Read an entry; -1 when p[0..n) is not an object with string level and
+ * message (other fields are ignored). */
+int yk_logline_parse(struct yk_logline *l, const char *p, size_t n);
+/* Order for "this level and above": the index in yk_fleet_levels
+ * (debug 0 .. error 3); a level not listed there ranks as info. */
+int yk_logline_rank(const char *level);
+void yk_logline_free(struct yk_logline *l);
+
+#endif
