@@ -71,6 +71,15 @@ fails_with() {
 	[ "$stderr" = "yoke-pub: cannot get broker credentials from '$U': $3" ]
 }
 
+# edit_cache JQ: rewrite the one cache file with jq filter JQ (private).
+edit_cache() {
+	local f
+	f=$(echo "$CACHE"/broker-*.json)
+	jq -c "$1" "$f" > "$f.new"
+	chmod 600 "$f.new"
+	mv "$f.new" "$f"
+}
+
 # refused USER PASSWORD: the broker turns that login down.
 refused() {
 	! mosquitto_pub -p "$BROKER_PORT" -u "$1" -P "$2" -t x -m 1 2>/dev/null
@@ -214,14 +223,11 @@ no_secret() {
 @test "a cache file whose time is up is fetched again" {
 	run yoke-pub "$R/x" -m 1
 	[ "$status" -eq 0 ]
-	f=$(echo "$CACHE"/broker-*.json)
-	jq -c '.expires_at = 1000' "$f" > "$f.new"
-	chmod 600 "$f.new"
-	mv "$f.new" "$f"
+	edit_cache '.expires_at = 1000'
 	run yoke-pub "$R/x" -m 1
 	[ "$status" -eq 0 ]
 	[ "$(requests)" -eq 2 ]
-	[ "$(jq .expires_at "$f")" -gt "$(date +%s)" ]
+	[ "$(jq .expires_at "$CACHE"/broker-*.json)" -gt "$(date +%s)" ]
 }
 
 @test "a password rotated on the broker: the cached one is refused, fetched again once" {
@@ -252,10 +258,7 @@ no_secret() {
 @test "refused again after the second fetch: exit 4" {
 	run yoke-pub "$R/x" -m 1
 	[ "$status" -eq 0 ]
-	f=$(echo "$CACHE"/broker-*.json)
-	jq -c '.password = "stale"' "$f" > "$f.new"
-	chmod 600 "$f.new"
-	mv "$f.new" "$f"
+	edit_cache '.password = "stale"'
 	printf 'wrong\n' > "$SRV/mode"
 	run --separate-stderr yoke-pub "$R/x" -m 1
 	[ "$status" -eq 4 ]
