@@ -48,20 +48,23 @@ yk_conf_init(struct yk_conf *c, struct yk_cli *cli, unsigned what)
 		.kind = YK_OPT_STR, .lname = "org", .val = &c->org,
 		.argname = "ORG", .help = "organisation (default default)",
 		.env = "YOKE_ORG", .flags = YK_OPT_CONFIG};
-	if (what & YK_CONF_ROBOT)
+	if (what & YK_CONF_ROBOT) {
 		o[n++] = (struct yk_opt){
 			.kind = YK_OPT_STR, .sname = 'r', .lname = "robot",
 			.val = &c->robot, .argname = "ID",
 			.help = "robot id (default the host name)",
 			.env = "YOKE_ROBOT", .flags = YK_OPT_CONFIG};
-	else
+	} else {
 		/* not a flag here (-r may mean --retain), but the robot id
-		 * still goes to the backend */
+		 * still goes to the backend; checked only then, so that a
+		 * tool that has no use for it does not fail on it */
+		c->robot_hidden = true;
 		o[n++] = (struct yk_opt){
 			.kind = YK_OPT_STR, .lname = "robot", .val = &c->robot,
 			.argname = "ID", .help = "robot id for the backend",
 			.env = "YOKE_ROBOT",
 			.flags = YK_OPT_CONFIG | YK_OPT_HIDDEN};
+	}
 	o[n++] = (struct yk_opt){
 		.kind = YK_OPT_STR, .lname = "root", .val = &c->root,
 		.argname = "ROOT", .help = "topic root (default yoke)",
@@ -187,11 +190,16 @@ backend_finish(struct yk_conf *c, const struct yk_cli *cli,
 		c->broker_by = bo == YK_FROM_ARGV ? "--broker" : "YOKE_BROKER";
 		return YK_OK;
 	}
-	if (c->api_key == NULL && c->api_key_file == NULL)
+	if (c->api_key == NULL && c->api_key_file == NULL) {
+		char safe[512];
+
 		return yk_err_set(err, YK_EUSAGE,
-				  "--backend needs an API key: set "
+				  "backend '%s' needs an API key: set "
 				  "YOKE_API_KEY, or 'api-key' or "
-				  "'api-key-file' in the config file");
+				  "'api-key-file' in the config file",
+				  yk_backend_redact(c->backend, safe,
+						    sizeof(safe)));
+	}
 	/* the stronger of the two settings; api-key on a tie */
 	if (c->api_key_file &&
 	    (c->api_key == NULL ||
@@ -205,6 +213,9 @@ backend_finish(struct yk_conf *c, const struct yk_cli *cli,
 				      ? "YOKE_API_KEY"
 				      : "'api-key' in the config file";
 	}
+	if (c->robot_hidden && c->robot != c->hostname &&
+	    yk_id_check("robot id", c->robot, err) != YK_OK)
+		return err->rc;
 	c->use_backend = true;
 	return YK_OK;
 }
@@ -240,7 +251,8 @@ yk_conf_finish(struct yk_conf *c, const struct yk_cli *cli,
 		return err->rc;
 	if (c->robot == NULL)
 		c->robot = c->hostname;
-	else if (yk_id_check("robot id", c->robot, err) != YK_OK)
+	else if (!c->robot_hidden &&
+		 yk_id_check("robot id", c->robot, err) != YK_OK)
 		return err->rc;
 	if (yk_cli_origin(cli, "broker") == YK_FROM_ARGV &&
 	    yk_url_has_password(c->broker))

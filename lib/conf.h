@@ -63,6 +63,7 @@ struct yk_conf {
 	struct yk_scope scope;
 	struct yk_url url;
 	char hostname[256];
+	bool robot_hidden;        /* robot is a setting, not a flag */
 	bool use_backend;         /* yk_conf_open asks the backend */
 	const char *broker_by;    /* "--broker" or "YOKE_BROKER" beat it */
 	const char *key_from;     /* where the API key setting came from */

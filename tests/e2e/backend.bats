@@ -114,6 +114,17 @@ no_secret() {
 	[ "$(jq -r .body "$SRV/requests")" = '{"robot_id":"arm-7","org_id":"acme"}' ]
 }
 
+@test "a robot id that is not valid is an error when it goes to the backend" {
+	YOKE_ROBOT=Arm/7 run --separate-stderr yoke-pub "$R/x" -m 1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: invalid robot id 'Arm/7': use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit" ]
+	[ "$(requests)" -eq 0 ]
+	# yoke-pub has no other use for it
+	YOKE_ROBOT=Arm/7 YOKE_USERNAME=robot YOKE_PASSWORD="$PASS" \
+		run --separate-stderr yoke-pub $B "$R/x" -m 1
+	[ "$status" -eq 0 ]
+}
+
 @test "a second run uses the cache: no HTTP request" {
 	run yoke-pub "$R/x" -m 1 -q 1
 	[ "$status" -eq 0 ]
@@ -355,7 +366,7 @@ no_secret() {
 	unset YOKE_API_KEY
 	run --separate-stderr yoke-pub "$R/x" -m 1
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-pub: --backend needs an API key: set YOKE_API_KEY, or 'api-key' or 'api-key-file' in the config file" ]
+	[ "$stderr" = "yoke-pub: backend '$U' needs an API key: set YOKE_API_KEY, or 'api-key' or 'api-key-file' in the config file" ]
 }
 
 @test "--backend must be http:// or https://" {
