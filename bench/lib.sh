@@ -17,7 +17,8 @@ OUT="$BENCH_TOP/bench/out"
 
 # Benchmarks must not read the developer's yoke config or environment.
 unset YOKE_BROKER YOKE_ORG YOKE_ROOT YOKE_ROBOT YOKE_CONFIG YOKE_USERNAME \
-	YOKE_PASSWORD YOKE_KEEPALIVE YOKE_API_KEY YOKE_BACKEND_URL
+	YOKE_PASSWORD YOKE_KEEPALIVE YOKE_API_KEY YOKE_BACKEND_URL \
+	YOKE_API_KEY_FILE
 export NO_COLOR=1
 
 _bench_pids=()
@@ -67,7 +68,8 @@ bench_cleanup() {
 	local p c kids=()
 	for p in "${_bench_pids[@]}"; do
 		_running "$p" || continue
-		for c in $(ps -o pid= --ppid "$p" 2> /dev/null); do
+		# ps fails when there are none: not an error (ERR trap)
+		for c in $(ps -o pid= --ppid "$p" 2> /dev/null || true); do
 			kids+=("$c")
 		done
 		kill "$p" 2> /dev/null || true
@@ -104,8 +106,9 @@ bench_track() {
 
 # ---------------------------------------------------------------- broker
 
-# start_broker: mosquitto on a free 127.0.0.1 port.  Sets PORT, BROKER_PID,
-# BROKER_LOG, YB (yoke's -b URL).
+# start_broker [LINE...]: mosquitto on a free 127.0.0.1 port, with LINEs
+# added to its config.  Sets PORT, BROKER_PID, BROKER_LOG, YB (yoke's -b
+# URL).
 #
 # Beyond the listener and anonymous access the config says two things:
 # max_queued_messages 0 - mosquitto 2.0 otherwise drops messages for a
@@ -134,6 +137,9 @@ start_broker() {
 			log_type warning
 			log_type subscribe
 		EOF
+		if [ $# -gt 0 ]; then
+			printf '%s\n' "$@" >> "$BROKER_DIR/mosquitto.conf"
+		fi
 		: > "$BROKER_LOG"
 		mosquitto -c "$BROKER_DIR/mosquitto.conf" 2>> "$BROKER_LOG" &
 		BROKER_PID=$!

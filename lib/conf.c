@@ -1,10 +1,18 @@
 /*
- * conf.c - shared settings and their option table.
+ * conf.c - shared settings and their option table; where the broker and
+ * its credentials come from.
+ *
+ * Invariant: the API key is never an option on the command line, never in
+ * a message, and wiped once the first session is open.
  */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "backend.h"
+#include "clock.h"
 #include "conf.h"
 
 #define YK_DEFAULT_BROKER "mqtt://localhost:1883"
@@ -40,12 +48,23 @@ yk_conf_init(struct yk_conf *c, struct yk_cli *cli, unsigned what)
 		.kind = YK_OPT_STR, .lname = "org", .val = &c->org,
 		.argname = "ORG", .help = "organisation (default default)",
 		.env = "YOKE_ORG", .flags = YK_OPT_CONFIG};
-	if (what & YK_CONF_ROBOT)
+	if (what & YK_CONF_ROBOT) {
 		o[n++] = (struct yk_opt){
 			.kind = YK_OPT_STR, .sname = 'r', .lname = "robot",
 			.val = &c->robot, .argname = "ID",
 			.help = "robot id (default the host name)",
 			.env = "YOKE_ROBOT", .flags = YK_OPT_CONFIG};
+	} else {
+		/* not a flag here (-r may mean --retain), but the robot id
+		 * still goes to the backend; checked only then, so that a
+		 * tool that has no use for it does not fail on it */
+		c->robot_hidden = true;
+		o[n++] = (struct yk_opt){
+			.kind = YK_OPT_STR, .lname = "robot", .val = &c->robot,
+			.argname = "ID", .help = "robot id for the backend",
+			.env = "YOKE_ROBOT",
+			.flags = YK_OPT_CONFIG | YK_OPT_HIDDEN};
+	}
 	o[n++] = (struct yk_opt){
 		.kind = YK_OPT_STR, .lname = "root", .val = &c->root,
 		.argname = "ROOT", .help = "topic root (default yoke)",
@@ -117,6 +136,21 @@ yk_conf_init(struct yk_conf *c, struct yk_cli *cli, unsigned what)
 		.kind = YK_OPT_STR, .lname = "password", .val = &c->password,
 		.help = "broker password", .env = "YOKE_PASSWORD",
 		.flags = YK_OPT_CONFIG | YK_OPT_NOARGV | YK_OPT_SECRET};
+	o[n++] = (struct yk_opt){
+		.kind = YK_OPT_STR, .lname = "backend", .val = &c->backend,
+		.argname = "URL",
+		.help = "fleet backend that gives the broker and its "
+			"credentials (needs an API key)",
+		.env = "YOKE_BACKEND_URL", .flags = YK_OPT_CONFIG};
+	o[n++] = (struct yk_opt){
+		.kind = YK_OPT_STR, .lname = "api-key", .val = &c->api_key,
+		.help = "API key for the backend", .env = "YOKE_API_KEY",
+		.flags = YK_OPT_CONFIG | YK_OPT_NOARGV | YK_OPT_SECRET};
+	o[n++] = (struct yk_opt){
+		.kind = YK_OPT_STR, .lname = "api-key-file",
+		.val = &c->api_key_file,
+		.help = "file holding the API key", .env = "YOKE_API_KEY_FILE",
+		.flags = YK_OPT_CONFIG | YK_OPT_NOARGV};
 	o[n++] = (struct yk_opt)YK_GROUP("General");
 	o[n++] = (struct yk_opt)YK_STR(0, "config", &cli->config, "FILE",
 				       "config file (default "
@@ -131,6 +165,82 @@ yk_conf_init(struct yk_conf *c, struct yk_cli *cli, unsigned what)
 	o[n] = (struct yk_opt)YK_END;
 }
 
+/* How strongly a setting was given: flag > environment > file. */
+static int
+rank(enum yk_origin o)
+{
+	return o == YK_FROM_ARGV ? 3 : o == YK_FROM_ENV ? 2
+				     : o == YK_FROM_FILE ? 1 : 0;
+}
+
+/* Decide whether the backend is asked, and which API key setting counts
+ * (the key itself is read by yk_conf_open: only a tool that connects
+ * needs it). */
+static int
+backend_finish(struct yk_conf *c, const struct yk_cli *cli,
+	       struct yk_err *err)
+{
+	enum yk_origin bo = yk_cli_origin(cli, "broker");
+
+	if (c->backend == NULL)
+		return YK_OK;
+	if (yk_backend_check_url(c->backend, err) != YK_OK)
+		return err->rc;
+	if (bo == YK_FROM_ARGV || bo == YK_FROM_ENV) {
+		c->broker_by = bo == YK_FROM_ARGV ? "--broker" : "YOKE_BROKER";
+		return YK_OK;
+	}
+	if (c->api_key == NULL && c->api_key_file == NULL) {
+		char safe[512];
+
+		return yk_err_set(err, YK_EUSAGE,
+				  "backend '%s' needs an API key: set "
+				  "YOKE_API_KEY, or 'api-key' or "
+				  "'api-key-file' in the config file",
+				  yk_backend_redact(c->backend, safe,
+						    sizeof(safe)));
+	}
+	/* the stronger of the two settings; api-key on a tie */
+	if (c->api_key_file &&
+	    (c->api_key == NULL ||
+	     rank(yk_cli_origin(cli, "api-key-file")) >
+		     rank(yk_cli_origin(cli, "api-key")))) {
+		c->api_key = NULL;
+		c->key_from = "the API key file";
+	} else {
+		c->api_key_file = NULL;
+		c->key_from = yk_cli_origin(cli, "api-key") == YK_FROM_ENV
+				      ? "YOKE_API_KEY"
+				      : "'api-key' in the config file";
+	}
+	if (c->robot_hidden && c->robot != c->hostname &&
+	    yk_id_check("robot id", c->robot, err) != YK_OK)
+		return err->rc;
+	c->use_backend = true;
+	return YK_OK;
+}
+
+/* The API key into c->bearer. */
+static int
+read_key(struct yk_conf *c, struct yk_err *err)
+{
+	if (c->api_key_file) {
+		if (yk_backend_read_key(c->api_key_file, &c->bearer, err) !=
+		    YK_OK)
+			return err->rc;
+	} else {
+		c->bearer = yk_strdup(c->api_key);
+	}
+	/* it goes into an HTTP header */
+	for (const char *p = c->bearer; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			return yk_err_set(err, YK_EUSAGE,
+					  "the API key in %s holds a control "
+					  "character",
+					  c->key_from);
+	return YK_OK;
+}
+
 int
 yk_conf_finish(struct yk_conf *c, const struct yk_cli *cli,
 	       struct yk_err *err)
@@ -141,7 +251,8 @@ yk_conf_finish(struct yk_conf *c, const struct yk_cli *cli,
 		return err->rc;
 	if (c->robot == NULL)
 		c->robot = c->hostname;
-	else if (yk_id_check("robot id", c->robot, err) != YK_OK)
+	else if (!c->robot_hidden &&
+		 yk_id_check("robot id", c->robot, err) != YK_OK)
 		return err->rc;
 	if (yk_cli_origin(cli, "broker") == YK_FROM_ARGV &&
 	    yk_url_has_password(c->broker))
@@ -177,7 +288,7 @@ yk_conf_finish(struct yk_conf *c, const struct yk_cli *cli,
 	c->scope.root = c->root;
 	c->scope.org = c->org;
 	c->scope.raw = c->raw;
-	return YK_OK;
+	return backend_finish(c, cli, err);
 }
 
 void
@@ -199,12 +310,125 @@ yk_conf_mqtt(const struct yk_conf *c, struct yk_mqtt_cfg *mc)
 	mc->verbose = c->verbose;
 }
 
+static void
+forget_key(struct yk_conf *c)
+{
+	if (c->bearer) {
+		explicit_bzero(c->bearer, strlen(c->bearer));
+		free(c->bearer);
+		c->bearer = NULL;
+	}
+}
+
+static void
+conf_logf(const struct yk_conf *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+conf_logf(const struct yk_conf *c, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+
+	if (c->verbose < 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	yk_conf_log(NULL, 1, msg);
+}
+
+/* Point the session at what the backend gave. */
+static void
+use_creds(struct yk_conf *c, const struct yk_backend *b,
+	  const struct yk_creds *cr, const char *how)
+{
+	char hp[300];
+
+	yk_url_free(&c->url);
+	c->url.tls = cr->tls;
+	snprintf(c->url.host, sizeof(c->url.host), "%s", cr->host);
+	c->url.port = cr->port;
+	c->url.user = cr->username ? yk_strdup(cr->username) : NULL;
+	c->url.pass = cr->password ? yk_strdup(cr->password) : NULL;
+	conf_logf(c, "broker %s%s from backend '%s' (%s; expires in %lld s)",
+		  cr->tls ? "mqtts://" : "mqtt://",
+		  yk_url_hostport(&c->url, hp, sizeof(hp)), b->safe_url, how,
+		  (long long)(cr->expires_at - yk_now_us() / 1000000));
+}
+
+/* Ask the backend, and cache what it says. */
+static int
+fetch(struct yk_conf *c, struct yk_backend *b, struct yk_err *err)
+{
+	struct yk_creds cr;
+
+	if (yk_backend_fetch(b, &cr, err) != YK_OK)
+		return err->rc;
+	yk_backend_store(b, &cr);
+	use_creds(c, b, &cr, "fetched");
+	yk_creds_free(&cr);
+	return YK_OK;
+}
+
 int
 yk_conf_open(struct yk_conf *c, const struct yk_mqtt_cfg *mc,
 	     struct yk_mqtt **s, struct yk_err *err)
 {
-	(void)c;
-	return yk_mqtt_open(s, mc, err);
+	struct yk_backend b = {
+		.url = c->backend, .org = c->org, .robot = c->robot,
+		.log = yk_conf_log, .verbose = c->verbose};
+	struct yk_creds cr;
+	bool cached;
+	int rc;
+
+	if (c->resolved || !c->use_backend) {
+		if (!c->resolved && c->broker_by)
+			conf_logf(c, "the broker comes from %s: backend not "
+				     "asked",
+				  c->broker_by);
+		c->resolved = true;
+		return yk_mqtt_open(s, mc, err);
+	}
+	c->resolved = true;
+	if (read_key(c, err) != YK_OK)
+		goto out;
+	b.key = c->bearer;
+	/* a broker that stays away may keep the tool waiting this long
+	 * (--offline-timeout): so may the backend */
+	b.budget = c->offline_timeout > c->connect_timeout
+			   ? c->offline_timeout
+			   : c->connect_timeout;
+	yk_backend_init(&b);
+	cached = yk_backend_load(&b, &cr) == YK_OK;
+	if (cached) {
+		use_creds(c, &b, &cr, "cached");
+		yk_creds_free(&cr);
+		rc = YK_OK;
+	} else {
+		rc = fetch(c, &b, err);
+	}
+	if (rc == YK_OK)
+		rc = yk_mqtt_open(s, mc, err);
+	if (rc == YK_EREFUSED) {
+		/* whatever the broker refuses must not be used again */
+		yk_backend_drop(&b);
+		if (cached) {
+			conf_logf(c, "the broker refused the cached "
+				     "credentials: asking the backend again");
+			rc = fetch(c, &b, err);
+			if (rc == YK_OK)
+				rc = yk_mqtt_open(s, mc, err);
+			if (rc == YK_EREFUSED)
+				yk_backend_drop(&b);
+		}
+	}
+	/* tools exit with err->rc: the refusal we got over is no error */
+	if (rc == YK_OK)
+		*err = (struct yk_err){0};
+out:
+	forget_key(c);
+	return err->rc;
 }
 
 void
@@ -218,5 +442,6 @@ yk_conf_log(void *ud, int level, const char *msg)
 void
 yk_conf_free(struct yk_conf *c)
 {
+	forget_key(c);
 	yk_url_free(&c->url);
 }

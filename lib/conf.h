@@ -6,6 +6,11 @@
  * Precedence is the option parser's: flag > environment > config file >
  * default.  Broker passwords come from the environment or the config file
  * only; a password in --broker is refused, because argv is public.
+ *
+ * With a backend URL and an API key, yk_conf_open takes the broker and its
+ * credentials from the backend (lib/backend.h), unless a broker was given
+ * by flag or environment: that one wins, so a developer can point one
+ * command elsewhere without touching the config (-v says so).
  */
 #ifndef YK_CONF_H
 #define YK_CONF_H
@@ -41,6 +46,9 @@ struct yk_conf {
 	const char *cert;
 	const char *key;
 	const char *session;
+	const char *backend;
+	const char *api_key;      /* the setting; never from argv */
+	const char *api_key_file;
 	long keepalive;
 	long session_expiry;
 	long queue;
@@ -55,6 +63,12 @@ struct yk_conf {
 	struct yk_scope scope;
 	struct yk_url url;
 	char hostname[256];
+	bool robot_hidden;        /* robot is a setting, not a flag */
+	bool use_backend;         /* yk_conf_open asks the backend */
+	const char *broker_by;    /* "--broker" or "YOKE_BROKER" beat it */
+	const char *key_from;     /* where the API key setting came from */
+	char *bearer;             /* the API key; wiped once it is used */
+	bool resolved;            /* the first yk_conf_open is over */
 };
 
 /* Fill defaults and the shared option table (which points into c and cli);
@@ -67,7 +81,9 @@ int yk_conf_finish(struct yk_conf *c, const struct yk_cli *cli,
 void yk_conf_mqtt(const struct yk_conf *c, struct yk_mqtt_cfg *mc);
 /* Connect with mc (from yk_conf_mqtt, plus the tool's own settings): every
  * tool opens its sessions here, so where the broker and its credentials
- * come from is decided in one place. */
+ * come from is decided in one place.  With a backend: the cached answer,
+ * else a fetch; credentials from the cache that the broker refuses are
+ * dropped and fetched once more. */
 int yk_conf_open(struct yk_conf *c, const struct yk_mqtt_cfg *mc,
 		 struct yk_mqtt **s, struct yk_err *err);
 void yk_conf_free(struct yk_conf *c);
