@@ -40,6 +40,24 @@
 
 enum state { ST_DOWN, ST_CONNECTING, ST_UP, ST_CLOSING };
 
+/*
+ * Why a TLS connection attempt failed.  libmosquitto returns MOSQ_ERR_TLS
+ * (or a lost connection) for all of them; only its log tells a certificate
+ * we cannot trust from a broker that does not speak TLS.  All but
+ * TLS_OTHER cannot be mended by trying again, so they are fatal at once.
+ */
+enum tls_fail {
+	TLS_NONE,
+	TLS_OTHER,     /* retried like any failed attempt */
+	TLS_UNTRUSTED, /* the broker's certificate did not verify */
+	TLS_NAME,      /* ... or does not name the URL's host */
+	TLS_NOCERT,    /* the broker wants a client certificate */
+	TLS_BADCERT,   /* ... and did not accept ours */
+	TLS_CAFILE,    /* our own files would not load */
+	TLS_CERT,
+	TLS_KEY,
+};
+
 struct sub {
 	char *filter;
 	int qos;
@@ -59,6 +77,10 @@ struct yk_mqtt {
 	int64_t down_since;
 	double backoff;           /* seconds */
 	char cause[160];          /* why the last attempt or link failed */
+	enum tls_fail tls_fail;   /* of the current attempt */
+	char tls_why[96];         /* OpenSSL's first reason, or "" */
+	int conn_errno;           /* see note_errno */
+	int probe_fd;             /* see unread_record */
 
 	struct yk_pq q;
 	int win1;                 /* broker's receive-maximum */
@@ -137,11 +159,153 @@ set_cause(struct yk_mqtt *s, int rc, int errnum)
 	else if (rc == MOSQ_ERR_EAI)
 		c = "unknown host";
 	else if (rc == MOSQ_ERR_TLS)
-		c = "TLS handshake failed (is the broker's certificate "
-		    "signed by --cafile, and its name the URL's host?)";
+		c = "TLS handshake failed";
 	else
 		c = mosquitto_strerror(rc);
-	snprintf(s->cause, sizeof(s->cause), "%s", c);
+	if (rc == MOSQ_ERR_TLS && s->tls_why[0])
+		snprintf(s->cause, sizeof(s->cause), "%s: %s", c, s->tls_why);
+	else
+		snprintf(s->cause, sizeof(s->cause), "%s", c);
+}
+
+/*
+ * Read libmosquitto's error log of a connection attempt.  Its lines:
+ *   "Error: host name verification failed."
+ *   "Error: Unable to load CA certificates, check cafile \"F\"."
+ *   "OpenSSL Error[0]: error:0A000086:SSL routines::certificate verify
+ *    failed"  (OpenSSL's reason is the text after the last colon)
+ */
+static void
+tls_note(struct yk_mqtt *s, const char *line)
+{
+	static const struct {
+		const char *text;
+		enum tls_fail fail;
+	} known[] = {
+		{"host name verification failed", TLS_NAME},
+		{"Unable to load CA certificates", TLS_CAFILE},
+		{"Unable to load client certificate", TLS_CERT},
+		{"Unable to load client key", TLS_KEY},
+		{"certificate verify failed", TLS_UNTRUSTED},
+		{"alert certificate required", TLS_NOCERT},
+		{"alert bad certificate", TLS_BADCERT},
+		{"alert unknown ca", TLS_BADCERT},
+		{"alert certificate", TLS_BADCERT}, /* unknown, expired, ... */
+		{"alert unsupported certificate", TLS_BADCERT},
+		{"alert access denied", TLS_BADCERT},
+	};
+	const char *why = strrchr(line, ':');
+
+	if (strncmp(line, "OpenSSL Error", 13) == 0 && why &&
+	    s->tls_why[0] == '\0')
+		snprintf(s->tls_why, sizeof(s->tls_why), "%s", why + 1);
+	/* the first line that says what went wrong wins: a name that does
+	 * not match is also reported as "certificate verify failed" */
+	if (s->tls_fail > TLS_OTHER)
+		return;
+	s->tls_fail = TLS_OTHER;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strstr(line, known[i].text)) {
+			s->tls_fail = known[i].fail;
+			return;
+		}
+	}
+}
+
+/* Make a failed attempt fatal when no retry can mend it. */
+static void
+tls_verdict(struct yk_mqtt *s)
+{
+	const char *hp = s->hostport, *why = s->tls_why;
+	const char *sep = *why ? ": " : "";
+
+	switch (s->tls_fail) {
+	case TLS_UNTRUSTED:
+		yk_err_set(&s->fatal, YK_ERUNTIME,
+			   "cannot connect to '%s': the broker's certificate "
+			   "could not be verified against %s%s%s",
+			   hp, s->cfg.cafile ? "'" : "the system's CA "
+						     "certificates",
+			   s->cfg.cafile ? s->cfg.cafile : "",
+			   s->cfg.cafile ? "'" : "");
+		break;
+	case TLS_NAME:
+		yk_err_set(&s->fatal, YK_ERUNTIME,
+			   "cannot connect to '%s': the broker's certificate "
+			   "does not match the host name '%s'", hp,
+			   s->cfg.url->host);
+		break;
+	case TLS_NOCERT:
+		yk_err_set(&s->fatal, YK_EREFUSED,
+			   "broker '%s' refused the connection: it requires a "
+			   "client certificate (--cert and --key)", hp);
+		break;
+	case TLS_BADCERT:
+		/* no reason: the alert that gives it is not always read
+		 * (see unread_record); -vvv shows it when it is */
+		yk_err_set(&s->fatal, YK_EREFUSED,
+			   "broker '%s' refused the connection: it did not "
+			   "accept the client certificate '%s'", hp,
+			   s->cfg.cert ? s->cfg.cert : "");
+		break;
+	case TLS_CAFILE:
+		yk_err_set(&s->fatal, YK_EUSAGE,
+			   "cannot load CA certificates from '%s'%s%s",
+			   s->cfg.cafile ? s->cfg.cafile : YK_CAPATH, sep,
+			   why);
+		break;
+	case TLS_CERT:
+		yk_err_set(&s->fatal, YK_EUSAGE,
+			   "cannot load the client certificate '%s'%s%s",
+			   s->cfg.cert, sep, why);
+		break;
+	case TLS_KEY:
+		yk_err_set(&s->fatal, YK_EUSAGE,
+			   "cannot load the client key '%s'%s%s", s->cfg.key,
+			   sep, why);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * With TLS 1.3 a broker checks our certificate after the handshake: it
+ * sends an alert and closes.  Our CONNECT, sent as the handshake ends,
+ * often meets the broker's reset before we have read the alert (one
+ * attempt in four on loopback), and libmosquitto then closes the socket
+ * unread.  A dup of the socket, taken as soon as it exists (probe_take),
+ * keeps what was received: a TLS record (0x15 alert, 0x17 encrypted, as a TLS 1.3
+ * alert is) left unread when the link failed is the broker's last word,
+ * a refusal.  A broker that does not speak TLS sends no such record.
+ */
+static bool
+unread_record(const struct yk_mqtt *s)
+{
+	unsigned char b;
+
+	return s->probe_fd >= 0 &&
+	       recv(s->probe_fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 1 &&
+	       (b == 0x15 || b == 0x17);
+}
+
+/* Take the dup unread_record reads, once per TLS attempt. */
+static void
+probe_take(struct yk_mqtt *s)
+{
+	int fd = mosquitto_socket(s->m);
+
+	if (s->state == ST_CONNECTING && s->cfg.url->tls &&
+	    s->probe_fd < 0 && fd >= 0)
+		s->probe_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+}
+
+static void
+probe_close(struct yk_mqtt *s)
+{
+	if (s->probe_fd >= 0)
+		close(s->probe_fd);
+	s->probe_fd = -1;
 }
 
 /* MQTT reason codes in words, as our messages are written (lowercase);
@@ -262,6 +426,9 @@ on_connect(struct mosquitto *m, void *ud, int rc, int flags,
 	}
 	s->state = ST_UP;
 	s->ever_up = true;
+	probe_close(s);
+	if (s->cfg.verbose < 3)
+		mosquitto_log_callback_set(s->m, NULL);
 	s->backoff = 0;
 	s->session_present = flags & 1;
 	s->win1 = 65535;
@@ -280,17 +447,61 @@ on_connect(struct mosquitto *m, void *ud, int rc, int flags,
 	s->conn_pending_cb = true;
 }
 
+/* libmosquitto's TLS handshake reports a failed write on a dead socket
+ * as success, leaving errno set: keep the first such errno of an attempt
+ * (see connect_dead).  Only socket errors count, as OpenSSL may leave an
+ * unrelated errno behind. */
+static void
+note_errno(struct yk_mqtt *s)
+{
+	int e = errno;
+
+	if (s->state != ST_CONNECTING || s->conn_errno != 0)
+		return;
+	if (e == ECONNREFUSED || e == ECONNRESET || e == EPIPE ||
+	    e == ENOTCONN || e == ETIMEDOUT || e == EHOSTUNREACH ||
+	    e == ENETUNREACH)
+		s->conn_errno = e;
+}
+
+/* A broker that closes the connection before it answers our CONNECT (or
+ * our TLS hello) is often one that speaks the other protocol on that
+ * port. */
+static void
+port_hint(struct yk_mqtt *s, int rc, int e)
+{
+	size_t n = strlen(s->cause);
+
+	if (s->tls_fail > TLS_OTHER)
+		return;
+	if (rc != MOSQ_ERR_CONN_LOST && rc != MOSQ_ERR_TLS &&
+	    !(rc == MOSQ_ERR_ERRNO && e == ECONNRESET))
+		return;
+	snprintf(s->cause + n, sizeof(s->cause) - n, "%s",
+		 s->cfg.url->tls ? " (does the broker speak TLS on that port?)"
+				 : " (is it a TLS port? then use mqtts://)");
+}
+
 static void
 on_disconnect(struct mosquitto *m, void *ud, int rc,
 	      const mosquitto_property *props)
 {
 	struct yk_mqtt *s = ud;
+	int e = errno;
 	int64_t now = yk_mono_ms();
 	uint32_t r;
 
 	(void)m;
 	(void)props;
-	set_cause(s, rc, errno);
+	set_cause(s, rc, e);
+	if (s->state == ST_CONNECTING && rc != MOSQ_ERR_SUCCESS &&
+	    s->fatal.rc == 0) {
+		if (s->tls_fail <= TLS_OTHER && unread_record(s))
+			s->tls_fail = s->cfg.cert ? TLS_BADCERT : TLS_NOCERT;
+		tls_verdict(s);
+		port_hint(s, rc, e);
+	}
+	probe_close(s);
 	if (s->state == ST_CLOSING) {
 		s->state = ST_DOWN;
 		return;
@@ -458,7 +669,11 @@ on_log(struct mosquitto *m, void *ud, int level, const char *str)
 	struct yk_mqtt *s = ud;
 
 	(void)m;
-	(void)level;
+	/* libmosquitto logs "sending CONNECT" before it writes it: the
+	 * socket exists, and a reset may follow before the call returns */
+	probe_take(s);
+	if (level == MOSQ_LOG_ERR && s->state == ST_CONNECTING)
+		tls_note(s, str);
 	logf_(s, 3, "libmosquitto: %s", str);
 }
 
@@ -523,6 +738,18 @@ attempt(struct yk_mqtt *s, bool first)
 	int rc, e;
 
 	errno = 0;
+	/* already now: what libmosquitto logs during the call below
+	 * belongs to this attempt (see on_log) */
+	s->state = ST_CONNECTING;
+	s->tls_fail = TLS_NONE;
+	s->tls_why[0] = '\0';
+	s->conn_errno = 0;
+	probe_close(s);
+	/* Only the log says why a TLS attempt failed (see tls_note).  It is
+	 * read while connecting only: with a log callback set, libmosquitto
+	 * formats a line for every packet, a cost on a stream. */
+	if (s->cfg.url->tls)
+		mosquitto_log_callback_set(s->m, on_log);
 	if (first) {
 		mosquitto_property *props = NULL;
 		struct sigaction sa = {0}, old;
@@ -550,6 +777,9 @@ attempt(struct yk_mqtt *s, bool first)
 		rc = mosquitto_reconnect_async(s->m);
 	}
 	e = errno;
+	/* an asynchronous TLS attempt has tried its first write already */
+	note_errno(s);
+	probe_take(s);
 	s->state = ST_CONNECTING;
 	s->attempt_deadline =
 		yk_mono_ms() + (int64_t)(s->cfg.connect_timeout * 1000);
@@ -912,7 +1142,40 @@ read_socket(struct yk_mqtt *s)
 		}
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return;
+		note_errno(s);
+		if (s->state == ST_CONNECTING && s->conn_errno)
+			return;
 	}
+}
+
+static void
+write_socket(struct yk_mqtt *s)
+{
+	int rc;
+
+	errno = 0;
+	rc = mosquitto_loop_write(s->m, 1);
+	note_errno(s);
+	io_result(s, rc);
+}
+
+/*
+ * The socket of a connection attempt reported an error or a hang-up, and
+ * reading did not end the attempt.  libmosquitto's TLS handshake takes a
+ * failed write (a refused connection) for "try again later", and would
+ * be called again without pause until --connect-timeout: end the attempt
+ * here, with the socket's error, or the one a read or write saw.
+ */
+static void
+connect_dead(struct yk_mqtt *s, int fd)
+{
+	int e = 0;
+	socklen_t l = sizeof(e);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &l) != 0 || e == 0)
+		e = s->conn_errno;
+	errno = e;
+	io_result(s, e ? MOSQ_ERR_ERRNO : MOSQ_ERR_CONN_LOST);
 }
 
 int
@@ -957,8 +1220,11 @@ yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next, int timeout_ms,
 	if (n > 0 && base) {
 		if (fds[0].revents & (POLLIN | POLLERR | POLLHUP))
 			read_socket(s);
+		if (s->state == ST_CONNECTING &&
+		    (fds[0].revents & (POLLERR | POLLHUP)))
+			connect_dead(s, sock);
 		if (s->state != ST_DOWN && (fds[0].revents & POLLOUT))
-			io_result(s, mosquitto_loop_write(s->m, 1));
+			write_socket(s);
 	}
 	if (s->state != ST_DOWN)
 		mosquitto_loop_misc(s->m);
@@ -969,7 +1235,7 @@ yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next, int timeout_ms,
 	}
 	pump(s);
 	if (s->state != ST_DOWN && mosquitto_want_write(s->m))
-		io_result(s, mosquitto_loop_write(s->m, 1));
+		write_socket(s);
 	if (s->fatal.rc)
 		goto fatal;
 	return YK_OK;
@@ -1015,6 +1281,7 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 	const struct yk_url *u = cfg->url;
 	int pair[2];
 
+	s->probe_fd = -1;
 	s->cfg = *cfg;
 	s->on_msg = cfg->on_message;
 	s->msg_ud = cfg->msg_ud;
@@ -1104,6 +1371,7 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 	*out = s;
 	return YK_OK;
 fail:
+	probe_close(s);
 	mosquitto_destroy(s->m);
 	yk_pq_clear(&s->q);
 	free(s);
@@ -1169,6 +1437,7 @@ yk_mqtt_close(struct yk_mqtt *s)
 		}
 		linger(fd, end);
 	}
+	probe_close(s);
 	mosquitto_destroy(s->m);
 	mosquitto_lib_cleanup();
 	yk_pq_clear(&s->q);

@@ -15,7 +15,10 @@
  *   ones are resent by libmosquitto after the reconnect;
  * - a lost connection is retried with exponential backoff from 1 s to 60 s,
  *   jittered +-10%, and subscriptions are renewed;
- * - refused credentials are fatal at once (YK_EREFUSED), never retried.
+ * - refused credentials are fatal at once (YK_EREFUSED), never retried;
+ *   so is a client certificate the broker refuses, and a broker
+ *   certificate that does not verify or name the host (YK_ERUNTIME), or
+ *   a TLS file that does not load (YK_EUSAGE).
  */
 #ifndef YK_MQTT_H
 #define YK_MQTT_H

@@ -1,0 +1,184 @@
+#!/usr/bin/env bats
+# Organisations kept apart by the broker: mosquitto configured from the
+# examples themselves (scripts/examples/mosquitto-fleet.conf, fleet.acl),
+# users added with scripts/examples/fleet-user: operators of orgs a and b,
+# robots r1 and r2 of org a.  Each works inside its own scope; writing
+# outside it is refused (exit 4), reading outside it yields nothing.
+# auth.bats covers credentials themselves (bad passwords, config files).
+bats_require_minimum_version 1.5.0
+load helpers
+
+EX="$YOKE_TOP/scripts/examples"
+
+setup_file() {
+	local dir="$BATS_FILE_TMPDIR/fleet" conf
+	mkdir -p "$dir"
+	cp "$EX/fleet.acl" "$dir/fleet.acl"
+	# passwords: from stdin, and from FLEET_PASSWORD
+	echo pw-opa | "$EX/fleet-user" -p "$dir/fleet.passwd" \
+		-a "$dir/fleet.acl" org a opa
+	FLEET_PASSWORD=pw-opb "$EX/fleet-user" -p "$dir/fleet.passwd" \
+		-a "$dir/fleet.acl" org b opb
+	for r in r1 r2; do
+		echo "pw-$r@a" | "$EX/fleet-user" -p "$dir/fleet.passwd" \
+			-a "$dir/fleet.acl" robot a "$r"
+	done
+	# the example's settings, with this directory's files; start_broker
+	# gives the listener and the persistence directory
+	mapfile -t conf < <(grep -Ev '^[[:space:]]*(#|$)' \
+		"$EX/mosquitto-fleet.conf" |
+		grep -Ev '^(listener|certfile|keyfile|persistence_location|per_listener_settings) ' |
+		sed -e "s|/etc/mosquitto/|$dir/|")
+	printf '%s\n' "${conf[@]}" > "$dir/conf"
+	grep -qx "password_file $dir/fleet.passwd" "$dir/conf"
+	grep -qx "acl_file $dir/fleet.acl" "$dir/conf"
+	grep -qx "allow_anonymous false" "$dir/conf"
+	start_broker broker "${conf[@]}"
+}
+
+teardown() {
+	kill_pids
+	if [ -n "${DYN_DIR:-}" ]; then BROKER_DIR=$DYN_DIR stop_broker; fi
+}
+
+# as USER CMD...: CMD with USER's credentials
+as() {
+	local u=$1
+	shift
+	YOKE_USERNAME=$u YOKE_PASSWORD="pw-$u" "$@"
+}
+
+# refused USER ARGS...: a QoS 1 yoke-pub ARGS as USER is refused, exit 4
+refused() {
+	local u=$1
+	shift
+	run --separate-stderr as "$u" yoke-pub $B "$@" -m evil -q 1
+	[ "$status" -eq 4 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-pub: broker refused 1 message: not authorised" ]
+}
+
+# unseen USER ARGS...: yoke-sub ARGS as USER receives nothing, exit 3
+unseen() {
+	local u=$1
+	shift
+	run --separate-stderr as "$u" yoke-sub $B "$@" -W 1
+	[ "$status" -eq 3 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-sub: nothing received in 1 s" ]
+}
+
+norm() { printf '%s\n' "$output" | jq -c 'del(.ts)'; }
+
+@test "an operator publishes and subscribes within its org" {
+	as opa yoke-sub $B --org a -v "r1/$R" -C 1 -W 10 \
+		> "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/err"
+	run --separate-stderr as opa yoke-pub $B --org a "r1/$R" -m go -q 1
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	wait_lines "$BATS_TEST_TMPDIR/out" 1
+	output=$(cat "$BATS_TEST_TMPDIR/out")
+	[ "$(norm)" = "{\"key\":\"r1/$R\",\"qos\":1,\"retain\":false,\"payload\":\"go\"}" ]
+}
+
+@test "a robot writes and reads its own topics" {
+	run --separate-stderr as r1@a yoke-pub $B --org a "r1/$R" -m up -q 1 -r
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	run --separate-stderr as r1@a yoke-get $B --org a "r1/$R" -C 1
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(norm)" = "{\"key\":\"r1/$R\",\"source\":\"retained\",\"qos\":1,\"retain\":true,\"payload\":\"up\"}" ]
+}
+
+@test "a robot answers its operator's queries, through _query and _inbox" {
+	echo '{"fw":"1.2"}' > "$BATS_TEST_TMPDIR/info"
+	as r1@a yoke-get $B --org a --serve "r1/$R" \
+		--reply-file "$BATS_TEST_TMPDIR/info" -v \
+		2> "$BATS_TEST_TMPDIR/serve.err" 3>&- &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/serve.err"
+	run --separate-stderr as opa yoke-get $B --org a "r1/$R" -C 1 -W 10
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(printf '%s\n' "$output" | jq -c '{key,source,payload}')" = "{\"key\":\"r1/$R\",\"source\":\"reply\",\"payload\":{\"fw\":\"1.2\"}}" ]
+}
+
+@test "org a cannot write org b's topics: exit 4, not authorised" {
+	as opb yoke-pub $B --org b "x/$R" -m secret -q 1 -r
+	refused opa --org b "x/$R" -r
+	run --separate-stderr as opb yoke-get $B --org b "x/$R" -C 1
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | jq -r .payload)" = secret ]
+}
+
+@test "--raw does not escape the ACL: exit 4" {
+	refused opa --raw "yoke/b/x/$R"
+}
+
+@test "org a cannot read org b's values: nothing arrives" {
+	as opb yoke-pub $B --org b "x/$R" -m secret -q 1 -r
+	# mosquitto 2.0 acknowledges the subscription and delivers nothing
+	unseen opa --org b "x/$R"
+	unseen opa --raw 'yoke/b/#'
+	run --separate-stderr as opa yoke-get $B --org b "x/$R" -W 1
+	[ "$status" -eq 3 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-get: no answer for 'x/$R' within 1 s" ]
+}
+
+@test "a robot cannot write another robot's topics: exit 4" {
+	refused r1@a --org a "r2/$R"
+}
+
+@test "a robot cannot read another robot's topics" {
+	as r2@a yoke-pub $B --org a "r2/$R" -m mine -q 1 -r
+	unseen r1@a --org a "r2/$R"
+}
+
+@test "a robot's own name in another org is not its own: exit 4" {
+	refused r1@a --org b "r1/$R"
+}
+
+@test "fleet-user: a second run changes the password and keeps one ACL block" {
+	local dir="$BATS_FILE_TMPDIR/fleet"
+	FLEET_PASSWORD=pw-new run --separate-stderr "$EX/fleet-user" \
+		-p "$dir/fleet.passwd" -a "$dir/fleet.acl" robot a r2
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "fleet-user: 'r2@a' has an ACL block in '$dir/fleet.acl' already; left as it is" ]
+	[ "$(grep -cx 'user r2@a' "$dir/fleet.acl")" -eq 1 ]
+	kill -HUP "$(cat "$BROKER_DIR/pid")"
+	wait_for eval 'YOKE_USERNAME=r2@a YOKE_PASSWORD=pw-new yoke-pub $B --org a "r2/$R" -m 1 -q 1 2>/dev/null'
+	run --separate-stderr as r2@a yoke-pub $B --org a "r2/$R" -m 1 -q 1
+	[ "$status" -eq 4 ]
+}
+
+@test "fleet-user: no password on stdin or in FLEET_PASSWORD is an error" {
+	run --separate-stderr "$EX/fleet-user" \
+		-p "$BATS_TEST_TMPDIR/passwd" org a someone < /dev/null
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "fleet-user: no password: set FLEET_PASSWORD or give it on stdin" ]
+	[ ! -e "$BATS_TEST_TMPDIR/passwd" ]
+}
+
+@test "a broker that refuses the subscription itself: yoke-sub exits 4" {
+	# mosquitto's dynamic security plugin, unlike acl_file, answers a
+	# forbidden SUBSCRIBE with "not authorised"
+	plugin=$(ls /usr/lib/*/mosquitto_dynamic_security.so 2>/dev/null |
+		head -1)
+	[ -n "$plugin" ] || skip "no mosquitto_dynamic_security.so"
+	DYN_DIR="$BATS_FILE_TMPDIR/dynsec"
+	mkdir -p "$DYN_DIR"
+	echo '{"defaultACLAccess":{"publishClientSend":true,"publishClientReceive":true,"subscribe":false,"unsubscribe":true},"clients":[],"groups":[],"roles":[]}' \
+		> "$DYN_DIR/dynsec.json"
+	start_broker dynsec "plugin $plugin" \
+		"plugin_opt_config_file $DYN_DIR/dynsec.json"
+	start=$(now_ms)
+	run --separate-stderr timeout 20 yoke-sub $B "r1/$R" -W 10
+	[ "$status" -eq 4 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-sub: broker refused the subscription to 'yoke/default/r1/$R': not authorised" ]
+	[ $(($(now_ms) - start)) -lt 5000 ]
+}
