@@ -371,13 +371,51 @@ fetch(struct yk_conf *c, struct yk_backend *b, struct yk_err *err)
 	return YK_OK;
 }
 
+/* b for c, with the API key read (forget_key when done). */
+static int
+backend_begin(struct yk_conf *c, struct yk_backend *b, struct yk_err *err)
+{
+	*b = (struct yk_backend){.url = c->backend, .org = c->org,
+				 .robot = c->robot, .log = yk_conf_log,
+				 .verbose = c->verbose};
+	if (read_key(c, err) != YK_OK)
+		return err->rc;
+	b->key = c->bearer;
+	/* a broker that stays away may keep the tool waiting this long
+	 * (--offline-timeout): so may the backend */
+	b->budget = c->offline_timeout > c->connect_timeout
+			    ? c->offline_timeout
+			    : c->connect_timeout;
+	yk_backend_init(b);
+	return YK_OK;
+}
+
+/* The broker refused us on a reconnect: the password was rotated while
+ * we were connected.  Ask the backend once more (yk_mqtt_cfg.refresh). */
+static int
+refresh(void *ud, const char **user, const char **pass, struct yk_err *err)
+{
+	struct yk_conf *c = ud;
+	struct yk_backend b;
+
+	if (backend_begin(c, &b, err) == YK_OK) {
+		yk_backend_drop(&b);
+		conf_logf(c, "asking the backend for new credentials");
+		if (fetch(c, &b, err) == YK_OK) {
+			*user = c->url.user;
+			*pass = c->url.pass;
+		}
+	}
+	forget_key(c);
+	return err->rc;
+}
+
 int
 yk_conf_open(struct yk_conf *c, const struct yk_mqtt_cfg *mc,
 	     struct yk_mqtt **s, struct yk_err *err)
 {
-	struct yk_backend b = {
-		.url = c->backend, .org = c->org, .robot = c->robot,
-		.log = yk_conf_log, .verbose = c->verbose};
+	struct yk_mqtt_cfg m = *mc;
+	struct yk_backend b;
 	struct yk_creds cr;
 	bool cached;
 	int rc;
@@ -388,18 +426,17 @@ yk_conf_open(struct yk_conf *c, const struct yk_mqtt_cfg *mc,
 				     "asked",
 				  c->broker_by);
 		c->resolved = true;
-		return yk_mqtt_open(s, mc, err);
+		if (c->use_backend) {
+			m.refresh = refresh;
+			m.refresh_ud = c;
+		}
+		return yk_mqtt_open(s, &m, err);
 	}
 	c->resolved = true;
-	if (read_key(c, err) != YK_OK)
+	if (backend_begin(c, &b, err) != YK_OK)
 		goto out;
-	b.key = c->bearer;
-	/* a broker that stays away may keep the tool waiting this long
-	 * (--offline-timeout): so may the backend */
-	b.budget = c->offline_timeout > c->connect_timeout
-			   ? c->offline_timeout
-			   : c->connect_timeout;
-	yk_backend_init(&b);
+	m.refresh = refresh;
+	m.refresh_ud = c;
 	cached = yk_backend_load(&b, &cr) == YK_OK;
 	if (cached) {
 		use_creds(c, &b, &cr, "cached");
@@ -409,7 +446,7 @@ yk_conf_open(struct yk_conf *c, const struct yk_mqtt_cfg *mc,
 		rc = fetch(c, &b, err);
 	}
 	if (rc == YK_OK)
-		rc = yk_mqtt_open(s, mc, err);
+		rc = yk_mqtt_open(s, &m, err);
 	if (rc == YK_EREFUSED) {
 		/* whatever the broker refuses must not be used again */
 		yk_backend_drop(&b);
@@ -418,7 +455,7 @@ yk_conf_open(struct yk_conf *c, const struct yk_mqtt_cfg *mc,
 				     "credentials: asking the backend again");
 			rc = fetch(c, &b, err);
 			if (rc == YK_OK)
-				rc = yk_mqtt_open(s, mc, err);
+				rc = yk_mqtt_open(s, &m, err);
 			if (rc == YK_EREFUSED)
 				yk_backend_drop(&b);
 		}

@@ -72,6 +72,8 @@ struct yk_mqtt {
 	char hostport[300];
 	enum state state;
 	bool ever_up;
+	bool want_refresh;     /* credentials refused on a reconnect */
+	bool refreshed;        /* new ones tried since the last connect */
 	int64_t attempt_deadline; /* CONNECTING: give up at */
 	int64_t reconnect_at;     /* DOWN: next attempt at */
 	int64_t down_since;
@@ -412,7 +414,12 @@ on_connect(struct mosquitto *m, void *ud, int rc, int flags,
 	if (rc != 0) {
 		const char *why = reason_text(rc);
 
-		if (refusal(rc))
+		if (refusal(rc) && s->ever_up && s->cfg.refresh &&
+		    !s->refreshed) {
+			logf_(s, 1, "broker '%s' refused the connection: %s",
+			      s->hostport, why);
+			s->want_refresh = true;
+		} else if (refusal(rc))
 			yk_err_set(&s->fatal, YK_EREFUSED,
 				   "broker '%s' refused the connection: %s",
 				   s->hostport, why);
@@ -426,6 +433,7 @@ on_connect(struct mosquitto *m, void *ud, int rc, int flags,
 	}
 	s->state = ST_UP;
 	s->ever_up = true;
+	s->refreshed = false;
 	probe_close(s);
 	if (s->cfg.verbose < 3)
 		mosquitto_log_callback_set(s->m, NULL);
@@ -814,6 +822,17 @@ tend_link(struct yk_mqtt *s, int64_t now)
 	}
 	if (s->state != ST_DOWN)
 		return;
+	if (s->want_refresh) {
+		const char *user = NULL, *pass = NULL;
+
+		s->want_refresh = false;
+		s->refreshed = true;
+		if (s->cfg.refresh(s->cfg.refresh_ud, &user, &pass,
+				   &s->fatal) != YK_OK)
+			return;
+		mosquitto_username_pw_set(s->m, user, pass);
+		s->reconnect_at = now;
+	}
 	if (s->cfg.offline_timeout < 0) {
 		if (!s->ever_up) {
 			fail_offline(s);

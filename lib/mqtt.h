@@ -60,6 +60,12 @@ struct yk_mqtt_cfg {
 	void (*log)(void *ud, int level, const char *msg);
 	void *log_ud;
 	int verbose;
+	/* When the broker refuses our credentials on a reconnect (they were
+	 * rotated while we were connected): new ones, tried once at once.
+	 * NULL, or a second refusal: fatal, as on the first connect. */
+	int (*refresh)(void *ud, const char **user, const char **pass,
+		       struct yk_err *err);
+	void *refresh_ud;
 };
 
 struct yk_prop {

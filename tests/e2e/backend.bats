@@ -257,6 +257,36 @@ no_secret() {
 	[ "$(jq -r .password "$CACHE"/broker-*.json)" = new-pass ]
 }
 
+# resubscribed ERRFILE: a `yoke-sub -v` has asked the backend again and
+# subscribed since.
+resubscribed() {
+	sed -n '/asking the backend for new credentials/,$p' "$1" |
+		grep -q ": subscribed to '"
+}
+
+@test "a password rotated while connected: the reconnect asks the backend again" {
+	mosquitto_passwd -b "$PASSWD" rotor old-pass
+	kill -HUP "$(cat "$BROKER_DIR/pid")"
+	creds rotor old-pass
+	yoke-sub -v "$R/x" -C 1 > "$BATS_TEST_TMPDIR/out" \
+		2> "$BATS_TEST_TMPDIR/sub.err" 3>&- &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	# the password changes, and the connection drops
+	mosquitto_passwd -b "$PASSWD" rotor new-pass
+	creds rotor new-pass
+	restart_broker
+	wait_for resubscribed "$BATS_TEST_TMPDIR/sub.err"
+	run --separate-stderr yoke-pub "$R/x" -m after -q 1
+	[ "$status" -eq 0 ]
+	wait "${PIDS[-1]}"
+	[ "$(jq -r .payload "$BATS_TEST_TMPDIR/out")" = after ]
+	[ "$(requests)" -eq 2 ]
+	# (mosquitto says "not authorised" for a wrong password)
+	grep -q "refused the connection: not authorised" "$BATS_TEST_TMPDIR/sub.err"
+	[ "$(jq -r .password "$CACHE"/broker-*.json)" = new-pass ]
+}
+
 @test "credentials the broker refuses when fresh: exit 4, not cached" {
 	printf 'wrong\n' > "$SRV/mode"
 	run --separate-stderr yoke-pub "$R/x" -m 1
