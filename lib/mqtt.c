@@ -1281,15 +1281,20 @@ yk_mqtt_drain(struct yk_mqtt *s, volatile sig_atomic_t *stop,
 		if (yk_mqtt_step(s, NULL, 0, 1000, err) != YK_OK)
 			return err->rc;
 	}
-	if (s->refused) {
-		bool auth = s->refused_reason == MQTT_RC_NOT_AUTHORIZED;
+	return yk_mqtt_refusals(s, err);
+}
 
-		return yk_err_set(err, auth ? YK_EREFUSED : YK_ERUNTIME,
-				  "broker refused %lu message%s: %s",
-				  s->refused, s->refused == 1 ? "" : "s",
-				  reason_text(s->refused_reason));
-	}
-	return YK_OK;
+int
+yk_mqtt_refusals(const struct yk_mqtt *s, struct yk_err *err)
+{
+	bool auth = s->refused_reason == MQTT_RC_NOT_AUTHORIZED;
+
+	if (s->refused == 0)
+		return YK_OK;
+	return yk_err_set(err, auth ? YK_EREFUSED : YK_ERUNTIME,
+			  "broker refused %lu message%s: %s", s->refused,
+			  s->refused == 1 ? "" : "s",
+			  reason_text(s->refused_reason));
 }
 
 int

@@ -162,6 +162,9 @@ int yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next,
  * Fatal errors are returned. */
 int yk_mqtt_drain(struct yk_mqtt *s, volatile sig_atomic_t *stop,
 		  struct yk_err *err);
+/* The messages the broker refused so far (QoS 1: its PUBACK said no):
+ * YK_EREFUSED when not authorised, YK_ERUNTIME for other reasons. */
+int yk_mqtt_refusals(const struct yk_mqtt *s, struct yk_err *err);
 /* Normal DISCONNECT (the will is not published), then free. */
 void yk_mqtt_close(struct yk_mqtt *s);
 
