@@ -471,16 +471,31 @@ has_line() { grep -qxF -- "$2" "$1"; }
 	[ "$stderr" = "yoke-fault: cannot connect to '127.0.0.1:1': Connection refused" ]
 }
 
-@test "a broker that refuses the fault (not authorised): exit 4, no fault_id" {
+@test "a broker that refuses the fault or the status: exit 4, no fault_id" {
 	dir="$BATS_TEST_TMPDIR/acl"
 	mkdir -p "$dir"
-	printf 'topic read yoke/#\n' > "$dir/acl"
+	# arm-2 may send its faults, but not its status
+	printf '%s\n' 'topic read yoke/#' \
+		'topic write yoke/default/arm-2/faults' > "$dir/acl"
 	(
 		start_broker acl "acl_file $dir/acl" > /dev/null
 		run --separate-stderr yoke-fault $B -r arm-1 X
+		s1=$status o1=$output e1=$stderr
+		f="$BATS_TEST_TMPDIR/arm-2"
+		yoke-sub $B -v arm-2/faults -C 1 -W 10 > "$f" 2> "$f.err" 3>&- &
+		sp=$!
+		subscribed "$f.err"
+		run --separate-stderr yoke-fault $B -r arm-2 X
+		wait "$sp"
 		stop_broker
+		[ "$(jq -r .payload.code "$f")" = X ]
+		# the fault refused: the status is not even sent
+		[ "$s1" -eq 4 ]
+		[ -z "$o1" ]
+		[ "$e1" = "yoke-fault: broker refused 1 message: not authorised" ]
+		# the fault acknowledged, the status refused: no fault_id
 		[ "$status" -eq 4 ]
 		[ -z "$output" ]
-		[ "$stderr" = "yoke-fault: broker refused 2 messages: not authorised" ]
+		[ "$stderr" = "yoke-fault: broker refused 1 message: not authorised" ]
 	)
 }
