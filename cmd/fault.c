@@ -1,0 +1,517 @@
+/*
+ * yoke-fault - report a fault and print its fault_id, or watch the faults
+ * of the fleet.
+ *
+ * Reporting: the fault goes to <robot>/faults (QoS 1, not retained), then
+ * the status "fault", with the same fault embedded, to <robot>/status
+ * (QoS 1, retained).  The fault_id is printed, and the exit status is 0,
+ * only once the broker has acknowledged both.
+ *
+ * Watching: QoS 1 may deliver a fault twice; a fault_id already shown
+ * (among the last SEEN_MAX) is not shown again.  Payloads that are not a
+ * fault are shown, marked malformed, never dropped.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "conf.h"
+#include "fleet.h"
+#include "json.h"
+#include "map.h"
+#include "out.h"
+#include "pq.h"
+#include "sig.h"
+
+/* QoS 1 redelivers within a session's resend, seconds apart: 4096 ids
+ * (about 300 KiB with the map) cover far more faults than that. */
+#define SEEN_MAX 4096
+
+static const char usage[] =
+	"[options] CODE [--severity LEVEL] [--data JSON] [-r ROBOT]\n"
+	"[options] --watch [PATTERN] [--json] [-C N] [-W S]";
+
+struct fault {
+	const char *severity, *data;
+	bool watch, json, tty;
+	long count;
+	double wait;
+	const struct yk_scope *scope;
+	struct yk_kexpr ex;
+	struct yk_out out;
+	struct yk_map seen;    /* fault_id -> non-NULL */
+	char *ring[SEEN_MAX];  /* the same ids; ring[at] is the oldest */
+	size_t at;
+	long shown;
+	int64_t ts_us;         /* the reported fault's, and its messages' */
+	struct yk_err out_err; /* a failed write inside on_fault */
+};
+
+/* The members of a received fault that the output needs (raw tokens). */
+struct view {
+	bool object;
+	const char *id, *code, *sev, *data, *ts;
+	size_t idn, coden, sevn, datan, tsn;
+};
+
+static void
+view_of(struct view *v, const struct yk_rx *rx)
+{
+	struct yk_json_iter it;
+	const char *k, *val;
+	size_t kn, vn;
+
+	memset(v, 0, sizeof(*v));
+	v->object = yk_json_obj_begin(&it, rx->payload, rx->len);
+	while (v->object && yk_json_obj_next(&it, &k, &kn, &val, &vn)) {
+		if (yk_json_key_is(k, kn, "fault_id") && val[0] == '"') {
+			v->id = val;
+			v->idn = vn;
+		} else if (yk_json_key_is(k, kn, "code") && val[0] == '"') {
+			v->code = val;
+			v->coden = vn;
+		} else if (yk_json_key_is(k, kn, "severity") &&
+			   val[0] == '"') {
+			v->sev = val;
+			v->sevn = vn;
+		} else if (yk_json_key_is(k, kn, "data")) {
+			v->data = val;
+			v->datan = vn;
+		} else if (yk_json_key_is(k, kn, "ts")) {
+			v->ts = val;
+			v->tsn = vn;
+		}
+	}
+}
+
+/* True when id was shown already; otherwise remember it, forgetting the
+ * oldest id once SEEN_MAX are held, so memory stays bounded. */
+static bool
+seen(struct fault *f, const char *id)
+{
+	char **slot = &f->ring[f->at];
+
+	if (yk_map_get(&f->seen, id))
+		return true;
+	if (*slot) {
+		yk_map_del(&f->seen, *slot);
+		free(*slot);
+	}
+	*slot = yk_strdup(id);
+	yk_map_put(&f->seen, id)->val = f;
+	f->at = (f->at + 1) % SEEN_MAX;
+	return false;
+}
+
+/* {"robot":R, <the fault's own members>}; anything but a fault gets
+ * "malformed":true (and its payload, when it is not an object). */
+static void
+print_json(struct fault *f, const char *robot, const struct yk_rx *rx,
+	   const struct view *v)
+{
+	struct yk_buf *b = &f->out.b;
+	struct yk_json_iter it;
+	const char *k, *val;
+	size_t kn, vn;
+
+	yk_buf_adds(b, "{\"robot\":");
+	yk_json_strz(b, robot);
+	if (v->object) {
+		yk_json_obj_begin(&it, rx->payload, rx->len);
+		while (yk_json_obj_next(&it, &k, &kn, &val, &vn)) {
+			/* the topic names the robot, not the payload */
+			if (yk_json_key_is(k, kn, "robot"))
+				continue;
+			yk_buf_addc(b, ',');
+			yk_buf_add(b, k, kn);
+			yk_buf_addc(b, ':');
+			yk_json_minify(b, val, vn);
+		}
+	}
+	if (v->id == NULL)
+		yk_buf_adds(b, ",\"malformed\":true");
+	if (!v->object)
+		yk_out_payload(b, rx->payload, rx->len);
+	yk_buf_adds(b, "}\n");
+}
+
+/* Text from a payload, made safe for a terminal: no control bytes. */
+static void
+add_safe(struct yk_buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		yk_buf_addc(b, ch < 0x20 || ch == 0x7f ? '?' : (char)ch);
+	}
+}
+
+/* A JSON string token, unescaped, upper-cased when asked, made safe. */
+static void
+add_str(struct yk_buf *b, const char *tok, size_t n, bool upper)
+{
+	struct yk_buf t = {0};
+
+	if (yk_json_unescape(&t, tok, n) == YK_OK)
+		for (size_t i = 0; upper && i < t.len; i++)
+			if (t.p[i] >= 'a' && t.p[i] <= 'z')
+				t.p[i] = (char)(t.p[i] - 'a' + 'A');
+	add_safe(b, t.p ? t.p : "", t.len);
+	yk_buf_free(&t);
+}
+
+/* HH:MM:SS  ROBOT  SEVERITY  CODE  DATA, the time being the fault's own
+ * ts (local time), the severity coloured. */
+static void
+print_human(struct fault *f, const char *robot, const struct yk_rx *rx,
+	    const struct view *v)
+{
+	static const char *const colour[] = {"", "\033[33m", "\033[31m",
+					     "\033[1;31m"};
+	struct yk_buf *b = &f->out.b;
+	struct yk_err ignore;
+	int64_t us = rx->ts_us > 0 ? rx->ts_us : yk_now_us();
+	double ts;
+	char hms[16], tsz[64];
+	time_t t;
+	struct tm tm;
+	size_t at;
+	int sev = -1;
+
+	if (v->ts && v->tsn < sizeof(tsz)) {
+		memcpy(tsz, v->ts, v->tsn);
+		tsz[v->tsn] = '\0';
+		if (yk_parse_double(tsz, 0, 1e11, &ts) == 0)
+			us = (int64_t)(ts * 1e6);
+	}
+	t = (time_t)(us / 1000000);
+	localtime_r(&t, &tm);
+	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+	yk_buf_addf(b, "%s  ", hms);
+	add_safe(b, robot, strlen(robot));
+	yk_buf_adds(b, "  ");
+	if (v->id == NULL) {
+		yk_buf_adds(b, "MALFORMED  ");
+		add_safe(b, rx->payload, rx->len);
+		yk_buf_addc(b, '\n');
+		return;
+	}
+	if (v->sev) {
+		struct yk_buf s = {0};
+
+		if (yk_json_unescape(&s, v->sev, v->sevn) == YK_OK)
+			sev = yk_fleet_pick("severity", yk_fleet_severities,
+					    s.p, &ignore);
+		yk_buf_free(&s);
+	}
+	if (sev > 0)
+		yk_buf_adds(b, colour[sev]);
+	at = b->len;
+	if (v->sev)
+		add_str(b, v->sev, v->sevn, true);
+	if (sev > 0)
+		yk_buf_adds(b, "\033[0m");
+	/* pad to the longest severity, CRITICAL, so codes line up */
+	for (size_t n = b->len - at - (sev > 0 ? 4 : 0); n < 8; n++)
+		yk_buf_addc(b, ' ');
+	yk_buf_adds(b, "  ");
+	if (v->code)
+		add_str(b, v->code, v->coden, false);
+	if (v->data && !(v->datan == 4 && memcmp(v->data, "null", 4) == 0)) {
+		yk_buf_adds(b, "  ");
+		yk_json_minify(b, v->data, v->datan);
+	}
+	yk_buf_addc(b, '\n');
+}
+
+static void
+on_fault(void *ud, const struct yk_rx *rx)
+{
+	struct fault *f = ud;
+	struct yk_buf id = {0};
+	struct view v;
+	const char *key;
+	char *robot;
+
+	if (f->count > 0 && f->shown >= f->count)
+		return;
+	key = yk_key_unscope(f->scope, rx->topic);
+	if (key == NULL || !yk_kexpr_match(&f->ex, key, NULL))
+		return;
+	view_of(&v, rx);
+	if (v.id && (yk_json_unescape(&id, v.id, v.idn) != YK_OK ||
+		     id.len == 0))
+		v.id = NULL;
+	if (v.id && seen(f, id.p)) {
+		yk_buf_free(&id);
+		return;
+	}
+	yk_buf_free(&id);
+	if (++f->shown == f->count)
+		yk_mqtt_stop_reading(rx->session);
+	robot = yk_strndup(key, strlen(key) - strlen("/faults"));
+	if (f->tty)
+		print_human(f, robot, rx, &v);
+	else
+		print_json(f, robot, rx, &v);
+	free(robot);
+	/* a resumed session's backlog is written as it comes, 64 KiB at a
+	 * time, not held whole */
+	if (f->out.b.len >= 65536 && !f->out_err.rc &&
+	    yk_out_flush(&f->out, &f->out_err) != YK_OK) {
+		if (f->out_err.rc == YK_OK) /* the reader went away */
+			f->out_err.rc = YK_EXIT;
+		yk_mqtt_stop_reading(rx->session);
+	}
+}
+
+static int
+watch(struct yk_mqtt *s, struct fault *f, struct yk_err *err)
+{
+	int64_t deadline =
+		f->wait > 0 ? yk_mono_ms() + (int64_t)(f->wait * 1e3) : -1;
+	int rc;
+
+	if (yk_mqtt_subscribe(s, f->ex.filter, 1, YK_RH_SEND, err) < 0)
+		return err->rc;
+	while (!yk_sig_stop && !f->out_err.rc) {
+		int64_t now = yk_mono_ms();
+		int timeout = 1000;
+
+		if (f->count > 0 && f->shown >= f->count)
+			break;
+		if (deadline >= 0 && now >= deadline)
+			break;
+		if (deadline >= 0 && deadline - now < timeout)
+			timeout = (int)(deadline - now);
+		rc = yk_out_flush(&f->out, err);
+		if (rc != YK_OK)
+			return rc == YK_EXIT ? YK_OK : rc;
+		if (yk_mqtt_step(s, NULL, 0, timeout, err) != YK_OK)
+			return err->rc;
+	}
+	if (f->out_err.rc == YK_EXIT) {
+		rc = YK_EXIT;
+	} else if (f->out_err.rc) {
+		*err = f->out_err;
+		rc = err->rc;
+	} else {
+		rc = yk_out_flush(&f->out, err);
+	}
+	if (rc == YK_OK && f->shown == 0 && deadline >= 0 && !yk_sig_stop)
+		rc = yk_err_set(err, YK_ETIMEOUT, "no fault received in %g s",
+				f->wait);
+	return rc == YK_EXIT ? YK_OK : rc;
+}
+
+/* PATTERN (default '*', every robot; "ROBOT/faults" is taken too) names
+ * robots: one segment, so PATTERN/faults are fleet fault channels. */
+static int
+pattern(struct fault *f, int nargs, char **args, struct yk_err *err)
+{
+	struct yk_buf e = {0};
+	const char *p = nargs ? args[0] : "*";
+	size_t n = strlen(p);
+	int rc;
+
+	if (nargs > 1)
+		return yk_err_set(err, YK_EUSAGE,
+				  "expected at most one PATTERN, got %d",
+				  nargs);
+	if (n >= 7 && strcmp(p + n - 7, "/faults") == 0)
+		n -= 7;
+	yk_buf_add(&e, p, n);
+	/* check what the user wrote, so errors quote it */
+	rc = yk_kexpr_parse(&f->ex, f->scope, e.p, err);
+	if (rc == YK_OK &&
+	    (f->ex.nseg != 1 || f->ex.seg[0].kind == YK_SEG_DSTAR))
+		rc = yk_err_set(err, YK_EUSAGE,
+				"invalid PATTERN '%s': give a robot id, '*' "
+				"or '{name}'",
+				p);
+	yk_kexpr_free(&f->ex);
+	if (rc == YK_OK) {
+		yk_buf_adds(&e, "/faults");
+		rc = yk_kexpr_parse(&f->ex, f->scope, e.p, err);
+	}
+	yk_buf_free(&e);
+	return rc;
+}
+
+/*
+ * The fault, then the status that embeds it, each acknowledged before the
+ * next goes; then the fault_id on stdout.  One at a time, because two
+ * PUBACKs the broker writes back to back cost 40 ms: mosquitto leaves
+ * Nagle on (set_tcp_nodelay false), so the second waits for our delayed
+ * ACK of the first.  The extra round trip costs ~0.1 ms, and a status
+ * never says "fault" about a fault the broker does not have.
+ */
+static int
+report(struct yk_mqtt *s, struct fault *f, const struct yk_buf *topic,
+       const struct yk_buf *payload, const char *id, struct yk_err *err)
+{
+	int rc;
+
+	for (int i = 0; i < 2; i++) {
+		struct yk_msg m = {
+			.topic = topic[i].p, .payload = payload[i].p,
+			.len = payload[i].len, .qos = 1, .retain = i == 1,
+			.prio = YK_PRIO_DEFAULT, .ts_us = f->ts_us,
+		};
+
+		if (yk_mqtt_send_wait(s, &m, err) != YK_OK ||
+		    yk_mqtt_drain(s, &yk_sig_stop, err) != YK_OK)
+			return err->rc;
+	}
+	yk_buf_adds(&f->out.b, id);
+	yk_buf_addc(&f->out.b, '\n');
+	rc = yk_out_flush(&f->out, err);
+	return rc == YK_EXIT ? YK_OK : rc;
+}
+
+/* Check the one-shot arguments and build the two messages. */
+static int
+prepare(struct yk_conf *c, struct fault *f, int nargs, char **args,
+	struct yk_buf topic[2], struct yk_buf payload[2], char id[37],
+	struct yk_err *err)
+{
+	struct yk_buf code = {0};
+	struct yk_fault flt;
+	int sev;
+
+	if (nargs != 1)
+		return yk_err_set(err, YK_EUSAGE,
+				  nargs ? "expected one CODE, got %d arguments"
+					: "missing CODE",
+				  nargs);
+	/* the checks in the order of the arguments: CODE, then options */
+	if (yk_fleet_code(&code, args[0], err) != YK_OK)
+		return err->rc;
+	sev = yk_fleet_pick("severity", yk_fleet_severities, f->severity,
+			    err);
+	if (sev < 0 ||
+	    (f->data && yk_fleet_object("--data", f->data, err) != YK_OK))
+		goto out;
+	/* yk_conf_finish checked a robot id that was given; the host name
+	 * it takes by default may be none (upper case, say) */
+	if (yk_id_check("robot id", c->robot, err) != YK_OK) {
+		yk_err_wrap(err, "no -r or YOKE_ROBOT, and the host name will "
+				 "not do");
+		goto out;
+	}
+	yk_uuid4(id);
+	f->ts_us = yk_now_us();
+	flt = (struct yk_fault){.id = id, .code = code.p,
+				.severity = yk_fleet_severities[sev],
+				.data = f->data, .ts_us = f->ts_us};
+	yk_fleet_topic(&topic[0], &c->scope, c->robot, "faults");
+	yk_fleet_fault_json(&payload[0], &flt);
+	yk_fleet_topic(&topic[1], &c->scope, c->robot, "status");
+	yk_fleet_status_json(&payload[1],
+			     &(struct yk_status){.status = "fault",
+						 .ts_us = flt.ts_us,
+						 .fault = &flt});
+out:
+	yk_buf_free(&code);
+	return err->rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct yk_cli cli = {.usage = usage,
+			     .summary = "Report a fault and print its "
+					"fault_id, or watch the fleet's "
+					"faults."};
+	struct yk_conf c;
+	struct fault *f = yk_calloc(1, sizeof(*f));
+	struct yk_buf topic[2] = {{0}}, payload[2] = {{0}};
+	char id[37];
+	struct yk_mqtt_cfg mc;
+	struct yk_mqtt *s = NULL;
+	struct yk_err err = {0};
+	int nargs, rc;
+
+	yk_prog = "yoke-fault";
+	f->severity = "error";
+	yk_conf_init(&c, &cli, YK_CONF_ROBOT | YK_CONF_SESSION);
+	struct yk_opt opts[] = {
+		YK_GROUP("Reporting"),
+		YK_STR(0, "severity", &f->severity,
+		       "info|warning|error|critical",
+		       "how grave (default error)"),
+		YK_STR(0, "data", &f->data, "JSON",
+		       "a JSON object of context, embedded in the fault"),
+		YK_GROUP("Watching"),
+		YK_FLAG(0, "watch", &f->watch,
+			"print the faults of the robots PATTERN names"),
+		YK_FLAG(0, "json", &f->json, "JSON lines even on a terminal"),
+		YK_INT('C', "count", &f->count, "N", 1, 1e18,
+		       "exit after N faults"),
+		YK_NUM('W', "timeout", &f->wait, "SECONDS", 0.001, 1e9,
+		       "exit after SECONDS; exit 3 if no fault came"),
+		YK_INCLUDE(c.opts),
+		YK_END,
+	};
+	cli.opts = opts;
+	yk_sig_init();
+	yk_out_init(&f->out, 1);
+	rc = yk_cli_parse(&cli, argc, argv, &nargs, stdout, &err);
+	if (rc == YK_EXIT)
+		goto out;
+	if (rc != YK_OK || yk_conf_finish(&c, &cli, &err) != YK_OK)
+		goto out;
+	f->scope = &c.scope;
+	f->tty = yk_out_human(1) && !f->json;
+	if (f->watch && (f->data || yk_cli_origin(&cli, "severity") !=
+					    YK_FROM_DEFAULT)) {
+		yk_err_set(&err, YK_EUSAGE,
+			   "--severity and --data go with CODE, not --watch");
+		goto out;
+	}
+	if (f->watch && yk_cli_origin(&cli, "robot") == YK_FROM_ARGV) {
+		yk_err_set(&err, YK_EUSAGE,
+			   "--watch takes robots as PATTERN, not -r");
+		goto out;
+	}
+	if (!f->watch && (f->json || f->count || f->wait > 0 || c.session)) {
+		/* a reporter on a watcher's session would take its faults */
+		yk_err_set(&err, YK_EUSAGE,
+			   "--json, -C, -W and --session go with --watch");
+		goto out;
+	}
+	if (f->watch ? pattern(f, nargs, argv, &err)
+		     : prepare(&c, f, nargs, argv, topic, payload, id, &err))
+		goto out;
+	yk_conf_mqtt(&c, &mc);
+	if (f->watch) {
+		mc.on_message = on_fault;
+		mc.msg_ud = f;
+	}
+	if (yk_conf_open(&c, &mc, &s, &err) != YK_OK)
+		goto out;
+	if (f->watch)
+		watch(s, f, &err);
+	else
+		report(s, f, topic, payload, id, &err);
+out:
+	yk_mqtt_close(s);
+	rc = err.rc;
+	if (rc != YK_OK)
+		yk_err_print(&err);
+	for (int i = 0; i < 2; i++) {
+		yk_buf_free(&topic[i]);
+		yk_buf_free(&payload[i]);
+	}
+	for (int i = 0; i < SEEN_MAX; i++)
+		free(f->ring[i]);
+	yk_map_free(&f->seen);
+	yk_kexpr_free(&f->ex);
+	yk_out_free(&f->out);
+	free(f);
+	yk_conf_free(&c);
+	yk_cli_free(&cli);
+	return rc;
+}
