@@ -64,28 +64,35 @@ export YOKE_USERNAME=$USER_ YOKE_PASSWORD=$PASS
 
 KEY=arm-1/x
 TOPIC=yoke/default/$KEY
-"$BIN/yoke-pub" "$KEY" -m hello -q 1 # fills the cache
-if [ "$(wc -l < "$SRV/requests")" != 1 ]; then
+# fill the cache: the answer is per robot (the host name, and arm-1)
+"$BIN/yoke-pub" "$KEY" -m hello -q 1
+YOKE_ROBOT=arm-1 "$BIN/yoke-pub" "$KEY" -m hello -q 1
+if [ "$(wc -l < "$SRV/requests")" != 2 ]; then
 	echo "creds: the cache was not filled" >&2
 	exit 1
 fi
 
-names=(yoke-cached peer yoke-b)
+# The fleet tools' one-shot reports, with the same cached credentials,
+# against the same peer (which sends one message; yoke-fault sends two).
+names=(yoke-cached peer yoke-b fault-cached status-cached)
 cmds=("$BIN/yoke-pub $KEY -m hello -q 1"
 	"mosquitto_pub -h 127.0.0.1 -p $PORT -u $USER_ -P $PASS -t $TOPIC -m hello -q 1"
-	"$BIN/yoke-pub -b $YB $KEY -m hello -q 1")
+	"$BIN/yoke-pub -b $YB $KEY -m hello -q 1"
+	"$BIN/yoke-fault -r arm-1 MOTOR_OVERHEAT"
+	"$BIN/yoke-robot-status -r arm-1 set online")
+nc=${#names[@]}
 for r in $(seq 1 "$ROUNDS"); do
 	args=()
-	for i in 0 1 2; do
-		j=$(((i + r - 1) % 3))
+	for i in $(seq 0 $((nc - 1))); do
+		j=$(((i + r - 1) % nc))
 		args+=(-n "${names[j]}" "${cmds[j]}")
 	done
-	say "round $r/$ROUNDS: 3 commands x $RUNS runs"
+	say "round $r/$ROUNDS: $nc commands x $RUNS runs"
 	hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" \
 		--export-json "$WORK/round$r.json" "${args[@]}" \
 		> /dev/null 2>> "$WORK/hyperfine.log"
 done
-if [ "$(wc -l < "$SRV/requests")" != 1 ]; then
+if [ "$(wc -l < "$SRV/requests")" != 2 ]; then
 	echo "creds: a cached run asked the backend" >&2
 	exit 1
 fi
@@ -94,7 +101,7 @@ hyperfine -N --style none --warmup 3 --runs "$RUNS" \
 	--prepare "rm -r $XDG_RUNTIME_DIR/yoke" \
 	--export-json "$WORK/fetch.json" -n yoke-fetch \
 	"$BIN/yoke-pub $KEY -m hello -q 1" > /dev/null 2>> "$WORK/hyperfine.log"
-if [ "$(wc -l < "$SRV/requests")" != $((1 + 3 + RUNS)) ]; then
+if [ "$(wc -l < "$SRV/requests")" != $((2 + 3 + RUNS)) ]; then
 	echo "creds: the fetch runs did not all fetch" >&2
 	exit 1
 fi
@@ -108,7 +115,7 @@ times() {
 
 echo "one-shot publish QoS 1 with a password, wall time per process (ms)"
 printf '  %-12s %8s %8s %8s %8s\n' tool median mean p10 p90
-for t in yoke-cached peer yoke-b yoke-fetch; do
+for t in yoke-cached peer yoke-b fault-cached status-cached yoke-fetch; do
 	times "$t" > "$WORK/$t.ms"
 	printf '  %-12s %8.3f %8.3f %8.3f %8.3f\n' "$t" \
 		"$(median < "$WORK/$t.ms")" "$(mean < "$WORK/$t.ms")" \
@@ -122,6 +129,13 @@ f=$(median < "$WORK/yoke-fetch.ms")
 ratio=$(fmt "$(calc "$y / $p")" 2)
 result "one-shot pub QoS 1, cached creds (ms)" "$(fmt "$y" 2)" \
 	"$(fmt "$p" 2)" "$ratio" "yoke/peer<=1.1" "$(verdict "$ratio" '<=' 1.1)"
+for t in fault status; do
+	c=$(median < "$WORK/$t-cached.ms")
+	ratio=$(fmt "$(calc "$c / $p")" 2)
+	result "one-shot $t, cached creds (ms)" "$(fmt "$c" 2)" \
+		"$(fmt "$p" 2)" "$ratio" "yoke/peer<=1.1" \
+		"$(verdict "$ratio" '<=' 1.1)"
+done
 result "cached creds vs -b, yoke (ms)" "$(fmt "$y" 2)" "$(fmt "$b" 2)" \
 	"$(fmt "$(calc "$y / $b")" 2)" "info" "-"
 result "fetch each run vs peer (ms)" "$(fmt "$f" 2)" "$(fmt "$p" 2)" \

@@ -48,6 +48,7 @@ add_case() {
 add_case fault arm-1/faults "" \
 	yoke-fault -r arm-1 MOTOR_OVERHEAT --severity critical \
 	--data '{"motor":3,"temp_c":94.2}'
+add_case status arm-1/status -r yoke-robot-status -r arm-1 set online
 
 start_broker
 

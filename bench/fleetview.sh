@@ -8,14 +8,14 @@
 # the same data, without knowing that it is complete (yoke learns that
 # from its sync marker), and without parsing or judging it.
 #
-# Environment: FLEET_ROBOTS (default 1000), FLEET_RUNS (default 20).
+# Environment: FLEETVIEW_ROBOTS (default 1000), FLEETVIEW_RUNS (default 20).
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 bench_init fleetview
 
-N=${FLEET_ROBOTS:-1000}
-RUNS=${FLEET_RUNS:-20}
+N=${FLEETVIEW_ROBOTS:-1000}
+RUNS=${FLEETVIEW_RUNS:-20}
 if ! command -v hyperfine > /dev/null || ! command -v jq > /dev/null; then
 	echo "fleetview: needs hyperfine and jq" >&2
 	exit 1

@@ -341,12 +341,11 @@ pattern(struct fault *f, int nargs, char **args, struct yk_err *err)
 }
 
 /*
- * The fault, then the status that embeds it, each acknowledged before the
- * next goes; then the fault_id on stdout.  One at a time, because two
- * PUBACKs the broker writes back to back cost 40 ms: mosquitto leaves
- * Nagle on (set_tcp_nodelay false), so the second waits for our delayed
- * ACK of the first.  The extra round trip costs ~0.1 ms, and a status
- * never says "fault" about a fault the broker does not have.
+ * The fault, then the status that embeds it, both in flight at once (the
+ * broker handles a client's messages in order); once both are
+ * acknowledged, the fault_id on stdout.  lib/mqtt.c acknowledges the
+ * first PUBACK at once (TCP_QUICKACK), so the broker's Nagle does not
+ * hold the second for 40 ms.
  */
 static int
 report(struct yk_mqtt *s, struct fault *f, const struct yk_buf *topic,
@@ -361,10 +360,11 @@ report(struct yk_mqtt *s, struct fault *f, const struct yk_buf *topic,
 			.prio = YK_PRIO_DEFAULT, .ts_us = f->ts_us,
 		};
 
-		if (yk_mqtt_send_wait(s, &m, err) != YK_OK ||
-		    yk_mqtt_drain(s, &yk_sig_stop, err) != YK_OK)
+		if (yk_mqtt_send_wait(s, &m, err) != YK_OK)
 			return err->rc;
 	}
+	if (yk_mqtt_drain(s, &yk_sig_stop, err) != YK_OK)
+		return err->rc;
 	yk_buf_adds(&f->out.b, id);
 	yk_buf_addc(&f->out.b, '\n');
 	rc = yk_out_flush(&f->out, err);

@@ -14,6 +14,8 @@
 #include <fcntl.h>
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1144,6 +1146,27 @@ io_result(struct yk_mqtt *s, int rc)
 		on_disconnect(s->m, s, rc, NULL);
 }
 
+/*
+ * Acknowledge at once what we just read, while PUBACKs are still due.
+ * mosquitto leaves Nagle on, so it holds a second PUBACK until our kernel
+ * ACKs the segment that carried the first, and a delayed ACK waits 40 ms:
+ * two QoS 1 messages in flight took 45 ms instead of 3.  Linux sends the
+ * pending ACK when TCP_QUICKACK is set, and clears the flag again by
+ * itself, so it is set after every read.  One system call per read, and
+ * only while QoS 1 messages wait: a subscriber does not pay it.
+ */
+static void
+quick_ack(struct yk_mqtt *s)
+{
+	int one = 1, fd;
+
+	if (s->inflight1 == 0 || s->state == ST_DOWN)
+		return;
+	fd = mosquitto_socket(s->m);
+	if (fd >= 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+}
+
 static void
 read_socket(struct yk_mqtt *s)
 {
@@ -1160,11 +1183,12 @@ read_socket(struct yk_mqtt *s)
 			return;
 		}
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return;
+			break;
 		note_errno(s);
 		if (s->state == ST_CONNECTING && s->conn_errno)
 			return;
 	}
+	quick_ack(s);
 }
 
 static void
