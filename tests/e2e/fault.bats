@@ -489,10 +489,10 @@ has_line() { grep -qxF -- "$2" "$1"; }
 		wait "$sp"
 		stop_broker
 		[ "$(jq -r .payload.code "$f")" = X ]
-		# the fault refused: the status is not even sent
+		# both refused (they go together)
 		[ "$s1" -eq 4 ]
 		[ -z "$o1" ]
-		[ "$e1" = "yoke-fault: broker refused 1 message: not authorised" ]
+		[ "$e1" = "yoke-fault: broker refused 2 messages: not authorised" ]
 		# the fault acknowledged, the status refused: no fault_id
 		[ "$status" -eq 4 ]
 		[ -z "$output" ]
