@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "fleet.h"
+#include "follow.h"
 #include "json.h"
 #include "map.h"
 #include "out.h"
@@ -236,29 +237,12 @@ out:
 static int
 pattern(struct alive *a, int nargs, char **args, struct yk_err *err)
 {
-	struct yk_buf e = {0};
-	const char *p = nargs ? args[0] : "**";
-	size_t n = strlen(p);
-	int rc;
-
 	if (nargs > 1)
 		return yk_err_set(err, YK_EUSAGE,
 				  "expected at most one PATTERN, got %d",
 				  nargs);
-	if (n >= 6 && strcmp(p + n - 6, "/alive") == 0)
-		n -= 6;
-	yk_buf_add(&e, p, n);
-	/* check what the user wrote, so errors quote it */
-	rc = yk_kexpr_parse(&a->ex, a->scope, e.p, err);
-	yk_kexpr_free(&a->ex);
-	if (rc != YK_OK) {
-		yk_buf_free(&e);
-		return rc;
-	}
-	yk_buf_adds(&e, "/alive");
-	rc = yk_kexpr_parse(&a->ex, a->scope, e.p, err);
-	yk_buf_free(&e);
-	return rc;
+	return yk_follow_expr(&a->ex, a->scope, nargs ? args[0] : "**",
+			      "alive", err);
 }
 
 int

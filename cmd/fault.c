@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "fleet.h"
+#include "follow.h"
 #include "json.h"
 #include "map.h"
 #include "out.h"
@@ -311,33 +312,20 @@ watch(struct yk_mqtt *s, struct fault *f, struct yk_err *err)
 static int
 pattern(struct fault *f, int nargs, char **args, struct yk_err *err)
 {
-	struct yk_buf e = {0};
 	const char *p = nargs ? args[0] : "*";
-	size_t n = strlen(p);
-	int rc;
 
 	if (nargs > 1)
 		return yk_err_set(err, YK_EUSAGE,
 				  "expected at most one PATTERN, got %d",
 				  nargs);
-	if (n >= 7 && strcmp(p + n - 7, "/faults") == 0)
-		n -= 7;
-	yk_buf_add(&e, p, n);
-	/* check what the user wrote, so errors quote it */
-	rc = yk_kexpr_parse(&f->ex, f->scope, e.p, err);
-	if (rc == YK_OK &&
-	    (f->ex.nseg != 1 || f->ex.seg[0].kind == YK_SEG_DSTAR))
-		rc = yk_err_set(err, YK_EUSAGE,
-				"invalid PATTERN '%s': give a robot id, '*' "
-				"or '{name}'",
-				p);
-	yk_kexpr_free(&f->ex);
-	if (rc == YK_OK) {
-		yk_buf_adds(&e, "/faults");
-		rc = yk_kexpr_parse(&f->ex, f->scope, e.p, err);
-	}
-	yk_buf_free(&e);
-	return rc;
+	if (yk_follow_expr(&f->ex, f->scope, p, "faults", err) != YK_OK)
+		return err->rc;
+	if (f->ex.nseg != 2 || f->ex.seg[0].kind == YK_SEG_DSTAR)
+		return yk_err_set(err, YK_EUSAGE,
+				  "invalid PATTERN '%s': give a robot id, '*' "
+				  "or '{name}'",
+				  p);
+	return YK_OK;
 }
 
 /*
