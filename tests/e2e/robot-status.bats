@@ -119,6 +119,32 @@ retained() {
 	[ "$(echo "${output#1 }" | jq -c .)" = '{"status":"offline","reason":"connection lost"}' ]
 }
 
+# connects: how often the agent (-v) has connected so far
+connects() { grep -c "connected to" "$BATS_TEST_TMPDIR/agent.err" || true; }
+
+# fault_then SIG: the agent (-v) takes a fault, renews its status
+# session's will to carry it, then gets SIG
+fault_then() {
+	agent arm-1 -v
+	wait_for test "$(connects)" -eq 2
+	yoke-fault $B $O -r arm-1 motor_overheat --severity critical > /dev/null
+	wait_for test "$(connects)" -eq 3
+	kill -"$1" "$AGENT"
+	wait_for status_is arm-1 offline
+}
+
+@test "agent: a robot that dies in a fault still shows it (the will says it)" {
+	fault_then KILL
+	[ "$(row arm-1 | jq -c '[.reason, .fault.code, .fault.severity]')" = \
+		'["connection lost","MOTOR_OVERHEAT","critical"]' ]
+}
+
+@test "agent: a robot that stops in a fault still shows it" {
+	fault_then TERM
+	[ "$(row arm-1 | jq -c '[.reason, .fault.code, .fault.severity]')" = \
+		'["stopped","MOTOR_OVERHEAT","critical"]' ]
+}
+
 @test "agent: silent (SIGSTOP) -> offline once the broker misses 1.5 keepalives" {
 	agent arm-1
 	kill -STOP "$AGENT"
