@@ -95,8 +95,9 @@ norm() { printf '%s\n' "$output" | jq -c 'del(.ts)'; }
 
 @test "a robot answers its operator's queries, through _query and _inbox" {
 	echo '{"fw":"1.2"}' > "$BATS_TEST_TMPDIR/info"
-	as r1@a yoke-get $B --org a --serve "r1/$R" \
-		--reply-file "$BATS_TEST_TMPDIR/info" -v \
+	# not through as(): $! must be yoke-get itself, for teardown to end it
+	YOKE_USERNAME=r1@a YOKE_PASSWORD=pw-r1@a yoke-get $B --org a \
+		--serve "r1/$R" --reply-file "$BATS_TEST_TMPDIR/info" -v \
 		2> "$BATS_TEST_TMPDIR/serve.err" 3>&- &
 	PIDS+=($!)
 	subscribed "$BATS_TEST_TMPDIR/serve.err"

@@ -272,7 +272,7 @@ fault_then() {
 
 @test "--watch --json: the fleet first, then each change once" {
 	rs set online -r arm-1
-	rs --watch --json > "$BATS_TEST_TMPDIR/w" 2>&1 3>&- &
+	yoke-robot-status $B $O --watch --json > "$BATS_TEST_TMPDIR/w" 2>&1 3>&- &
 	PIDS+=($!)
 	wait_lines "$BATS_TEST_TMPDIR/w" 1
 	rs set idle -r arm-1
@@ -285,7 +285,7 @@ fault_then() {
 
 @test "--watch: a fault on <robot>/faults becomes the last fault" {
 	rs set online -r arm-1
-	rs --watch --json > "$BATS_TEST_TMPDIR/w" 2>&1 3>&- &
+	yoke-robot-status $B $O --watch --json > "$BATS_TEST_TMPDIR/w" 2>&1 3>&- &
 	PIDS+=($!)
 	wait_lines "$BATS_TEST_TMPDIR/w" 1
 	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/arm-1/faults" -q 1 \
@@ -297,7 +297,7 @@ fault_then() {
 @test "wait: exits 0 when the robot reaches the status" {
 	rs set idle -r arm-1
 	rs wait arm-1 idle -W 5
-	rs wait arm-1 online -W 10 &
+	yoke-robot-status $B $O wait arm-1 online -W 10 3>&- &
 	w=$!
 	sleep 0.3
 	agent arm-1
