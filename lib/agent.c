@@ -1,0 +1,292 @@
+/*
+ * agent.c - a robot's status, heartbeat, token and wills.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "clock.h"
+#include "fleet.h"
+#include "json.h"
+#include "out.h"
+#include "roster.h"
+
+struct yk_agent {
+	struct yk_conf *c;
+	volatile sig_atomic_t *stop;
+	long heartbeat_s;
+	struct yk_mqtt *s, *t;      /* status + heartbeat; token */
+	struct yk_buf st_topic, hb_topic, tok_topic;
+	struct yk_buf status;       /* the status payload we stand by */
+	struct yk_buf fault;        /* the fault it embeds (JSON), or "" */
+	struct yk_buf token;
+	bool rewill;                /* the fault changed: renew the will */
+	long long seq;
+	int64_t started;            /* wall clock, us */
+	int64_t next;               /* next heartbeat, monotonic ms */
+	struct yk_err fail;         /* what a callback ran into */
+};
+
+static int
+send1(struct yk_mqtt *s, const char *topic, const struct yk_buf *p,
+      struct yk_err *err)
+{
+	struct yk_msg m = {.topic = topic, .payload = p ? p->p : "",
+			   .len = p ? p->len : 0, .qos = 1, .retain = true,
+			   .prio = -1};
+
+	return yk_mqtt_send_wait(s, &m, err);
+}
+
+static void
+heartbeat(struct yk_agent *a)
+{
+	struct yk_buf p = {0};
+	int64_t now = yk_now_us();
+	struct yk_msg m = {.topic = a->hb_topic.p, .qos = 0, .retain = true,
+			   .prio = -1};
+
+	/* Only while connected: a heartbeat queued through an outage would
+	 * arrive late and claim the robot was fine all along. */
+	if (!yk_mqtt_up(a->s))
+		return;
+	yk_buf_adds(&p, "{\"ts\":");
+	yk_out_ts(&p, now);
+	yk_buf_addf(&p, ",\"seq\":%lld,\"uptime_s\":%lld}", ++a->seq,
+		    (long long)((now - a->started) / 1000000));
+	m.payload = p.p;
+	m.len = p.len;
+	yk_mqtt_send(a->s, &m, &a->fail);
+	yk_buf_free(&p);
+}
+
+/* After every (re)connect: our wills may have fired meanwhile. */
+static void
+status_up(void *ud, bool session_present)
+{
+	struct yk_agent *a = ud;
+
+	(void)session_present;
+	send1(a->s, a->st_topic.p, &a->status, &a->fail);
+	heartbeat(a);
+}
+
+static void
+token_up(void *ud, bool session_present)
+{
+	struct yk_agent *a = ud;
+
+	(void)session_present;
+	send1(a->t, a->tok_topic.p, &a->token, &a->fail);
+}
+
+/* The "fault" member of a status payload, as it is, into out. */
+static void
+status_fault(struct yk_buf *out, const char *p, size_t n)
+{
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+
+	yk_buf_truncate(out, 0);
+	if (!yk_json_obj_begin(&it, p, n))
+		return;
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn))
+		if (yk_json_key_is(k, kn, "fault") && vn > 0 && v[0] == '{')
+			yk_buf_add(out, v, vn);
+}
+
+/* Our offline status: with a ts, or none (a will cannot know when it
+ * will be said), and the fault we stand by, so a robot that dies in a
+ * fault still shows it. */
+static void
+offline(struct yk_buf *b, const struct yk_agent *a, const char *reason,
+	int64_t ts_us)
+{
+	yk_buf_truncate(b, 0);
+	yk_buf_adds(b, "{\"status\":\"offline\"");
+	if (ts_us > 0) {
+		yk_buf_adds(b, ",\"ts\":");
+		yk_out_ts(b, ts_us);
+	}
+	yk_buf_adds(b, ",\"reason\":");
+	yk_json_strz(b, reason);
+	if (a->fault.len > 0) {
+		yk_buf_adds(b, ",\"fault\":");
+		yk_buf_add(b, a->fault.p, a->fault.len);
+	}
+	yk_buf_addc(b, '}');
+}
+
+/* A status someone else set (yoke-fault, `set idle`) is what we stand by
+ * from then on, so a reconnect does not paper over a fault.  Our own
+ * will is not: it speaks for a connection that is back. */
+static void
+on_status(void *ud, const struct yk_rx *rx)
+{
+	struct yk_agent *a = ud;
+	struct yk_roster tmp = {0};
+	struct yk_robot *rb;
+	struct yk_buf f = {0};
+
+	rb = yk_roster_apply(&tmp, "x", YK_CH_STATUS, rx->payload, rx->len,
+			     rx->retain, 0);
+	if (rb && rb->has_status &&
+	    !(strcmp(rb->status, "offline") == 0 && rb->reason &&
+	      strcmp(rb->reason, "connection lost") == 0)) {
+		yk_buf_truncate(&a->status, 0);
+		yk_buf_add(&a->status, rx->payload, rx->len);
+		status_fault(&f, rx->payload, rx->len);
+		if (f.len != a->fault.len ||
+		    (f.len && memcmp(f.p, a->fault.p, f.len) != 0)) {
+			yk_buf_truncate(&a->fault, 0);
+			yk_buf_add(&a->fault, f.p, f.len);
+			a->rewill = true;
+		}
+	}
+	yk_buf_free(&f);
+	yk_roster_free(&tmp);
+}
+
+static int
+agent_open(struct yk_agent *a, struct yk_mqtt **s, const char *will_topic,
+	   const struct yk_buf *will,
+	   void (*on_message)(void *, const struct yk_rx *),
+	   struct yk_err *err)
+{
+	struct yk_mqtt_cfg mc;
+
+	yk_conf_mqtt(a->c, &mc);
+	mc.will_topic = will_topic;
+	mc.will_payload = will->p ? will->p : "";
+	mc.will_len = will->len;
+	mc.will_qos = 1;
+	mc.will_retain = true;
+	mc.on_message = on_message;
+	mc.msg_ud = a;
+	return yk_conf_open(a->c, &mc, s, err);
+}
+
+/* The status session, with a will that says what we stand by. */
+static int
+status_open(struct yk_agent *a, struct yk_err *err)
+{
+	struct yk_buf lost = {0};
+	int rc;
+
+	offline(&lost, a, "connection lost", 0);
+	rc = agent_open(a, &a->s, a->st_topic.p, &lost, on_status, err);
+	yk_buf_free(&lost);
+	if (rc != YK_OK)
+		return rc;
+	yk_mqtt_on_connect(a->s, status_up, a);
+	if (yk_mqtt_subscribe(a->s, a->st_topic.p, 1, YK_RH_NEW, err) < 0)
+		return err->rc;
+	return YK_OK;
+}
+
+/* A will is fixed at connect time: to say a new fault, reconnect (a
+ * normal DISCONNECT, so the old will is not said). */
+static int
+renew_will(struct yk_agent *a, struct yk_err *err)
+{
+	a->rewill = false;
+	if (yk_mqtt_drain(a->s, a->stop, err) != YK_OK)
+		return err->rc;
+	yk_mqtt_close(a->s);
+	a->s = NULL;
+	return status_open(a, err);
+}
+
+int
+yk_agent_open(struct yk_agent **out, struct yk_conf *c,
+	      const struct yk_agent_cfg *cfg, struct yk_err *err)
+{
+	struct yk_agent *a = yk_calloc(1, sizeof(*a));
+	struct yk_status st = {.status = cfg->status, .ts_us = yk_now_us(),
+			       .heartbeat_s = cfg->heartbeat_s};
+	struct yk_buf none = {0};
+
+	*out = a;
+	a->c = c;
+	a->stop = cfg->stop;
+	a->heartbeat_s = cfg->heartbeat_s;
+	a->started = st.ts_us;
+	yk_fleet_topic(&a->st_topic, &c->scope, c->robot, "status");
+	yk_fleet_topic(&a->hb_topic, &c->scope, c->robot, "heartbeat");
+	yk_fleet_topic(&a->tok_topic, &c->scope, c->robot, "alive");
+	yk_fleet_status_json(&a->status, &st);
+	yk_fleet_alive_json(&a->token, c->hostname);
+	if (status_open(a, err) != YK_OK ||
+	    agent_open(a, &a->t, a->tok_topic.p, &none, NULL, err) != YK_OK)
+		return err->rc;
+	yk_mqtt_on_connect(a->t, token_up, a);
+	a->next = yk_mono_ms() + a->heartbeat_s * 1000;
+	return YK_OK;
+}
+
+int
+yk_agent_step(struct yk_agent *a, int timeout_ms, struct yk_err *err)
+{
+	int64_t now = yk_mono_ms(), end = now + timeout_ms;
+
+	do {
+		int wait = (int)((a->next < end ? a->next : end) - now);
+
+		if (a->fail.rc) {
+			*err = a->fail;
+			return err->rc;
+		}
+		if (a->rewill && renew_will(a, err) != YK_OK)
+			return err->rc;
+		if (now >= a->next) {
+			heartbeat(a);
+			/* on time, without drift; after a stop (SIGSTOP, a
+			 * suspended host), one beat rather than a burst */
+			a->next += a->heartbeat_s * 1000;
+			if (a->next <= now)
+				a->next = now + a->heartbeat_s * 1000;
+			continue;
+		}
+		/* the token session needs no haste: a second's delay in
+		 * reading its acknowledgements costs nothing */
+		if (yk_mqtt_step(a->s, NULL, 0, wait < 500 ? wait : 500,
+				 err) != YK_OK ||
+		    yk_mqtt_step(a->t, NULL, 0, 0, err) != YK_OK)
+			return err->rc;
+		now = yk_mono_ms();
+	} while (now < end && (a->stop == NULL || *a->stop == 0));
+	if (a->fail.rc)
+		*err = a->fail;
+	return err->rc;
+}
+
+int
+yk_agent_stop(struct yk_agent *a, struct yk_err *err)
+{
+	/* Said before we go, so dashboards change at once. */
+	yk_mqtt_on_connect(a->s, NULL, NULL);
+	yk_mqtt_on_connect(a->t, NULL, NULL);
+	offline(&a->status, a, "stopped", yk_now_us());
+	if (send1(a->s, a->st_topic.p, &a->status, err) == YK_OK &&
+	    send1(a->t, a->tok_topic.p, NULL, err) == YK_OK &&
+	    yk_mqtt_drain(a->s, a->stop, err) == YK_OK)
+		yk_mqtt_drain(a->t, a->stop, err);
+	return err->rc;
+}
+
+void
+yk_agent_close(struct yk_agent *a)
+{
+	if (a == NULL)
+		return;
+	yk_mqtt_close(a->s);
+	yk_mqtt_close(a->t);
+	yk_buf_free(&a->st_topic);
+	yk_buf_free(&a->hb_topic);
+	yk_buf_free(&a->tok_topic);
+	yk_buf_free(&a->status);
+	yk_buf_free(&a->fault);
+	yk_buf_free(&a->token);
+	free(a);
+}

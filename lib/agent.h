@@ -1,0 +1,49 @@
+/*
+ * agent.h - a robot's own side of the fleet channels (the fleet SDK's
+ * RobotClient): its status, a heartbeat every N seconds, its liveliness
+ * token, and the wills that speak for it when it dies.
+ *
+ * Two sessions, because a session has one will and a dead robot needs two
+ * things said for it: its status turns "offline" (reason "connection
+ * lost", and the fault it was in) and its token is cleared.
+ *
+ * What always holds:
+ * - after every (re)connect the status and the token are published again:
+ *   the wills may have fired meanwhile;
+ * - a status someone else sets for the robot (a fault, `set idle`) is the
+ *   one the agent stands by from then on; a will is fixed at connect
+ *   time, so when that status carries a new fault the status session is
+ *   reconnected with a will that says it;
+ * - heartbeats go only while connected (QoS 0, retained): one queued
+ *   through an outage would claim the robot was fine all along.
+ */
+#ifndef YK_AGENT_H
+#define YK_AGENT_H
+
+#include <signal.h>
+
+#include "conf.h"
+#include "err.h"
+
+struct yk_agent;
+
+struct yk_agent_cfg {
+	const char *status;      /* reported at start: online, idle, ... */
+	long heartbeat_s;        /* > 0 */
+	/* a signal counter: a further signal while we wait for the broker
+	 * to acknowledge the goodbye gives up (see yk_mqtt_drain) */
+	volatile sig_atomic_t *stop;
+};
+
+/* Connect both sessions for c->robot; the status and token go at once. */
+int yk_agent_open(struct yk_agent **out, struct yk_conf *c,
+		  const struct yk_agent_cfg *cfg, struct yk_err *err);
+/* Run for up to timeout_ms: heartbeats, acknowledgements, reconnects. */
+int yk_agent_step(struct yk_agent *a, int timeout_ms, struct yk_err *err);
+/* Say goodbye: status offline (reason "stopped"), the token cleared, both
+ * acknowledged. */
+int yk_agent_stop(struct yk_agent *a, struct yk_err *err);
+/* Close (a normal DISCONNECT: the wills are not said) and free. */
+void yk_agent_close(struct yk_agent *a);
+
+#endif
