@@ -238,10 +238,22 @@ show(struct view *v, bool human, bool changes)
 	struct yk_robot **rv = yk_roster_sorted(&v->ro, &n);
 	struct yk_buf sig = {0};
 
-	if (human) {
-		if (changes) /* redraw in place, as top does */
-			yk_buf_adds(&v->out.b, "\033[H\033[2J");
+	if (human && changes) {
+		/* redraw in place, as top does: home, each line cleared to
+		 * its end, the rest of the screen cleared (no flicker) */
+		yk_roster_table(&sig, &v->ro, rv, n, now, true);
+		yk_buf_adds(&v->out.b, "\033[H");
+		for (size_t i = 0; i < sig.len; i++) {
+			if (sig.p[i] == '\n')
+				yk_buf_adds(&v->out.b, "\033[K");
+			yk_buf_addc(&v->out.b, sig.p[i]);
+		}
+		yk_buf_adds(&v->out.b, "\033[J");
+	} else if (human) {
 		yk_roster_table(&v->out.b, &v->ro, rv, n, now, true);
+	}
+	if (human) {
+		yk_buf_free(&sig);
 		free(rv);
 		return;
 	}

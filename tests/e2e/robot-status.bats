@@ -10,6 +10,11 @@ load helpers
 
 rs() { yoke-robot-status $B $O "$@"; }
 
+teardown() {
+	tmux -L "yk$R" kill-server 2> /dev/null || true
+	kill_pids
+}
+
 # agent ROBOT [OPTIONS...]: run the agent in the background until its
 # token is live; AGENT is its pid, its stderr in $BATS_TEST_TMPDIR/agent.err
 agent() {
@@ -121,14 +126,15 @@ retained() {
 
 # connects: how often the agent (-v) has connected so far
 connects() { grep -c "connected to" "$BATS_TEST_TMPDIR/agent.err" || true; }
+connected_times() { [ "$(connects)" -eq "$1" ]; }
 
 # fault_then SIG: the agent (-v) takes a fault, renews its status
 # session's will to carry it, then gets SIG
 fault_then() {
 	agent arm-1 -v
-	wait_for test "$(connects)" -eq 2
+	wait_for connected_times 2
 	yoke-fault $B $O -r arm-1 motor_overheat --severity critical > /dev/null
-	wait_for test "$(connects)" -eq 3
+	wait_for connected_times 3
 	kill -"$1" "$AGENT"
 	wait_for status_is arm-1 offline
 }
@@ -281,6 +287,25 @@ fault_then() {
 	sleep 1.5 # a quiet second prints nothing new
 	run jq -c '[.robot, .status]' "$BATS_TEST_TMPDIR/w"
 	[ "$output" = "$(printf '%s\n' '["arm-1","online"]' '["arm-1","idle"]' '["arm-2","online"]')" ]
+}
+
+@test "--watch on a terminal: the table redrawn in place as robots change" {
+	rs set online -r arm-1
+	tmux -L "yk$R" new-session -d -x 120 -y 20 \
+		"yoke-robot-status $B $O --watch -v 2> $BATS_TEST_TMPDIR/w.err"
+	subscribed "$BATS_TEST_TMPDIR/w.err"
+	screen() { tmux -L "yk$R" capture-pane -p; }
+	wait_for bash -c "tmux -L yk$R capture-pane -p | grep -q '^arm-1  *online'"
+	rs set idle -r arm-1
+	rs set fault -r arm-2
+	wait_for bash -c "tmux -L yk$R capture-pane -p | grep -q '^arm-2  *fault'"
+	wait_for bash -c "tmux -L yk$R capture-pane -p | grep -q '^arm-1  *idle'"
+	out=$(screen)
+	tmux -L "yk$R" kill-server
+	# one table: the header once, at the top, one row per robot
+	[[ "$(printf '%s\n' "$out" | head -1)" =~ ^ROBOT\ +STATUS\ +HEARTBEAT ]]
+	[ "$(printf '%s\n' "$out" | grep -c '^ROBOT')" -eq 1 ]
+	[ "$(printf '%s\n' "$out" | grep -c '^arm-')" -eq 2 ]
 }
 
 @test "--watch: a fault on <robot>/faults becomes the last fault" {
