@@ -382,13 +382,8 @@ prepare(struct yk_conf *c, struct fault *f, int nargs, char **args,
 	if (sev < 0 ||
 	    (f->data && yk_fleet_object("--data", f->data, err) != YK_OK))
 		goto out;
-	/* yk_conf_finish checked a robot id that was given; the host name
-	 * it takes by default may be none (upper case, say) */
-	if (yk_id_check("robot id", c->robot, err) != YK_OK) {
-		yk_err_wrap(err, "no -r or YOKE_ROBOT, and the host name will "
-				 "not do");
+	if (yk_conf_robot(c, err) != YK_OK)
 		goto out;
-	}
 	yk_uuid4(id);
 	f->ts_us = yk_now_us();
 	flt = (struct yk_fault){.id = id, .code = code.p,

@@ -213,6 +213,8 @@ main(int argc, char **argv)
 	if (check_args(&l, nargs, argv, &err) != YK_OK)
 		goto out;
 	l.tty = l.follow && yk_out_human(1) && !l.json;
+	if (!l.follow && yk_conf_robot(&c, &err) != YK_OK)
+		goto out;
 	yk_fleet_topic(&l.topic, &c.scope, c.robot, "log");
 
 	yk_conf_mqtt(&c, &mc);

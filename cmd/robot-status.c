@@ -93,7 +93,8 @@ do_set(struct rs *o, const char *status, struct yk_err *err)
 			       .reason = o->reason};
 	struct yk_buf p = {0};
 
-	if (yk_fleet_pick("status", yk_fleet_statuses, status, err) < 0)
+	if (yk_fleet_pick("status", yk_fleet_statuses, status, err) < 0 ||
+	    yk_conf_robot(&o->c, err) != YK_OK)
 		return err->rc;
 	yk_fleet_status_json(&p, &st);
 	publish(o, o->c.robot, chans, &p, err);
@@ -137,7 +138,8 @@ do_agent(struct rs *o, struct yk_err *err)
 				  .stop = &yk_sig_stop};
 	struct yk_agent *a = NULL;
 
-	if (yk_fleet_pick("status", yk_fleet_statuses, o->status, err) < 0)
+	if (yk_fleet_pick("status", yk_fleet_statuses, o->status, err) < 0 ||
+	    yk_conf_robot(&o->c, err) != YK_OK)
 		return err->rc;
 	if (yk_agent_open(&a, &o->c, &ac, err) == YK_OK) {
 		while (!yk_sig_stop && yk_agent_step(a, 1000, err) == YK_OK)

@@ -343,6 +343,8 @@ main(int argc, char **argv)
 	if (check_args(&t, nargs, argv, &err) != YK_OK)
 		goto out;
 	t.tty = t.watch && yk_out_human(1) && !t.json;
+	if (!t.watch && yk_conf_robot(&c, &err) != YK_OK)
+		goto out;
 	yk_fleet_topic(&t.topic, &c.scope, c.robot, "telemetry");
 
 	yk_conf_mqtt(&c, &mc);

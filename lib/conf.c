@@ -291,6 +291,16 @@ yk_conf_finish(struct yk_conf *c, const struct yk_cli *cli,
 	return backend_finish(c, cli, err);
 }
 
+int
+yk_conf_robot(const struct yk_conf *c, struct yk_err *err)
+{
+	if (yk_id_check("robot id", c->robot, err) != YK_OK &&
+	    c->robot == c->hostname)
+		yk_err_wrap(err, "no -r or YOKE_ROBOT, and the host name will "
+				 "not do");
+	return err->rc;
+}
+
 void
 yk_conf_mqtt(const struct yk_conf *c, struct yk_mqtt_cfg *mc)
 {

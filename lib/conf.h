@@ -77,6 +77,10 @@ void yk_conf_init(struct yk_conf *c, struct yk_cli *cli, unsigned what);
 /* Validate after parsing: ids, root, broker URL and where it came from. */
 int yk_conf_finish(struct yk_conf *c, const struct yk_cli *cli,
 		   struct yk_err *err);
+/* Check the robot a tool speaks for: yk_conf_finish checks one that was
+ * given, but the host name it takes by default may be none (upper case,
+ * say); then the message says so. */
+int yk_conf_robot(const struct yk_conf *c, struct yk_err *err);
 /* The session settings for yk_mqtt_open (no will; the tool adds one). */
 void yk_conf_mqtt(const struct yk_conf *c, struct yk_mqtt_cfg *mc);
 /* Connect with mc (from yk_conf_mqtt, plus the tool's own settings): every

@@ -377,3 +377,20 @@ fault_then() {
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == "yoke-robot-status: cannot connect to '127.0.0.1:$port': "* ]]
 }
+
+@test "a host name that is no robot id: exit 2 unless -r says which robot" {
+	if ! unshare -u true 2> /dev/null; then
+		skip "needs a UTS namespace (unshare -u)"
+	fi
+	want="no -r or YOKE_ROBOT, and the host name will not do: invalid robot id 'Arm-1': use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit"
+	for cmd in "yoke-robot-status set online" "yoke-robot-status agent" \
+		"yoke-telemetry temp_c --value 1" "yoke-log hello"; do
+		run --separate-stderr unshare -u sh -c \
+			"hostname Arm-1 && $cmd $B $O"
+		[ "$status" -eq 2 ]
+		[ "$stderr" = "${cmd%% *}: $want" ]
+	done
+	run --separate-stderr unshare -u sh -c \
+		"hostname Arm-1 && yoke-robot-status $B $O set online -r arm-1"
+	[ "$status" -eq 0 ]
+}
