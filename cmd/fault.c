@@ -24,6 +24,7 @@
 #include "map.h"
 #include "out.h"
 #include "pq.h"
+#include "seen.h"
 #include "sig.h"
 
 /* QoS 1 redelivers within a session's resend, seconds apart: 4096 ids
@@ -42,9 +43,7 @@ struct fault {
 	const struct yk_scope *scope;
 	struct yk_kexpr ex;
 	struct yk_out out;
-	struct yk_map seen;    /* fault_id -> non-NULL */
-	char *ring[SEEN_MAX];  /* the same ids; ring[at] is the oldest */
-	size_t at;
+	struct yk_seen seen;   /* fault_ids shown lately */
 	long shown;
 	int64_t ts_us;         /* the reported fault's, and its messages' */
 	struct yk_err out_err; /* a failed write inside on_fault */
@@ -85,25 +84,6 @@ view_of(struct view *v, const struct yk_rx *rx)
 			v->tsn = vn;
 		}
 	}
-}
-
-/* True when id was shown already; otherwise remember it, forgetting the
- * oldest id once SEEN_MAX are held, so memory stays bounded. */
-static bool
-seen(struct fault *f, const char *id)
-{
-	char **slot = &f->ring[f->at];
-
-	if (yk_map_get(&f->seen, id))
-		return true;
-	if (*slot) {
-		yk_map_del(&f->seen, *slot);
-		free(*slot);
-	}
-	*slot = yk_strdup(id);
-	yk_map_put(&f->seen, id)->val = f;
-	f->at = (f->at + 1) % SEEN_MAX;
-	return false;
 }
 
 /* {"robot":R, <the fault's own members>}; anything but a fault gets
@@ -245,7 +225,7 @@ on_fault(void *ud, const struct yk_rx *rx)
 	if (v.id && (yk_json_unescape(&id, v.id, v.idn) != YK_OK ||
 		     id.len == 0))
 		v.id = NULL;
-	if (v.id && seen(f, id.p)) {
+	if (v.id && yk_seen_check(&f->seen, id.p)) {
 		yk_buf_free(&id);
 		return;
 	}
@@ -418,6 +398,7 @@ main(int argc, char **argv)
 	int nargs, rc;
 
 	yk_prog = "yoke-fault";
+	yk_seen_init(&f->seen, SEEN_MAX);
 	f->severity = "error";
 	yk_conf_init(&c, &cli, YK_CONF_ROBOT | YK_CONF_SESSION);
 	struct yk_opt opts[] = {
@@ -488,9 +469,7 @@ out:
 		yk_buf_free(&topic[i]);
 		yk_buf_free(&payload[i]);
 	}
-	for (int i = 0; i < SEEN_MAX; i++)
-		free(f->ring[i]);
-	yk_map_free(&f->seen);
+	yk_seen_free(&f->seen);
 	yk_kexpr_free(&f->ex);
 	yk_out_free(&f->out);
 	free(f);
