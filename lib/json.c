@@ -447,6 +447,48 @@ yk_json_obj_next(struct yk_json_iter *it, const char **key, size_t *keyn,
 	return true;
 }
 
+static bool
+enter(struct yk_json_iter *it, const char *s, size_t n, char open)
+{
+	const char *end = s + n;
+	const char *p = skip_ws(s, end);
+
+	if (p >= end || *p != open)
+		return false;
+	it->p = skip_ws(p + 1, end);
+	it->end = end;
+	return true;
+}
+
+bool
+yk_json_obj_enter(struct yk_json_iter *it, const char *s, size_t n)
+{
+	return enter(it, s, n, '{');
+}
+
+bool
+yk_json_arr_enter(struct yk_json_iter *it, const char *s, size_t n)
+{
+	return enter(it, s, n, '[');
+}
+
+bool
+yk_json_arr_next(struct yk_json_iter *it, const char **val, size_t *valn)
+{
+	const char *p = skip_ws(it->p, it->end);
+
+	if (p >= it->end || *p == ']')
+		return false;
+	*val = p;
+	p = skip_value(p, it->end, 0);
+	*valn = (size_t)(p - *val);
+	p = skip_ws(p, it->end);
+	if (p < it->end && *p == ',')
+		p++;
+	it->p = p;
+	return true;
+}
+
 bool
 yk_json_key_is(const char *k, size_t kn, const char *name)
 {

@@ -49,6 +49,17 @@ struct yk_json_iter {
 bool yk_json_obj_begin(struct yk_json_iter *it, const char *s, size_t n);
 bool yk_json_obj_next(struct yk_json_iter *it, const char **key, size_t *keyn,
 		      const char **val, size_t *valn);
+/*
+ * The same walk inside a document already checked with yk_json_valid (a
+ * value yk_json_obj_next gave): no second check, so walking a nested
+ * document stays linear.  False when s[0..n) is not an object (array).
+ */
+bool yk_json_obj_enter(struct yk_json_iter *it, const char *s, size_t n);
+bool yk_json_arr_enter(struct yk_json_iter *it, const char *s, size_t n);
+/* The next element of an array, trimmed; false at the end. */
+bool yk_json_arr_next(struct yk_json_iter *it, const char **val,
+		      size_t *valn);
+
 /* True when the key token k[0..kn) (with quotes) equals name. */
 bool yk_json_key_is(const char *k, size_t kn, const char *name);
 

@@ -1,0 +1,224 @@
+/*
+ * test_pbjson.c - protobuf <-> JSON (lib/pbjson.h) on pbtest.All, a
+ * message with every shape the converter handles (tests/unit/proto/): the
+ * JSON printed for each type, what is accepted on input, and the errors
+ * for input that does not fit, each naming the field.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pbjson.h"
+#include "pbtest.pb-c.h"
+
+#define ALL (&pbtest__all__descriptor)
+
+/* The zero values every proto3 field without presence prints. */
+#define ZEROS \
+	"\"i32\":0,\"s32\":0,\"sf32\":0,\"u32\":0,\"f32\":0,\"i64\":0," \
+	"\"s64\":0,\"sf64\":0,\"u64\":0,\"f64\":0,\"fl\":0,\"db\":0," \
+	"\"flag\":false,\"text\":\"\",\"blob\":\"\"," \
+	"\"color\":\"COLOR_UNSPECIFIED\""
+#define EMPTY_LISTS "\"nums\":[],\"items\":[],\"words\":[],\"colors\":[]"
+
+/* json in -> protobuf bytes -> json out: want */
+static void
+round_trip(const char *in, const char *want)
+{
+	struct yk_buf pb = {0}, out = {0};
+	struct yk_err err = {0};
+
+	if (yk_pb_json_to_bytes(&pb, ALL, in, strlen(in), &err) != YK_OK)
+		fail_msg("%s: %s", in, err.msg);
+	assert_int_equal(yk_pb_bytes_to_json(&out, ALL, pb.p, pb.len, &err),
+			 YK_OK);
+	yk_buf_addc(&out, '\0');
+	assert_string_equal(out.p, want);
+	yk_buf_free(&pb);
+	yk_buf_free(&out);
+}
+
+static void
+refused(const char *in, const char *want)
+{
+	ProtobufCMessage *m = (void *)1;
+	struct yk_err err = {0};
+
+	assert_int_equal(yk_pb_from_json(&m, ALL, in, strlen(in), &err),
+			 YK_EUSAGE);
+	assert_null(m);
+	assert_string_equal(err.msg, want);
+}
+
+static void
+test_defaults(void **state)
+{
+	(void)state;
+	round_trip("{}", "{" ZEROS "," EMPTY_LISTS ",\"joint_angle_rad\":0}");
+}
+
+static void
+test_scalars(void **state)
+{
+	(void)state;
+	round_trip("{\"i32\":-5,\"s32\":-6,\"sf32\":-7,\"u32\":4294967295,"
+		   "\"f32\":8,\"i64\":\"-9007199254740993\","
+		   "\"s64\":9007199254740992,\"sf64\":\"12\",\"u64\":"
+		   "\"18446744073709551615\",\"f64\":1e3,\"fl\":0.1,"
+		   "\"db\":0.1,\"flag\":true,\"text\":\"h\\u00e9\\n\","
+		   "\"blob\":\"AAH/\",\"color\":\"GREEN\"}",
+		   "{\"i32\":-5,\"s32\":-6,\"sf32\":-7,\"u32\":4294967295,"
+		   "\"f32\":8,\"i64\":\"-9007199254740993\","
+		   "\"s64\":9007199254740992,\"sf64\":12,"
+		   "\"u64\":\"18446744073709551615\",\"f64\":1000,"
+		   "\"fl\":0.1,\"db\":0.1,\"flag\":true,"
+		   "\"text\":\"h\xc3\xa9\\n\",\"blob\":\"AAH/\","
+		   "\"color\":\"GREEN\"," EMPTY_LISTS
+		   ",\"joint_angle_rad\":0}");
+	round_trip("{\"fl\":\"NaN\",\"db\":\"-Infinity\",\"color\":1,"
+		   "\"blob\":\"AAH_\"}",
+		   "{\"i32\":0,\"s32\":0,\"sf32\":0,\"u32\":0,\"f32\":0,"
+		   "\"i64\":0,\"s64\":0,\"sf64\":0,\"u64\":0,\"f64\":0,"
+		   "\"fl\":\"NaN\",\"db\":\"-Infinity\",\"flag\":false,"
+		   "\"text\":\"\",\"blob\":\"AAH/\",\"color\":\"RED\","
+		   EMPTY_LISTS ",\"joint_angle_rad\":0}");
+}
+
+static void
+test_nested_repeated_oneof(void **state)
+{
+	(void)state;
+	/* json_name spelling accepted; original names printed */
+	round_trip("{\"inner\":{\"id\":1,\"label\":\"a\"},\"nums\":[1,2,3],"
+		   "\"items\":[{\"id\":2},{}],\"words\":[\"x\",\"y\"],"
+		   "\"colors\":[\"RED\",2],"
+		   "\"thing\":{\"id\":9},\"jointAngleRad\":1.5}",
+		   "{" ZEROS ",\"inner\":{\"id\":1,\"label\":\"a\"},"
+		   "\"nums\":[1,2,3],\"items\":[{\"id\":2,\"label\":\"\"},"
+		   "{\"id\":0,\"label\":\"\"}],\"words\":[\"x\",\"y\"],"
+		   "\"colors\":[\"RED\",\"GREEN\"],"
+		   "\"thing\":{\"id\":9,\"label\":\"\"},"
+		   "\"joint_angle_rad\":1.5}");
+	/* null is "not set" */
+	round_trip("{\"inner\":null,\"name\":null}",
+		   "{" ZEROS "," EMPTY_LISTS ",\"joint_angle_rad\":0}");
+}
+
+static void
+test_errors(void **state)
+{
+	(void)state;
+	refused("{\"nope\":1}", "pbtest.All: unknown field 'nope'");
+	refused("{\"i32\":\"x\"}",
+		"pbtest.All: i32: 'x' is not an integer in the field's range");
+	refused("{\"i32\":2147483648}",
+		"pbtest.All: i32: '2147483648' is not an integer in the "
+		"field's range");
+	refused("{\"u32\":-1}",
+		"pbtest.All: u32: '-1' is not an integer in the field's range");
+	refused("{\"i64\":1.5}",
+		"pbtest.All: i64: '1.5' is not an integer in the field's "
+		"range");
+	refused("{\"fl\":1e39}",
+		"pbtest.All: fl: 1e39 is out of a float's range");
+	refused("{\"db\":true}",
+		"pbtest.All: db: expected a number, got a boolean");
+	refused("{\"flag\":1}",
+		"pbtest.All: flag: expected true or false, got a number");
+	refused("{\"text\":5}",
+		"pbtest.All: text: expected a string, got a number");
+	refused("{\"blob\":\"***\"}", "pbtest.All: blob: not base64");
+	refused("{\"color\":\"BLUE\"}",
+		"pbtest.All: color: 'BLUE' is not a value of the enum");
+	refused("{\"color\":7}",
+		"pbtest.All: color: number is not a value of the enum");
+	refused("{\"inner\":[1]}",
+		"pbtest.All: inner: expected an object, got an array");
+	refused("{\"inner\":{\"id\":\"q\"}}",
+		"pbtest.All: inner.id: 'q' is not an integer in the field's "
+		"range");
+	refused("{\"items\":[{},{\"label\":3}]}",
+		"pbtest.All: items[1].label: expected a string, got a number");
+	refused("{\"nums\":7}",
+		"pbtest.All: nums: expected an array, got a number");
+	refused("{\"name\":\"a\",\"thing\":{}}",
+		"pbtest.All: thing: a second member of its oneof");
+	refused("{\"i32\":1,\"i32\":2}", "pbtest.All: i32: given twice");
+	refused("{\"i32\":1", "pbtest.All: not valid JSON");
+	refused("[]", "pbtest.All: expected an object, got an array");
+}
+
+static void
+test_bad_bytes(void **state)
+{
+	struct yk_buf pb = {0}, out = {0};
+	struct yk_err err = {0};
+	const char *in = "{\"text\":\"hello\",\"items\":[{\"id\":1}]}";
+
+	(void)state;
+	assert_int_equal(yk_pb_json_to_bytes(&pb, ALL, in, strlen(in), &err),
+			 YK_OK);
+	/* text (7 bytes: tag, length, "hello"), then items (5): a cut
+	 * between the two is a valid message, any other is refused, and
+	 * nothing is read past the cut (a copy of exactly n bytes) */
+	assert_int_equal(pb.len, 12);
+	for (size_t n = 1; n < pb.len; n++) {
+		char *cut = malloc(n);
+
+		memcpy(cut, pb.p, n);
+		yk_buf_truncate(&out, 0);
+		if (n == 7) {
+			assert_int_equal(yk_pb_bytes_to_json(&out, ALL, cut, n,
+							     &err),
+					 YK_OK);
+		} else {
+			assert_int_equal(yk_pb_bytes_to_json(&out, ALL, cut, n,
+							     &err),
+					 YK_EUSAGE);
+			assert_string_equal(err.msg, "not a valid pbtest.All");
+		}
+		free(cut);
+	}
+	yk_buf_truncate(&out, 0);
+	assert_int_equal(yk_pb_bytes_to_json(&out, ALL, "\xff\xff\xff", 3,
+					     &err),
+			 YK_EUSAGE);
+	assert_int_equal(out.len, 0);
+	yk_buf_free(&pb);
+	yk_buf_free(&out);
+}
+
+static void
+test_invalid_utf8_out(void **state)
+{
+	Pbtest__All m = PBTEST__ALL__INIT;
+	struct yk_buf out = {0};
+
+	(void)state;
+	m.text = "a\xff" "b";
+	yk_pb_to_json(&out, &m.base);
+	yk_buf_addc(&out, '\0');
+	assert_non_null(strstr(out.p, "\"text\":\"a\xef\xbf\xbd" "b\""));
+	yk_buf_free(&out);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_scalars),
+		cmocka_unit_test(test_nested_repeated_oneof),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_bad_bytes),
+		cmocka_unit_test(test_invalid_utf8_out),
+	};
+
+	return cmocka_run_group_tests_name("pbjson", tests, NULL, NULL);
+}
