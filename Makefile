@@ -14,7 +14,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 YK_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
-	-Ilib -MMD -MP
+	-Ilib -Ibuild/proto -MMD -MP
 LDFLAGS ?=
 YK_LDFLAGS = -Wl,--as-needed
 
@@ -26,9 +26,22 @@ BINS = $(addprefix bin/,$(TOOLS))
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 
-# What the tools link beyond libyoke.a: libmosquitto, and LIBS_yoke-<name>
-# for what one tool alone needs.
+# What the tools link beyond libyoke.a: libmosquitto, the generated
+# protobuf code and protobuf-c (dropped by --as-needed where unused), and
+# LIBS_yoke-<name> for what one tool alone needs.
 LIBS_MQTT = -lmosquitto
+LIBS_PB = -lprotobuf-c -lm
+
+# protoc-c generates C from every proto/*.proto at build time into
+# build/proto/ (never committed), archived as build/proto/libyokepb.a.
+# build/proto/yoke.desc is the FileDescriptorSet of all of them, imports
+# included (recordings embed it as their schemas).
+PROTOC_C = protoc-c
+PROTO_SRC = $(sort $(shell find proto -name '*.proto'))
+PROTO_C = $(patsubst proto/%.proto,build/proto/%.pb-c.c,$(PROTO_SRC))
+PROTO_H = $(PROTO_C:.c=.h)
+PROTO_OBJ = $(PROTO_C:.c=.o)
+PB_LIB = build/proto/libyokepb.a
 
 # `make V=1` shows the commands
 V ?= 0
@@ -43,7 +56,33 @@ endif
 MAN1 = $(wildcard man/*.1)
 MAN7 = $(wildcard man/*.7)
 
-all: $(BINS)
+all: $(BINS) build/proto/yoke.desc
+
+build/proto/.stamp: $(PROTO_SRC)
+	$(SAY) PROTOC proto/
+	$(Q)mkdir -p build/proto
+	$(Q)$(PROTOC_C) --c_out=build/proto -Iproto $(PROTO_SRC)
+	$(Q)touch $@
+
+$(PROTO_C) $(PROTO_H): build/proto/.stamp
+
+build/proto/yoke.desc: $(PROTO_SRC)
+	$(SAY) PROTOC $@
+	$(Q)mkdir -p build/proto
+	$(Q)$(PROTOC_C) -Iproto --include_imports -o $@ $(PROTO_SRC)
+
+build/proto/%.o: build/proto/%.c
+	$(SAY) CC $@
+	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(PB_LIB): $(PROTO_OBJ)
+	$(SAY) AR $@
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+# lib/ and cmd/ may include generated headers: make them first (the .d
+# files track them from then on).
+$(LIB_OBJ) $(patsubst %.c,%.o,$(wildcard cmd/*.c)): | $(PROTO_H)
 
 lib/libyoke.a: $(LIB_OBJ)
 	$(SAY) AR $@
@@ -59,11 +98,11 @@ bin/yoke: cmd/yoke.o lib/libyoke.a
 	$(Q)mkdir -p bin
 	$(Q)$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libyoke.a
 
-bin/yoke-%: cmd/%.o lib/libyoke.a
+bin/yoke-%: cmd/%.o lib/libyoke.a $(PB_LIB)
 	$(SAY) LINK $@
 	$(Q)mkdir -p bin
-	$(Q)$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libyoke.a $(LIBS_MQTT) \
-		$(LIBS_yoke-$*)
+	$(Q)$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libyoke.a $(PB_LIB) \
+		$(LIBS_MQTT) $(LIBS_PB) $(LIBS_yoke-$*)
 
 # Dependencies first (Debian packages; a no-op when present), then a clean
 # -Werror build, then every test.  Ends with "N passed, N failed".
@@ -81,8 +120,6 @@ unit: $(UNIT_BIN)
 
 # protoc-c generates C from .proto files at build time, into build/ (never
 # committed).  The converter's tests use a message with every field shape.
-PROTOC_C = protoc-c
-LIBS_PB = -lprotobuf-c -lm
 
 build/pbtest/pbtest.pb-c.c: tests/unit/proto/pbtest.proto
 	$(SAY) PROTOC $@
@@ -96,11 +133,11 @@ tests/unit/bin/test_pbjson: tests/unit/test_pbjson.c \
 	$(Q)$(CC) $(YK_CFLAGS) -Ibuild/pbtest $(CFLAGS) -o $@ $< \
 		build/pbtest/pbtest.pb-c.c lib/libyoke.a -lcmocka $(LIBS_PB)
 
-tests/unit/bin/%: tests/unit/%.c lib/libyoke.a
+tests/unit/bin/%: tests/unit/%.c lib/libyoke.a $(PB_LIB)
 	$(SAY) CC $@
 	$(Q)mkdir -p tests/unit/bin
-	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) -o $@ $< lib/libyoke.a -lcmocka \
-		$(LIBS_MQTT)
+	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) -o $@ $< lib/libyoke.a $(PB_LIB) \
+		-lcmocka $(LIBS_MQTT) $(LIBS_PB)
 
 # libFuzzer on the protobuf <-> JSON converter (clang; installs it if
 # missing).  Runs FUZZ_SECONDS; findings land in build/fuzz/.
@@ -143,5 +180,5 @@ clean:
 
 .PHONY: all test deps unit fuzz bench demo install clean
 
--include $(LIB_OBJ:.o=.d) $(wildcard cmd/*.d)
+-include $(LIB_OBJ:.o=.d) $(wildcard cmd/*.d) $(PROTO_OBJ:.o=.d)
 .SECONDARY:
