@@ -12,9 +12,9 @@
  * buffer, no sorting.  Floor pixels are projected back onto the floor
  * (depth per row, ray per column) to find their tile and pad.
  *
- * Costs at -O2 on one core (the 2-core build machine, 4 pads, 3 boxes):
- * see the figures in tests/unit/test_render.c's benchmark case; a
- * 1280x720 pov is a few milliseconds.
+ * Costs at -O2 on one core of the build machine (4 pads, 3 boxes), best
+ * of 7: pov 0.5 ms at 640x480, 1.5 ms at 1280x720, 13 ms at 3840x2160;
+ * topdown 0.6, 1.6 and 15 ms.  test_render prints the 1280x720 figures.
  */
 #include <math.h>
 #include <stdlib.h>

@@ -261,18 +261,16 @@ test_refused(void **state)
 	assert_int_equal(rgb[0], 7);
 }
 
+/* CPU time, not wall time: the build machine is shared. */
 static double
-now_ms(void)
+cpu_ms(void)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+	return clock() * 1e3 / CLOCKS_PER_SEC;
 }
 
 /* The largest and the default sizes: both ends of the range work; the
- * figures are printed, and a pathological slowdown (10x the ~5 ms
- * measured for a 1280x720 pov) fails. */
+ * figures are printed, and a pathological slowdown (30x the 1.5 ms
+ * measured at -O2 for a 1280x720 pov; valgrind runs it in 45) fails. */
 static void
 test_sizes_and_cost(void **state)
 {
@@ -286,17 +284,17 @@ test_sizes_and_cost(void **state)
 			 YK_OK);
 	assert_int_equal(yk_render_topdown(&sc, rgb, 3840, 2160, &err), YK_OK);
 	for (int i = 0; i < 5; i++) {
-		t = now_ms();
+		t = cpu_ms();
 		assert_int_equal(yk_render_pov(&sc, rgb, 1280, 720,
 					       YK_RENDER_FOV, &err),
 				 YK_OK);
-		best_pov = fmin(best_pov, now_ms() - t);
-		t = now_ms();
+		best_pov = fmin(best_pov, cpu_ms() - t);
+		t = cpu_ms();
 		assert_int_equal(yk_render_topdown(&sc, rgb, 1280, 720, &err),
 				 YK_OK);
-		best_top = fmin(best_top, now_ms() - t);
+		best_top = fmin(best_top, cpu_ms() - t);
 	}
-	print_message("1280x720 pov %.2f ms, topdown %.2f ms (best of 5)\n",
+	print_message("# 1280x720 pov %.2f ms, topdown %.2f ms (best of 5)\n",
 		      best_pov, best_top);
 	assert_true(best_pov < 50);
 	assert_true(best_top < 50);
