@@ -270,7 +270,16 @@ struct column {
 	double vx, vy;   /* ray per metre of depth (forward part is 1) */
 	int wall0, wall1; /* wall rows [wall0, wall1) */
 	int box0, box1;   /* nearest box rows, empty when none */
+	int side;         /* the wall's side */
+	long box;         /* the box's index, -1 for none */
+	int xface;        /* the box face seen faces +x or -x */
 	unsigned char wall_rgb[3], box_rgb[3];
+};
+
+/* The camera: position, heading, focal length (pixels), horizon row. */
+struct view {
+	double cx, cy, fx, fy, f, hz;
+	int height;
 };
 
 /* Darken with distance: 256 near, about half at 12 m. */
@@ -356,12 +365,80 @@ floor_at(const struct yk_render_scene *sc, double x, double y)
 	return tile_rgb[((int)(x + 1) + (int)(y + 1)) & 1];
 }
 
+/* Cast the ray of a column u focal lengths right of the centre. */
+static void
+cast(const struct yk_render_scene *sc, const struct view *v, double u,
+     struct column *k)
+{
+	double tx = INFINITY, ty = INFINITY, t, bt = 0;
+
+	/* right of the image is clockwise of the heading */
+	k->vx = v->fx + u * v->fy;
+	k->vy = v->fy - u * v->fx;
+	if (k->vx > 0)
+		tx = (sc->w - v->cx) / k->vx;
+	else if (k->vx < 0)
+		tx = -v->cx / k->vx;
+	if (k->vy > 0)
+		ty = (sc->h - v->cy) / k->vy;
+	else if (k->vy < 0)
+		ty = -v->cy / k->vy;
+	if (tx < ty) {
+		t = tx;
+		k->side = k->vx > 0 ? EAST : WEST;
+	} else {
+		t = ty;
+		k->side = k->vy > 0 ? NORTH : SOUTH;
+	}
+	rows(v->f, v->hz, t, 0, YK_RENDER_WALL_H, v->height, &k->wall0,
+	     &k->wall1);
+	shade(k->wall_rgb, side_rgb[k->side],
+	      k->side == WEST || k->side == EAST ? 1.0 : 0.8, t);
+	k->box = nearest_box(sc, v->cx, v->cy, k->vx, k->vy, &bt, &k->xface);
+	if (k->box >= 0 && bt >= t)
+		k->box = -1;
+	if (k->box >= 0) {
+		rows(v->f, v->hz, bt, 0, YK_RENDER_BOX_H, v->height, &k->box0,
+		     &k->box1);
+		shade(k->box_rgb, sc->boxes[k->box].rgb, k->xface ? 1.0 : 0.8,
+		      bt);
+	}
+}
+
+static void
+darken(unsigned char rgb[3])
+{
+	for (int i = 0; i < 3; i++)
+		rgb[i] = (unsigned char)(rgb[i] * 5 / 8);
+}
+
+/*
+ * Outline where a box's face or a wall's side changes from one column to
+ * the next, so that faces of one colour read as a solid.
+ */
+static void
+edges(struct column *col, int width)
+{
+	for (int c = 1; c < width; c++) {
+		struct column *k = &col[c], *l = &col[c - 1];
+
+		if (k->side != l->side)
+			darken(k->wall_rgb);
+		if (k->box == l->box && k->xface == l->xface)
+			continue;
+		if (k->box >= 0)
+			darken(k->box_rgb);
+		else if (l->box >= 0)
+			darken(l->box_rgb);
+	}
+}
+
 int
 yk_render_pov(const struct yk_render_scene *sc, unsigned char *rgb,
 	      int width, int height, double fov, struct yk_err *err)
 {
 	struct column *col;
-	double cx, cy, fx, fy, yaw = sc->ryaw, f, hz = height / 2.0;
+	struct view v = {.hz = height / 2.0, .height = height};
 	const double eps = 1e-3;
 	int rc = yk_render_size_check(width, height, err);
 
@@ -373,62 +450,29 @@ yk_render_pov(const struct yk_render_scene *sc, unsigned char *rgb,
 		return yk_err_set(err, YK_EUSAGE,
 				  "field of view '%g' out of range (0, pi)",
 				  fov);
-	cx = clampd(sc->rx, fmin(eps, sc->w / 2), fmax(sc->w - eps, sc->w / 2));
-	cy = clampd(sc->ry, fmin(eps, sc->h / 2), fmax(sc->h - eps, sc->h / 2));
-	fx = cos(yaw);
-	fy = sin(yaw);
-	f = width / 2.0 / tan(fov / 2);
+	v.cx = clampd(sc->rx, fmin(eps, sc->w / 2),
+		      fmax(sc->w - eps, sc->w / 2));
+	v.cy = clampd(sc->ry, fmin(eps, sc->h / 2),
+		      fmax(sc->h - eps, sc->h / 2));
+	v.fx = cos(sc->ryaw);
+	v.fy = sin(sc->ryaw);
+	v.f = width / 2.0 / tan(fov / 2);
 	col = yk_calloc((size_t)width, sizeof(*col));
-
-	for (int c = 0; c < width; c++) {
-		struct column *k = &col[c];
-		double u = (c + 0.5 - width / 2.0) / f;
-		double tx = INFINITY, ty = INFINITY, t, bt = 0;
-		int side, xface = 0;
-		long b;
-
-		/* right of the image is clockwise of the heading */
-		k->vx = fx + u * fy;
-		k->vy = fy - u * fx;
-		if (k->vx > 0)
-			tx = (sc->w - cx) / k->vx;
-		else if (k->vx < 0)
-			tx = -cx / k->vx;
-		if (k->vy > 0)
-			ty = (sc->h - cy) / k->vy;
-		else if (k->vy < 0)
-			ty = -cy / k->vy;
-		if (tx < ty) {
-			t = tx;
-			side = k->vx > 0 ? EAST : WEST;
-		} else {
-			t = ty;
-			side = k->vy > 0 ? NORTH : SOUTH;
-		}
-		rows(f, hz, t, 0, YK_RENDER_WALL_H, height, &k->wall0,
-		     &k->wall1);
-		shade(k->wall_rgb, side_rgb[side],
-		      side == WEST || side == EAST ? 1.0 : 0.8, t);
-		b = nearest_box(sc, cx, cy, k->vx, k->vy, &bt, &xface);
-		if (b >= 0 && bt < t) {
-			rows(f, hz, bt, 0, YK_RENDER_BOX_H, height, &k->box0,
-			     &k->box1);
-			shade(k->box_rgb, sc->boxes[b].rgb,
-			      xface ? 1.0 : 0.8, bt);
-		}
-	}
+	for (int c = 0; c < width; c++)
+		cast(sc, &v, (c + 0.5 - width / 2.0) / v.f, &col[c]);
+	edges(col, width);
 
 	for (int r = 0; r < height; r++) {
 		unsigned char *px = rgb + (size_t)r * width * 3;
-		double below = r + 0.5 - hz;
-		double depth = below > 0 ? f * YK_RENDER_EYE / below : 0;
+		double below = r + 0.5 - v.hz;
+		double depth = below > 0 ? v.f * YK_RENDER_EYE / below : 0;
 		int k = below > 0 ? fog(depth) : 0;
 		unsigned char sky[3];
 
 		for (int i = 0; i < 3; i++)
 			sky[i] = (unsigned char)(sky_top[i] +
 						 (sky_low[i] - sky_top[i]) *
-							 (r + 0.5) / hz);
+							 (r + 0.5) / v.hz);
 		for (int c = 0; c < width; c++, px += 3) {
 			const struct column *cc = &col[c];
 			const unsigned char *fl;
@@ -440,8 +484,8 @@ yk_render_pov(const struct yk_render_scene *sc, unsigned char *rgb,
 			} else if (r < cc->wall0) {
 				put(px, sky);
 			} else {
-				fl = floor_at(sc, cx + depth * cc->vx,
-					      cy + depth * cc->vy);
+				fl = floor_at(sc, v.cx + depth * cc->vx,
+					      v.cy + depth * cc->vy);
 				px[0] = (unsigned char)((fl[0] * k) >> 8);
 				px[1] = (unsigned char)((fl[1] * k) >> 8);
 				px[2] = (unsigned char)((fl[2] * k) >> 8);
