@@ -18,6 +18,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "render.h"
 
@@ -32,6 +33,7 @@ static const unsigned char tile_rgb[2][3] = {{150, 150, 145},
 					     {122, 122, 118}};
 static const unsigned char sky_top[3] = {105, 155, 220};
 static const unsigned char sky_low[3] = {195, 218, 240};
+static const unsigned char label_rgb[3] = {40, 40, 50};
 /* pov walls by side: west (x = 0), east (x = w), south, north */
 enum { WEST, EAST, SOUTH, NORTH };
 static const unsigned char side_rgb[4][3] = {
@@ -165,50 +167,120 @@ edge(double ax, double ay, double bx, double by, double px, double py)
 	return (bx - ax) * (py - ay) - (by - ay) * (px - ax);
 }
 
-/* The robot: a triangle at least 6 pixels long pointing along yaw. */
+/* Fill the triangle t (pixel coordinates, either winding), inclusive. */
+static void
+triangle(const struct map *m, const double t[3][2],
+	 const unsigned char rgb[3])
+{
+	double area = edge(t[0][0], t[0][1], t[1][0], t[1][1], t[2][0],
+			   t[2][1]);
+	double sign = area < 0 ? -1 : 1;
+	int c0, c1, r0, r1;
+
+	span(fmin(fmin(t[0][0], t[1][0]), t[2][0]),
+	     fmax(fmax(t[0][0], t[1][0]), t[2][0]), m->width, &c0, &c1);
+	span(fmin(fmin(t[0][1], t[1][1]), t[2][1]),
+	     fmax(fmax(t[0][1], t[1][1]), t[2][1]), m->height, &r0, &r1);
+	for (int row = r0; row < r1; row++) {
+		for (int c = c0; c < c1; c++) {
+			double qx = c + 0.5, qy = row + 0.5;
+
+			if (sign * edge(t[1][0], t[1][1], t[2][0], t[2][1], qx,
+					qy) >= 0 &&
+			    sign * edge(t[2][0], t[2][1], t[0][0], t[0][1], qx,
+					qy) >= 0 &&
+			    sign * edge(t[0][0], t[0][1], t[1][0], t[1][1], qx,
+					qy) >= 0)
+				put(m->rgb + ((size_t)row * m->width + c) * 3,
+				    rgb);
+		}
+	}
+}
+
+/*
+ * The robot: an arrowhead at least 8 pixels long pointing along yaw, its
+ * tip 0.4 m ahead of the position, the notch behind it.
+ */
 static void
 robot(const struct map *m, double x, double y, double yaw)
 {
 	double px = map_x(m, x), py = map_y(m, y);
-	double r = fmax(0.35 * m->s, 6.0);
+	double r = fmax(0.4 * m->s, 8.0);
 	double dx = cos(yaw), dy = -sin(yaw); /* image y grows down */
-	double t[3][2] = {
-		{px + r * dx, py + r * dy},
-		{px - 0.6 * r * dx - 0.55 * r * dy,
-		 py - 0.6 * r * dy + 0.55 * r * dx},
-		{px - 0.6 * r * dx + 0.55 * r * dy,
-		 py - 0.6 * r * dy - 0.55 * r * dx},
+	double tip[2] = {px + r * dx, py + r * dy};
+	double notch[2] = {px - 0.3 * r * dx, py - 0.3 * r * dy};
+	double left[3][2] = {
+		{tip[0], tip[1]},
+		{notch[0], notch[1]},
+		{px - 0.7 * r * dx + 0.6 * r * dy,
+		 py - 0.7 * r * dy - 0.6 * r * dx},
 	};
-	double area = edge(t[0][0], t[0][1], t[1][0], t[1][1], t[2][0],
-			   t[2][1]);
-	int c0, c1, r0, r1;
+	double right[3][2] = {
+		{tip[0], tip[1]},
+		{notch[0], notch[1]},
+		{px - 0.7 * r * dx - 0.6 * r * dy,
+		 py - 0.7 * r * dy + 0.6 * r * dx},
+	};
 
-	span(px - r, px + r, m->width, &c0, &c1);
-	span(py - r, py + r, m->height, &r0, &r1);
-	for (int row = r0; row < r1; row++) {
-		for (int c = c0; c < c1; c++) {
-			double qx = c + 0.5, qy = row + 0.5;
-			double e0 = edge(t[1][0], t[1][1], t[2][0], t[2][1],
-					 qx, qy);
-			double e1 = edge(t[2][0], t[2][1], t[0][0], t[0][1],
-					 qx, qy);
-			double e2 = edge(t[0][0], t[0][1], t[1][0], t[1][1],
-					 qx, qy);
-
-			if (area < 0) {
-				e0 = -e0;
-				e1 = -e1;
-				e2 = -e2;
-			}
-			if (e0 >= 0 && e1 >= 0 && e2 >= 0)
-				put(m->rgb + ((size_t)row * m->width + c) * 3,
-				    robot_rgb);
-		}
-	}
+	triangle(m, left, robot_rgb);
+	triangle(m, right, robot_rgb);
 	/* the position itself, whatever the rounding above did */
 	if (px >= 0 && px < m->width && py >= 0 && py < m->height)
 		put(m->rgb + ((size_t)py * m->width + (size_t)px) * 3,
 		    robot_rgb);
+}
+
+/*
+ * A 3x5 pixel font for pad names: each glyph is 15 bits, rows top down,
+ * the top row's left pixel the highest bit.  Lower case is drawn as upper
+ * case; other characters are blanks.
+ */
+static const char font_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.";
+static const unsigned short font[] = {
+	0x2bed, 0x6bae, 0x3923, 0x6b6e, 0x79a7, 0x79a4, 0x396b, 0x5bed,
+	0x7497, 0x126a, 0x5bad, 0x4927, 0x5fed, 0x6b6d, 0x2b6a, 0x6ba4,
+	0x2b73, 0x6bad, 0x388e, 0x7492, 0x5b6f, 0x5b6a, 0x5bfd, 0x5aad,
+	0x5a92, 0x72a7, 0x7b6f, 0x2c97, 0x62a7, 0x628e, 0x5bc9, 0x798e,
+	0x39ef, 0x7292, 0x7bef, 0x7bce, 0x0007, 0x01c0, 0x0002};
+
+/* Text centred on column x from row top, each font pixel k x k. */
+static void
+text(const struct map *m, const char *s, double x, double top, int k)
+{
+	size_t n = strnlen(s, 32);
+	double left = x - (4.0 * n - 1) * k / 2;
+
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i] >= 'a' && s[i] <= 'z' ? s[i] - 'a' + 'A' : s[i];
+		const char *at = ch ? strchr(font_chars, ch) : NULL;
+		unsigned bits = at ? font[at - font_chars] : 0;
+
+		for (int b = 0; b < 15; b++) {
+			double gx = left + (4.0 * i + b % 3) * k;
+			double gy = top + (double)(b / 3) * k;
+
+			if (bits & (1u << (14 - b)))
+				fill(m, gx, gy, gx + k, gy + k, label_rgb);
+		}
+	}
+}
+
+/*
+ * A pad's name under it, or over it at the world's bottom edge; only
+ * when a metre is 20 pixels or more, below which names would cover the
+ * map.
+ */
+static void
+label(const struct map *m, const struct yk_render_pad *p)
+{
+	int k = (int)(m->s / 25) + 1;
+	double top = map_y(m, p->y - p->size / 2) + 2 * k;
+
+	if (p->name == NULL || m->s < 20)
+		return;
+	if (top + 5 * k > map_y(m, 0) - 0.1 * m->s)
+		top = map_y(m, p->y + p->size / 2) - 7 * k;
+	text(m, p->name, map_x(m, p->x), top, k);
 }
 
 int
@@ -251,6 +323,8 @@ yk_render_topdown(const struct yk_render_scene *sc, unsigned char *rgb,
 
 		fill_world(&m, b->x, b->y, b->w, b->h, b->rgb);
 	}
+	for (size_t i = 0; i < sc->npads; i++)
+		label(&m, &sc->pads[i]);
 	/* walls: inside the world's edge, a tenth of a metre, >= 1 pixel */
 	wall = fmax(0.1 * m.s, 1.0);
 	fill(&m, map_x(&m, 0), map_y(&m, sc->h), map_x(&m, 0) + wall,

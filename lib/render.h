@@ -9,9 +9,11 @@
  *
  * topdown: the whole world scaled to fit the image with its aspect kept
  * (north up, a dark margin around): grey floor with a line every metre,
- * dark walls, pads and boxes in their colours, and the robot as a
- * triangle in YK_RENDER_ROBOT_RGB pointing where it heads; the pixel at
- * the robot's position is always robot-coloured, whatever the scale.
+ * dark walls, pads and boxes in their colours, each pad's name under it
+ * (3x5 pixel capitals, when a metre is at least 20 pixels), and the
+ * robot as an arrowhead in YK_RENDER_ROBOT_R/G/B pointing where it
+ * heads; the pixel at the robot's position is always robot-coloured,
+ * whatever the scale.
  *
  * pov: what a camera on the robot sees, looking along its yaw at
  * YK_RENDER_EYE metres above the floor, with the given horizontal field
@@ -50,7 +52,7 @@
 
 /* A square floor patch of side size metres centred at (x, y). */
 struct yk_render_pad {
-	const char *name; /* not drawn; for the caller's lookups */
+	const char *name; /* drawn on the map (A-Z 0-9 _ - .); may be NULL */
 	double x, y, size;
 	unsigned char rgb[3];
 };

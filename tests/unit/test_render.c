@@ -1,7 +1,7 @@
 /*
  * test_render.c - the simulated world's cameras (lib/render.h): the map
- * shows the robot where it is and heading where it heads, pads and boxes
- * in their colours; the pov sees a box straight ahead and a pad on the
+ * shows the robot where it is and heading where it heads, pads (with
+ * their names) and boxes in their colours; the pov sees a box straight ahead and a pad on the
  * floor, changes when the robot turns, is repeatable; sizes, worlds and
  * fields of view out of range are refused and leave the image alone.
  */
@@ -77,12 +77,26 @@ map_y(double y)
 	return (int)((8 - y) * 60);
 }
 
+/* Whether the label colour shows in the 10 rows from top around x. */
+static int
+label_pixels(const unsigned char *rgb, int width, int x, int top)
+{
+	int n = 0;
+
+	for (int y = top; y < top + 10; y++)
+		for (int c = x - 20; c < x + 20; c++)
+			n += memcmp(pixel(rgb, width, c, y), "\x28\x28\x32",
+				    3) == 0;
+	return n > 20;
+}
+
 static void
 test_topdown(void **state)
 {
 	enum { W = 640, H = 480 };
 	unsigned char *rgb = malloc(W * H * 3);
 	struct yk_render_scene sc = scene(3, 5, 0);
+	struct yk_render_pad bare = pads[0];
 	struct yk_err err = {0};
 
 	(void)state;
@@ -105,6 +119,10 @@ test_topdown(void **state)
 	assert_rgb(pixel(rgb, W, map_x(6.5), map_y(1.5)), 200, 200, 196);
 	assert_rgb(pixel(rgb, W, map_x(6), map_y(1.5)), 165, 165, 160);
 
+	/* pad names under the pads: pad_A's fills some of the 5 rows (10
+	 * pixels at 2 per font pixel) starting 4 pixels below it */
+	assert_int_equal(label_pixels(rgb, W, map_x(2), map_y(1.5) + 4), 1);
+
 	/* turned to face -y (south): the tip moves below, +x is clear */
 	sc.ryaw = -M_PI / 2;
 	assert_int_equal(yk_render_topdown(&sc, rgb, W, H, &err), YK_OK);
@@ -112,6 +130,15 @@ test_topdown(void **state)
 		   YK_RENDER_ROBOT_G, YK_RENDER_ROBOT_B);
 	assert_int_not_equal(pixel(rgb, W, map_x(3.3), map_y(5))[0],
 			     YK_RENDER_ROBOT_R);
+
+	/* a pad without a name has none */
+	bare.name = NULL;
+	sc.pads = &bare;
+	sc.npads = 1;
+	assert_int_equal(yk_render_topdown(&sc, rgb, W, H, &err), YK_OK);
+	assert_int_equal(label_pixels(rgb, W, map_x(2), map_y(1.5) + 4), 0);
+	sc.pads = pads;
+	sc.npads = 3;
 
 	/* the smallest image still shows the robot where it is */
 	sc.rx = 7.3;
