@@ -24,7 +24,9 @@
 #include "buf.h"
 #include "err.h"
 
-#define YK_JPEG_MAX 16384          /* largest width or height */
+/* Largest width or height: libavcodec refuses pictures over about
+ * 16000x16000, 8192 keeps every shape within that. */
+#define YK_JPEG_MAX 8192
 #define YK_JPEG_DEFAULT_QUALITY 0.7 /* the reference SDK's default */
 
 /*

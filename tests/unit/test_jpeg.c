@@ -3,7 +3,7 @@
  * that libavcodec's MJPEG decoder and ffprobe read back at the same size
  * and close to the input, odd sizes included; lower quality is smaller;
  * the same input gives the same bytes; bad sizes and qualities are
- * refused and leave the buffer alone.
+ * refused and leave the buffer alone; nothing is printed.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -240,8 +240,8 @@ test_refused(void **state)
 		assert_int_equal(yk_jpeg_encode(&b, rgb, sizes[i][0],
 						sizes[i][1], 0.5, &err),
 				 YK_EUSAGE);
-	assert_string_equal(err.msg, "jpeg size '16385x1' out of range "
-				     "1x1..16384x16384");
+	assert_string_equal(err.msg, "jpeg size '8193x1' out of range "
+				     "1x1..8192x8192");
 	for (size_t i = 0; i < sizeof(qualities) / sizeof(qualities[0]); i++)
 		assert_int_equal(yk_jpeg_encode(&b, rgb, 1, 1, qualities[i],
 						&err),
@@ -252,6 +252,40 @@ test_refused(void **state)
 	assert_int_equal(yk_jpeg_encode(&b, rgb, 1, 1, 1.0, &err), YK_OK);
 	assert_int_equal(yk_jpeg_encode(&b, rgb, 1, 1, 1e-9, &err), YK_OK);
 	yk_buf_free(&b);
+}
+
+/*
+ * Nothing printed: with stderr on a file, encodes at both ends of the
+ * quality range leave it empty, while a libav line logged outside a call
+ * still reaches it through libav's default callback.
+ */
+static void
+test_silent(void **state)
+{
+	unsigned char *rgb = image(17, 9, NOISY);
+	struct yk_buf b = {0};
+	struct yk_err err = {0};
+	char got[256] = "";
+	FILE *f = tmpfile();
+	int saved = dup(2);
+
+	(void)state;
+	assert_non_null(f);
+	fflush(stderr);
+	dup2(fileno(f), 2);
+	assert_int_equal(yk_jpeg_encode(&b, rgb, 17, 9, 1.0, &err), YK_OK);
+	assert_int_equal(yk_jpeg_encode(&b, rgb, 17, 9, 1e-9, &err), YK_OK);
+	assert_int_equal(ftell(f), 0);
+	av_log(NULL, AV_LOG_ERROR, "outside a call\n");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	assert_non_null(fgets(got, sizeof(got), f));
+	assert_string_equal(got, "outside a call\n");
+	fclose(f);
+	yk_buf_free(&b);
+	free(rgb);
 }
 
 /* CPU time, not wall time: the build machine is shared. */
@@ -298,6 +332,7 @@ main(void)
 		cmocka_unit_test(test_odd_sizes),
 		cmocka_unit_test(test_ffprobe),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_silent),
 		cmocka_unit_test(test_cost),
 	};
 
