@@ -31,6 +31,10 @@ LIB_OBJ = $(LIB_SRC:.c=.o)
 # LIBS_yoke-<name> for what one tool alone needs.
 LIBS_MQTT = -lmosquitto
 LIBS_PB = -lprotobuf-c -lm
+# libavcodec for lib/jpeg.c: only yoke-sim and its tests name yk_jpeg_*,
+# so no other tool pulls jpeg.o out of libyoke.a or loads libav*.
+LIBS_AV = -lavcodec -lavutil
+LIBS_yoke-sim = $(LIBS_AV)
 
 # protoc-c generates C from every proto/*.proto at build time into
 # build/proto/ (never committed), archived as build/proto/libyokepb.a.
@@ -132,6 +136,15 @@ tests/unit/bin/test_pbjson: tests/unit/test_pbjson.c \
 	$(Q)mkdir -p tests/unit/bin
 	$(Q)$(CC) $(YK_CFLAGS) -Ibuild/pbtest $(CFLAGS) -o $@ $< \
 		build/pbtest/pbtest.pb-c.c lib/libyoke.a -lcmocka $(LIBS_PB)
+
+# The camera modules' tests: libm for the renderer, libav* for the JPEG
+# encoder (and the decoder that checks it).
+tests/unit/bin/test_render tests/unit/bin/test_jpeg: tests/unit/bin/%: \
+		tests/unit/%.c lib/libyoke.a
+	$(SAY) CC $@
+	$(Q)mkdir -p tests/unit/bin
+	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) -o $@ $< lib/libyoke.a -lcmocka \
+		$(LIBS_AV) -lm
 
 tests/unit/bin/%: tests/unit/%.c lib/libyoke.a $(PB_LIB)
 	$(SAY) CC $@
