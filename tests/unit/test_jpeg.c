@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -288,41 +287,6 @@ test_silent(void **state)
 	free(rgb);
 }
 
-/* CPU time, not wall time: the build machine is shared. */
-static double
-cpu_ms(void)
-{
-	return clock() * 1e3 / CLOCKS_PER_SEC;
-}
-
-/* A 1280x720 frame at the default quality: figures printed; 30x the
- * 2.8 ms measured at -O2 fails (valgrind takes 80). */
-static void
-test_cost(void **state)
-{
-	unsigned char *rgb = image(1280, 720, NOISY);
-	struct yk_err err = {0};
-	double best = 1e9, t;
-	size_t len = 0;
-
-	(void)state;
-	for (int i = 0; i < 5; i++) {
-		struct yk_buf b = {0};
-
-		t = cpu_ms();
-		assert_int_equal(yk_jpeg_encode(&b, rgb, 1280, 720,
-						YK_JPEG_DEFAULT_QUALITY, &err),
-				 YK_OK);
-		best = fmin(best, cpu_ms() - t);
-		len = b.len;
-		yk_buf_free(&b);
-	}
-	print_message("# 1280x720 jpeg %.2f ms, %zu bytes (best of 5)\n", best,
-		      len);
-	assert_true(best < 100);
-	free(rgb);
-}
-
 int
 main(void)
 {
@@ -333,7 +297,6 @@ main(void)
 		cmocka_unit_test(test_ffprobe),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_silent),
-		cmocka_unit_test(test_cost),
 	};
 
 	return cmocka_run_group_tests_name("jpeg", tests, NULL, NULL);

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
@@ -288,43 +287,22 @@ test_refused(void **state)
 	assert_int_equal(rgb[0], 7);
 }
 
-/* CPU time, not wall time: the build machine is shared. */
-static double
-cpu_ms(void)
-{
-	return clock() * 1e3 / CLOCKS_PER_SEC;
-}
-
-/* The largest and the default sizes: both ends of the range work; the
- * figures are printed, and a pathological slowdown (30x the 1.5 ms
- * measured at -O2 for a 1280x720 pov; valgrind runs it in 45) fails. */
+/* The largest size and the default one both render.  (Timings are for
+ * bench/, not for tests: the figures are in lib/render.h.) */
 static void
-test_sizes_and_cost(void **state)
+test_sizes(void **state)
 {
 	unsigned char *rgb = malloc(3840 * 2160 * 3);
 	struct yk_render_scene sc = scene(3, 3, 0.7);
 	struct yk_err err = {0};
-	double best_pov = 1e9, best_top = 1e9, t;
 
 	(void)state;
 	assert_int_equal(yk_render_pov(&sc, rgb, 3840, 2160, 1.0, &err),
 			 YK_OK);
 	assert_int_equal(yk_render_topdown(&sc, rgb, 3840, 2160, &err), YK_OK);
-	for (int i = 0; i < 5; i++) {
-		t = cpu_ms();
-		assert_int_equal(yk_render_pov(&sc, rgb, 1280, 720,
-					       YK_RENDER_FOV, &err),
-				 YK_OK);
-		best_pov = fmin(best_pov, cpu_ms() - t);
-		t = cpu_ms();
-		assert_int_equal(yk_render_topdown(&sc, rgb, 1280, 720, &err),
-				 YK_OK);
-		best_top = fmin(best_top, cpu_ms() - t);
-	}
-	print_message("# 1280x720 pov %.2f ms, topdown %.2f ms (best of 5)\n",
-		      best_pov, best_top);
-	assert_true(best_pov < 50);
-	assert_true(best_top < 50);
+	assert_int_equal(yk_render_pov(&sc, rgb, 1280, 720, YK_RENDER_FOV,
+				       &err), YK_OK);
+	assert_int_equal(yk_render_topdown(&sc, rgb, 1280, 720, &err), YK_OK);
 	free(rgb);
 }
 
@@ -337,7 +315,7 @@ main(void)
 		cmocka_unit_test(test_pov_pad_on_floor),
 		cmocka_unit_test(test_pov_turn_and_repeat),
 		cmocka_unit_test(test_refused),
-		cmocka_unit_test(test_sizes_and_cost),
+		cmocka_unit_test(test_sizes),
 	};
 
 	return cmocka_run_group_tests_name("render", tests, NULL, NULL);
