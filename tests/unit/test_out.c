@@ -36,7 +36,8 @@ static const char *const cases[] = {
 	"source_retained", "ts_small", "ts_zero", "ts_micro",
 	"ts_under_second", "ts_round_second", "text_format",
 	"text_format_json", "text_format_empty", "raw_format",
-	"raw_format_binary", NULL,
+	"raw_format_binary", "decoded", "decoded_text", "decode_error",
+	"delimited", "delimited_empty", "delimited_long", NULL,
 };
 
 static void
@@ -100,7 +101,9 @@ golden_load(struct golden *g, const char *name)
 			for (i = 0; yk_fmt_names[i]; i++)
 				if (strcmp(v, yk_fmt_names[i]) == 0)
 					break;
-			if (yk_fmt_names[i] == NULL)
+			if (strcmp(v, "delimited") == 0)
+				i = YK_FMT_DELIMITED;
+			else if (yk_fmt_names[i] == NULL)
 				fail_msg("%s: unknown format '%s'", path, v);
 			g->fmt = (enum yk_fmt)i;
 			have_fmt = true;
@@ -110,6 +113,11 @@ golden_load(struct golden *g, const char *name)
 			g->m.source = v;
 		} else if (strcmp(p, "error") == 0) {
 			g->m.error = v;
+		} else if (strcmp(p, "decoded") == 0) {
+			g->m.json = v;
+			g->m.json_len = strlen(v);
+		} else if (strcmp(p, "b64") == 0) {
+			g->m.b64 = strcmp(v, "true") == 0;
 		} else if (strcmp(p, "ts") == 0) {
 			g->m.ts_us = strtoll(v, NULL, 10);
 		} else if (strcmp(p, "qos") == 0) {
