@@ -7,7 +7,6 @@
  * freed by protobuf_c_message_free_unpacked like any unpacked message.
  */
 #include <errno.h>
-#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -338,6 +337,14 @@ out:
 	return rc == YK_OK ? c->err->rc : rc;
 }
 
+/* A JSON number, alone: what proto3 lets a string hold for a float. */
+static bool
+is_number(const char *s, size_t n)
+{
+	return n > 0 && (*s == '-' || (*s >= '0' && *s <= '9')) &&
+	       s[n - 1] >= '0' && s[n - 1] <= '9' && yk_json_valid(s, n);
+}
+
 static int
 real(struct ctx *c, const char *v, size_t n, bool single, double *out)
 {
@@ -346,27 +353,34 @@ real(struct ctx *c, const char *v, size_t n, bool single, double *out)
 
 	if (*v == '"') {
 		if (string_of(c, &t, v, n) != YK_OK) {
-			rc = c->err->rc;
-		} else if (strcmp(t.p, "NaN") == 0) {
-			*out = NAN;
-		} else if (strcmp(t.p, "Infinity") == 0) {
-			*out = INFINITY;
-		} else if (strcmp(t.p, "-Infinity") == 0) {
-			*out = -INFINITY;
-		} else {
+			yk_buf_free(&t);
+			return c->err->rc;
+		}
+		if (strcmp(t.p, "NaN") == 0 || strcmp(t.p, "Infinity") == 0 ||
+		    strcmp(t.p, "-Infinity") == 0) {
+			*out = *t.p == 'N'   ? NAN
+			       : *t.p == 'I' ? INFINITY
+					     : -INFINITY;
+			goto out;
+		}
+		if (!is_number(t.p, t.len)) {
 			rc = bad(c, "'%s' is not a number", t.p);
+			goto out;
 		}
 	} else if (*v == '-' || (*v >= '0' && *v <= '9')) {
 		yk_buf_add(&t, v, n);
 		yk_buf_addc(&t, '\0');
-		*out = strtod(t.p, NULL);
-		if (single && isfinite(*out) && fabs(*out) > FLT_MAX)
-			rc = bad(c, "%s is out of a float's range", t.p);
-		else if (!isfinite(*out))
-			rc = bad(c, "%s is out of a double's range", t.p);
 	} else {
-		rc = want(c, "a number", v);
+		return want(c, "a number", v);
 	}
+	*out = strtod(t.p, NULL);
+	/* past FLT_MAX only once it would round to infinity: the shortest
+	 * form of FLT_MAX itself, 3.4028235e+38, is above it */
+	if (single && isfinite(*out) && isinf((float)*out))
+		rc = bad(c, "%s is out of a float's range", t.p);
+	else if (!isfinite(*out))
+		rc = bad(c, "%s is out of a double's range", t.p);
+out:
 	yk_buf_free(&t);
 	return rc;
 }
