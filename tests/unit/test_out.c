@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "slurp.h"
+
 #include "json.h"
 #include "out.h"
 
@@ -39,23 +41,6 @@ static const char *const cases[] = {
 	"raw_format_binary", "decoded", "decoded_text", "decode_error",
 	"delimited", "delimited_empty", "delimited_long", NULL,
 };
-
-static void
-slurp(const char *path, struct yk_buf *b)
-{
-	char chunk[4096];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (f == NULL)
-		fail_msg("cannot open %s: %s (run from the top of the "
-			 "repository)", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		yk_buf_add(b, chunk, n);
-	fclose(f);
-	if (b->p == NULL)
-		yk_buf_adds(b, "");
-}
 
 /* One golden message, pointing into the .in file's text. */
 struct golden {

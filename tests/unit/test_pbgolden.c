@@ -25,6 +25,8 @@
 
 #include <cmocka.h>
 
+#include "slurp.h"
+
 #include "asimov.pb-c.h"
 #include "foxglove/CompressedVideo.pb-c.h"
 #include "pbjson.h"
@@ -51,23 +53,6 @@ static const char *const cases[] = {
 	"compressed_video", "compressed_video_empty", "compressed_image",
 	"timestamp", "timestamp_big", NULL,
 };
-
-static void
-slurp(const char *path, struct yk_buf *b)
-{
-	char chunk[4096];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (f == NULL)
-		fail_msg("cannot open %s: %s (run `make unit` from the top of "
-			 "the repository)", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		yk_buf_add(b, chunk, n);
-	fclose(f);
-	if (b->p == NULL)
-		yk_buf_adds(b, "");
-}
 
 /* The type a case's .txt names on its first line. */
 static const ProtobufCMessageDescriptor *

@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "slurp.h"
+
 #include "asimov.pb-c.h"
 #include "foxglove/CompressedVideo.pb-c.h"
 #include "google/protobuf/timestamp.pb-c.h"
@@ -230,19 +232,12 @@ static void
 test_matches_descriptor_set(void **state)
 {
 	struct yk_buf set = {0}, names = {0};
-	char chunk[4096];
-	FILE *in = fopen(DESC, "rb");
 	const char *p, *end;
 	struct field file, f;
 	size_t n, count = 0;
 
 	(void)state;
-	if (in == NULL)
-		fail_msg("cannot open " DESC ": %s (run `make` first, from the "
-			 "top of the repository)", strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
-		yk_buf_add(&set, chunk, n);
-	fclose(in);
+	slurp(DESC, &set);
 	/* FileDescriptorSet: file = 1; FileDescriptorProto: package = 2,
 	 * message_type = 4 */
 	p = set.p;
