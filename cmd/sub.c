@@ -64,10 +64,10 @@ decode(struct sub *u, struct yk_outmsg *m)
 	m->error = u->dec_err.msg;
 	m->b64 = true;
 	if (u->dec_failed++ == 0)
-		fprintf(stderr,
-			"%s: cannot decode '%s': %s (printed as payload_b64 "
-			"with \"error\"; said once)\n",
-			yk_prog, m->key, u->dec_err.msg);
+		fprintf(stderr, "%s: cannot decode '%s': %s (printed %s; said "
+			"once)\n", yk_prog, m->key, u->dec_err.msg,
+			u->fmt == YK_FMT_TEXT ? "as it came"
+					      : "as payload_b64 with \"error\"");
 }
 
 static void

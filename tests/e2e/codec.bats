@@ -89,6 +89,18 @@ velocity {
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$R/x {\"vx\":2,\"vy\":0,\"vyaw\":0}" ]
 }
 
+@test "--decode --format text: a payload that does not decode is printed as it came" {
+	sub_bg "$BATS_TEST_TMPDIR/out" "$R/commands" --decode auto \
+		--format text -C 2 -W 10
+	yoke-pub $B "$R/commands" -q 1 -m 'stop!'
+	yoke-pub $B "$R/commands" -q 1 --encode CloudCommand -m '{"sequence":2}'
+	wait "${PIDS[-1]}"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$R/commands stop!
+$R/commands {\"timestamp_us\":0,\"sequence\":2}" ]
+	grep -qx "yoke-sub: cannot decode '$R/commands': not a valid asimov.CloudCommand (printed as it came; said once)" \
+		"$BATS_TEST_TMPDIR/out.err"
+}
+
 @test "--decode: a payload that does not decode is payload_b64 with error, said once" {
 	sub_bg "$BATS_TEST_TMPDIR/out" "$R/state" --decode auto -C 3 -W 10
 	yoke-pub $B "$R/state" -q 1 -m 'not protobuf!'
