@@ -774,6 +774,8 @@ fill(struct ctx *c, ProtobufCMessage *m, const char *s, size_t n)
 	const char *k, *v;
 	size_t kn, vn;
 	unsigned char few[64];
+	unsigned next = 0; /* the field after the last one: JSON that yoke
+			      wrote has them in order, so try it first */
 	unsigned char *seen = d->n_fields <= sizeof(few)
 				      ? few
 				      : yk_malloc(d->n_fields);
@@ -793,11 +795,15 @@ fill(struct ctx *c, ProtobufCMessage *m, const char *s, size_t n)
 		else
 			yk_buf_add(&c->key, k + 1, kn - 2);
 		yk_buf_addc(&c->key, '\0');
-		f = field_of(d, c->key.p);
+		f = next < d->n_fields &&
+				    strcmp(d->fields[next].name, c->key.p) == 0
+			    ? &d->fields[next]
+			    : field_of(d, c->key.p);
 		if (f == NULL) {
 			rc = bad(c, "unknown field '%s'", c->key.p);
 			break;
 		}
+		next = (unsigned)(f - d->fields) + 1;
 		c->path[c->depth].name = f->name;
 		c->depth++;
 		if (seen[f - d->fields]) {
