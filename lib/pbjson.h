@@ -20,6 +20,10 @@
  * with a fraction, an enum value the type does not define, bad base64.
  *
  * Map fields are not supported (none of yoke's messages has one).
+ * google.protobuf.Timestamp is printed and read as the plain message it
+ * is, {"seconds":..,"nanos":..}, not as proto3's RFC 3339 string: no
+ * other well-known type is used, and Foxglove's own JSON for these
+ * messages is an object too.
  */
 #ifndef YK_PBJSON_H
 #define YK_PBJSON_H
