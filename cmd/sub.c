@@ -20,6 +20,7 @@
 
 static const char usage[] = "[options] KEYEXPR...";
 
+enum { FR_NONE = -1, FR_DELIMITED };
 static const char *const framings[] = {"delimited", NULL};
 
 struct sub {
@@ -186,17 +187,17 @@ check_args(struct sub *u, const struct yk_cli *cli, struct yk_err *err)
 		return yk_err_set(err, YK_EUSAGE,
 				  "--retained-only and --no-retained exclude "
 				  "each other");
-	if (u->framing == 0 && fmt_given && u->fmt != YK_FMT_RAW)
+	if (u->framing == FR_DELIMITED && fmt_given && u->fmt != YK_FMT_RAW)
 		return yk_err_set(err, YK_EUSAGE,
 				  "--framing delimited and --format %s "
 				  "disagree", yk_fmt_names[u->fmt]);
-	if (u->framing == 0 && u->decode)
+	if (u->framing == FR_DELIMITED && u->decode)
 		return yk_err_set(err, YK_EUSAGE,
 				  "--framing delimited and --decode disagree");
 	if (u->decode && u->fmt == YK_FMT_RAW)
 		return yk_err_set(err, YK_EUSAGE,
 				  "--format raw and --decode disagree");
-	if (u->framing == 0)
+	if (u->framing == FR_DELIMITED)
 		u->fmt = YK_FMT_DELIMITED;
 	if (u->decode && strcmp(u->decode, "auto") != 0)
 		return yk_pbreg_find(&u->pb, u->decode, err);
@@ -210,7 +211,7 @@ main(int argc, char **argv)
 			     .summary = "Subscribe to key expressions and "
 					"print each message as it arrives."};
 	struct yk_conf c;
-	struct sub u = {.qos = 1, .framing = -1};
+	struct sub u = {.qos = 1, .framing = FR_NONE};
 	struct yk_mqtt_cfg mc;
 	struct yk_mqtt *s = NULL;
 	struct yk_err err = {0};

@@ -14,8 +14,9 @@
  * Input: either spelling of a field name (the .proto's, or proto3's
  * lowerCamelCase json_name); enums by name or number; 64-bit integers as
  * numbers or strings; floats as numbers, or strings holding a JSON number,
- * "NaN", "Infinity" or "-Infinity"; null for "not set".  Whatever does not fit is an
- * error naming the field's path and what was wrong, never a crash: an
+ * "NaN", "Infinity" or "-Infinity"; null for "not set".  Whatever does not
+ * fit is an error naming the field's path and what was wrong, never a
+ * crash: an
  * unknown field, a wrong JSON type, an integer out of its type's range or
  * with a fraction, an enum value the type does not define, bad base64.
  *
