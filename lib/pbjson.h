@@ -16,9 +16,9 @@
  * numbers or strings; floats as numbers, or strings holding a JSON number,
  * "NaN", "Infinity" or "-Infinity"; null for "not set".  Whatever does not
  * fit is an error naming the field's path and what was wrong, never a
- * crash: an
- * unknown field, a wrong JSON type, an integer out of its type's range or
- * with a fraction, an enum value the type does not define, bad base64.
+ * crash: an unknown field, a wrong JSON type, an integer out of its
+ * type's range or with a fraction, an enum value the type does not
+ * define, bad base64.
  *
  * Map fields are not supported (none of yoke's messages has one).
  * google.protobuf.Timestamp is printed and read as the plain message it
