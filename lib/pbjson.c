@@ -729,13 +729,16 @@ set_field(struct ctx *c, ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
 	size_t en, cap = 0, size = elem_size(f->type);
 
 	if (f->label != PROTOBUF_C_LABEL_REPEATED) {
-		if (set_value(c, f, p, v, n) != YK_OK)
-			return c->err->rc;
+		/* a oneof's case before its member is read: one that fails
+		 * half-built is then freed with the message, not leaked */
 		if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
 			*(uint32_t *)(base + f->quantifier_offset) = f->id;
-		else if (f->label == PROTOBUF_C_LABEL_OPTIONAL &&
-			 f->type != PROTOBUF_C_TYPE_MESSAGE &&
-			 f->type != PROTOBUF_C_TYPE_STRING)
+		if (set_value(c, f, p, v, n) != YK_OK)
+			return c->err->rc;
+		if (!(f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+		    f->label == PROTOBUF_C_LABEL_OPTIONAL &&
+		    f->type != PROTOBUF_C_TYPE_MESSAGE &&
+		    f->type != PROTOBUF_C_TYPE_STRING)
 			*(protobuf_c_boolean *)(base + f->quantifier_offset) =
 				1;
 		return YK_OK;
