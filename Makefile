@@ -146,6 +146,20 @@ tests/unit/bin/test_render tests/unit/bin/test_jpeg: tests/unit/bin/%: \
 	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) -o $@ $< lib/libyoke.a -lcmocka \
 		$(LIBS_AV) -lm
 
+# Wire bytes for test_pbgolden from an encoder that shares no code with
+# lib/pbjson: protoc-c --encode on tests/unit/golden/pb_NAME.txt (text
+# format; its first line names the type, "# type: asimov.CloudCommand").
+PB_GOLDEN = $(patsubst tests/unit/golden/%.txt,build/golden/%.bin,\
+	$(wildcard tests/unit/golden/pb_*.txt))
+
+build/golden/%.bin: tests/unit/golden/%.txt $(PROTO_SRC)
+	$(SAY) PROTOC $@
+	$(Q)mkdir -p build/golden
+	$(Q)$(PROTOC_C) --encode="$$(sed -n '1s/^# type: //p' $<)" -Iproto \
+		$(PROTO_SRC) < $< > $@.tmp && mv $@.tmp $@
+
+unit: $(PB_GOLDEN)
+
 tests/unit/bin/%: tests/unit/%.c lib/libyoke.a $(PB_LIB)
 	$(SAY) CC $@
 	$(Q)mkdir -p tests/unit/bin

@@ -1,5 +1,6 @@
 /*
- * yoke-pub - publish one message, a file, or every line or frame of stdin.
+ * yoke-pub - publish one message, a file, or every line or frame of stdin;
+ * with --encode, JSON turned into protobuf first.
  *
  * Exit 0 means every message reached the broker (QoS 1: acknowledged).
  */
@@ -12,6 +13,8 @@
 #include "conf.h"
 #include "feed.h"
 #include "ndjson.h"
+#include "pbjson.h"
+#include "pbreg.h"
 #include "pq.h"
 #include "sig.h"
 
@@ -25,13 +28,15 @@ static const char *const framings[] = {"lines", "delimited", NULL};
 struct pub {
 	const char *key;
 	const char *message, *file;
+	const char *encode;                   /* --encode TYPE */
+	const ProtobufCMessageDescriptor *pb; /* its type */
 	bool whole_stdin, lines, null_msg, ndjson, retain, express;
 	int framing;
 	long qos, repeat;
 	double repeat_delay;
 	int prio;
 	const struct yk_scope *scope;
-	struct yk_buf topic, k, payload;
+	struct yk_buf topic, k, payload, enc;
 };
 
 static int
@@ -73,6 +78,25 @@ frame_plain(void *ud, struct yk_mqtt *s, const char *f, size_t n,
 	msg_init(&m, p, p->topic.p, f, n);
 	m.ts_us = ts_us;
 	return yk_mqtt_send(s, &m, err);
+}
+
+/* One line of -l --encode input: JSON in, protobuf out; blank lines are
+ * skipped, as --ndjson skips them. */
+static int
+frame_encode(void *ud, struct yk_mqtt *s, const char *f, size_t n,
+	     unsigned long line, int64_t ts_us, struct yk_err *err)
+{
+	struct pub *p = ud;
+	size_t i = 0;
+
+	while (i < n && (f[i] == ' ' || f[i] == '\t'))
+		i++;
+	if (i == n)
+		return YK_OK;
+	p->enc.len = 0;
+	if (yk_pb_json_to_bytes(&p->enc, p->pb, f, n, err) != YK_OK)
+		return yk_err_wrap(err, "standard input line %lu", line);
+	return frame_plain(ud, s, p->enc.p, p->enc.len, line, ts_us, err);
 }
 
 /* One line of --ndjson input. */
@@ -182,7 +206,31 @@ check_args(struct pub *p, int nargs, char **args, struct yk_err *err)
 	if (p->repeat > 1 && (p->lines || p->ndjson || p->framing != FR_NONE))
 		return yk_err_set(err, YK_EUSAGE,
 				  "--repeat goes with -m, -f, -s or -n");
+	if (p->encode && (p->ndjson || p->null_msg ||
+			  p->framing == FR_DELIMITED))
+		return yk_err_set(err, YK_EUSAGE,
+				  "--encode goes with -m, -f, -s or -l");
 	p->key = p->ndjson ? NULL : args[0];
+	if (p->encode)
+		return yk_pbreg_find(&p->pb, p->encode, err);
+	return YK_OK;
+}
+
+/* --encode with -m, -f or -s: the one message, JSON to protobuf. */
+static int
+encode_one(struct pub *p, struct yk_err *err)
+{
+	if (yk_pb_json_to_bytes(&p->enc, p->pb, p->payload.p ? p->payload.p
+							     : "",
+				p->payload.len, err) != YK_OK) {
+		if (p->file)
+			yk_err_wrap(err, "'%s'", p->file);
+		else if (p->whole_stdin)
+			yk_err_wrap(err, "standard input");
+		return err->rc;
+	}
+	yk_buf_truncate(&p->payload, 0);
+	yk_buf_add(&p->payload, p->enc.p, p->enc.len);
 	return YK_OK;
 }
 
@@ -217,6 +265,9 @@ main(int argc, char **argv)
 			  framings,
 			  "split standard input into lines, or varint "
 			  "length-delimited frames"),
+		YK_STR(0, "encode", &p.encode, "TYPE",
+		       "the input is JSON: publish it as protobuf TYPE "
+		       "('help' lists the types)"),
 		YK_FLAG(0, "ndjson", &p.ndjson,
 			"each line is {\"key\":..,\"payload\":..}"),
 		YK_INT('q', "qos", &p.qos, "0|1", 0, 1,
@@ -238,7 +289,7 @@ main(int argc, char **argv)
 	cli.opts = opts;
 	yk_sig_init();
 	rc = yk_cli_parse(&cli, argc, argv, &nargs, stdout, &err);
-	if (rc == YK_EXIT)
+	if (rc == YK_EXIT || (rc == YK_OK && yk_pbreg_help(p.encode, stdout)))
 		return 0;
 	if (rc != YK_OK || check_args(&p, nargs, argv, &err) != YK_OK ||
 	    yk_conf_finish(&c, &cli, &err) != YK_OK)
@@ -253,6 +304,9 @@ main(int argc, char **argv)
 		yk_buf_adds(&p.payload, p.message);
 	if ((p.file || p.whole_stdin) && slurp(&p, &err) != YK_OK)
 		goto out;
+	if (p.pb && !p.lines && p.framing == FR_NONE &&
+	    encode_one(&p, &err) != YK_OK)
+		goto out;
 
 	yk_conf_mqtt(&c, &mc);
 	if (yk_conf_open(&c, &mc, &s, &err) != YK_OK)
@@ -264,7 +318,10 @@ main(int argc, char **argv)
 			   p.framing == FR_DELIMITED ? YK_FRAME_DELIMITED
 						     : YK_FRAME_LINES,
 			   "standard input");
-		rc = yk_feed_run(s, &in, p.ndjson ? frame_ndjson : frame_plain,
+		rc = yk_feed_run(s, &in,
+				 p.ndjson ? frame_ndjson
+				 : p.pb   ? frame_encode
+					  : frame_plain,
 				 &p, &err);
 		yk_in_free(&in);
 	} else {
@@ -280,6 +337,7 @@ out:
 	yk_buf_free(&p.topic);
 	yk_buf_free(&p.k);
 	yk_buf_free(&p.payload);
+	yk_buf_free(&p.enc);
 	yk_conf_free(&c);
 	yk_cli_free(&cli);
 	return rc;

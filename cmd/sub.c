@@ -1,7 +1,9 @@
 /*
  * yoke-sub - subscribe to key expressions and print what arrives: JSON
- * lines (default), text, raw payloads, or per-key statistics.
+ * lines (default), text, raw payloads, length-delimited frames, or per-key
+ * statistics; protobuf payloads as JSON with --decode.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,6 +11,8 @@
 #include "clock.h"
 #include "conf.h"
 #include "out.h"
+#include "pbjson.h"
+#include "pbreg.h"
 #include "query.h"
 #include "sig.h"
 #include "stats.h"
@@ -16,11 +20,19 @@
 
 static const char usage[] = "[options] KEYEXPR...";
 
+enum { FR_NONE = -1, FR_DELIMITED };
+static const char *const framings[] = {"delimited", NULL};
+
 struct sub {
 	long count, qos;
 	double wait;
 	bool retained_only, no_retained, stats, json;
-	int fmt;
+	int fmt, framing;
+	const char *decode;                   /* --decode: a type, or "auto" */
+	const ProtobufCMessageDescriptor *pb; /* its type; NULL: by channel */
+	struct yk_buf dec;                    /* the payload as JSON */
+	struct yk_err dec_err;                /* why a payload did not decode */
+	long dec_failed;
 	const struct yk_scope *scope;
 	struct yk_watch w;
 	struct yk_out out;
@@ -29,6 +41,35 @@ struct sub {
 	struct yk_err out_err; /* a failed flush inside on_msg */
 	long seen;
 };
+
+/*
+ * --decode: the payload as JSON, or, when it is not a valid message of
+ * its type, payload_b64 with the reason in "error" (said on stderr the
+ * first time only: a stream of bad payloads must not flood the terminal).
+ */
+static void
+decode(struct sub *u, struct yk_outmsg *m)
+{
+	const ProtobufCMessageDescriptor *d =
+		u->pb ? u->pb : yk_pbreg_for_key(m->key);
+
+	if (d == NULL)
+		return; /* auto, and a channel that carries no protobuf */
+	u->dec.len = 0;
+	if (yk_pb_bytes_to_json(&u->dec, d, m->payload, m->len,
+				&u->dec_err) == YK_OK) {
+		m->json = u->dec.p;
+		m->json_len = u->dec.len;
+		return;
+	}
+	m->error = u->dec_err.msg;
+	m->b64 = true;
+	if (u->dec_failed++ == 0)
+		fprintf(stderr, "%s: cannot decode '%s': %s (printed %s; said "
+			"once)\n", yk_prog, m->key, u->dec_err.msg,
+			u->fmt == YK_FMT_TEXT ? "as it came"
+					      : "as payload_b64 with \"error\"");
+}
 
 static void
 on_msg(void *ud, const struct yk_rx *rx)
@@ -61,6 +102,8 @@ on_msg(void *ud, const struct yk_rx *rx)
 		.retain = rx->retain, .caps = caps, .ncaps = u->w.ex[i].ncap,
 		.payload = rx->payload, .len = rx->len,
 	};
+	if (u->decode)
+		decode(u, &m);
 	yk_out_message(&u->out.b, u->fmt, &m);
 	/* A burst is written as one write(2), but never held beyond 64 KiB:
 	 * memory stays flat, and a pipe sees messages while they stream. */
@@ -135,6 +178,32 @@ done:
 	return rc == YK_EXIT ? YK_OK : (rc ? rc : err->rc);
 }
 
+static int
+check_args(struct sub *u, const struct yk_cli *cli, struct yk_err *err)
+{
+	bool fmt_given = yk_cli_origin(cli, "format") != YK_FROM_DEFAULT;
+
+	if (u->retained_only && u->no_retained)
+		return yk_err_set(err, YK_EUSAGE,
+				  "--retained-only and --no-retained exclude "
+				  "each other");
+	if (u->framing == FR_DELIMITED && fmt_given && u->fmt != YK_FMT_RAW)
+		return yk_err_set(err, YK_EUSAGE,
+				  "--framing delimited and --format %s "
+				  "disagree", yk_fmt_names[u->fmt]);
+	if (u->framing == FR_DELIMITED && u->decode)
+		return yk_err_set(err, YK_EUSAGE,
+				  "--framing delimited and --decode disagree");
+	if (u->decode && u->fmt == YK_FMT_RAW)
+		return yk_err_set(err, YK_EUSAGE,
+				  "--format raw and --decode disagree");
+	if (u->framing == FR_DELIMITED)
+		u->fmt = YK_FMT_DELIMITED;
+	if (u->decode && strcmp(u->decode, "auto") != 0)
+		return yk_pbreg_find(&u->pb, u->decode, err);
+	return YK_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -142,7 +211,7 @@ main(int argc, char **argv)
 			     .summary = "Subscribe to key expressions and "
 					"print each message as it arrives."};
 	struct yk_conf c;
-	struct sub u = {.qos = 1};
+	struct sub u = {.qos = 1, .framing = FR_NONE};
 	struct yk_mqtt_cfg mc;
 	struct yk_mqtt *s = NULL;
 	struct yk_err err = {0};
@@ -162,6 +231,13 @@ main(int argc, char **argv)
 			"skip the retained values"),
 		YK_CHOICE(0, "format", &u.fmt, "json|text|raw", yk_fmt_names,
 			  "JSON lines, 'KEY PAYLOAD' lines, or payload bytes"),
+		YK_CHOICE(0, "framing", &u.framing, "delimited", framings,
+			  "raw payloads, each after its varint length (as "
+			  "protobuf's writeDelimitedTo)"),
+		YK_STR(0, "decode", &u.decode, "TYPE|auto",
+		       "protobuf payloads of TYPE as JSON; auto: by channel "
+		       "(state, system, commands, rpc/*, video/*); 'help' "
+		       "lists the types"),
 		YK_FLAG(0, "stats", &u.stats,
 			"per-key rate, bandwidth and delay, every second"),
 		YK_FLAG(0, "json", &u.json,
@@ -175,7 +251,7 @@ main(int argc, char **argv)
 	yk_sig_init();
 	yk_out_init(&u.out, 1);
 	rc = yk_cli_parse(&cli, argc, argv, &nargs, stdout, &err);
-	if (rc == YK_EXIT)
+	if (rc == YK_EXIT || (rc == YK_OK && yk_pbreg_help(u.decode, stdout)))
 		return 0;
 	if (rc != YK_OK || yk_conf_finish(&c, &cli, &err) != YK_OK)
 		goto out;
@@ -183,12 +259,8 @@ main(int argc, char **argv)
 		yk_err_set(&err, YK_EUSAGE, "missing KEYEXPR");
 		goto out;
 	}
-	if (u.retained_only && u.no_retained) {
-		yk_err_set(&err, YK_EUSAGE,
-			   "--retained-only and --no-retained exclude each "
-			   "other");
+	if (check_args(&u, &cli, &err) != YK_OK)
 		goto out;
-	}
 	u.scope = &c.scope;
 	for (int i = 0; i < nargs; i++)
 		if (yk_watch_add(&u.w, &c.scope, argv[i], &err) != YK_OK)
@@ -212,6 +284,7 @@ out:
 		yk_err_print(&err);
 	yk_watch_free(&u.w);
 	yk_stats_free(&u.st);
+	yk_buf_free(&u.dec);
 	yk_out_free(&u.out);
 	yk_conf_free(&c);
 	yk_cli_free(&cli);

@@ -4,7 +4,8 @@
 # cached per binary), so a flag added to a tool completes without a change
 # here.  What --help cannot say is known here: which values --priority
 # and a STATUS take, and which options name files or commands.  Verbs
-# (yoke-robot-status set ...) are read from the usage lines.
+# (yoke-robot-status set ...) are read from the usage lines; protobuf
+# type names from `--decode help` / `--encode help`.
 #
 # Install as <bash-completion dir>/yoke, with a link per tool name
 # (yoke-pub, yoke-sub, ...) so bash-completion loads it on demand; or
@@ -117,12 +118,16 @@ _yoke_values() {
   --exec)
     _yoke_reply -c -- "$cur"
     return 0 ;;
+  --decode | --encode)
+    _yoke_reply -W "${arg//[A-Z|]/} $("$bin" "$opt" help 2>/dev/null)" \
+      -- "$cur"
+    return 0 ;;
   esac
   if [[ $arg == FILE ]]; then
     compopt -o filenames 2>/dev/null
     _yoke_reply -f -- "$cur"
-  elif [[ $arg == *"|"* && $arg != *[A-Z]* ]]; then
-    # a list of choices, as "json|text|raw" or "0|1"
+  elif [[ $arg =~ ^[a-z0-9|]+$ ]]; then
+    # a list of choices, as "json|text|raw" or "0|1", or just one
     _yoke_reply -W "${arg//|/ }" -- "$cur"
   fi
   return 0

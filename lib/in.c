@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "in.h"
+#include "varint.h"
 
 #define CHUNK 65536
 
@@ -90,47 +91,44 @@ static int
 next_delimited(struct yk_in *in, const char **p, size_t *n,
 	       struct yk_err *err)
 {
-	const unsigned char *s = (unsigned char *)in->buf.p + in->off;
+	const char *s = in->buf.p + in->off;
 	size_t avail = in->buf.len - in->off;
-	unsigned long long len = 0;
-	size_t i;
+	uint64_t len = 0;
+	int h;
 
 	if (avail == 0) {
 		if (in->eof)
 			in->done = true;
 		return 0;
 	}
-	for (i = 0; i < avail && i < 10; i++) {
-		len |= (unsigned long long)(s[i] & 0x7f) << (7 * i);
-		if (!(s[i] & 0x80))
-			break;
-	}
-	if (i == 10 || len > YK_IN_MAX_FRAME) {
+	h = yk_varint_get(s, avail, &len);
+	if (h < 0 || len > YK_IN_MAX_FRAME) {
 		yk_err_set(err, YK_EUSAGE,
 			   "%s: frame %lu: length prefix is not a valid varint "
 			   "or exceeds 256 MiB",
 			   in->name, in->frame + 1);
 		return -1;
 	}
-	if (i == avail && in->eof) {
+	if (h == 0 && in->eof) {
 		yk_err_set(err, YK_EUSAGE,
 			   "%s: frame %lu is truncated inside its length "
 			   "prefix",
 			   in->name, in->frame + 1);
 		return -1;
 	}
-	if (i == avail || avail - i - 1 < len) {
+	if (h == 0 || avail - (size_t)h < len) {
 		if (!in->eof)
 			return 0;
 		yk_err_set(err, YK_EUSAGE,
 			   "%s: frame %lu is truncated: %llu bytes announced, "
 			   "%zu present",
-			   in->name, in->frame + 1, len, avail - i - 1);
+			   in->name, in->frame + 1, (unsigned long long)len,
+			   avail - (size_t)h);
 		return -1;
 	}
-	*p = (const char *)s + i + 1;
+	*p = s + h;
 	*n = (size_t)len;
-	in->off += i + 1 + (size_t)len;
+	in->off += (size_t)h + (size_t)len;
 	in->frame++;
 	return 1;
 }

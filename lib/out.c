@@ -9,6 +9,7 @@
 #include "b64.h"
 #include "json.h"
 #include "out.h"
+#include "varint.h"
 
 const char *const yk_fmt_names[] = {"json", "text", "raw", NULL};
 
@@ -73,6 +74,14 @@ yk_out_ts(struct yk_buf *b, int64_t us)
 	yk_buf_add(b, frac, 6);
 }
 
+static void
+put_b64(struct yk_buf *b, const void *p, size_t n)
+{
+	yk_buf_add(b, ",\"payload_b64\":\"", 16);
+	yk_b64_encode(b, p, n);
+	yk_buf_addc(b, '"');
+}
+
 void
 yk_out_payload(struct yk_buf *b, const void *p, size_t n)
 {
@@ -85,23 +94,26 @@ yk_out_payload(struct yk_buf *b, const void *p, size_t n)
 		yk_buf_add(b, ",\"payload\":", 11);
 		yk_json_str(b, s, n);
 	} else {
-		yk_buf_add(b, ",\"payload_b64\":\"", 16);
-		yk_b64_encode(b, s, n);
-		yk_buf_addc(b, '"');
+		put_b64(b, s, n);
 	}
 }
 
 void
 yk_out_message(struct yk_buf *b, enum yk_fmt f, const struct yk_outmsg *m)
 {
-	if (f == YK_FMT_RAW) {
+	if (f == YK_FMT_DELIMITED)
+		yk_varint_put(b, m->len);
+	if (f == YK_FMT_RAW || f == YK_FMT_DELIMITED) {
 		yk_buf_add(b, m->payload, m->len);
 		return;
 	}
 	if (f == YK_FMT_TEXT) {
 		yk_buf_adds(b, m->key);
 		yk_buf_addc(b, ' ');
-		yk_buf_add(b, m->payload, m->len);
+		if (m->json)
+			yk_buf_add(b, m->json, m->json_len);
+		else
+			yk_buf_add(b, m->payload, m->len);
 		yk_buf_addc(b, '\n');
 		return;
 	}
@@ -128,6 +140,13 @@ yk_out_message(struct yk_buf *b, enum yk_fmt f, const struct yk_outmsg *m)
 		yk_buf_add(b, ",\"error\":", 9);
 		yk_json_strz(b, m->error);
 	}
-	yk_out_payload(b, m->payload, m->len);
+	if (m->json) {
+		yk_buf_add(b, ",\"payload\":", 11);
+		yk_buf_add(b, m->json, m->json_len);
+	} else if (m->b64) {
+		put_b64(b, m->payload, m->len);
+	} else {
+		yk_out_payload(b, m->payload, m->len);
+	}
 	yk_buf_add(b, "}\n", 2);
 }

@@ -17,7 +17,9 @@
 #include "err.h"
 #include "key.h"
 
-enum yk_fmt { YK_FMT_JSON, YK_FMT_TEXT, YK_FMT_RAW };
+/* YK_FMT_DELIMITED: raw payloads, each after its varint length (yoke-sub
+ * --framing delimited); not one of --format's names. */
+enum yk_fmt { YK_FMT_JSON, YK_FMT_TEXT, YK_FMT_RAW, YK_FMT_DELIMITED };
 extern const char *const yk_fmt_names[]; /* "json", "text", "raw" */
 
 struct yk_out {
@@ -45,7 +47,13 @@ struct yk_outmsg {
 	int ncaps;
 	const void *payload;
 	size_t len;
-	const char *error;       /* a queryable's error, or NULL */
+	const char *error;       /* a queryable's error, or why the payload
+				    did not decode; or NULL */
+	const char *json;        /* the payload already turned into JSON
+				    (yoke-sub --decode), or NULL */
+	size_t json_len;
+	bool b64;                /* payload_b64 whatever the bytes are (a
+				    payload that did not decode) */
 };
 
 void yk_out_message(struct yk_buf *b, enum yk_fmt f,

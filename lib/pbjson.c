@@ -7,7 +7,6 @@
  * freed by protobuf_c_message_free_unpacked like any unpacked message.
  */
 #include <errno.h>
-#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -48,11 +47,88 @@ elem_size(ProtobufCType t)
 	}
 }
 
-/* The shortest of %.{lo..17}g that reads back as v (float: as (float)v). */
+/* Powers of ten a double holds exactly. */
+static const double p10[] = {
+	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* y rounded to an integer, ties to even, for 0 <= y < 2^52: adding 2^52
+ * leaves no fraction bits (nearbyint without its library call). */
+static double
+round_even(double y)
+{
+	volatile double t = y + 4503599627370496.0;
+
+	return t - 4503599627370496.0;
+}
+
+/* a * 10^e, correctly rounded when 10^|e| is exact (|e| <= 22). */
+static double
+scale10(double a, int e)
+{
+	return e >= 0 ? a * p10[e] : a / p10[-e];
+}
+
+/*
+ * What snprintf "%.*g" prints for the p-digit decimal m * 10^(x-p+1)
+ * (10^(p-1) <= m < 10^p): trailing zeros dropped, exponent form when x <
+ * -4 or x >= p.  Returns its length.
+ */
+static int
+format_g(char *s, bool neg, uint64_t m, int p, int x)
+{
+	char d[20];
+	int k = p, n = 0, i;
+
+	for (i = p - 1; i >= 0; i--) {
+		d[i] = (char)('0' + m % 10);
+		m /= 10;
+	}
+	while (k > 1 && d[k - 1] == '0')
+		k--;
+	if (neg)
+		s[n++] = '-';
+	if (x < -4 || x >= p) {
+		s[n++] = d[0];
+		if (k > 1) {
+			s[n++] = '.';
+			memcpy(s + n, d + 1, (size_t)k - 1);
+			n += k - 1;
+		}
+		n += sprintf(s + n, "e%c%02d", x < 0 ? '-' : '+', abs(x));
+	} else if (x >= 0) {
+		for (i = 0; i < k || i <= x; i++) {
+			if (i == x + 1)
+				s[n++] = '.';
+			s[n++] = i < k ? d[i] : '0';
+		}
+	} else {
+		s[n++] = '0';
+		s[n++] = '.';
+		for (i = 0; i < -x - 1; i++)
+			s[n++] = '0';
+		memcpy(s + n, d, (size_t)k);
+		n += k;
+	}
+	s[n] = '\0';
+	return n;
+}
+
+/*
+ * The shortest of %.{lo..17}g that reads back as v (float: as (float)v),
+ * lo being 6 for a float and 15 for a double.  printf and strtod cost
+ * most of a conversion (perf: 75% of EdgeTelemetry to JSON), so first
+ * the same digits by double arithmetic: m = v * 10^e rounded, checked by
+ * m / 10^e, which is exactly what strtod would read back while m < 2^53
+ * and 10^|e| is exact.  Outside that (tiny, huge, 16-17 digits), printf.
+ */
 static void
 put_real(struct yk_buf *b, double v, bool single)
 {
-	char s[32];
+	char s[40];
+	double a = fabs(v);
+	int lo = single ? 6 : 15, hi = single ? 9 : 15, x, len = 0;
 
 	if (isnan(v)) {
 		yk_buf_adds(b, "\"NaN\"");
@@ -62,13 +138,38 @@ put_real(struct yk_buf *b, double v, bool single)
 		yk_buf_adds(b, v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
 		return;
 	}
-	for (int prec = single ? 6 : 15; prec <= 17; prec++) {
+	if (a == 0) {
+		yk_buf_adds(b, signbit(v) ? "-0" : "0");
+		return;
+	}
+	/* floor(log10(a)), or one less: fixed below (log10 costs more
+	 * than the rest of this together) */
+	x = (int)floor(ilogb(a) * 0.30102999566398120);
+	for (int p = lo; p <= hi && len == 0; p++) {
+		double m, back;
+
+		if (p - 1 - x > 22 || p - 1 - x < -22)
+			break;
+		m = round_even(scale10(a, p - 1 - x));
+		if (m >= p10[p] || m < p10[p - 1]) {
+			x += m >= p10[p] ? 1 : -1;
+			if (p - 1 - x > 22 || p - 1 - x < -22)
+				break;
+			m = round_even(scale10(a, p - 1 - x));
+			if (m >= p10[p] || m < p10[p - 1])
+				break;
+		}
+		back = scale10(m, x - p + 1);
+		if (single ? (float)back == (float)a : back == a)
+			len = format_g(s, v < 0, (uint64_t)m, p, x);
+	}
+	for (int prec = lo; len == 0 && prec <= 17; prec++) {
 		snprintf(s, sizeof(s), "%.*g", prec, v);
 		if (single ? (float)strtod(s, NULL) == (float)v
 			   : strtod(s, NULL) == v)
-			break;
+			len = (int)strlen(s);
 	}
-	yk_buf_adds(b, s);
+	yk_buf_add(b, s, (size_t)len);
 }
 
 static void
@@ -222,20 +323,43 @@ yk_pb_to_json(struct yk_buf *b, const ProtobufCMessage *m)
 
 /* ---- JSON to messages ---- */
 
+/* Deeper than the JSON scanner lets input nest (json.c), plus one. */
+#define MAX_PATH 260
+
+/*
+ * The path to the value being read ("velocity.vx", "segments[1].kp[3]")
+ * is kept as a stack of steps and written out only for an error: printing
+ * it at every field and element cost more than the conversion itself.
+ */
 struct ctx {
 	const char *type;  /* the top message's full name */
-	char path[256];    /* the field being read: "velocity.vx" */
 	struct yk_err *err;
+	struct {
+		const char *name; /* a field, or NULL: an array element */
+		size_t index;
+	} path[MAX_PATH];
+	int depth;
+	struct yk_buf key; /* the key being looked up, unescaped */
+	struct yk_buf tmp; /* a string value, unescaped */
 };
 
 static int
 bad(struct ctx *c, const char *fmt, const char *what)
 {
-	char msg[200];
+	char msg[200], path[256];
+	size_t n = 0;
 
+	path[0] = '\0';
+	for (int i = 0; i < c->depth && n < sizeof(path); i++)
+		n += (size_t)(c->path[i].name
+				      ? snprintf(path + n, sizeof(path) - n,
+						 "%s%s", i ? "." : "",
+						 c->path[i].name)
+				      : snprintf(path + n, sizeof(path) - n,
+						 "[%zu]", c->path[i].index));
 	snprintf(msg, sizeof(msg), fmt, what);
-	return yk_err_set(c->err, YK_EUSAGE, "%s: %s%s%s", c->type, c->path,
-			  c->path[0] ? ": " : "", msg);
+	return yk_err_set(c->err, YK_EUSAGE, "%s: %s%s%s", c->type, path,
+			  path[0] ? ": " : "", msg);
 }
 
 static const char *
@@ -276,6 +400,21 @@ string_of(struct ctx *c, struct yk_buf *t, const char *v, size_t n)
 	return YK_OK;
 }
 
+/* The number token v[0..n) as a C string: in num[64] when it fits (no
+ * allocation for the usual case), in t otherwise. */
+static const char *
+token(char *num, struct yk_buf *t, const char *v, size_t n)
+{
+	if (n < 64) {
+		memcpy(num, v, n);
+		num[n] = '\0';
+		return num;
+	}
+	yk_buf_add(t, v, n);
+	yk_buf_addc(t, '\0');
+	return t->p;
+}
+
 /*
  * An integer from a number or a string holding one: exact within
  * [lo, hi] (signed) or [0, uhi] (unsigned).  "1e3" and "7.0" are
@@ -287,7 +426,7 @@ integer(struct ctx *c, const char *v, size_t n, bool is_signed, int64_t lo,
 {
 	struct yk_buf t = {0};
 	const char *s;
-	char *end;
+	char *end, num[64];
 	int rc = YK_OK;
 
 	if (*v == '"') {
@@ -295,9 +434,7 @@ integer(struct ctx *c, const char *v, size_t n, bool is_signed, int64_t lo,
 			goto out;
 		s = t.p;
 	} else if (*v == '-' || (*v >= '0' && *v <= '9')) {
-		yk_buf_add(&t, v, n);
-		yk_buf_addc(&t, '\0');
-		s = t.p;
+		s = token(num, &t, v, n);
 	} else {
 		rc = want(c, "an integer", v);
 		goto out;
@@ -338,35 +475,92 @@ out:
 	return rc == YK_OK ? c->err->rc : rc;
 }
 
+/* A JSON number, alone: what proto3 lets a string hold for a float. */
+static bool
+is_number(const char *s, size_t n)
+{
+	return n > 0 && (*s == '-' || (*s >= '0' && *s <= '9')) &&
+	       s[n - 1] >= '0' && s[n - 1] <= '9' && yk_json_valid(s, n);
+}
+
+/*
+ * strtod(s) for the usual short decimals, without strtod (the largest
+ * cost of reading EdgeTelemetry): when the digits make an integer below
+ * 10^15 and the power of ten is exact, one multiplication or division
+ * rounds exactly as strtod does (Clinger's fast path).  Anything else:
+ * strtod.
+ */
+static double
+parse_real(const char *s)
+{
+	const char *p = s + (*s == '-');
+	uint64_t m = 0;
+	int e = 0, x = 0;
+	double r;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (m >= 100000000000000ULL)
+			return strtod(s, NULL);
+		m = m * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++, e--) {
+			if (m >= 100000000000000ULL)
+				return strtod(s, NULL);
+			m = m * 10 + (uint64_t)(*p - '0');
+		}
+	if (*p == 'e' || *p == 'E') {
+		bool neg = *++p == '-';
+
+		p += *p == '-' || *p == '+';
+		for (; *p >= '0' && *p <= '9' && x < 1000; p++)
+			x = x * 10 + (*p - '0');
+		e += neg ? -x : x;
+	}
+	if (*p != '\0' || e < -22 || e > 22)
+		return strtod(s, NULL);
+	r = scale10((double)m, e);
+	return *s == '-' ? -r : r;
+}
+
 static int
 real(struct ctx *c, const char *v, size_t n, bool single, double *out)
 {
 	struct yk_buf t = {0};
+	const char *s;
+	char num[64];
 	int rc = YK_OK;
 
 	if (*v == '"') {
 		if (string_of(c, &t, v, n) != YK_OK) {
-			rc = c->err->rc;
-		} else if (strcmp(t.p, "NaN") == 0) {
-			*out = NAN;
-		} else if (strcmp(t.p, "Infinity") == 0) {
-			*out = INFINITY;
-		} else if (strcmp(t.p, "-Infinity") == 0) {
-			*out = -INFINITY;
-		} else {
-			rc = bad(c, "'%s' is not a number", t.p);
+			yk_buf_free(&t);
+			return c->err->rc;
 		}
+		if (strcmp(t.p, "NaN") == 0 || strcmp(t.p, "Infinity") == 0 ||
+		    strcmp(t.p, "-Infinity") == 0) {
+			*out = *t.p == 'N'   ? NAN
+			       : *t.p == 'I' ? INFINITY
+					     : -INFINITY;
+			goto out;
+		}
+		if (!is_number(t.p, t.len)) {
+			rc = bad(c, "'%s' is not a number", t.p);
+			goto out;
+		}
+		s = t.p;
 	} else if (*v == '-' || (*v >= '0' && *v <= '9')) {
-		yk_buf_add(&t, v, n);
-		yk_buf_addc(&t, '\0');
-		*out = strtod(t.p, NULL);
-		if (single && isfinite(*out) && fabs(*out) > FLT_MAX)
-			rc = bad(c, "%s is out of a float's range", t.p);
-		else if (!isfinite(*out))
-			rc = bad(c, "%s is out of a double's range", t.p);
+		s = token(num, &t, v, n);
 	} else {
-		rc = want(c, "a number", v);
+		return want(c, "a number", v);
 	}
+	*out = parse_real(s);
+	/* past FLT_MAX only once it would round to infinity: the shortest
+	 * form of FLT_MAX itself, 3.4028235e+38, is above it */
+	if (single && isfinite(*out) && isinf((float)*out))
+		rc = bad(c, "%s is out of a float's range", s);
+	else if (!isfinite(*out))
+		rc = bad(c, "%s is out of a double's range", s);
+out:
 	yk_buf_free(&t);
 	return rc;
 }
@@ -381,7 +575,7 @@ set_value(struct ctx *c, const ProtobufCFieldDescriptor *f, void *p,
 	int64_t si = 0;
 	uint64_t ui = 0;
 	double d = 0;
-	struct yk_buf t = {0};
+	struct yk_buf *t = &c->tmp;
 	int rc = YK_OK;
 
 	switch (f->type) {
@@ -425,13 +619,13 @@ set_value(struct ctx *c, const ProtobufCFieldDescriptor *f, void *p,
 		const ProtobufCEnumValue *ev = NULL;
 
 		if (*v == '"') {
-			if (string_of(c, &t, v, n) != YK_OK)
+			if (string_of(c, t, v, n) != YK_OK)
 				break;
 			ev = protobuf_c_enum_descriptor_get_value_by_name(ed,
-									  t.p);
+									  t->p);
 			if (ev == NULL)
 				rc = bad(c, "'%s' is not a value of the enum",
-					 t.p);
+					 t->p);
 		} else {
 			rc = integer(c, v, n, true, INT32_MIN, INT32_MAX, 0,
 				     &si, &ui);
@@ -449,23 +643,23 @@ set_value(struct ctx *c, const ProtobufCFieldDescriptor *f, void *p,
 		break;
 	}
 	case PROTOBUF_C_TYPE_STRING:
-		if (string_of(c, &t, v, n) != YK_OK)
+		if (string_of(c, t, v, n) != YK_OK)
 			break;
-		*(char **)p = yk_strdup(t.p);
+		*(char **)p = yk_strdup(t->p);
 		break;
 	case PROTOBUF_C_TYPE_BYTES: {
 		ProtobufCBinaryData *bd = p;
 		struct yk_buf raw = {0};
 
-		if (string_of(c, &t, v, n) != YK_OK)
+		if (string_of(c, t, v, n) != YK_OK)
 			break;
 		/* URL-safe base64 and missing padding are accepted too */
-		for (size_t i = 0; i < t.len; i++)
-			t.p[i] = t.p[i] == '-' ? '+' : t.p[i] == '_' ? '/'
-								: t.p[i];
-		while (t.len % 4)
-			yk_buf_addc(&t, '=');
-		if (yk_b64_decode(&raw, t.p, t.len) != 0) {
+		for (size_t i = 0; i < t->len; i++)
+			t->p[i] = t->p[i] == '-' ? '+' : t->p[i] == '_' ? '/'
+								: t->p[i];
+		while (t->len % 4)
+			yk_buf_addc(t, '=');
+		if (yk_b64_decode(&raw, t->p, t->len) != 0) {
 			yk_buf_free(&raw);
 			rc = bad(c, "%s", "not base64");
 			break;
@@ -489,7 +683,6 @@ set_value(struct ctx *c, const ProtobufCFieldDescriptor *f, void *p,
 		break;
 	}
 	}
-	yk_buf_free(&t);
 	if (rc == YK_OK && c->err->rc)
 		rc = c->err->rc;
 	return rc;
@@ -533,37 +726,46 @@ set_field(struct ctx *c, ProtobufCMessage *m, const ProtobufCFieldDescriptor *f,
 	void *p = base + f->offset;
 	struct yk_json_iter it;
 	const char *e;
-	size_t en, count = 0, at = strlen(c->path);
+	size_t en, cap = 0, size = elem_size(f->type);
 
 	if (f->label != PROTOBUF_C_LABEL_REPEATED) {
-		if (set_value(c, f, p, v, n) != YK_OK)
-			return c->err->rc;
+		/* a oneof's case before its member is read: one that fails
+		 * half-built is then freed with the message, not leaked */
 		if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
 			*(uint32_t *)(base + f->quantifier_offset) = f->id;
-		else if (f->label == PROTOBUF_C_LABEL_OPTIONAL &&
-			 f->type != PROTOBUF_C_TYPE_MESSAGE &&
-			 f->type != PROTOBUF_C_TYPE_STRING)
+		if (set_value(c, f, p, v, n) != YK_OK)
+			return c->err->rc;
+		if (!(f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+		    f->label == PROTOBUF_C_LABEL_OPTIONAL &&
+		    f->type != PROTOBUF_C_TYPE_MESSAGE &&
+		    f->type != PROTOBUF_C_TYPE_STRING)
 			*(protobuf_c_boolean *)(base + f->quantifier_offset) =
 				1;
 		return YK_OK;
 	}
 	if (!yk_json_arr_enter(&it, v, n))
 		return want(c, "an array", v);
-	while (yk_json_arr_next(&it, &e, &en))
-		count++;
-	*(void **)p = count ? yk_calloc(count, elem_size(f->type)) : NULL;
-	yk_json_arr_enter(&it, v, n);
+	c->path[c->depth].name = NULL;
+	c->depth++;
+	/* grown as it fills (doubling), not counted first: a walk over the
+	 * elements costs more than the unused room */
 	for (size_t i = 0; yk_json_arr_next(&it, &e, &en); i++) {
-		snprintf(c->path + at, sizeof(c->path) - at, "[%zu]", i);
+		char *arr = *(char **)p;
+
+		if (i == cap) {
+			cap = cap ? cap * 2 : 8;
+			arr = yk_realloc(arr, cap * size);
+			memset(arr + i * size, 0, (cap - i) * size);
+			*(char **)p = arr;
+		}
+		c->path[c->depth - 1].index = i;
 		/* counted as set before it is read, so a half-built element
 		 * is freed with the rest */
 		*(size_t *)(base + f->quantifier_offset) = i + 1;
-		if (set_value(c, f, (char *)*(void **)p +
-					    i * elem_size(f->type),
-			      e, en) != YK_OK)
+		if (set_value(c, f, arr + i * size, e, en) != YK_OK)
 			return c->err->rc;
 	}
-	c->path[at] = '\0';
+	c->depth--;
 	return YK_OK;
 }
 
@@ -573,46 +775,57 @@ fill(struct ctx *c, ProtobufCMessage *m, const char *s, size_t n)
 	const ProtobufCMessageDescriptor *d = m->descriptor;
 	struct yk_json_iter it;
 	const char *k, *v;
-	size_t kn, vn, at = strlen(c->path);
-	struct yk_buf key = {0};
-	unsigned char *seen = yk_calloc(d->n_fields + 1, 1);
+	size_t kn, vn;
+	unsigned char few[64];
+	unsigned next = 0; /* the field after the last one: JSON that yoke
+			      wrote has them in order, so try it first */
+	unsigned char *seen = d->n_fields <= sizeof(few)
+				      ? few
+				      : yk_malloc(d->n_fields);
 	int rc = YK_OK;
 
-	if (!yk_json_obj_enter(&it, s, n)) {
-		free(seen);
-		return want(c, "an object", s);
-	}
+	if (c->depth >= MAX_PATH - 1)
+		rc = bad(c, "%s", "nested too deeply");
+	else if (!yk_json_obj_enter(&it, s, n))
+		rc = want(c, "an object", s);
+	memset(seen, 0, d->n_fields);
 	while (rc == YK_OK && yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
 		const ProtobufCFieldDescriptor *f;
 
-		yk_buf_truncate(&key, 0);
-		yk_json_unescape(&key, k, kn);
-		yk_buf_addc(&key, '\0');
-		f = field_of(d, key.p);
-		snprintf(c->path + at, sizeof(c->path) - at, "%s%s",
-			 at ? "." : "", f ? f->name : key.p);
+		yk_buf_truncate(&c->key, 0);
+		if (memchr(k, '\\', kn))
+			yk_json_unescape(&c->key, k, kn);
+		else
+			yk_buf_add(&c->key, k + 1, kn - 2);
+		yk_buf_addc(&c->key, '\0');
+		f = next < d->n_fields &&
+				    strcmp(d->fields[next].name, c->key.p) == 0
+			    ? &d->fields[next]
+			    : field_of(d, c->key.p);
 		if (f == NULL) {
-			c->path[at] = '\0';
-			rc = bad(c, "unknown field '%s'", key.p);
+			rc = bad(c, "unknown field '%s'", c->key.p);
 			break;
 		}
+		next = (unsigned)(f - d->fields) + 1;
+		c->path[c->depth].name = f->name;
+		c->depth++;
 		if (seen[f - d->fields]) {
 			rc = bad(c, "%s", "given twice");
-			break;
-		}
-		seen[f - d->fields] = 1;
-		if (*v == 'n') /* null: not set */
-			continue;
-		if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-		    *(uint32_t *)((char *)m + f->quantifier_offset) != 0) {
+		} else if (*v == 'n') { /* null: not set */
+			seen[f - d->fields] = 1;
+		} else if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+			   *(uint32_t *)((char *)m + f->quantifier_offset) !=
+				   0) {
 			rc = bad(c, "%s", "a second member of its oneof");
-			break;
+		} else {
+			seen[f - d->fields] = 1;
+			rc = set_field(c, m, f, v, vn);
 		}
-		rc = set_field(c, m, f, v, vn);
-		c->path[at] = '\0';
+		if (rc == YK_OK)
+			c->depth--;
 	}
-	yk_buf_free(&key);
-	free(seen);
+	if (seen != few)
+		free(seen);
 	return rc;
 }
 
@@ -620,16 +833,27 @@ int
 yk_pb_from_json(ProtobufCMessage **out, const ProtobufCMessageDescriptor *d,
 		const char *s, size_t n, struct yk_err *err)
 {
-	struct ctx c = {.type = d->name, .err = err};
+	struct ctx *c;
 	ProtobufCMessage *m;
+	int rc;
 
 	*out = NULL;
 	if (!yk_json_valid(s, n))
 		return yk_err_set(err, YK_EUSAGE, "%s: not valid JSON",
 				  d->name);
+	c = yk_malloc(sizeof(*c)); /* 6 KiB of path: not on the stack */
+	c->type = d->name;
+	c->err = err;
+	c->depth = 0;
+	memset(&c->key, 0, sizeof(c->key));
+	memset(&c->tmp, 0, sizeof(c->tmp));
 	m = yk_malloc(d->sizeof_message);
 	protobuf_c_message_init(d, m);
-	if (fill(&c, m, s, n) != YK_OK) {
+	rc = fill(c, m, s, n);
+	yk_buf_free(&c->key);
+	yk_buf_free(&c->tmp);
+	free(c);
+	if (rc != YK_OK) {
 		protobuf_c_message_free_unpacked(m, NULL);
 		return err->rc;
 	}

@@ -13,12 +13,18 @@
  *
  * Input: either spelling of a field name (the .proto's, or proto3's
  * lowerCamelCase json_name); enums by name or number; 64-bit integers as
- * numbers or strings; null for "not set".  Whatever does not fit is an
- * error naming the field's path and what was wrong, never a crash: an
- * unknown field, a wrong JSON type, an integer out of its type's range or
- * with a fraction, an enum value the type does not define, bad base64.
+ * numbers or strings; floats as numbers, or strings holding a JSON number,
+ * "NaN", "Infinity" or "-Infinity"; null for "not set".  Whatever does not
+ * fit is an error naming the field's path and what was wrong, never a
+ * crash: an unknown field, a wrong JSON type, an integer out of its
+ * type's range or with a fraction, an enum value the type does not
+ * define, bad base64.
  *
  * Map fields are not supported (none of yoke's messages has one).
+ * google.protobuf.Timestamp is printed and read as the plain message it
+ * is, {"seconds":..,"nanos":..}, not as proto3's RFC 3339 string: no
+ * other well-known type is used, and Foxglove's own JSON for these
+ * messages is an object too.
  */
 #ifndef YK_PBJSON_H
 #define YK_PBJSON_H

@@ -58,6 +58,16 @@ yk_pbreg_at(size_t i)
 	return i < NTYPES ? types[i] : NULL;
 }
 
+bool
+yk_pbreg_help(const char *name, FILE *out)
+{
+	if (name == NULL || strcmp(name, "help") != 0)
+		return false;
+	for (size_t i = 0; i < NTYPES; i++)
+		fprintf(out, "%s\n", types[i]->name);
+	return true;
+}
+
 int
 yk_pbreg_find(const ProtobufCMessageDescriptor **out, const char *name,
 	      struct yk_err *err)

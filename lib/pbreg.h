@@ -10,7 +10,9 @@
 #ifndef YK_PBREG_H
 #define YK_PBREG_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <protobuf-c/protobuf-c.h>
 
@@ -30,5 +32,10 @@ const ProtobufCMessageDescriptor *yk_pbreg_for_key(const char *key);
 
 /* The i-th type (0..), NULL past the last: for help and completion. */
 const ProtobufCMessageDescriptor *yk_pbreg_at(size_t i);
+
+/* `--decode help`, `--encode help` (as mpv's `--vo=help`): when name is
+ * "help", print every type's full name to out, one a line, and return
+ * true (the tool then exits 0); bash completion reads this list. */
+bool yk_pbreg_help(const char *name, FILE *out);
 
 #endif

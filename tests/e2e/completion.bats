@@ -47,3 +47,23 @@ complete_words() {
 	run complete_words yoke-pub ""
 	[ "$output" = " " ]
 }
+
+@test "--decode and --encode offer the protobuf types; --framing its choices" {
+	run complete_words yoke-sub --decode asimov.Edge
+	[ "$output" = "asimov.EdgeDiagnostics asimov.EdgeError asimov.EdgeEvent asimov.EdgeTelemetry " ]
+	run complete_words yoke-sub --decode a
+	# auto and the 13 messages of package asimov
+	[[ " $output" == *" auto "* ]]
+	[ "$(wc -w <<< "$output")" -eq 14 ]
+	run complete_words yoke sub --decode=au
+	[ "$output" = "--decode=auto " ]
+	run complete_words yoke-pub --encode foxglove.
+	[ "$output" = "foxglove.CompressedImage foxglove.CompressedVideo " ]
+	# --encode has no "auto"
+	run complete_words yoke-pub --encode au
+	[ "$output" = " " ]
+	run complete_words yoke-sub --framing ""
+	[ "$output" = "delimited " ]
+	run complete_words yoke-pub --framing ""
+	[ "$output" = "delimited lines " ]
+}

@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "slurp.h"
+
 #include "json.h"
 #include "out.h"
 
@@ -36,25 +38,9 @@ static const char *const cases[] = {
 	"source_retained", "ts_small", "ts_zero", "ts_micro",
 	"ts_under_second", "ts_round_second", "text_format",
 	"text_format_json", "text_format_empty", "raw_format",
-	"raw_format_binary", NULL,
+	"raw_format_binary", "decoded", "decoded_text", "decode_error",
+	"delimited", "delimited_empty", "delimited_long", NULL,
 };
-
-static void
-slurp(const char *path, struct yk_buf *b)
-{
-	char chunk[4096];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (f == NULL)
-		fail_msg("cannot open %s: %s (run from the top of the "
-			 "repository)", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		yk_buf_add(b, chunk, n);
-	fclose(f);
-	if (b->p == NULL)
-		yk_buf_adds(b, "");
-}
 
 /* One golden message, pointing into the .in file's text. */
 struct golden {
@@ -100,7 +86,9 @@ golden_load(struct golden *g, const char *name)
 			for (i = 0; yk_fmt_names[i]; i++)
 				if (strcmp(v, yk_fmt_names[i]) == 0)
 					break;
-			if (yk_fmt_names[i] == NULL)
+			if (strcmp(v, "delimited") == 0)
+				i = YK_FMT_DELIMITED;
+			else if (yk_fmt_names[i] == NULL)
 				fail_msg("%s: unknown format '%s'", path, v);
 			g->fmt = (enum yk_fmt)i;
 			have_fmt = true;
@@ -110,6 +98,11 @@ golden_load(struct golden *g, const char *name)
 			g->m.source = v;
 		} else if (strcmp(p, "error") == 0) {
 			g->m.error = v;
+		} else if (strcmp(p, "decoded") == 0) {
+			g->m.json = v;
+			g->m.json_len = strlen(v);
+		} else if (strcmp(p, "b64") == 0) {
+			g->m.b64 = strcmp(v, "true") == 0;
 		} else if (strcmp(p, "ts") == 0) {
 			g->m.ts_us = strtoll(v, NULL, 10);
 		} else if (strcmp(p, "qos") == 0) {

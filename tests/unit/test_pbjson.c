@@ -6,10 +6,12 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -208,6 +210,130 @@ test_invalid_utf8_out(void **state)
 	yk_buf_free(&out);
 }
 
+/* xorshift64: the same numbers on every run */
+static uint64_t
+next_random(uint64_t *r)
+{
+	*r ^= *r << 13;
+	*r ^= *r >> 7;
+	*r ^= *r << 17;
+	return *r;
+}
+
+/* What put_real must print: the first %.{6|15..17}g that reads back. */
+static void
+shortest_by_printf(char *s, size_t n, double v, bool single)
+{
+	for (int prec = single ? 6 : 15; prec <= 17; prec++) {
+		snprintf(s, n, "%.*g", prec, v);
+		if (single ? (float)strtod(s, NULL) == (float)v
+			   : strtod(s, NULL) == v)
+			return;
+	}
+}
+
+/*
+ * Floats and doubles are printed without printf and read without strtod
+ * where plain double arithmetic is exact (pbjson.c): the text must be
+ * printf's, and the value read strtod's, bit for bit.  Random bit
+ * patterns (every magnitude) and random short decimals (the usual case).
+ */
+static void
+test_reals_match_libc(void **state)
+{
+	uint64_t r = 88172645463325252ULL;
+	struct yk_buf out = {0};
+	struct yk_err err = {0};
+	char want[64], in[96];
+
+	(void)state;
+	for (int i = 0; i < 200000; i++) {
+		Pbtest__All m = PBTEST__ALL__INIT;
+		ProtobufCMessage *back;
+		Pbtest__All *b;
+		bool single = i & 1;
+		uint64_t x = next_random(&r);
+		double v;
+		float f;
+		const char *p;
+
+		if (i % 4 < 2) {
+			uint32_t u = (uint32_t)x;
+
+			memcpy(&f, &u, 4);
+			memcpy(&v, &x, 8);
+			if (single)
+				v = f;
+		} else {
+			/* up to 9 digits, the point anywhere */
+			v = (double)(x % 1000000000) /
+			    pow(10, (double)(x >> 40) / 0x1000000 * 12);
+			if (x >> 63)
+				v = -v;
+		}
+		if (single)
+			v = (float)v;
+		if (!isfinite(v))
+			continue;
+		if (single)
+			m.fl = (float)v;
+		else
+			m.db = v;
+		yk_buf_truncate(&out, 0);
+		yk_pb_to_json(&out, &m.base);
+		shortest_by_printf(want, sizeof(want), v, single);
+		p = strstr(out.p, single ? "\"fl\":" : "\"db\":") + 5;
+		if (strncmp(p, want, strlen(want)) != 0 ||
+		    p[strlen(want)] != ',')
+			fail_msg("%.17g: printed %.20s, printf %s", v, p, want);
+		/* and read back: the same bits as strtod's */
+		snprintf(in, sizeof(in), "{\"%s\":%s}", single ? "fl" : "db",
+			 want);
+		assert_int_equal(yk_pb_from_json(&back, ALL, in, strlen(in),
+						 &err),
+				 YK_OK);
+		b = (Pbtest__All *)back;
+		if (single ? b->fl != (float)strtod(want, NULL)
+			   : b->db != strtod(want, NULL))
+			fail_msg("%s: read %.17g, strtod %.17g", want,
+				 single ? b->fl : b->db, strtod(want, NULL));
+		protobuf_c_message_free_unpacked(back, NULL);
+	}
+	yk_buf_free(&out);
+}
+
+static void
+test_reals_read_like_strtod(void **state)
+{
+	static const char *const odd[] = {
+		"0", "-0", "0.0", "1e0", "1E+2", "1e-2", "123456789012345",
+		"1234567890123456", "0.000000000000000000001",
+		"1e22", "1e23", "1e-22", "1e-23", "9007199254740993",
+		"2.2250738585072014e-308", "4.9e-324", "1.7976931348623157e308",
+		"0.1", "0.30000000000000004", "100000000000000000000000",
+		"1.00000000000000000000000000000000000000000000000000000000001",
+	};
+	struct yk_err err = {0};
+	char in[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		ProtobufCMessage *back;
+		double want = strtod(odd[i], NULL);
+		double got;
+
+		snprintf(in, sizeof(in), "{\"db\":%s}", odd[i]);
+		assert_int_equal(yk_pb_from_json(&back, ALL, in, strlen(in),
+						 &err),
+				 YK_OK);
+		got = ((Pbtest__All *)back)->db;
+		if (memcmp(&got, &want, sizeof(got)) != 0)
+			fail_msg("%s: read %.17g, strtod %.17g", odd[i], got,
+				 want);
+		protobuf_c_message_free_unpacked(back, NULL);
+	}
+}
+
 int
 main(void)
 {
@@ -218,6 +344,8 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_bad_bytes),
 		cmocka_unit_test(test_invalid_utf8_out),
+		cmocka_unit_test(test_reals_match_libc),
+		cmocka_unit_test(test_reals_read_like_strtod),
 	};
 
 	return cmocka_run_group_tests_name("pbjson", tests, NULL, NULL);
