@@ -165,6 +165,15 @@ static const struct {
 	{"output", 'o', BIT(YK_DRIVE_VISION)},
 };
 
+bool
+yk_drive_opt_fits(enum yk_drive_verb verb, const char *lname)
+{
+	for (size_t k = 0; k < sizeof(vopts) / sizeof(vopts[0]); k++)
+		if (strcmp(vopts[k].lname, lname) == 0)
+			return (vopts[k].verbs & BIT(verb)) != 0;
+	return false;
+}
+
 static int
 num(double *out, const char *what, const char *w, double lo, double hi,
     struct yk_err *err)

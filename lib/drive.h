@@ -95,6 +95,8 @@ int yk_drive_parse(struct yk_drive_cmd *c, int n, char *const words[],
 int yk_drive_line(struct yk_drive_cmd *c, struct yk_drive_words *words,
 		  const char *s, size_t n, struct yk_err *err);
 void yk_drive_cmd_free(struct yk_drive_cmd *c);
+/* Whether verb takes the option lname ("for", "clamp", "output", ...). */
+bool yk_drive_opt_fits(enum yk_drive_verb verb, const char *lname);
 
 /* Fill cmd (and v) with a velocity command, unstamped. */
 void yk_drive_velocity(Asimov__CloudCommand *cmd, Asimov__VelocityCommand *v,

@@ -1,0 +1,369 @@
+#!/usr/bin/env bats
+# yoke-drive against a real mosquitto: what it publishes on
+# <robot>/commands, captured as raw bytes (mosquitto_sub -F %x, hex) and
+# decoded by protoc-c --decode, an encoder independent of yoke's.
+# Velocity streams at the rate then zero; both modes' numbering;
+# trajectories to the wire; ranges refused (exit 2, field and range
+# named, nothing published) or --clamp'ed; scripts on stdin with a bad
+# line; SIGINT/SIGTERM send zero; SIGKILL leaves the will (zero);
+# sequences increase.  The RPC verbs and the console: drive-sim.bats.
+bats_require_minimum_version 1.5.0
+load helpers
+
+drive() { yoke-drive $B "$@"; }
+
+# capture: mosquitto_sub on this robot's commands (and a marker topic),
+# payloads as hex, in the background until it is seen to be subscribed.
+capture() {
+	CAP=$BATS_TEST_TMPDIR/cap
+	mosquitto_sub -p "$BROKER_PORT" -q 1 -t "$T/commands" -t "$T/mark" \
+		-F '%t %x' > "$CAP" 3>&- &
+	PIDS+=($!)
+	wait_for marked
+}
+
+# marked: a marker sent now came back.  Messages a client had
+# acknowledged before it reach the subscriber first (QoS 1, in order).
+marked() {
+	local n
+	n=$(grep -c '/mark ' "$CAP" 2> /dev/null)
+	mosquitto_pub -p "$BROKER_PORT" -q 1 -t "$T/mark" -m m
+	for _ in $(seq 1 40); do
+		[ "$(grep -c '/mark ' "$CAP")" -gt "$n" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# decode HEX: one CloudCommand in protobuf text format, on one line.
+decode() {
+	printf "$(sed 's/../\\x&/g' <<< "$1")" |
+		protoc-c --decode=asimov.CloudCommand -I"$YOKE_TOP/proto" \
+			"$YOKE_TOP/proto/asimov.proto" | tr -s ' \n' ' '
+}
+
+# sent: every command captured so far, decoded, one per line (after a
+# marker, so all that was acknowledged is in).
+sent() {
+	marked
+	awk '$1 ~ /\/commands$/ { print $2 }' "$CAP" | while read -r h; do
+		decode "$h"
+		echo
+	done
+}
+
+# hex: the raw payloads, one per line.
+hex() {
+	marked
+	awk '$1 ~ /\/commands$/ { print $2 }' "$CAP"
+}
+
+# a command without its timestamp
+strip() { sed 's/timestamp_us: [0-9]* //'; }
+
+@test "vel: streams at the rate, then one zero; sequences 1, 2, ..." {
+	capture
+	run --separate-stderr drive "$R" vel 0.3 0 -0.5 --for 1 --rate 20
+	[ "$status" -eq 0 ]
+	[ -z "$output$stderr" ]
+	sent > "$BATS_TEST_TMPDIR/s"
+	n=$(wc -l < "$BATS_TEST_TMPDIR/s")
+	# 20 Hz for 1 s: the first at once, then every 50 ms
+	[ "$n" -ge 18 ] && [ "$n" -le 23 ]
+	[ "$(head -n -1 "$BATS_TEST_TMPDIR/s" | strip | sed 's/sequence: [0-9]* //' | sort -u)" = \
+		"velocity { vx: 0.3 vyaw: -0.5 } " ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/s" | strip)" = "sequence: $n velocity { } " ]
+	# every command stamped, sequences 1..n in order, timestamps rising
+	[ "$(grep -o 'sequence: [0-9]*' "$BATS_TEST_TMPDIR/s" | cut -d' ' -f2 | tr '\n' ' ')" = "$(seq -s ' ' 1 "$n") " ]
+	grep -o 'timestamp_us: [0-9]*' "$BATS_TEST_TMPDIR/s" | cut -d' ' -f2 > "$BATS_TEST_TMPDIR/ts"
+	sort -n -c "$BATS_TEST_TMPDIR/ts"
+	now=$(date +%s%N)
+	[ $(( now / 1000 - $(tail -1 "$BATS_TEST_TMPDIR/ts") )) -lt 5000000 ]
+}
+
+@test "vel: a negative number is a value, --rate sets the pace" {
+	capture
+	run --separate-stderr drive "$R" vel -0.3 -.2 0 --for 0.5 --rate 40
+	[ "$status" -eq 0 ]
+	sent > "$BATS_TEST_TMPDIR/s"
+	n=$(wc -l < "$BATS_TEST_TMPDIR/s")
+	[ "$n" -ge 18 ] && [ "$n" -le 23 ]
+	[ "$(head -1 "$BATS_TEST_TMPDIR/s" | strip)" = "sequence: 1 velocity { vx: -0.3 vy: -0.2 } " ]
+}
+
+@test "mode stand and damp: MODE_STAND=0, MODE_DAMP=1 on the wire, and nothing else" {
+	capture
+	run --separate-stderr drive "$R" mode stand
+	[ "$status" -eq 0 ]
+	[ -z "$output$stderr" ]
+	run --separate-stderr drive "$R" mode damp
+	[ "$status" -eq 0 ]
+	hex > "$BATS_TEST_TMPDIR/h"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/h")" -eq 2 ]
+	# field 5 (mode), a ModeCommand: empty for STAND (0, the default),
+	# field 1 = 1 for DAMP
+	[[ "$(sed -n 1p "$BATS_TEST_TMPDIR/h")" == *2a00 ]]
+	[[ "$(sed -n 2p "$BATS_TEST_TMPDIR/h")" == *2a020801 ]]
+	[ "$(sent | strip)" = "$(printf '%s\n' 'sequence: 1 mode { } ' 'sequence: 1 mode { mode: MODE_DAMP } ')" ]
+	run --separate-stderr drive "$R" mode move
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: mode: expected stand or damp, got 'move'" ]
+}
+
+@test "traj: a FullTrajectory file goes to the wire as written" {
+	capture
+	pos=$(seq -s, 0 24 | sed 's/[0-9]*/0.&/g')
+	kp=$(seq -s, 1 25)
+	kd=$(yes 0.5 | head -25 | paste -sd,)
+	printf '{"segments": [{"positions": [%s], "kp": [%s], "kd": [%s]}, {"positions": [%s]}]}\n' \
+		"$pos" "$kp" "$kd" "$pos" > "$BATS_TEST_TMPDIR/t.json"
+	run --separate-stderr drive "$R" traj "$BATS_TEST_TMPDIR/t.json"
+	[ "$status" -eq 0 ]
+	[ -z "$output$stderr" ]
+	s=$(sent)
+	[ "$(grep -o 'positions: ' <<< "$s" | wc -l)" -eq 50 ]
+	[ "$(grep -o 'kp: ' <<< "$s" | wc -l)" -eq 25 ]
+	[ "$(grep -o 'kd: 0.5 ' <<< "$s" | wc -l)" -eq 25 ]
+	[[ "$s" == *"trajectory { full { segments { positions: 0 positions: 0.1 positions: 0.2 "* ]]
+	[[ "$s" == *"kp: 25 kd: 0.5"* ]]
+	# and from standard input
+	run --separate-stderr drive "$R" traj - < "$BATS_TEST_TMPDIR/t.json"
+	[ "$status" -eq 0 ]
+	[ "$(sent | wc -l)" -eq 2 ]
+}
+
+@test "traj: wrong sizes, gains out of range, bad files: exit 2, nothing sent" {
+	capture
+	pos=$(seq -s, 0 24)
+	printf '{"segments": [{"positions": [1, 2]}]}' > "$BATS_TEST_TMPDIR/short.json"
+	run --separate-stderr drive "$R" traj "$BATS_TEST_TMPDIR/short.json"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: segments[0].positions: 2 values, need 25" ]
+	kp=$(seq -s, 1 25 | sed 's/^1,2,3,/1,2,3,600,/; s/,25$//')
+	printf '{"segments": [{"positions": [%s], "kp": [%s]}]}' "$pos" "$kp" > "$BATS_TEST_TMPDIR/kp.json"
+	run --separate-stderr drive "$R" traj "$BATS_TEST_TMPDIR/kp.json"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: segments[0].kp[3] 600 is out of range 0..500" ]
+	printf '{"segments": [{"positions": [%s], "kd": [%s]}]}' "$pos" "$(yes 9 | head -25 | paste -sd,)" > "$BATS_TEST_TMPDIR/kd.json"
+	run --separate-stderr drive "$R" traj "$BATS_TEST_TMPDIR/kd.json"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: segments[0].kd[0] 9 is out of range 0..5" ]
+	run --separate-stderr drive "$R" traj "$BATS_TEST_TMPDIR/none.json"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: cannot open '$BATS_TEST_TMPDIR/none.json': No such file or directory" ]
+	echo '{"segments": 3}' > "$BATS_TEST_TMPDIR/bad.json"
+	run --separate-stderr drive "$R" traj "$BATS_TEST_TMPDIR/bad.json"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "yoke-drive: '$BATS_TEST_TMPDIR/bad.json': asimov.FullTrajectory: segments: "* ]]
+	# --clamp brings the gains into range, and says so
+	run --separate-stderr drive "$R" traj "$BATS_TEST_TMPDIR/kd.json" --clamp
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "yoke-drive: --clamp: 25 gains (kp 0..500, kd 0..5)" ]
+	s=$(sent)
+	[ "$(wc -l <<< "$s")" -eq 1 ]
+	[ "$(grep -o 'kd: 5 ' <<< "$s" | wc -l)" -eq 25 ]
+}
+
+@test "out of range: exit 2 naming the field and the range; nothing published" {
+	capture
+	run --separate-stderr drive "$R" vel 2.5 0 0
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-drive: vx 2.5 is out of range -2..2 m/s" ]
+	run --separate-stderr drive "$R" vel 0 -1.5 0 --for 1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: vy -1.5 is out of range -1..1 m/s" ]
+	run --separate-stderr drive "$R" vel 0 0 2.01
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: vyaw 2.01 is out of range -2..2 rad/s" ]
+	# refused before connecting: no broker is needed to say so
+	run --separate-stderr yoke-drive -b mqtt://127.0.0.1:1 "$R" vel 3 0 0
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: vx 3 is out of range -2..2 m/s" ]
+	[ -z "$(hex)" ]
+}
+
+@test "--clamp: values brought into range, said on stderr" {
+	capture
+	run --separate-stderr drive "$R" vel 2.5 0.5 -3 --clamp --for 0.2
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-drive: --clamp: vx 2.5 to 2, vyaw -3 to -2" ]
+	[ "$(sent | head -1 | strip)" = "sequence: 1 velocity { vx: 2 vy: 0.5 vyaw: -2 } " ]
+	# nothing to clamp: nothing said
+	run --separate-stderr drive "$R" vel 1 0 0 --clamp --for 0.1
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+}
+
+@test "usage errors: exit 2 with the reason" {
+	run --separate-stderr drive
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: missing ROBOT (see --help)" ]
+	run --separate-stderr drive Bad_Id stop
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "yoke-drive: invalid robot id 'Bad_Id'"* ]]
+	run --separate-stderr drive "$R" vel 1 0
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: vel: expected VX VY VYAW, got 2 numbers" ]
+	run --separate-stderr drive "$R" vel fast 0 0
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: vel: VX: 'fast' is not a number" ]
+	run --separate-stderr drive "$R" mode stand --for 2
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: --for does not go with mode" ]
+	run --separate-stderr drive "$R" fly
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: unknown verb 'fly' (verbs: vel, mode, traj, stop, skills, invoke, cancel, state, vision)" ]
+	run --separate-stderr drive "$R" teleop
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: teleop: only in the console" ]
+	run --separate-stderr drive "$R" invoke go_to '[1]'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: invoke: ARGS_JSON is not a JSON object" ]
+	run --separate-stderr drive "$R" stop --on-error skip
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: --on-error goes with commands on standard input" ]
+}
+
+@test "stop: one zero velocity" {
+	capture
+	run --separate-stderr drive "$R" stop
+	[ "$status" -eq 0 ]
+	[ "$(sent | strip)" = "sequence: 1 velocity { } " ]
+}
+
+@test "script: verb lines and CloudCommand JSON lines, in order, over one connection" {
+	capture
+	run --separate-stderr drive "$R" <<-EOF
+		# a comment, then a blank line
+
+		mode stand
+		vel 0.5 0 0 --for 0.2 --rate 10
+		{"mode": {"mode": "MODE_DAMP"}}
+		{"velocity": {"vx": 0.1, "vyaw": 0.2}}
+		stop
+	EOF
+	[ "$status" -eq 0 ]
+	[ -z "$output$stderr" ]
+	sent | strip > "$BATS_TEST_TMPDIR/s"
+	n=$(wc -l < "$BATS_TEST_TMPDIR/s")
+	[ "$(head -1 "$BATS_TEST_TMPDIR/s")" = "sequence: 1 mode { } " ]
+	[ "$(tail -4 "$BATS_TEST_TMPDIR/s" | sed 's/sequence: [0-9]* //')" = "$(printf '%s\n' 'velocity { } ' 'mode { mode: MODE_DAMP } ' 'velocity { vx: 0.1 vyaw: 0.2 } ' 'velocity { } ')" ]
+	[ "$(grep -c 'vx: 0.5' "$BATS_TEST_TMPDIR/s")" -ge 2 ]
+	[ "$(grep -o 'sequence: [0-9]*' "$BATS_TEST_TMPDIR/s" | cut -d' ' -f2 | tr '\n' ' ')" = "$(seq -s ' ' 1 "$n") " ]
+}
+
+@test "script: a held velocity streams while the script waits, zero at EOF" {
+	capture
+	run --separate-stderr drive "$R" < <(echo "vel 0.2 0 0 --rate 20"; sleep 0.6)
+	[ "$status" -eq 0 ]
+	sent | strip > "$BATS_TEST_TMPDIR/s"
+	n=$(wc -l < "$BATS_TEST_TMPDIR/s")
+	[ "$n" -ge 10 ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/s")" = "sequence: $n velocity { } " ]
+	[ "$(grep -c 'vx: 0.2' "$BATS_TEST_TMPDIR/s")" -eq $((n - 1)) ]
+	# sleep holds it too
+	run --separate-stderr drive "$R" <<< $'vel 0.4 0 0\nsleep 0.5\nmode stand'
+	[ "$status" -eq 0 ]
+	[ "$(sent | grep -c 'vx: 0.4')" -ge 9 ]
+}
+
+@test "script: a bad line names its number, exit 2, zero sent; --on-error skip goes on" {
+	capture
+	script=$'mode stand\nvel 0.3 0 0\nvel 0.3 zero 0\nmode damp'
+	run --separate-stderr drive "$R" <<< "$script"
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-drive: line 3: vel: VY: 'zero' is not a number" ]
+	sent | strip > "$BATS_TEST_TMPDIR/s"
+	# the held velocity was stopped; mode damp never went
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/s" | sed 's/sequence: [0-9]* //')" = "velocity { } " ]
+	! grep -q MODE_DAMP "$BATS_TEST_TMPDIR/s"
+	run --separate-stderr drive "$R" --on-error skip <<< $'mode stand\nvel 9 0 0\n{"jump": 1}\nmode damp'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "$(printf '%s\n' "yoke-drive: line 2: vx 9 is out of range -2..2 m/s" "yoke-drive: line 3: asimov.CloudCommand: unknown field 'jump'" "yoke-drive: skipped 2 bad lines of 4")" ]
+	[ "$(sent | strip | tail -2)" = "$(printf '%s\n' 'sequence: 1 mode { } ' 'sequence: 2 mode { mode: MODE_DAMP } ')" ]
+	# --clamp for every line
+	run --separate-stderr drive "$R" --clamp <<< $'vel 9 0 0 --for 0.1'
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "yoke-drive: line 1: --clamp: vx 9 to 2" ]
+}
+
+@test "SIGINT during vel --for 10: zero sent, exit 0" {
+	capture
+	yoke-drive $B "$R" vel 0.3 0 0 --for 10 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	wait_for grep -q commands "$CAP"
+	sleep 0.3
+	kill -INT "$pid"
+	wait "$pid"
+	[ -z "$(cat "$BATS_TEST_TMPDIR/err")" ]
+	sent | strip > "$BATS_TEST_TMPDIR/s"
+	n=$(wc -l < "$BATS_TEST_TMPDIR/s")
+	[ "$n" -lt 40 ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/s")" = "sequence: $n velocity { } " ]
+}
+
+@test "SIGTERM during an unbounded vel: zero sent, exit 0" {
+	capture
+	yoke-drive $B "$R" vel 0 0 0.5 3>&- &
+	pid=$!
+	wait_for grep -q commands "$CAP"
+	kill -TERM "$pid"
+	wait "$pid"
+	sent | strip > "$BATS_TEST_TMPDIR/s"
+	n=$(wc -l < "$BATS_TEST_TMPDIR/s")
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/s")" = "sequence: $n velocity { } " ]
+	[ "$(head -1 "$BATS_TEST_TMPDIR/s")" = "sequence: 1 velocity { vyaw: 0.5 } " ]
+}
+
+@test "SIGKILL: the broker sends the will, a zero velocity (sequence 0)" {
+	capture
+	yoke-drive $B "$R" vel 0.3 0 0 --for 10 3>&- &
+	pid=$!
+	wait_for grep -q commands "$CAP"
+	kill -KILL "$pid"
+	wait "$pid" || true
+	# the will goes when the broker sees the connection drop
+	wait_for bash -c "awk '\$1 ~ /commands\$/' '$CAP' | tail -1 | grep -q ' 08'"
+	last=$(sent | tail -1)
+	[[ "$last" == "timestamp_us: "* ]]
+	[ "$(strip <<< "$last")" = "velocity { } " ]
+	# nothing after the will
+	[ "$(sent | grep -c 'vx: 0.3')" -eq $(( $(sent | wc -l) - 1 )) ]
+}
+
+@test "SIGINT during a script: zero sent" {
+	capture
+	yoke-drive $B "$R" < <(echo "vel 0.3 0 0"; sleep 20) 3>&- &
+	pid=$!
+	wait_for grep -q commands "$CAP"
+	kill -INT "$pid"
+	wait "$pid"
+	sent | strip > "$BATS_TEST_TMPDIR/s"
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/s" | sed 's/sequence: [0-9]* //')" = "velocity { } " ]
+}
+
+@test "an RPC verb without a robot to answer: exit 3 after the timeout" {
+	run --separate-stderr drive "$R" state pose -W 0.5
+	[ "$status" -eq 3 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-drive: no answer from '$R' to state within 0.5 s" ]
+	run --separate-stderr drive "$R" invoke dock -W 0.3
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "yoke-drive: no answer from '$R' to invoke within 0.3 s; the action may go on ('cancel' stops it)" ]
+}
+
+@test "one-shot verbs do not load readline" {
+	! ldd "$YOKE_TOP/bin/yoke-drive" | grep -q readline
+}
+
+@test "--help lists every verb" {
+	run --separate-stderr drive --help
+	[ "$status" -eq 0 ]
+	for v in vel mode traj stop skills invoke cancel state vision; do
+		grep -q "ROBOT $v" <<< "$output"
+	done
+	grep -q -- "--on-error" <<< "$output"
+}
