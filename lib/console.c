@@ -59,6 +59,7 @@ struct con {
 	int nskills;
 	char *line;
 	bool got_line;
+	bool installed;         /* readline has the terminal */
 	bool quit;
 	struct yk_buf prompt;
 	int64_t drawn_ms;
@@ -74,6 +75,10 @@ on_line(char *line)
 {
 	con->got_line = true;
 	con->line = line; /* NULL: end of input */
+	/* here, or readline shows the prompt again at once, under
+	 * whatever the command will print */
+	con->rl.handler_remove();
+	con->installed = false;
 }
 
 static char *
@@ -178,22 +183,17 @@ set_prompt(struct con *k, bool draw)
 	k->drawn_ms = yk_mono_ms();
 }
 
+/* The skills' names for completion, once the robot answered. */
 static void
-fetch_skills(struct con *k)
+take_skills(struct con *k)
 {
-	Yoke__SkillsRequest q = YOKE__SKILLS_REQUEST__INIT;
-	struct yk_err e = {0};
+	const Yoke__RpcReply *r = k->d->side.reply;
 	const Yoke__SkillList *l;
 
-	if (yk_driver_rpc(k->d, YK_RPC_SKILLS, NULL, &q.base, 3, k->io->stop,
-			  &e) != YK_OK) {
-		yk_err_wrap(&e, "no skills to complete");
-		yk_err_print(&e);
+	if (k->skills || r == NULL ||
+	    r->reply_case != YOKE__RPC_REPLY__REPLY_SKILLS)
 		return;
-	}
-	if (k->d->call.reply->reply_case != YOKE__RPC_REPLY__REPLY_SKILLS)
-		return;
-	l = k->d->call.reply->skills;
+	l = r->skills;
 	k->skills = yk_calloc(l->n_skills + 1, sizeof(*k->skills));
 	for (size_t i = 0; i < l->n_skills; i++)
 		k->skills[k->nskills++] = yk_strdup(l->skills[i]->name);
@@ -343,6 +343,7 @@ yk_console_run(struct yk_driver *d, const struct yk_driver_io *io,
 	       struct yk_err *err)
 {
 	struct con k = {.d = d, .io = io};
+	Yoke__SkillsRequest skills_req = YOKE__SKILLS_REQUEST__INIT;
 	struct yk_buf hist = {0};
 	bool have_hist;
 
@@ -359,14 +360,17 @@ yk_console_run(struct yk_driver *d, const struct yk_driver_io *io,
 		k.rl.read_history(hist.p);
 	fprintf(stderr, "%s: driving '%s'; help for the verbs, quit or "
 		"Ctrl-D to leave\n", yk_prog, d->robot);
-	fetch_skills(&k);
+	/* asked now, answered whenever the robot is there */
+	yk_driver_call_later(d, YK_RPC_SKILLS, &skills_req.base);
 	set_prompt(&k, false);
 	k.rl.handler_install(k.prompt.p, on_line);
+	k.installed = true;
 	while (!*io->stop && !k.quit) {
 		struct pollfd p = {0, POLLIN, 0};
 
 		if (yk_driver_step(d, &p, 1, DRAW_MS, err) != YK_OK)
 			break;
+		take_skills(&k);
 		if (p.revents & (POLLIN | POLLHUP))
 			k.rl.read_char();
 		if (k.got_line) {
@@ -375,7 +379,6 @@ yk_console_run(struct yk_driver *d, const struct yk_driver_io *io,
 				fputc('\n', stderr);
 				break;
 			}
-			k.rl.handler_remove();
 			if (k.line[strspn(k.line, " \t")] != '\0')
 				k.rl.add_history(k.line);
 			run_line(&k, k.line);
@@ -385,12 +388,13 @@ yk_console_run(struct yk_driver *d, const struct yk_driver_io *io,
 				break;
 			set_prompt(&k, false);
 			k.rl.handler_install(k.prompt.p, on_line);
+			k.installed = true;
 		} else if (d->changed &&
 			   yk_mono_ms() - k.drawn_ms >= DRAW_MS) {
 			set_prompt(&k, true);
 		}
 	}
-	if (!k.quit && !(k.got_line && k.line == NULL))
+	if (k.installed)
 		k.rl.handler_remove(); /* the terminal as it was */
 	if (*io->stop)
 		fputc('\n', stderr);

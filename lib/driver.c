@@ -130,6 +130,11 @@ on_message(void *ud, const struct yk_rx *rx)
 
 	if (yk_rpc_take(&d->call, rx))
 		return;
+	if (yk_rpc_take(&d->side, rx)) {
+		d->side_req = NULL;
+		d->changed = true;
+		return;
+	}
 	if (yk_rpc_take(&d->poll, rx)) {
 		on_poll(d);
 		return;
@@ -298,6 +303,30 @@ tick(struct yk_driver *d, int *wait_ms, struct yk_err *err)
 	return YK_OK;
 }
 
+/* Our inbox, subscribed once, before the first call. */
+static int
+inbox(struct yk_driver *d, struct yk_err *err)
+{
+	if (d->inbox_on)
+		return YK_OK;
+	yk_q_inbox(&d->inbox, &d->c->scope, yk_mqtt_client_id(d->s));
+	if (yk_mqtt_subscribe(d->s, d->inbox.p, 1, YK_RH_NEVER, err) < 0)
+		return err->rc;
+	d->inbox_on = true;
+	return YK_OK;
+}
+
+void
+yk_driver_call_later(struct yk_driver *d, const char *method,
+		     const ProtobufCMessage *req)
+{
+	if (d->side.reply)
+		yoke__rpc_reply__free_unpacked(d->side.reply, NULL);
+	memset(&d->side, 0, sizeof(d->side));
+	d->side_method = method;
+	d->side_req = req;
+}
+
 int
 yk_driver_step(struct yk_driver *d, struct pollfd *ext, int next, int ms,
 	       struct yk_err *err)
@@ -313,17 +342,15 @@ yk_driver_step(struct yk_driver *d, struct pollfd *ext, int next, int ms,
 			d->st.stale = true;
 			d->changed = true;
 		}
+		/* a poll unanswered for long is dropped (a late answer
+		 * no longer matches) and asked again */
+		if (d->poll.sent && now >= d->poll_ms + POLL_MS)
+			memset(&d->poll, 0, sizeof(d->poll));
 		if (now >= d->poll_ms && !d->poll.sent) {
 			Yoke__StateRequest q = YOKE__STATE_REQUEST__INIT;
 
-			if (!d->inbox_on) {
-				yk_q_inbox(&d->inbox, &d->c->scope,
-					   yk_mqtt_client_id(d->s));
-				if (yk_mqtt_subscribe(d->s, d->inbox.p, 1,
-						      YK_RH_NEVER, err) < 0)
-					return err->rc;
-				d->inbox_on = true;
-			}
+			if (inbox(d, err) != YK_OK)
+				return err->rc;
 			if (yk_mqtt_subscribed(d->s)) {
 				if (yk_rpc_send(d->s, &d->poll, &d->c->scope,
 						d->robot, YK_RPC_STATE,
@@ -332,6 +359,15 @@ yk_driver_step(struct yk_driver *d, struct pollfd *ext, int next, int ms,
 					return err->rc;
 				d->poll_ms = now + POLL_MS;
 			}
+		}
+		if (d->side.sent == false && d->side_req) {
+			if (inbox(d, err) != YK_OK)
+				return err->rc;
+			if (yk_mqtt_subscribed(d->s) &&
+			    yk_rpc_send(d->s, &d->side, &d->c->scope, d->robot,
+					d->side_method, d->side_req,
+					d->inbox.p, err) != YK_OK)
+				return err->rc;
 		}
 		if (ms < 0 || ms > 100)
 			ms = 100;
@@ -392,13 +428,8 @@ yk_driver_rpc(struct yk_driver *d, const char *method, const char *subject,
 	if (d->call.reply)
 		yoke__rpc_reply__free_unpacked(d->call.reply, NULL);
 	memset(&d->call, 0, sizeof(d->call));
-	if (!d->inbox_on) {
-		yk_q_inbox(&d->inbox, &d->c->scope, yk_mqtt_client_id(d->s));
-		if (yk_mqtt_subscribe(d->s, d->inbox.p, 1, YK_RH_NEVER, err) <
-		    0)
-			return err->rc;
-		d->inbox_on = true;
-	}
+	if (inbox(d, err) != YK_OK)
+		return err->rc;
 	/* the answer must not come before our inbox is there */
 	while (!yk_mqtt_subscribed(d->s)) {
 		if (*stop)
@@ -510,6 +541,8 @@ yk_driver_close(struct yk_driver *d, volatile sig_atomic_t *stop,
 		yoke__rpc_reply__free_unpacked(d->call.reply, NULL);
 	if (d->poll.reply)
 		yoke__rpc_reply__free_unpacked(d->poll.reply, NULL);
+	if (d->side.reply)
+		yoke__rpc_reply__free_unpacked(d->side.reply, NULL);
 	yk_buf_free(&d->topic);
 	yk_buf_free(&d->inbox);
 	yk_buf_free(&d->state_topic);

@@ -49,6 +49,10 @@ struct yk_driver {
 	struct yk_drive_status st;
 	char mode[16];
 	bool changed;              /* st changed since the caller looked */
+	/* a call answered in the background (the console's skills) */
+	struct yk_rpc_call side;
+	const char *side_method;
+	const ProtobufCMessage *side_req; /* pending; NULL once answered */
 };
 
 /* Connect for robot (the will included); with watch, also follow the
@@ -94,6 +98,11 @@ int yk_driver_drain(struct yk_driver *d, volatile sig_atomic_t *stop,
 int yk_driver_rpc(struct yk_driver *d, const char *method, const char *subject,
 		  const ProtobufCMessage *req, double timeout_s,
 		  volatile sig_atomic_t *stop, struct yk_err *err);
+/* While watching: send req to method as soon as the inbox is there,
+ * and take the answer into d->side (side.done) when it comes, without
+ * waiting.  req must live until then. */
+void yk_driver_call_later(struct yk_driver *d, const char *method,
+			  const ProtobufCMessage *req);
 /* The state entries as one JSON object {"key": value, ...}, or, with
  * key, that entry's value alone. */
 void yk_driver_state_json(struct yk_buf *out, const Yoke__StateReply *r,

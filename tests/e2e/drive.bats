@@ -367,3 +367,143 @@ strip() { sed 's/timestamp_us: [0-9]* //'; }
 	done
 	grep -q -- "--on-error" <<< "$output"
 }
+
+# ---- the console, in a tmux pane (its output stays after it ends) ----
+
+teardown() {
+	tmux -L "yk$R" kill-server 2> /dev/null || true
+	kill_pids
+}
+
+# console: yoke-drive's console on a terminal; CPID is its pid, its exit
+# status goes to $BATS_TEST_TMPDIR/rc
+console() {
+	rm -f "$BATS_TEST_TMPDIR/rc"
+	tmux -L "yk$R" new-session -d -x 160 -y 40 \
+		"env XDG_STATE_HOME=$BATS_TEST_TMPDIR/state yoke-drive $B $R; rc=\$?; stty -a > $BATS_TEST_TMPDIR/stty; echo \$rc > $BATS_TEST_TMPDIR/rc" \; \
+		set-option -w remain-on-exit on
+	wait_for on_screen "^$R ? >\$"
+	CPID=$(pgrep -P "$(tmux -L "yk$R" display -p '#{pane_pid}')" yoke-drive)
+}
+screen() { tmux -L "yk$R" capture-pane -p; }
+on_screen() { screen | grep -q -- "$1"; }
+keys() { tmux -L "yk$R" send-keys "$@"; }
+# the console's exit status, once it ended
+ended() { [ -s "$BATS_TEST_TMPDIR/rc" ]; }
+dead_status() { cat "$BATS_TEST_TMPDIR/rc"; }
+# press KEY VX VY VYAW: a key in teleop, until the status line shows it
+press() {
+	keys "$1"
+	wait_for on_screen "teleop cmd $2 $3 $4"
+}
+
+@test "console: completion, commands, a bad line, help, history, quit" {
+	capture
+	console
+	on_screen "driving '$R'; help for the verbs"
+	keys "mo" Tab
+	wait_for on_screen "^$R ? > mode\$"
+	keys "d" Tab
+	wait_for on_screen "^$R ? > mode damp\$"
+	keys Enter
+	wait_for bash -c "grep -q commands '$CAP'"
+	keys "vel 0.3 zero 0" Enter
+	wait_for on_screen "^yoke-drive: vel: VY: 'zero' is not a number\$"
+	keys "vel 9 0 0" Enter
+	wait_for on_screen "^yoke-drive: vx 9 is out of range -2..2 m/s\$"
+	keys "help" Enter
+	wait_for on_screen "space  stop    q/Esc  leave teleop"
+	# a held velocity streams until stop
+	keys "vel 0.2 0 0" Enter
+	sleep 0.5
+	keys "stop" Enter
+	sleep 0.2
+	keys "quit" Enter
+	wait_for ended
+	[ "$(dead_status)" = 0 ]
+	sent | strip | sed 's/sequence: [0-9]* //' | uniq -c | sed 's/^ *//' > "$BATS_TEST_TMPDIR/s"
+	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/s")" = "1 mode { mode: MODE_DAMP } " ]
+	[[ "$(sed -n 2p "$BATS_TEST_TMPDIR/s")" == *" velocity { vx: 0.2 } " ]]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/s" | cut -d' ' -f1)" -ge 8 ]
+	[ "$(sed -n 3p "$BATS_TEST_TMPDIR/s")" = "1 velocity { } " ]
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/s")" -eq 3 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/state/yoke/drive_history")" = "$(printf '%s\n' "mode damp " "vel 0.3 zero 0" "vel 9 0 0" help "vel 0.2 0 0" stop quit)" ]
+	# the next session has it: Up brings the last line back
+	tmux -L "yk$R" kill-server
+	console
+	keys Up
+	wait_for on_screen "^$R ? > quit\$"
+	keys C-u C-d
+	wait_for ended
+	[ "$(dead_status)" = 0 ]
+}
+
+@test "console teleop: keys set the velocity, streamed; space stops; q leaves with zero" {
+	capture
+	console
+	keys "teleop" Enter
+	wait_for on_screen "teleop cmd 0.00 0.00 0.00"
+	press w 0.10 0.00 0.00
+	press w 0.20 0.00 0.00
+	sleep 0.3
+	press Left 0.20 0.00 0.20
+	sleep 0.3
+	press Down 0.10 0.00 0.20
+	press z 0.10 0.10 0.20
+	press d 0.10 0.10 0.00
+	press d 0.10 0.10 -0.20
+	press Right 0.10 0.10 -0.40
+	press c 0.10 0.00 -0.40
+	press c 0.10 -0.10 -0.40
+	sleep 0.3
+	press Space 0.00 0.00 0.00
+	sleep 0.3
+	press w 0.10 0.00 0.00
+	sleep 0.2
+	keys q
+	wait_for on_screen "^$R ? >\$"
+	sleep 0.2
+	s=$(sent | strip | sed 's/sequence: [0-9]* //' | uniq | tr -d '\n')
+	[ "$s" = "$(printf '%s' 'velocity { } ' 'velocity { vx: 0.1 } ' 'velocity { vx: 0.2 } ' 'velocity { vx: 0.2 vyaw: 0.2 } ' 'velocity { vx: 0.1 vyaw: 0.2 } ' 'velocity { vx: 0.1 vy: 0.1 vyaw: 0.2 } ' 'velocity { vx: 0.1 vy: 0.1 } ' 'velocity { vx: 0.1 vy: 0.1 vyaw: -0.2 } ' 'velocity { vx: 0.1 vy: 0.1 vyaw: -0.4 } ' 'velocity { vx: 0.1 vyaw: -0.4 } ' 'velocity { vx: 0.1 vy: -0.1 vyaw: -0.4 } ' 'velocity { } ' 'velocity { vx: 0.1 } ' 'velocity { } ')" ]
+	# streamed at 20 Hz while a key held its value
+	[ "$(sent | grep -c 'velocity { vx: 0.2 vyaw: 0.2 }')" -ge 4 ]
+	# nothing more once teleop is left
+	n=$(sent | wc -l)
+	sleep 0.3
+	[ "$(sent | wc -l)" -eq "$n" ]
+	# Esc leaves too
+	keys "teleop" Enter
+	wait_for on_screen "teleop cmd 0.00 0.00 0.00"
+	keys a Escape
+	wait_for on_screen "^$R ? >\$"
+	[ "$(sent | tail -1 | strip | sed 's/sequence: [0-9]* //')" = "velocity { } " ]
+	keys C-d
+	wait_for ended
+	[ "$(dead_status)" = 0 ]
+}
+
+@test "console: SIGINT and SIGTERM stop the robot (zero velocity) and leave, terminal restored" {
+	capture
+	console
+	keys "vel 0.3 0 0" Enter
+	wait_for bash -c "grep -q commands '$CAP'"
+	sleep 0.2
+	kill -INT "$CPID"
+	wait_for ended
+	[ "$(dead_status)" = 0 ]
+	[ "$(sent | tail -1 | strip | sed 's/sequence: [0-9]* //')" = "velocity { } " ]
+	tmux -L "yk$R" kill-server
+	console
+	keys "teleop" Enter
+	wait_for on_screen "teleop cmd"
+	keys w
+	wait_for on_screen "teleop cmd 0.10"
+	kill -TERM "$CPID"
+	wait_for ended
+	[ "$(dead_status)" = 0 ]
+	[ "$(sent | tail -1 | strip | sed 's/sequence: [0-9]* //')" = "velocity { } " ]
+	[ "$(sent | grep -c 'vx: 0.1')" -ge 1 ]
+	# out of teleop's raw mode: line editing and echo are back
+	grep -q ' icanon ' "$BATS_TEST_TMPDIR/stty"
+	grep -q ' echo ' "$BATS_TEST_TMPDIR/stty"
+}
