@@ -9,6 +9,7 @@
 # sequences increase.  The RPC verbs and the console: drive-sim.bats.
 bats_require_minimum_version 1.5.0
 load helpers
+load drive
 
 drive() { yoke-drive $B "$@"; }
 
@@ -375,22 +376,6 @@ teardown() {
 	kill_pids
 }
 
-# console: yoke-drive's console on a terminal; CPID is its pid, its exit
-# status goes to $BATS_TEST_TMPDIR/rc
-console() {
-	rm -f "$BATS_TEST_TMPDIR/rc"
-	tmux -L "yk$R" new-session -d -x 160 -y 40 \
-		"env XDG_STATE_HOME=$BATS_TEST_TMPDIR/state yoke-drive $B $R; rc=\$?; stty -a > $BATS_TEST_TMPDIR/stty; echo \$rc > $BATS_TEST_TMPDIR/rc" \; \
-		set-option -w remain-on-exit on
-	wait_for on_screen "^$R ? >\$"
-	CPID=$(pgrep -P "$(tmux -L "yk$R" display -p '#{pane_pid}')" yoke-drive)
-}
-screen() { tmux -L "yk$R" capture-pane -p; }
-on_screen() { screen | grep -q -- "$1"; }
-keys() { tmux -L "yk$R" send-keys "$@"; }
-# the console's exit status, once it ended
-ended() { [ -s "$BATS_TEST_TMPDIR/rc" ]; }
-dead_status() { cat "$BATS_TEST_TMPDIR/rc"; }
 # press KEY VX VY VYAW: a key in teleop, until the status line shows it
 press() {
 	keys "$1"
