@@ -51,7 +51,8 @@ check_opts(const struct yk_cli *cli, const struct yk_drive_cmd *c,
 	   bool script, int on_error, struct yk_err *err)
 {
 	const char *verb = c->verb ? yk_drive_verbs[c->verb - YK_DRIVE_VEL]
-				   : "a script";
+			   : isatty(0) ? "the console"
+				       : "a script";
 
 	if (on_error >= 0 && !script)
 		return yk_err_set(err, YK_EUSAGE,

@@ -225,6 +225,12 @@ strip() { sed 's/timestamp_us: [0-9]* //'; }
 	run --separate-stderr drive "$R" stop --on-error skip
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-drive: --on-error goes with commands on standard input" ]
+	run --separate-stderr drive "$R" --for 2 <<< "stop"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: --for does not go with a script" ]
+	run --separate-stderr drive "$R" sleep 1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: sleep: only in scripts and the console" ]
 }
 
 @test "stop: one zero velocity" {
@@ -354,6 +360,16 @@ strip() { sed 's/timestamp_us: [0-9]* //'; }
 	run --separate-stderr drive "$R" invoke dock -W 0.3
 	[ "$status" -eq 3 ]
 	[ "$stderr" = "yoke-drive: no answer from '$R' to invoke within 0.3 s; the action may go on ('cancel' stops it)" ]
+}
+
+@test "vision: no JPEG to a terminal (as curl), refused before connecting" {
+	tmux -L "yk$R" new-session -d -x 150 -y 10 \
+		"yoke-drive -b mqtt://127.0.0.1:1 $R vision pov; echo rc=\$?; sleep 30"
+	wait_for on_screen '^rc='
+	[ "$(screen | grep -v '^$')" = "$(printf '%s\n' "yoke-drive: not writing a JPEG to a terminal: redirect standard output or give -o FILE" rc=2)" ]
+	run --separate-stderr drive "$R" vision pov --for 2
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-drive: --for does not go with vision" ]
 }
 
 @test "one-shot verbs do not load readline" {
