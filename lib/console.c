@@ -174,13 +174,25 @@ make_dirs(const char *path)
 static void
 set_prompt(struct con *k, bool draw)
 {
-	yk_buf_truncate(&k->prompt, 0);
+	struct yk_buf old = k->prompt;
+	bool same;
+
+	memset(&k->prompt, 0, sizeof(k->prompt));
 	yk_drive_status_line(&k->prompt, yk_driver_status(k->d));
 	yk_buf_adds(&k->prompt, " > ");
-	k->rl.set_prompt(k->prompt.p);
-	if (draw)
-		k->rl.forced_update_display();
+	same = old.p && strcmp(old.p, k->prompt.p) == 0;
+	yk_buf_free(&old);
 	k->drawn_ms = yk_mono_ms();
+	if (draw && same)
+		return; /* no flicker under the operator's typing */
+	k->rl.set_prompt(k->prompt.p);
+	if (draw) {
+		/* the old prompt's line, cleared; readline told it is on a
+		 * new line, so it draws prompt and input from column 0 */
+		fputs("\r\033[K", stderr);
+		k->rl.on_new_line();
+		k->rl.redisplay();
+	}
 }
 
 /* The skills' names for completion, once the robot answered. */

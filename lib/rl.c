@@ -22,7 +22,8 @@ yk_rl_load(struct yk_rl *rl, struct yk_err *err)
 	SYM(read_char, "rl_callback_read_char");
 	SYM(handler_remove, "rl_callback_handler_remove");
 	SYM(set_prompt, "rl_set_prompt");
-	SYM(forced_update_display, "rl_forced_update_display");
+	SYM(on_new_line, "rl_on_new_line");
+	SYM(redisplay, "rl_redisplay");
 	SYM(completion_matches, "rl_completion_matches");
 	SYM(add_history, "add_history");
 	SYM(read_history, "read_history");
@@ -37,7 +38,8 @@ yk_rl_load(struct yk_rl *rl, struct yk_err *err)
 	SYM(line_buffer, "rl_line_buffer");
 #undef SYM
 	if (!rl->handler_install || !rl->read_char || !rl->handler_remove ||
-	    !rl->set_prompt || !rl->forced_update_display ||
+	    !rl->set_prompt ||
+	    !rl->on_new_line || !rl->redisplay ||
 	    !rl->completion_matches || !rl->add_history ||
 	    !rl->read_history || !rl->write_history ||
 	    !rl->history_truncate_file || !rl->readline_name ||

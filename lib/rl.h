@@ -21,7 +21,8 @@ struct yk_rl {
 	void (*read_char)(void);
 	void (*handler_remove)(void);
 	int (*set_prompt)(const char *);
-	int (*forced_update_display)(void);
+	int (*on_new_line)(void);
+	void (*redisplay)(void);
 	char **(*completion_matches)(const char *, rl_compentry_func_t *);
 	void (*add_history)(const char *);
 	int (*read_history)(const char *);
