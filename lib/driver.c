@@ -659,8 +659,11 @@ run_vel(struct yk_driver *d, struct yk_driver_job *j,
 	const struct yk_drive_cmd *c = j->c;
 
 	yk_driver_hold(d, &v, c->rate > 0 ? c->rate : io->rate);
+	/* the first goes now, whatever follows (even --for 0) */
+	if (yk_driver_step(d, NULL, 0, 0, err) != YK_OK)
+		return err->rc;
 	if (c->for_s < 0 && !io->oneshot)
-		return yk_driver_step(d, NULL, 0, 0, err); /* held */
+		return YK_OK; /* held */
 	if (yk_driver_wait(d, c->for_s, io->stop, err) != YK_OK)
 		return err->rc;
 	yk_driver_hold(d, NULL, 0);

@@ -233,11 +233,14 @@ strip() { sed 's/timestamp_us: [0-9]* //'; }
 	[ "$stderr" = "yoke-drive: sleep: only in scripts and the console" ]
 }
 
-@test "stop: one zero velocity" {
+@test "stop: one zero velocity; vel --for 0: one command, then zero" {
 	capture
 	run --separate-stderr drive "$R" stop
 	[ "$status" -eq 0 ]
 	[ "$(sent | strip)" = "sequence: 1 velocity { } " ]
+	run --separate-stderr drive "$R" vel 0.1 0 0 --for 0
+	[ "$status" -eq 0 ]
+	[ "$(sent | strip | tail -2)" = "$(printf '%s\n' 'sequence: 1 velocity { vx: 0.1 } ' 'sequence: 2 velocity { } ')" ]
 }
 
 @test "script: verb lines and CloudCommand JSON lines, in order, over one connection" {
