@@ -257,11 +257,11 @@ teleop(struct con *k, struct yk_err *err)
 		if (yk_driver_step(k->d, &p, 1, have ? ESC_MS : DRAW_MS,
 				   err) != YK_OK)
 			break;
-		if (p.revents & (POLLIN | POLLHUP)) {
+		if (have < sizeof(buf) && (p.revents & (POLLIN | POLLHUP))) {
 			ssize_t n = read(0, buf + have, sizeof(buf) - have);
 
-			if (n <= 0 && errno != EINTR)
-				break;
+			if (n == 0 || (n < 0 && errno != EINTR))
+				break; /* the terminal is gone */
 			if (n > 0) {
 				if (have == 0)
 					esc_ms = yk_mono_ms();
