@@ -206,6 +206,7 @@ yk_driver_open(struct yk_driver *d, struct yk_conf *c, const char *robot,
 	if (watch &&
 	    yk_mqtt_subscribe(d->s, d->state_topic.p, 0, YK_RH_NEVER, err) < 0)
 		return err->rc;
+	d->open_ms = yk_mono_ms();
 	return YK_OK;
 }
 
@@ -337,7 +338,9 @@ yk_driver_step(struct yk_driver *d, struct pollfd *ext, int next, int ms,
 		return err->rc;
 	if (d->watch) {
 		now = yk_mono_ms();
-		if (d->state_ms && now - d->state_ms > STALE_MS &&
+		/* no telemetry for a while, or none since we came */
+		if (now - (d->state_ms ? d->state_ms : d->open_ms) >
+			    STALE_MS &&
 		    !d->st.stale) {
 			d->st.stale = true;
 			d->changed = true;

@@ -46,6 +46,7 @@ struct yk_driver {
 	struct yk_rpc_call poll;
 	int64_t poll_ms;           /* when the next state poll goes */
 	int64_t state_ms;          /* last EdgeTelemetry (monotonic) */
+	int64_t open_ms;           /* when the session opened */
 	struct yk_drive_status st;
 	char mode[16];
 	bool changed;              /* st changed since the caller looked */

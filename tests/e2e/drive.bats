@@ -405,10 +405,12 @@ press() {
 	capture
 	console
 	on_screen "driving '$R'; help for the verbs"
+	# no robot answers: the status says so
+	wait_for on_screen "^$R ? (no state) >\$"
 	keys "mo" Tab
-	wait_for on_screen "^$R ? > mode\$"
+	wait_for on_screen "^$R ? (no state) > mode\$"
 	keys "d" Tab
-	wait_for on_screen "^$R ? > mode damp\$"
+	wait_for on_screen "^$R ? (no state) > mode damp\$"
 	keys Enter
 	wait_for bash -c "grep -q commands '$CAP'"
 	keys "vel 0.3 zero 0" Enter
@@ -436,7 +438,7 @@ press() {
 	tmux -L "yk$R" kill-server
 	console
 	keys Up
-	wait_for on_screen "^$R ? > quit\$"
+	wait_for on_screen "^$R ? .*> quit\$"
 	keys C-u C-d
 	wait_for ended
 	[ "$(dead_status)" = 0 ]
@@ -465,7 +467,7 @@ press() {
 	press w 0.10 0.00 0.00
 	sleep 0.2
 	keys q
-	wait_for on_screen "^$R ? >\$"
+	wait_for on_screen "^$R ? (no state) >\$"
 	sleep 0.2
 	s=$(sent | strip | sed 's/sequence: [0-9]* //' | uniq | tr -d '\n')
 	[ "$s" = "$(printf '%s' 'velocity { } ' 'velocity { vx: 0.1 } ' 'velocity { vx: 0.2 } ' 'velocity { vx: 0.2 vyaw: 0.2 } ' 'velocity { vx: 0.1 vyaw: 0.2 } ' 'velocity { vx: 0.1 vy: 0.1 vyaw: 0.2 } ' 'velocity { vx: 0.1 vy: 0.1 } ' 'velocity { vx: 0.1 vy: 0.1 vyaw: -0.2 } ' 'velocity { vx: 0.1 vy: 0.1 vyaw: -0.4 } ' 'velocity { vx: 0.1 vyaw: -0.4 } ' 'velocity { vx: 0.1 vy: -0.1 vyaw: -0.4 } ' 'velocity { } ' 'velocity { vx: 0.1 } ' 'velocity { } ')" ]
@@ -479,7 +481,7 @@ press() {
 	keys "teleop" Enter
 	wait_for on_screen "teleop cmd 0.00 0.00 0.00"
 	keys a Escape
-	wait_for on_screen "^$R ? >\$"
+	wait_for on_screen "^$R ? (no state) >\$"
 	[ "$(sent | tail -1 | strip | sed 's/sequence: [0-9]* //')" = "velocity { } " ]
 	keys C-d
 	wait_for ended
