@@ -88,7 +88,8 @@ on_message(struct mosquitto *m, void *ud, const struct mosquitto_message *msg)
 		if (c == NULL)
 			return;
 		v = c->velocity;
-		if (c->command_case == ASIMOV__CLOUD_COMMAND__COMMAND_VELOCITY &&
+		if (c->command_case ==
+			    ASIMOV__CLOUD_COMMAND__COMMAND_VELOCITY &&
 		    (v->vx != 0 || v->vy != 0 || v->vyaw != 0) && p->armed &&
 		    p->t_cmd == 0) {
 			p->t_cmd = (int64_t)c->timestamp_us;

@@ -300,13 +300,20 @@ yk_drive_parse(struct yk_drive_cmd *c, int n, char *const words[],
 		return yk_err_set(err, YK_EUSAGE,
 				  "vel: expected VX VY VYAW, got %d number%s",
 				  np, np == 1 ? "" : "s");
-	if (np < want_lo)
+	if (np < want_lo) {
+		const char *what = "SKILL";
+
+		if (c->verb == YK_DRIVE_MODE)
+			what = "stand or damp";
+		else if (c->verb == YK_DRIVE_TRAJ)
+			what = "FILE.json (or -)";
+		else if (c->verb == YK_DRIVE_VISION)
+			what = "CAMERA";
+		else if (c->verb == YK_DRIVE_SLEEP)
+			what = "SECONDS";
 		return yk_err_set(err, YK_EUSAGE, "%s: missing %s", verb,
-				  c->verb == YK_DRIVE_MODE     ? "stand or damp"
-				  : c->verb == YK_DRIVE_TRAJ   ? "FILE.json (or -)"
-				  : c->verb == YK_DRIVE_VISION ? "CAMERA"
-				  : c->verb == YK_DRIVE_SLEEP  ? "SECONDS"
-							       : "SKILL");
+				  what);
+	}
 	if (np > want_hi)
 		return yk_err_set(err, YK_EUSAGE,
 				  "%s: unexpected argument '%s'", verb,

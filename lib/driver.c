@@ -566,8 +566,9 @@ slurp(struct yk_buf *b, int fd, const char *name, struct yk_err *err)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return yk_err_set(err, YK_EUSAGE, "cannot read '%s': %s",
-					  name, strerror(errno));
+			return yk_err_set(err, YK_EUSAGE,
+					  "cannot read '%s': %s", name,
+					  strerror(errno));
 		if (n == 0)
 			break;
 		b->len += (size_t)n;

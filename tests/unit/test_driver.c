@@ -111,7 +111,8 @@ test_prepare_traj(void **state)
 	fclose(f);
 	snprintf(line, sizeof(line), "traj %s", path);
 	assert_int_equal(prep(&j, &c, &w, line, &err), YK_EUSAGE);
-	assert_string_equal(err.msg, "segments[0].kd[7] 6 is out of range 0..5");
+	assert_string_equal(err.msg,
+			    "segments[0].kd[7] 6 is out of range 0..5");
 	done(&j, &c, &w);
 	snprintf(line, sizeof(line), "traj %s --clamp", path);
 	assert_int_equal(prep(&j, &c, &w, line, &err), YK_OK);
