@@ -202,6 +202,23 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 	wait_for vel_is 0 0 0
 }
 
+@test "SIGKILL: the will stops the robot before its deadman would" {
+	# real time here (--speed 1): the deadman takes 500 ms, the will
+	# comes as soon as the broker sees the connection drop (both then
+	# take the robot's deceleration, measured ~270 ms for 0.8 rad/s)
+	yoke-sim $B --robot "$R" --rate 50 > /dev/null 2>&1 3>&- &
+	PIDS+=($!)
+	wait_for answers
+	yoke-drive $B "$R" vel 0 0 0.8 --for 30 3>&- &
+	v=$!
+	wait_for vel_is 0 0 0.8
+	t0=$(now_ms)
+	kill -KILL "$v"
+	wait_for vel_is 0 0 0
+	t1=$(now_ms)
+	[ $((t1 - t0)) -lt 450 ]
+}
+
 @test "a script drives the robot: held velocity, sleep, invoke, stop" {
 	sim
 	run --separate-stderr drive "$R" --rate 100 <<-EOF
