@@ -182,6 +182,36 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 	[ "$stderr" = "yoke-drive: vyaw 5 is out of range -2..2 rad/s" ]
 }
 
+# joints_near X: the robot's 25 joint positions (one EdgeTelemetry on
+# <robot>/state, decoded by protoc-c) are all within 0.05 rad of X
+joints_near() {
+	local h
+	h=$(mosquitto_sub -p "$BROKER_PORT" -t "yoke/default/$R/state" -C 1 -W 5 -F %x)
+	printf "$(sed 's/../\\x&/g' <<< "$h")" |
+		protoc-c --decode=asimov.EdgeTelemetry -I"$YOKE_TOP/proto" \
+			"$YOKE_TOP/proto/asimov.proto" |
+		awk -v x="$1" '/^joint_pos:/ { n++; d = $2 - x; if (d < 0) d = -d;
+			if (d > 0.05) bad++ }
+			END { exit !(n == 25 && bad == 0) }'
+}
+
+@test "traj: the joints go to the segment's positions" {
+	sim
+	pos=$(yes 0.5 | head -25 | paste -sd,)
+	printf '{"segments": [{"positions": [%s]}]}' "$pos" > "$BATS_TEST_TMPDIR/t.json"
+	run --separate-stderr drive "$R" traj "$BATS_TEST_TMPDIR/t.json"
+	[ "$status" -eq 0 ]
+	[ -z "$output$stderr" ]
+	wait_for joints_near 0.5
+	pos=$(yes -- -0.3 | head -25 | paste -sd,)
+	printf '{"segments": [{"positions": [%s], "kp": [%s], "kd": [%s]}]}' "$pos" \
+		"$(yes 80 | head -25 | paste -sd,)" "$(yes 2 | head -25 | paste -sd,)" \
+		> "$BATS_TEST_TMPDIR/t2.json"
+	drive "$R" traj "$BATS_TEST_TMPDIR/t2.json"
+	wait_for joints_near -0.3
+	! joints_near 0.5
+}
+
 @test "modes: damp and stand as the robot reports them" {
 	sim
 	run --separate-stderr drive "$R" mode damp
