@@ -26,6 +26,8 @@
 #define POLL_MS 1000
 /* Without an EdgeTelemetry for this long, the state is stale. */
 #define STALE_MS 1500
+/* After a stop signal, what is pending gets this long to be confirmed. */
+#define CLOSE_MS 3000
 
 static void
 on_state(struct yk_driver *d, const struct yk_rx *rx)
@@ -151,21 +153,39 @@ stamp(struct yk_driver *d, Asimov__CloudCommand *cmd)
 	cmd->sequence = ++d->seq;
 }
 
+/*
+ * Send cmd, QoS 1.  A perishable one (a held velocity's tick) is sent
+ * only when it can go at once: while the link is down or the queue full
+ * it is dropped, since a velocity delivered late, after a reconnect, is
+ * worse than none (the robot's deadman holds it meanwhile).
+ */
 static int
-send_cmd(struct yk_driver *d, Asimov__CloudCommand *cmd, struct yk_err *err)
+send_cmd(struct yk_driver *d, Asimov__CloudCommand *cmd, bool perishable,
+	 struct yk_err *err)
 {
 	size_t n = asimov__cloud_command__get_packed_size(cmd);
-	unsigned char *p = yk_malloc(n ? n : 1);
-	struct yk_msg m = {.topic = d->topic.p, .payload = p, .len = n,
-			   .qos = 1, .prio = -1};
+	unsigned char *p;
+	struct yk_msg m = {.topic = d->topic.p, .len = n, .qos = 1,
+			   .prio = -1};
 	int rc;
 
+	if (perishable && !yk_mqtt_up(d->s))
+		return YK_OK;
+	p = yk_malloc(n ? n : 1);
+	m.payload = p;
 	asimov__cloud_command__pack(cmd, p);
-	rc = yk_mqtt_send_wait(d->s, &m, err);
+	rc = perishable ? yk_mqtt_send(d->s, &m, err)
+			: yk_mqtt_send_wait(d->s, &m, err);
 	free(p);
+	if (rc == YK_EAGAIN) { /* perishable: dropped */
+		err->rc = YK_OK;
+		return YK_OK;
+	}
 	if (rc == YK_OK &&
 	    cmd->command_case == ASIMOV__CLOUD_COMMAND__COMMAND_VELOCITY)
 		d->moved = !yk_drive_is_zero(cmd);
+	if (rc == YK_OK)
+		d->last_zero = yk_drive_is_zero(cmd);
 	return rc;
 }
 
@@ -255,7 +275,7 @@ yk_driver_send(struct yk_driver *d, Asimov__CloudCommand *cmd,
 	if (cmd->command_case != ASIMOV__CLOUD_COMMAND__COMMAND_VELOCITY)
 		d->holding = false;
 	stamp(d, cmd);
-	return send_cmd(d, cmd, err);
+	return send_cmd(d, cmd, false, err);
 }
 
 int
@@ -267,7 +287,7 @@ yk_driver_vel(struct yk_driver *d, const struct yk_drive_vel *v,
 
 	yk_drive_velocity(&cmd, &vc, v->vx, v->vy, v->vyaw);
 	stamp(d, &cmd);
-	return send_cmd(d, &cmd, err);
+	return send_cmd(d, &cmd, false, err);
 }
 
 void
@@ -293,7 +313,13 @@ tick(struct yk_driver *d, int *wait_ms, struct yk_err *err)
 	if (period < 1)
 		period = 1;
 	if (now >= d->next_ms) {
-		if (yk_driver_vel(d, &d->hold, err) != YK_OK)
+		Asimov__CloudCommand cmd;
+		Asimov__VelocityCommand vc;
+
+		yk_drive_velocity(&cmd, &vc, d->hold.vx, d->hold.vy,
+				  d->hold.vyaw);
+		stamp(d, &cmd);
+		if (send_cmd(d, &cmd, true, err) != YK_OK)
 			return err->rc;
 		d->next_ms += period;
 		if (d->next_ms <= now) /* fell behind: no burst */
@@ -518,6 +544,36 @@ yk_driver_status(struct yk_driver *d)
 	return &d->st;
 }
 
+/*
+ * Deliver what is pending, within ms once a stop signal came (the link
+ * may be down for good; the operator asked to stop, not to wait), else
+ * for as long as it takes, as every yoke tool does; a further signal
+ * gives up.
+ */
+static int
+drain(struct yk_driver *d, volatile sig_atomic_t *stop, int ms,
+      const char *what, const char *note, struct yk_err *err)
+{
+	int64_t end = yk_mono_ms() + ms;
+	sig_atomic_t seen = *stop;
+
+	if (!*stop)
+		return yk_mqtt_drain(d->s, stop, err);
+	while (yk_mqtt_pending(d->s) > 0) {
+		int64_t left = end - yk_mono_ms();
+
+		if (*stop > seen || left <= 0)
+			return yk_err_set(err, YK_ERUNTIME,
+					  "%s not confirmed by the broker "
+					  "within %d s%s", what, ms / 1000,
+					  note);
+		if (yk_mqtt_step(d->s, NULL, 0, left < 1000 ? (int)left : 1000,
+				 err) != YK_OK)
+			return err->rc;
+	}
+	return yk_mqtt_refusals(d->s, err);
+}
+
 int
 yk_driver_close(struct yk_driver *d, volatile sig_atomic_t *stop,
 		struct yk_err *err)
@@ -526,16 +582,17 @@ yk_driver_close(struct yk_driver *d, volatile sig_atomic_t *stop,
 	struct yk_err e2 = {0};
 
 	d->holding = false;
-	if (d->s && d->moved) {
-		/* however we got here: an error, a signal, the end */
-		if (yk_driver_vel(d, &zero, &e2) == YK_OK)
-			yk_mqtt_drain(d->s, stop, &e2);
-	} else if (d->s) {
-		/* deliver what was accepted, even after an error: a session
-		 * closed with commands unconfirmed may be taken for a
-		 * dropped one, and its will fire */
-		yk_mqtt_drain(d->s, stop, &e2);
-	}
+	/* however we got here: an error, a signal, the end */
+	if (d->s && d->moved)
+		yk_driver_vel(d, &zero, &e2);
+	/* deliver what was accepted, even after an error: a session
+	 * closed with commands unconfirmed may be taken for a dropped
+	 * one, and its will fire */
+	if (d->s && e2.rc == YK_OK)
+		drain(d, stop, CLOSE_MS,
+		      d->last_zero ? "the zero velocity" : "the last commands",
+		      d->last_zero ? "; the robot's deadman stops it" : "",
+		      &e2);
 	if (err->rc == YK_OK && e2.rc != YK_OK)
 		*err = e2;
 	yk_mqtt_close(d->s);

@@ -34,6 +34,7 @@ struct yk_driver {
 	bool inbox_on;
 	uint32_t seq;              /* the last sequence sent */
 	bool moved;                /* the last velocity sent was not zero */
+	bool last_zero;            /* the last command sent: a zero velocity */
 	/* a velocity held: streamed at rate until changed */
 	bool holding;
 	struct yk_drive_vel hold;

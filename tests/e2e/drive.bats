@@ -355,6 +355,45 @@ strip() { sed 's/timestamp_us: [0-9]* //'; }
 	[ "$(tail -1 "$BATS_TEST_TMPDIR/s" | sed 's/sequence: [0-9]* //')" = "velocity { } " ]
 }
 
+@test "broker gone: SIGTERM gives up on the zero after 3 s, exit 1, saying so" {
+	yoke-drive $B "$R" vel 0.3 0 0 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	sleep 0.5
+	stop_broker
+	sleep 0.5
+	t0=$(now_ms)
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	t1=$(now_ms)
+	restart_broker
+	[ "$rc" -eq 1 ]
+	[ $((t1 - t0)) -ge 2900 ] && [ $((t1 - t0)) -lt 5000 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "yoke-drive: the zero velocity not confirmed by the broker within 3 s; the robot's deadman stops it" ]
+}
+
+@test "broker back: streaming resumes with fresh commands, none queued while it was away" {
+	yoke-drive $B "$R" vel 0.3 0 0 --rate 50 3>&- &
+	pid=$!
+	PIDS+=($pid)
+	sleep 0.3
+	restart_broker 1.5
+	capture
+	# reconnected (back-off 1 s, then up to 2 s): fresh commands again
+	wait_for bash -c "awk '\$1 ~ /commands\$/' '$CAP' | grep -q ."
+	sleep 0.3
+	kill -INT "$pid"
+	wait "$pid"
+	sent > "$BATS_TEST_TMPDIR/s"
+	# every command stamped within the last second or so: none of the
+	# ~75 ticks of the 1.5 s away was kept for later
+	now=$(date +%s%N)
+	while read -r ts; do
+		[ $(( now / 1000 - ts )) -lt 1500000 ]
+	done < <(grep -o 'timestamp_us: [0-9]*' "$BATS_TEST_TMPDIR/s" | cut -d' ' -f2)
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/s" | strip | sed 's/sequence: [0-9]* //')" = "velocity { } " ]
+}
+
 @test "an RPC verb without a robot to answer: exit 3 after the timeout" {
 	run --separate-stderr drive "$R" state pose -W 0.5
 	[ "$status" -eq 3 ]
