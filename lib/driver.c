@@ -773,6 +773,34 @@ want(struct yk_driver *d, const char *method, int reply_case,
 			  d->robot, method);
 }
 
+/*
+ * An invoke the operator interrupted (SIGINT, SIGTERM): the action is
+ * cancelled, as stopping is what a signal asks for.  Waits 2 s at most
+ * for the robot's answer, whatever further signals come.
+ */
+static int
+interrupted(struct yk_driver *d, const char *skill, struct yk_err *err)
+{
+	Yoke__CancelRequest q = YOKE__CANCEL_REQUEST__INIT;
+	volatile sig_atomic_t go_on = 0;
+	const Yoke__CancelReply *r;
+	struct yk_err e2 = {0};
+
+	q.action_id = ""; /* the active one: ours, just invoked */
+	if (yk_driver_rpc(d, YK_RPC_CANCEL, NULL, &q.base, 2, &go_on, &e2) !=
+		    YK_OK ||
+	    d->call.reply->reply_case != YOKE__RPC_REPLY__REPLY_CANCEL)
+		return yk_err_set(err, YK_ERUNTIME,
+				  "interrupted; %s may go on, not cancelled: "
+				  "%s", skill, e2.rc ? e2.msg : "no answer");
+	r = d->call.reply->cancel;
+	if (r->n_cancelled == 0)
+		return yk_err_set(err, YK_ERUNTIME,
+				  "interrupted; %s had ended", skill);
+	return yk_err_set(err, YK_ERUNTIME, "interrupted; %s cancelled (%s)",
+			  skill, r->cancelled[0]);
+}
+
 static int
 run_rpc(struct yk_driver *d, struct yk_driver_job *j,
 	const struct yk_driver_io *io, struct yk_err *err)
@@ -811,9 +839,11 @@ run_rpc(struct yk_driver *d, struct yk_driver_job *j,
 				  c->timeout, io->stop, err) != YK_OK) {
 			char m[sizeof(err->msg)];
 
-			if (err->rc != YK_ETIMEOUT &&
-			    strcmp(err->msg, "interrupted") != 0)
+			if (strcmp(err->msg, "interrupted") == 0)
+				return interrupted(d, c->arg, err);
+			if (err->rc != YK_ETIMEOUT)
 				return err->rc;
+			/* a caller that stops waiting leaves it running */
 			snprintf(m, sizeof(m), "%s", err->msg);
 			return yk_err_set(err, err->rc,
 					  "%s; the action may go on ('cancel' "

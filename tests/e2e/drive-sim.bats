@@ -102,6 +102,21 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 	[ "$output" = '{"cancelled":[]}' ]
 }
 
+@test "SIGINT during invoke cancels the action: exit 1, saying so" {
+	sim
+	yoke-drive $B "$R" invoke go_to '{"target": {"kind": "entity", "entity_id": "pad_C"}}' \
+		> "$BATS_TEST_TMPDIR/inv.out" 2> "$BATS_TEST_TMPDIR/inv.err" 3>&- &
+	inv=$!
+	wait_for bash -c "yoke-drive $B '$R' state robot_status | jq -e '.active_action != null and .active_action != \"\"' > /dev/null"
+	kill -INT "$inv"
+	rc=0
+	wait "$inv" || rc=$?
+	[ "$rc" -eq 1 ]
+	[ -z "$(cat "$BATS_TEST_TMPDIR/inv.out")" ]
+	[[ "$(cat "$BATS_TEST_TMPDIR/inv.err")" =~ ^"yoke-drive: interrupted; go_to cancelled (".+")"$ ]]
+	st robot_status | jq -e '.active_action == null or .active_action == ""'
+}
+
 @test "a new invoke pre-empts the running one: it ends failed CANCELLED" {
 	sim
 	yoke-drive $B "$R" invoke go_to '{"target": {"kind": "entity", "entity_id": "pad_C"}}' \
