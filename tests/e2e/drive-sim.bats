@@ -43,6 +43,20 @@ answers() { drive "$R" state mode -W 0.5 > /dev/null 2>&1; }
 # st KEY: one state value, as JSON
 st() { drive "$R" state "$1" -W 5; }
 
+# invoke_bg TARGET: invoke go_to TARGET (JSON) in the background, its
+# output in inv.out and inv.err, INV its pid, until the robot says the
+# action is running
+invoke_bg() {
+	yoke-drive $B "$R" invoke go_to "{\"target\": $1}" \
+		> "$BATS_TEST_TMPDIR/inv.out" 2> "$BATS_TEST_TMPDIR/inv.err" 3>&- &
+	INV=$!
+	wait_for active
+}
+active() {
+	st robot_status |
+		jq -e '.active_action != null and .active_action != ""' > /dev/null
+}
+
 # vel_is VX VY VYAW: the robot's velocity (state RPC), to 1e-3 (a float
 # command need not come back as the decimal typed)
 vel_is() {
@@ -80,17 +94,14 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 
 @test "invoke, then cancel: the action ends failed CANCELLED, exit 1 with the code" {
 	sim
-	yoke-drive $B "$R" invoke go_to '{"target": {"x": 3.0, "y": 1.5}}' \
-		> "$BATS_TEST_TMPDIR/inv.out" 2> "$BATS_TEST_TMPDIR/inv.err" 3>&- &
-	inv=$!
-	wait_for bash -c "yoke-drive $B '$R' state robot_status | jq -e '.active_action != null and .active_action != \"\"' > /dev/null"
+	invoke_bg '{"x": 3.0, "y": 1.5}'
 	run --separate-stderr drive "$R" cancel
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	[ "$(jq -r '.cancelled | length' <<< "$output")" -eq 1 ]
 	id=$(jq -r '.cancelled[0]' <<< "$output")
 	rc=0
-	wait "$inv" || rc=$?
+	wait "$INV" || rc=$?
 	[ "$rc" -eq 1 ]
 	[ "$(jq -r .status "$BATS_TEST_TMPDIR/inv.out")" = failed ]
 	[ "$(jq -r .error.code "$BATS_TEST_TMPDIR/inv.out")" = CANCELLED ]
@@ -104,31 +115,25 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 
 @test "SIGINT during invoke cancels the action: exit 1, saying so" {
 	sim
-	yoke-drive $B "$R" invoke go_to '{"target": {"kind": "entity", "entity_id": "pad_C"}}' \
-		> "$BATS_TEST_TMPDIR/inv.out" 2> "$BATS_TEST_TMPDIR/inv.err" 3>&- &
-	inv=$!
-	wait_for bash -c "yoke-drive $B '$R' state robot_status | jq -e '.active_action != null and .active_action != \"\"' > /dev/null"
-	kill -INT "$inv"
+	invoke_bg '{"kind": "entity", "entity_id": "pad_C"}'
+	kill -INT "$INV"
 	rc=0
-	wait "$inv" || rc=$?
+	wait "$INV" || rc=$?
 	[ "$rc" -eq 1 ]
 	[ -z "$(cat "$BATS_TEST_TMPDIR/inv.out")" ]
 	[[ "$(cat "$BATS_TEST_TMPDIR/inv.err")" =~ ^"yoke-drive: interrupted; go_to cancelled (".+")"$ ]]
-	st robot_status | jq -e '.active_action == null or .active_action == ""'
+	run ! active
 }
 
 @test "a new invoke pre-empts the running one: it ends failed CANCELLED" {
 	sim
-	yoke-drive $B "$R" invoke go_to '{"target": {"kind": "entity", "entity_id": "pad_C"}}' \
-		> "$BATS_TEST_TMPDIR/first.out" 2>&1 3>&- &
-	first=$!
-	wait_for bash -c "yoke-drive $B '$R' state robot_status | jq -e '.active_action != null and .active_action != \"\"' > /dev/null"
+	invoke_bg '{"kind": "entity", "entity_id": "pad_C"}'
 	run --separate-stderr drive "$R" invoke dock '{}' -W 120
 	[ "$status" -eq 0 ]
 	rc=0
-	wait "$first" || rc=$?
+	wait "$INV" || rc=$?
 	[ "$rc" -eq 1 ]
-	grep -q '"code":"CANCELLED"' "$BATS_TEST_TMPDIR/first.out"
+	[ "$(jq -r .error.code "$BATS_TEST_TMPDIR/inv.out")" = CANCELLED ]
 }
 
 @test "unknown skill, bad arguments: exit 2 with the robot's reason, nothing on stdout" {
@@ -224,7 +229,7 @@ joints_near() {
 		> "$BATS_TEST_TMPDIR/t2.json"
 	drive "$R" traj "$BATS_TEST_TMPDIR/t2.json"
 	wait_for joints_near -0.3
-	! joints_near 0.5
+	run ! joints_near 0.5
 }
 
 @test "modes: damp and stand as the robot reports them" {
