@@ -12,7 +12,7 @@
 # source it from ~/.bashrc.
 
 declare -gA _yoke_opts_cache _yoke_args_cache _yoke_cmd_cache \
-  _yoke_verb_cache
+  _yoke_verb_cache _yoke_rverb_cache
 # Sourced from a source tree (completion/yoke.bash), the tree's own bin/
 # is the last place to look for tools that are not installed.
 _yoke_treebin=$(cd "${BASH_SOURCE[0]%/*}/../bin" 2>/dev/null && pwd)
@@ -32,9 +32,12 @@ _yoke_reply() {
 #   _yoke_args_cache[BIN]  " name=ARG " for each option that takes a value
 #   _yoke_cmd_cache[BIN]   1 when a usage line ends in "[-- CMD ARGS...]"
 #   _yoke_verb_cache[BIN]  the verbs: lowercase words after "[options]"
+#   _yoke_rverb_cache[BIN] verbs after "[options] ROBOT" (yoke-drive)
 _yoke_read_help() {
   local bin=$1 line opts="" args=" " cmd="" verbs="" short long arg
   local vre='^(usage:)? +[^ ]+ \[options\] ([a-z][a-z-]*)( |$)'
+  local rre='^(usage:)? +[^ ]+ \[options\] ROBOT ([a-z][a-z-]*)( |$)'
+  local rverbs=""
   # Option lines start at column 2 or 6; wrapped help text at column 26.
   local re='^ {2,6}(-[[:alnum:]], )?(--[[:alnum:]-]+)( ([^ ]+))?( |$)'
 
@@ -42,6 +45,7 @@ _yoke_read_help() {
   while IFS= read -r line; do
     [[ $line == *"[-- CMD"* ]] && cmd=1
     [[ $line =~ $vre ]] && verbs+=" ${BASH_REMATCH[2]}"
+    [[ $line =~ $rre ]] && rverbs+=" ${BASH_REMATCH[2]}"
     [[ $line =~ $re ]] || continue
     short=${BASH_REMATCH[1]%, }
     long=${BASH_REMATCH[2]}
@@ -56,6 +60,7 @@ _yoke_read_help() {
   _yoke_args_cache[$bin]=$args
   _yoke_cmd_cache[$bin]=$cmd
   _yoke_verb_cache[$bin]=$verbs
+  _yoke_rverb_cache[$bin]=$rverbs
 }
 
 # _yoke_bin NAME: the program NAME runs (a path, or looked up in PATH).
@@ -184,7 +189,7 @@ _yoke_complete_tool() {
   _yoke_read_help "$bin"
   if [[ $cur == -* ]]; then
     _yoke_reply -W "${_yoke_opts_cache[$bin]} --" -- "$cur"
-  elif [[ -n ${_yoke_verb_cache[$bin]} ]]; then
+  elif [[ -n ${_yoke_verb_cache[$bin]}${_yoke_rverb_cache[$bin]} ]]; then
     _yoke_complete_verb "$bin" "$off"
   fi
   return 0
@@ -203,7 +208,18 @@ _yoke_complete_verb() {
     fi
     pos+=("$w")
   done
-  if ((${#pos[@]} == 0)); then
+  if [[ -n ${_yoke_rverb_cache[$bin]} ]]; then
+    # yoke-drive ROBOT VERB: the verb after the robot; mode's values;
+    # traj's file
+    if ((${#pos[@]} == 1)); then
+      _yoke_reply -W "${_yoke_rverb_cache[$bin]}" -- "$cur"
+    elif ((${#pos[@]} == 2)) && [[ ${pos[1]} == mode ]]; then
+      _yoke_reply -W "stand damp" -- "$cur"
+    elif ((${#pos[@]} == 2)) && [[ ${pos[1]} == traj ]]; then
+      compopt -o filenames 2>/dev/null
+      _yoke_reply -f -- "$cur"
+    fi
+  elif ((${#pos[@]} == 0)); then
     _yoke_reply -W "${_yoke_verb_cache[$bin]}" -- "$cur"
   elif [[ ${pos[0]} == set && ${#pos[@]} == 1 ]] ||
     [[ ${pos[0]} == wait && ${#pos[@]} == 2 ]]; then

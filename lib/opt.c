@@ -31,6 +31,7 @@ const struct yk_optreg yk_opt_registry[] = {
 	{'l', "lines", 0},
 	{'m', "message", 0},
 	{'n', "null-message", 0},
+	{'o', "output", 0},
 	{'q', "qos", 0},
 	{'r', "robot", YK_OPT_CONFIG},
 	{'r', "retain", 0},
@@ -294,7 +295,10 @@ parse_argv(struct yk_cli *cli, int argc, char **argv, int *nargs,
 			i++;
 			break;
 		}
-		if (a[0] != '-' || a[1] == '\0') {
+		/* a negative number (vel -0.3 0 0) is an argument: no
+		 * option letter is a digit */
+		if (a[0] != '-' || a[1] == '\0' || isdigit((unsigned char)a[1]) ||
+		    (a[1] == '.' && isdigit((unsigned char)a[2]))) {
 			argv[npos++] = a;
 			continue;
 		}

@@ -67,3 +67,19 @@ complete_words() {
 	run complete_words yoke-pub --framing ""
 	[ "$output" = "delimited lines " ]
 }
+
+@test "yoke-drive: the verbs after ROBOT, modes after mode, options" {
+	run complete_words yoke-drive r1 ""
+	[ "$output" = "cancel invoke mode skills state stop traj vel vision " ]
+	run complete_words yoke drive -b mqtt://h:1 r1 s
+	[ "$output" = "skills state stop " ]
+	run complete_words yoke-drive r1 mode ""
+	[ "$output" = "damp stand " ]
+	run complete_words yoke-drive r1 vel 1 0 0 --f
+	[ "$output" = "--for " ]
+	run complete_words yoke-drive r1 --on-error ""
+	[ "$output" = "exit skip " ]
+	# the robot comes first: no verb offered in its place
+	run complete_words yoke-drive ""
+	[ "$output" = " " ]
+}

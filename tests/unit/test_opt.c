@@ -303,6 +303,15 @@ test_positionals(void **state)
 	assert_string_equal(t->argv[3], "c");
 	assert_int_equal(t->count, 3);
 	assert_true(t->lines);
+	/* a negative number is an argument (no option letter is a digit);
+	 * "-x" is still an option */
+	run_ok(t, run(t, "vel", "-0.3", "-.5", "-2", "-C", "4", NULL));
+	assert_int_equal(t->nargs, 4);
+	assert_string_equal(t->argv[1], "-0.3");
+	assert_string_equal(t->argv[2], "-.5");
+	assert_string_equal(t->argv[3], "-2");
+	assert_int_equal(t->count, 4);
+	run_err(t, run(t, "-.", NULL), "unknown option '-.'");
 }
 
 static void
