@@ -461,6 +461,24 @@ power(struct yk_sim *r, double dt)
 	}
 }
 
+/* The oldest queued segment becomes the PD target, when its time came. */
+static void
+next_segment(struct yk_sim *r)
+{
+	int i = r->seg_head;
+
+	if (r->nseg == 0 || r->t < r->seg_next - 1e-9)
+		return;
+	for (int j = 0; j < YK_SIM_JOINTS; j++) {
+		r->target[j] = r->seg[i][0][j];
+		r->kp[j] = r->seg_gains[i] & 1 ? r->seg[i][1][j] : YK_SIM_KP;
+		r->kd[j] = r->seg_gains[i] & 2 ? r->seg[i][2][j] : YK_SIM_KD;
+	}
+	r->seg_head = (i + 1) % YK_SIM_MAX_SEGS;
+	r->nseg--;
+	r->seg_next = r->t + YK_SIM_SEG_DT;
+}
+
 static void
 substep(struct yk_sim *r)
 {
@@ -477,6 +495,7 @@ substep(struct yk_sim *r)
 	if (r->controller[0] && r->act.skill == YK_SIM_NONE &&
 	    r->t - r->last_cmd >= YK_SIM_CONTROL_S)
 		control(r, "", "timeout");
+	next_segment(r);
 	walk(r, dt);
 	joints(r, dt);
 	alerts(r);
@@ -520,16 +539,24 @@ yk_sim_mode_cmd(struct yk_sim *r, enum yk_sim_mode m)
 		set_mode(r, m, "mode command");
 }
 
-void
+bool
 yk_sim_segment(struct yk_sim *r, const float *pos, const float *kp,
 	       const float *kd)
 {
+	int i;
+
 	touch(r);
-	for (int j = 0; j < YK_SIM_JOINTS; j++) {
-		r->target[j] = pos[j];
-		r->kp[j] = kp ? kp[j] : YK_SIM_KP;
-		r->kd[j] = kd ? kd[j] : YK_SIM_KD;
-	}
+	if (r->nseg == YK_SIM_MAX_SEGS)
+		return false;
+	i = (r->seg_head + r->nseg++) % YK_SIM_MAX_SEGS;
+	memcpy(r->seg[i][0], pos, sizeof(r->seg[i][0]));
+	if (kp)
+		memcpy(r->seg[i][1], kp, sizeof(r->seg[i][1]));
+	if (kd)
+		memcpy(r->seg[i][2], kd, sizeof(r->seg[i][2]));
+	r->seg_gains[i] = (unsigned char)((kp ? 1 : 0) | (kd ? 2 : 0));
+	next_segment(r);
+	return true;
 }
 
 /* ---- skills ---- */

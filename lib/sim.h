@@ -44,6 +44,8 @@
 #define YK_SIM_KP 40.0         /* PD gains when a segment gives none */
 #define YK_SIM_KD 1.0
 #define YK_SIM_CONTROL_S 5.0   /* s without a command: control released */
+#define YK_SIM_SEG_DT 0.01     /* s, trajectory segments apply at 100 Hz */
+#define YK_SIM_MAX_SEGS 100    /* segments queued at most (1 s) */
 
 /* Firmware modes, numbered as asimov.FirmwareMode. */
 enum yk_sim_mode { YK_SIM_DAMP = 0, YK_SIM_STAND = 1, YK_SIM_MOVE = 2 };
@@ -139,6 +141,11 @@ struct yk_sim {
 	double q[YK_SIM_JOINTS], qd[YK_SIM_JOINTS];
 	double target[YK_SIM_JOINTS], kp[YK_SIM_JOINTS], kd[YK_SIM_JOINTS];
 	double current[YK_SIM_JOINTS], temp[YK_SIM_JOINTS];
+	/* trajectory segments not yet applied: positions, kp, kd */
+	float seg[YK_SIM_MAX_SEGS][3][YK_SIM_JOINTS];
+	unsigned char seg_gains[YK_SIM_MAX_SEGS]; /* 1 kp given, 2 kd */
+	int seg_head, nseg;
+	double seg_next;           /* when the next one may apply */
 	double gait;               /* gait phase, rad */
 	double ambient;            /* C */
 	/* the over-temperature alert */
@@ -175,8 +182,13 @@ void yk_sim_advance(struct yk_sim *r, double dt);
 
 void yk_sim_velocity(struct yk_sim *r, double vx, double vy, double vyaw);
 void yk_sim_mode_cmd(struct yk_sim *r, enum yk_sim_mode m);
-/* One trajectory segment: positions[25]; kp, kd NULL for the defaults. */
-void yk_sim_segment(struct yk_sim *r, const float *pos, const float *kp,
+/*
+ * Queue one trajectory segment: positions[25]; kp, kd NULL for the
+ * defaults.  Segments become the joints' PD targets one every
+ * YK_SIM_SEG_DT, in order (the first at once when none is queued); the
+ * last one holds.  False when YK_SIM_MAX_SEGS are queued: dropped.
+ */
+bool yk_sim_segment(struct yk_sim *r, const float *pos, const float *kp,
 		    const float *kd);
 
 /* ---- skills ---- */

@@ -176,7 +176,7 @@ test_joints_follow_segment(void **state)
 		kp[j] = 100;
 		kd[j] = 2;
 	}
-	yk_sim_segment(&r, pos, kp, kd);
+	assert_true(yk_sim_segment(&r, pos, kp, kd));
 	assert_true(r.kp[5] == 100 && r.kd[5] == 2);
 	yk_sim_advance(&r, 2.0);
 	for (int j = 0; j < YK_SIM_JOINTS; j++)
@@ -191,6 +191,32 @@ test_joints_follow_segment(void **state)
 	yk_sim_advance(&r, 2.0);
 	assert_true(fabs(r.q[0] - 1.0) > 0.5);
 	assert_true(r.current[0] == 0);
+}
+
+static void
+test_segments_in_order(void **state)
+{
+	struct yk_sim r;
+	float pos[YK_SIM_JOINTS] = {0};
+
+	(void)state;
+	robot(&r);
+	for (int i = 0; i < 3; i++) {
+		pos[12] = (float)(i + 1) / 10;
+		assert_true(yk_sim_segment(&r, pos, NULL, NULL));
+	}
+	/* the first at once, then one every 10 ms; the last holds */
+	assert_true(fabs(r.target[12] - 0.1) < 1e-6);
+	assert_int_equal(r.nseg, 2);
+	yk_sim_advance(&r, 0.01);
+	assert_true(fabs(r.target[12] - 0.2) < 1e-6);
+	yk_sim_advance(&r, 0.05);
+	assert_true(fabs(r.target[12] - 0.3) < 1e-6);
+	assert_int_equal(r.nseg, 0);
+	/* a full queue refuses (the first applies at once, unqueued) */
+	for (int i = 0; i < YK_SIM_MAX_SEGS + 1; i++)
+		assert_true(yk_sim_segment(&r, pos, NULL, NULL));
+	assert_false(yk_sim_segment(&r, pos, NULL, NULL));
 }
 
 static void
@@ -560,6 +586,7 @@ main(void)
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_walls),
 		cmocka_unit_test(test_joints_follow_segment),
+		cmocka_unit_test(test_segments_in_order),
 		cmocka_unit_test(test_imu),
 		cmocka_unit_test(test_overtemp_hysteresis),
 		cmocka_unit_test(test_battery),
