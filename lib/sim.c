@@ -852,7 +852,7 @@ yk_sim_imu(const struct yk_sim *r, float quat[4], float gyro[3],
 	   float grav[3])
 {
 	/* a walker leans into its acceleration; here, into its speed */
-	double pitch = 0.03 * r->vx, roll = -0.03 * r->vy;
+	double pitch = 0.03 * r->vx, roll = -0.03 * r->vy + 0.0; /* no -0 */
 	double cy = cos(r->yaw / 2), sy = sin(r->yaw / 2);
 	double cp = cos(pitch / 2), sp = sin(pitch / 2);
 	double cr = cos(roll / 2), sr = sin(roll / 2);
