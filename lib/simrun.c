@@ -719,19 +719,28 @@ bot_open(struct run *run, struct bot *b, int i, struct yk_err *err)
 	return run->fail.rc ? (*err = run->fail).rc : YK_OK;
 }
 
-/* Answer what waits, say goodbye, wait for the broker to confirm. */
+/*
+ * Answer what waits, say goodbye, wait for the broker to confirm.  Each
+ * drain gives up at a signal beyond the count it started with; once one
+ * has (seen, the count the goodbye began with, was passed), the other
+ * robots only close: one further signal ends all 3 N waits, not one.
+ */
 static void
-bot_stop(struct bot *b, struct yk_err *err)
+bot_stop(struct bot *b, sig_atomic_t seen, struct yk_err *err)
 {
+	volatile sig_atomic_t *stop = b->run->cfg->stop;
 	struct yk_err e = {0};
 
 	while (b->ninv > 0)
 		action_result(b, &b->inv[0], true, "CANCELLED",
 			      "yoke-sim is stopping", NULL);
-	if (b->agent && yk_agent_stop(b->agent, &e) != YK_OK && !err->rc)
+	if (*stop > seen)
+		return;
+	if (yk_agent_stop(b->agent, &e) != YK_OK && !err->rc)
 		*err = e;
-	if (b->s && yk_mqtt_drain(b->s, b->run->cfg->stop, &e) != YK_OK &&
-	    !err->rc)
+	if (*stop > seen)
+		return;
+	if (yk_mqtt_drain(b->s, stop, &e) != YK_OK && !err->rc)
 		*err = e;
 }
 
@@ -827,6 +836,7 @@ int
 yk_simrun(const struct yk_simrun_cfg *cfg, struct yk_err *err)
 {
 	struct run run = {.cfg = cfg, .n = cfg->nrobots};
+	sig_atomic_t seen;
 
 	yk_sim_world_default(&run.world);
 	run.bots = yk_calloc((size_t)run.n, sizeof(*run.bots));
@@ -838,9 +848,10 @@ yk_simrun(const struct yk_simrun_cfg *cfg, struct yk_err *err)
 	if (err->rc == YK_OK)
 		loop(&run, err);
 	/* goodbye even after an error: what can still be said is said */
+	seen = *cfg->stop;
 	for (int i = 0; i < run.n; i++)
 		if (run.bots[i].opened)
-			bot_stop(&run.bots[i], err);
+			bot_stop(&run.bots[i], seen, err);
 	for (int i = 0; i < run.n; i++)
 		bot_free(&run.bots[i]);
 	free(run.bots);

@@ -476,3 +476,26 @@ stream() {
 	done
 	grep -qxF '.B \-C' "$YOKE_TOP/man/yoke-sim.1"
 }
+
+@test "a second signal gives up a goodbye the broker cannot take, for every robot" {
+	yoke-sim $B $O --count 3 > /dev/null 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	SIM=$!
+	PIDS+=($SIM)
+	wait_for sh -c "[ \$(mosquitto_sub -p $BROKER_PORT -t 'yoke/$R/+/heartbeat' \
+		-W 1 --retained-only -v 2>/dev/null | wc -l) -eq 3 ]"
+	stop_broker
+	kill -TERM "$SIM"
+	sleep 1
+	# waiting for the broker to confirm the goodbye
+	kill -0 "$SIM"
+	kill -TERM "$SIM"
+	rc=0
+	t0=$(now_ms)
+	wait "$SIM" || rc=$?
+	[ "$rc" -eq 1 ]
+	[ $(($(now_ms) - t0)) -lt 2000 ]
+	run cat "$BATS_TEST_TMPDIR/err"
+	[ "${#lines[@]}" -eq 1 ]
+	[[ ${lines[0]} == "yoke-sim: interrupted with "*" not confirmed by the broker" ]]
+	restart_broker 0
+}
