@@ -606,10 +606,20 @@ events(struct bot *b)
 	}
 }
 
-/* Bring the robot up to simulated time now. */
+/*
+ * Bring the robot up to simulated time now.  After a stop (SIGSTOP, a
+ * suspended host) it replays at most ten ticks or 60 s of what it missed,
+ * whichever is more, and skips the rest: an hour would be 720,000
+ * substeps per robot, a stall of its own.
+ */
 static void
 catch_up(struct bot *b, double now)
 {
+	const struct yk_simrun_cfg *cfg = b->run->cfg;
+	double cap = fmax(60.0, 10.0 * cfg->speed / cfg->rate);
+
+	if (now - b->given > cap)
+		b->given = now - cap;
 	if (now > b->given) {
 		yk_sim_advance(&b->m, now - b->given);
 		b->given = now;

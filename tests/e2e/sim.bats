@@ -499,3 +499,21 @@ stream() {
 	[[ ${lines[0]} == "yoke-sim: interrupted with "*" not confirmed by the broker" ]]
 	restart_broker 0
 }
+
+@test "after SIGSTOP the robot replays at most ten ticks of missed time" {
+	start_sim -r "$R" --speed 100
+	state "$BATS_TEST_TMPDIR/a"
+	kill -STOP "$SIM"
+	sleep 3
+	kill -CONT "$SIM"
+	sleep 0.5
+	state "$BATS_TEST_TMPDIR/b"
+	f0=$(field fw_timestamp_us "$BATS_TEST_TMPDIR/a")
+	f1=$(field fw_timestamp_us "$BATS_TEST_TMPDIR/b")
+	# 3 s stopped at --speed 100 is 300 simulated s; ten ticks are 100 s,
+	# plus the ~0.7 s (70 s) it ran around the stop
+	s=$(((f1 - f0) / 1000000))
+	[ "$s" -ge 100 ] && [ "$s" -le 250 ]
+	# and it runs on: state keeps coming at 10 Hz
+	take state 5 EdgeTelemetry "$BATS_TEST_TMPDIR/s"
+}
