@@ -30,6 +30,7 @@
 #define Q_MAX 3.1        /* rad, every joint's hard stop */
 #define STUCK_S 4.0      /* go_to: no progress for this long */
 #define ARRIVE 0.1       /* m */
+#define GOTO_V 0.5       /* m/s, a skill's walking pace */
 
 const char *const yk_sim_state_keys[] = {"robot_status", "pose", "mode",
 					 "battery_pct", "velocity", NULL};
@@ -107,7 +108,7 @@ yk_sim_world_default(struct yk_sim_world *w)
 		{"pad_C", 8.0, 5.0, 0.8},
 	};
 	static const struct yk_sim_box boxes[] = {
-		{5.0, 3.5, 1.0, 2.5},
+		{5.2, 2.75, 0.6, 0.5},
 		{7.0, 2.5, 0.5, 0.5},
 	};
 
@@ -327,7 +328,7 @@ drive(struct yk_sim *r)
 	}
 	e = wrap(atan2(dy, dx) - r->yaw);
 	r->cvyaw = clamp(2.5 * e, -1.5, 1.5);
-	r->cvx = fabs(e) < 0.6 ? fmin(1.0, 1.2 * d) * cos(e) : 0.0;
+	r->cvx = fabs(e) < 0.6 ? fmin(GOTO_V, 1.2 * d) * cos(e) : 0.0;
 	r->cvy = 0;
 }
 

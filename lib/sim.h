@@ -75,7 +75,8 @@ struct yk_sim_world {
 };
 
 /* The world of yoke-sim(1): 10 x 6 m; pads dock, pad_A, pad_B, pad_C;
- * a long box between the start and pad_C, a small crate. */
+ * a box in the middle, between pad_A and pad_C (the start sees every
+ * pad past it), a small crate. */
 void yk_sim_world_default(struct yk_sim_world *w);
 const struct yk_sim_pad *yk_sim_pad_find(const struct yk_sim_world *w,
 					 const char *name);

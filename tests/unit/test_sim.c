@@ -158,7 +158,7 @@ test_walls(void **state)
 	assert_true(r.x >= YK_SIM_RADIUS);
 	assert_true(r.x < YK_SIM_RADIUS + 0.05);
 	assert_true(r.blocked);
-	assert_false(yk_sim_free(&W, 5.5, 4.0, 0.1)); /* inside the box */
+	assert_false(yk_sim_free(&W, 5.5, 3.0, 0.1)); /* inside the box */
 	assert_false(yk_sim_free(&W, 0.1, 3.0, YK_SIM_RADIUS));
 	assert_true(yk_sim_free(&W, 2.0, 3.0, YK_SIM_RADIUS));
 }
@@ -374,17 +374,54 @@ test_goto_stuck(void **state)
 	const char *args = "{\"target\":{\"kind\":\"entity\","
 			   "\"entity_id\":\"pad_C\"}}";
 
+	const char *to_a = "{\"target\":{\"kind\":\"entity\","
+			   "\"entity_id\":\"pad_A\"}}";
+
 	(void)state;
 	robot(&r);
-	/* the long box stands between the start and pad_C */
+	assert_null(yk_sim_invoke(&r, "go_to", to_a, strlen(to_a), id, msg,
+				  sizeof(msg)));
+	assert_true(until_end(&r, 60, &e));
+	assert_false(e.failed);
+	/* the box in the middle stands between pad_A and pad_C */
 	assert_null(yk_sim_invoke(&r, "go_to", args, strlen(args), id, msg,
 				  sizeof(msg)));
 	assert_true(until_end(&r, 60, &e));
 	assert_true(e.failed);
 	assert_string_equal(e.code, "NAVIGATION_STUCK");
 	assert_true(yk_sim_free(&W, r.x, r.y, YK_SIM_RADIUS));
-	assert_true(r.x < 5.0);
+	assert_true(r.x < 5.2 && r.y < 3.0);
 	assert_int_equal(r.mode, YK_SIM_STAND);
+	/* from the start, every pad is in sight: pad_C too, and back to
+	 * the dock from anywhere on the way */
+	for (int seed = 1; seed <= 20; seed++) {
+		yk_sim_init(&r, &W, (uint64_t)seed, 0);
+		assert_null(yk_sim_invoke(&r, "go_to", args, strlen(args), id,
+					  msg, sizeof(msg)));
+		yk_sim_advance(&r, 3.0 + seed % 5);
+		assert_null(yk_sim_invoke(&r, "dock", "", 0, id, msg,
+					  sizeof(msg)));
+		assert_true(until_end(&r, 60, &e)); /* go_to pre-empted */
+		assert_string_equal(e.code, "CANCELLED");
+		assert_true(until_end(&r, 60, &e));
+		assert_false(e.failed);
+		assert_string_equal(e.skill, "dock");
+	}
+	for (int seed = 1; seed <= 20; seed++) {
+		const char *pads[] = {"pad_A", "pad_B", "pad_C", "dock"};
+
+		for (int i = 0; i < 4; i++) {
+			char a[80];
+
+			snprintf(a, sizeof(a), "{\"target\":{\"entity_id\":"
+				 "\"%s\"}}", pads[i]);
+			yk_sim_init(&r, &W, (uint64_t)seed, 0);
+			assert_null(yk_sim_invoke(&r, "go_to", a, strlen(a),
+						  id, msg, sizeof(msg)));
+			assert_true(until_end(&r, 60, &e));
+			assert_false(e.failed);
+		}
+	}
 }
 
 static void
