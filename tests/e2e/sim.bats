@@ -517,3 +517,20 @@ stream() {
 	# and it runs on: state keeps coming at 10 Hz
 	take state 5 EdgeTelemetry "$BATS_TEST_TMPDIR/s"
 }
+
+@test "a broker restart: state flows again, commands work, status online again" {
+	start_sim -r "$R"
+	restart_broker 1
+	# reconnect backoff from 1 s: state within a few seconds
+	take state 3 EdgeTelemetry "$BATS_TEST_TMPDIR/s"
+	# the agent said online again (the will said offline meanwhile)
+	wait_for sh -c "mosquitto_sub -p $BROKER_PORT -t '$T/status' -C 1 \
+		-W 2 | jq -e '.status == \"online\"' > /dev/null"
+	wait_for sh -c "mosquitto_sub -p $BROKER_PORT -t '$T/alive' -C 1 \
+		-W 2 | jq -e '.alive' > /dev/null"
+	# and it takes commands again: its subscriptions were renewed
+	cmd 'mode { mode: MODE_DAMP }'
+	sleep 0.3
+	raw_state "$BATS_TEST_TMPDIR/raw"
+	! grep -q '^4:' "$BATS_TEST_TMPDIR/raw"
+}
