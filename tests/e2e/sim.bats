@@ -534,3 +534,24 @@ stream() {
 	raw_state "$BATS_TEST_TMPDIR/raw"
 	! grep -q '^4:' "$BATS_TEST_TMPDIR/raw"
 }
+
+@test "more trajectory segments than may wait: the rest dropped, an EdgeError says so" {
+	start_sim -r "$R"
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/system" -W 10 -F %x \
+		> "$BATS_TEST_TMPDIR/hex" &
+	SUB=$!
+	PIDS+=($SUB)
+	sleep 0.3
+	seg="segments { $(for i in $(seq 1 25); do printf 'positions: 0.1 '; done)}"
+	# one applies at once, 100 wait: 49 of 150 are dropped
+	cmd "trajectory { full { $(for i in $(seq 1 150); do printf '%s ' "$seg"; done)} }"
+	sleep 1
+	kill "$SUB"
+	found=""
+	while read -r h; do
+		dec EdgeEvent "$h" > "$BATS_TEST_TMPDIR/ev"
+		grep -q '^error {' "$BATS_TEST_TMPDIR/ev" || continue
+		found=$(sed -n 's/^  //p' "$BATS_TEST_TMPDIR/ev" | tr '\n' ' ')
+	done < "$BATS_TEST_TMPDIR/hex"
+	[ "$found" = 'subsystem: SUBSYSTEM_FIRMWARE code: "TRAJECTORY_OVERFLOW" message: "49 of 150 segments dropped: at most 100 wait to be applied" ' ]
+}
