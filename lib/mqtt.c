@@ -1120,6 +1120,22 @@ yk_mqtt_up(const struct yk_mqtt *s)
 	return s->state == ST_UP;
 }
 
+bool
+yk_mqtt_pollfd(const struct yk_mqtt *s, struct pollfd *p)
+{
+	int sock = s->state == ST_DOWN ? -1 : mosquitto_socket(s->m);
+
+	p->fd = sock;
+	p->events = 0;
+	p->revents = 0;
+	if (sock < 0)
+		return false;
+	p->events = s->no_reading ? 0 : POLLIN;
+	if (mosquitto_want_write(s->m))
+		p->events |= POLLOUT;
+	return true;
+}
+
 const char *
 yk_mqtt_client_id(const struct yk_mqtt *s)
 {

@@ -150,6 +150,13 @@ bool yk_mqtt_queue_full(const struct yk_mqtt *s);
 const char *yk_mqtt_client_id(const struct yk_mqtt *s);
 /* Connected now (what is sent goes at once, not after a reconnect). */
 bool yk_mqtt_up(const struct yk_mqtt *s);
+/*
+ * The session's socket as a pollfd (fd, events), for a process that waits
+ * on many sessions in one poll(2) and then steps the ready ones with a
+ * zero timeout (yoke-sim).  False when there is no socket (down): step it
+ * anyway, at least once a second, for its reconnect timer.
+ */
+bool yk_mqtt_pollfd(const struct yk_mqtt *s, struct pollfd *p);
 
 /*
  * Wait up to timeout_ms (-1: no limit) for the broker socket or any of

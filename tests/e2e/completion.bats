@@ -83,3 +83,12 @@ complete_words() {
 	run complete_words yoke-drive ""
 	[ "$output" = " " ]
 }
+
+@test "yoke-sim: its options, and yoke sim" {
+	run complete_words yoke-sim --s
+	[ "$output" = "--seed --speed " ]
+	run complete_words yoke sim -C
+	[ "$output" = "-C " ]
+	run complete_words yoke si
+	[ "$output" = "sim " ]
+}

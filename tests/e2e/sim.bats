@@ -1,0 +1,558 @@
+#!/usr/bin/env bats
+# yoke-sim against a real mosquitto.  What the simulator publishes is
+# decoded with protoc-c --decode (not with yoke's own converter), commands
+# are encoded with protoc-c --encode and sent with mosquitto_pub: state at
+# 10 Hz with a consecutive sequence; a velocity command enters MOVE and
+# moves and turns the robot; the deadman; mode damp/stand and the two mode
+# enums' numbering; rejected commands -> EdgeError; a trajectory drives
+# the joints; over-temperature -> FirmwareAlert, a fault in yoke-fault's
+# format, and the status; diagnostics; the fleet channels (status,
+# heartbeat, token, roster entry, telemetry); --count names; --seed;
+# a clean exit; usage errors.
+# (The RPC - skills, invoke, cancel, state - is tested through yoke-drive.)
+bats_require_minimum_version 1.5.0
+load helpers
+
+PROTO_I="-I$YOKE_TOP/proto"
+PROTO_F="$YOKE_TOP/proto/asimov.proto"
+
+# start_sim ARGS...: yoke-sim ARGS in the background; returns once its
+# roster entry is retained (its subscriptions went before it) and its
+# agent has sent the first heartbeat (its status and token went before).
+start_sim() {
+	yoke-sim $B "$@" > "$BATS_TEST_TMPDIR/sim.out" \
+		2> "$BATS_TEST_TMPDIR/sim.err" 3>&- &
+	SIM=$!
+	PIDS+=($SIM)
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/meta" -C 1 -W 10 > /dev/null
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/heartbeat" -C 1 -W 10 > /dev/null
+}
+
+# cmd TEXT: a CloudCommand in protobuf text format, to $R's commands
+cmd() {
+	printf '%s' "$1" | protoc-c --encode=asimov.CloudCommand $PROTO_I \
+		"$PROTO_F" | mosquitto_pub -p "$BROKER_PORT" -q 1 \
+		-t "$T/commands" -s
+}
+
+# dec TYPE HEX: one message, its payload in hex, decoded as asimov.TYPE
+dec() {
+	printf "$(sed 's/../\\x&/g' <<< "$2")" |
+		protoc-c --decode="asimov.$1" $PROTO_I "$PROTO_F"
+}
+
+# take CHANNEL N TYPE DIR: the next N messages on $R's CHANNEL, each
+# decoded into DIR/1 .. DIR/N (exact bytes: mosquitto_sub's %x)
+take() {
+	local i=0 h
+	mkdir -p "$4"
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/$1" -C "$2" -W 15 -F %x \
+		> "$4/hex"
+	while read -r h; do
+		i=$((i + 1))
+		dec "$3" "$h" > "$4/$i"
+	done < "$4/hex"
+	[ "$i" -eq "$2" ]
+}
+
+# state FILE: the next state message, decoded
+state() {
+	take state 1 EdgeTelemetry "$BATS_TEST_TMPDIR/one"
+	cp "$BATS_TEST_TMPDIR/one/1" "$1"
+}
+
+# raw_state FILE: the next state message by field number (protoc-c
+# --decode_raw), its payload in hex in FILE.hex
+raw_state() {
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/state" -C 1 -W 5 -F %x \
+		> "$1.hex"
+	printf "$(sed 's/../\\x&/g' < "$1.hex")" | protoc-c --decode_raw > "$1"
+}
+
+# field NAME FILE: the values of a top-level scalar field, one a line
+field() { sed -n "s/^$1: //p" "$2"; }
+
+# yaw FILE: the yaw of a state's IMU quaternion, radians
+yaw() {
+	field imu_quat "$1" | awk 'NR==1{w=$1} NR==4{z=$1}
+		END{printf "%.4f\n", 2*atan2(z, w)}'
+}
+
+# reading METRIC: the next fleet telemetry reading of METRIC, as JSON
+reading() {
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/telemetry" -W 5 |
+		jq -c --arg m "$1" 'select(.metric == $m)' | head -1
+}
+
+# stream N TEXT: send TEXT N times, 10 a second (an operator's stream)
+stream() {
+	for _ in $(seq 1 "$1"); do
+		cmd "$2"
+		sleep 0.1
+	done
+}
+
+@test "state at 10 Hz, sequence consecutive, 25 joints, STAND at start" {
+	start_sim -r "$R"
+	take state 21 EdgeTelemetry "$BATS_TEST_TMPDIR/s"
+	first=$(field sequence "$BATS_TEST_TMPDIR/s/1")
+	for i in $(seq 1 21); do
+		f="$BATS_TEST_TMPDIR/s/$i"
+		[ "$(field sequence "$f")" -eq $((first + i - 1)) ]
+		[ "$(field fw_mode "$f")" = FW_MODE_STAND ]
+		[ "$(field joint_pos "$f" | wc -l)" -eq 25 ]
+		[ "$(field joint_temp "$f" | wc -l)" -eq 25 ]
+		[ "$(field imu_quat "$f" | wc -l)" -eq 4 ]
+	done
+	# 20 periods of 100 ms, by the robot's own clock
+	t1=$(field timestamp_us "$BATS_TEST_TMPDIR/s/1")
+	t21=$(field timestamp_us "$BATS_TEST_TMPDIR/s/21")
+	ms=$(((t21 - t1) / 1000))
+	[ "$ms" -ge 1800 ] && [ "$ms" -le 2200 ]
+	# the firmware clock is simulated time: 2 s too (--speed 1)
+	f1=$(field fw_timestamp_us "$BATS_TEST_TMPDIR/s/1")
+	f21=$(field fw_timestamp_us "$BATS_TEST_TMPDIR/s/21")
+	[ $(((f21 - f1) / 1000)) -ge 1800 ] && [ $(((f21 - f1) / 1000)) -le 2200 ]
+	# standing upright: gravity straight down
+	[ "$(field imu_gravity "$BATS_TEST_TMPDIR/s/1" | tail -1)" = -1 ]
+}
+
+@test "--rate sets the state rate" {
+	start_sim -r "$R" --rate 40
+	take state 41 EdgeTelemetry "$BATS_TEST_TMPDIR/s"
+	t1=$(field timestamp_us "$BATS_TEST_TMPDIR/s/1")
+	t41=$(field timestamp_us "$BATS_TEST_TMPDIR/s/41")
+	ms=$(((t41 - t1) / 1000))
+	[ "$ms" -ge 850 ] && [ "$ms" -le 1150 ]
+}
+
+@test "a velocity command enters MOVE, turns and moves the robot" {
+	start_sim -r "$R"
+	state "$BATS_TEST_TMPDIR/before"
+	loc0=$(reading location)
+	stream 15 'sequence: 1 velocity { vx: 1.0 vyaw: 0.5 }' &
+	STREAM=$!
+	PIDS+=($STREAM)
+	sleep 1
+	state "$BATS_TEST_TMPDIR/moving"
+	wait "$STREAM"
+	[ "$(field fw_mode "$BATS_TEST_TMPDIR/moving")" = FW_MODE_MOVE ]
+	[ "$(field imu_gyro "$BATS_TEST_TMPDIR/moving" | tail -1)" = 0.5 ]
+	# leaning into the walk: gravity tilts forward
+	gx=$(field imu_gravity "$BATS_TEST_TMPDIR/moving" | head -1)
+	awk -v g="$gx" 'BEGIN{exit !(g > 0.01)}'
+	y0=$(yaw "$BATS_TEST_TMPDIR/before")
+	y1=$(yaw "$BATS_TEST_TMPDIR/moving")
+	awk -v a="$y0" -v b="$y1" 'BEGIN{exit !(b - a > 0.3)}'
+	# the pose moved: the location reading says so
+	loc1=$(reading location)
+	[ "$(jq -r .lng <<< "$loc1")" != "$(jq -r .lng <<< "$loc0")" ]
+	[ "$(jq -r .heading <<< "$loc1")" != "$(jq -r .heading <<< "$loc0")" ]
+}
+
+@test "deadman: 500 ms without a velocity command stops the robot" {
+	start_sim -r "$R"
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/state" -C 20 -W 10 -F %x \
+		> "$BATS_TEST_TMPDIR/hex" &
+	SUB=$!
+	sleep 0.3
+	cmd 'velocity { vx: 0.5 }'
+	wait "$SUB"
+	modes=""
+	while read -r h; do
+		m=$(dec EdgeTelemetry "$h" | sed -n 's/^fw_mode: FW_MODE_//p')
+		modes+="${m:0:1}"
+	done < "$BATS_TEST_TMPDIR/hex"
+	# STAND, then MOVE for 0.5 s (5 states, one either side of the
+	# tick, or one less when a loaded machine made a tick late), then
+	# STAND for good
+	[[ $modes =~ ^S+(M{3,6})S+$ ]]
+	# stopped: the last state turns no more
+	last=$(tail -1 "$BATS_TEST_TMPDIR/hex")
+	dec EdgeTelemetry "$last" > "$BATS_TEST_TMPDIR/last"
+	[ "$(field imu_gyro "$BATS_TEST_TMPDIR/last" | tail -1)" = 0 ]
+	# and the velocity is zero: the IMU no longer leans
+	[ "$(field imu_gravity "$BATS_TEST_TMPDIR/last" | tail -1)" = -1 ]
+}
+
+@test "mode damp and stand; the two mode enums are numbered apart" {
+	start_sim -r "$R"
+	# the command enum: MODE_DAMP is 1 on the wire
+	[ "$(printf 'mode { mode: MODE_DAMP }' |
+		protoc-c --encode=asimov.CloudCommand $PROTO_I "$PROTO_F" |
+		od -An -tx1 | tr -d ' \n')" = 2a020801 ]
+	cmd 'mode { mode: MODE_DAMP }'
+	sleep 0.3
+	raw_state "$BATS_TEST_TMPDIR/raw"
+	dec EdgeTelemetry "$(cat "$BATS_TEST_TMPDIR/raw.hex")" \
+		> "$BATS_TEST_TMPDIR/d"
+	# the telemetry enum: FW_MODE_DAMP is 0, so proto3 leaves field 4
+	# out, and the text format with it
+	[ -z "$(field fw_mode "$BATS_TEST_TMPDIR/d")" ]
+	grep -q '^joint_pos:' "$BATS_TEST_TMPDIR/d"
+	! grep -q '^4:' "$BATS_TEST_TMPDIR/raw"
+	cmd 'mode { mode: MODE_STAND }'
+	sleep 0.3
+	raw_state "$BATS_TEST_TMPDIR/raw"
+	grep -qx '4: 1' "$BATS_TEST_TMPDIR/raw"
+	# velocity: MOVE is 2
+	cmd 'velocity { vyaw: 0.2 }'
+	sleep 0.2
+	raw_state "$BATS_TEST_TMPDIR/raw"
+	grep -qx '4: 2' "$BATS_TEST_TMPDIR/raw"
+}
+
+@test "damp: the joints go limp and no longer follow a trajectory" {
+	start_sim -r "$R"
+	cmd 'mode { mode: MODE_DAMP }'
+	cmd "trajectory { full { segments { $(for i in $(seq 1 25); do
+		printf 'positions: 0.8 '; done) } } }"
+	sleep 1.5
+	state "$BATS_TEST_TMPDIR/s"
+	# FW_MODE_DAMP: 0, left out
+	[ -z "$(field fw_mode "$BATS_TEST_TMPDIR/s")" ]
+	# limp: no current, and the elbow (joint 16) is not at 0.8
+	[ "$(field joint_current "$BATS_TEST_TMPDIR/s" | sort -u)" = 0 ]
+	awk -v q="$(field joint_pos "$BATS_TEST_TMPDIR/s" | sed -n 17p)" \
+		'BEGIN{exit !(q < 0.5)}'
+}
+
+@test "a command out of range is rejected with an EdgeError, not applied" {
+	start_sim -r "$R"
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/system" -W 10 -F %x \
+		> "$BATS_TEST_TMPDIR/hex" &
+	SUB=$!
+	PIDS+=($SUB)
+	sleep 0.3
+	cmd 'sequence: 7 velocity { vx: 2.5 }'
+	printf 'not a command' | mosquitto_pub -p "$BROKER_PORT" -q 1 \
+		-t "$T/commands" -s
+	cmd 'trajectory { full { segments { positions: 1 } } }'
+	sleep 1.5
+	kill "$SUB"
+	: > "$BATS_TEST_TMPDIR/errors"
+	while read -r h; do
+		dec EdgeEvent "$h" > "$BATS_TEST_TMPDIR/ev"
+		grep -q '^error {' "$BATS_TEST_TMPDIR/ev" || continue
+		sed -n 's/^  //p' "$BATS_TEST_TMPDIR/ev" | tr '\n' ' ' \
+			>> "$BATS_TEST_TMPDIR/errors"
+		echo >> "$BATS_TEST_TMPDIR/errors"
+	done < "$BATS_TEST_TMPDIR/hex"
+	run cat "$BATS_TEST_TMPDIR/errors"
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[0]}" = 'subsystem: SUBSYSTEM_CLOUD code: "COMMAND_REJECTED" message: "vx 2.5 is out of range -2..2 m/s" ' ]
+	[ "${lines[1]}" = 'subsystem: SUBSYSTEM_CLOUD code: "COMMAND_REJECTED" message: "the command is not an asimov.CloudCommand" ' ]
+	[[ ${lines[2]} == 'subsystem: SUBSYSTEM_CLOUD code: "COMMAND_REJECTED" message: "segments[0]'* ]]
+	# not applied: still standing
+	state "$BATS_TEST_TMPDIR/s"
+	[ "$(field fw_mode "$BATS_TEST_TMPDIR/s")" = FW_MODE_STAND ]
+}
+
+@test "a trajectory segment becomes the joints' PD target" {
+	start_sim -r "$R"
+	pos="" kp="" kd=""
+	for i in $(seq 0 24); do
+		pos+="positions: $(awk -v i="$i" 'BEGIN{print (i - 12) / 40}') "
+		kp+="kp: 120 "
+		kd+="kd: 2 "
+	done
+	cmd "sequence: 3 trajectory { full { segments { $pos $kp $kd } } }"
+	sleep 1.5
+	state "$BATS_TEST_TMPDIR/s"
+	field joint_pos "$BATS_TEST_TMPDIR/s" > "$BATS_TEST_TMPDIR/q"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/q")" -eq 25 ]
+	awk '{ want = (NR - 13) / 40; d = $1 - want; if (d < 0) d = -d;
+	       if (d > 0.01) { print NR, $1, want; bad = 1 } }
+	     END { exit bad }' "$BATS_TEST_TMPDIR/q"
+	# still standing: a trajectory is no mode change
+	[ "$(field fw_mode "$BATS_TEST_TMPDIR/s")" = FW_MODE_STAND ]
+}
+
+@test "over-temperature: FirmwareAlert, a fault as yoke-fault reports it, status; then it clears" {
+	yoke-fault $B --watch "$R" --json -C 1 -W 30 \
+		> "$BATS_TEST_TMPDIR/fault" 2> "$BATS_TEST_TMPDIR/fault.err" 3>&- &
+	WATCH=$!
+	PIDS+=($WATCH)
+	start_sim -r "$R" --speed 20
+	# a deep squat: the knee motors (joints 3 and 9) carry the weight
+	pos=""
+	for i in $(seq 0 24); do
+		case $i in 3|9) pos+="positions: 1.5 " ;; *) pos+="positions: 0 " ;; esac
+	done
+	cmd "trajectory { full { segments { $pos } } }"
+	wait "$WATCH"
+	f=$(cat "$BATS_TEST_TMPDIR/fault")
+	[ "$(jq -c '{robot, code, severity}' <<< "$f")" = \
+		"{\"robot\":\"$R\",\"code\":\"MOTOR_OVERTEMP\",\"severity\":\"critical\"}" ]
+	[ "$(jq -c '.data | {alert_id, threshold_c}' <<< "$f")" = \
+		'{"alert_id":1,"threshold_c":80}' ]
+	jq -e '(.data.motor == 3 or .data.motor == 9) and .data.temp_c >= 80' <<< "$f"
+	# the payload's members in yoke-fault's order
+	[ "$(jq -c 'keys_unsorted' <<< "$f")" = \
+		'["robot","fault_id","code","severity","data","ts"]' ]
+	id=$(jq -r .fault_id <<< "$f")
+	# the status embeds the same fault, retained
+	st=$(mosquitto_sub -p "$BROKER_PORT" -t "$T/status" -C 1 -W 5)
+	[ "$(jq -r .status <<< "$st")" = fault ]
+	[ "$(jq -r .fault.fault_id <<< "$st")" = "$id" ]
+	# the state carries the alert: MOTOR_OVERTEMP (1), critical (0,
+	# left out), threshold 80, on a knee
+	state "$BATS_TEST_TMPDIR/s"
+	grep -q '^active_alerts {' "$BATS_TEST_TMPDIR/s"
+	grep -qx '  id: 1' "$BATS_TEST_TMPDIR/s"
+	grep -qx '  threshold: 80' "$BATS_TEST_TMPDIR/s"
+	grep -Eqx '  source_id: (3|9)' "$BATS_TEST_TMPDIR/s"
+	! grep -q '  severity:' "$BATS_TEST_TMPDIR/s"
+	[ "$(field error_flags "$BATS_TEST_TMPDIR/s")" = 2 ]
+	# standing again, the knees cool below 70 C: the alert clears and
+	# the robot is online again
+	cmd 'mode { mode: MODE_STAND }'
+	stand=""
+	for i in $(seq 0 24); do stand+="positions: 0 "; done
+	cmd "trajectory { full { segments { $stand } } }"
+	wait_for sh -c "mosquitto_sub -p $BROKER_PORT -t '$T/status' -C 1 \
+		-W 2 | jq -e '.status == \"online\"' > /dev/null"
+	state "$BATS_TEST_TMPDIR/s"
+	! grep -q '^active_alerts' "$BATS_TEST_TMPDIR/s"
+	[ -z "$(field error_flags "$BATS_TEST_TMPDIR/s")" ]
+}
+
+@test "diagnostics every second on system, controller changes" {
+	start_sim -r "$R" --speed 5
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/system" -W 10 -F %x \
+		> "$BATS_TEST_TMPDIR/hex" &
+	SUB=$!
+	PIDS+=($SUB)
+	sleep 0.3
+	cmd 'mode { mode: MODE_STAND }'
+	# control is released after 5 simulated seconds: 1 s at --speed 5
+	sleep 2.8
+	kill "$SUB"
+	n=0 ctl=""
+	while read -r h; do
+		dec EdgeEvent "$h" > "$BATS_TEST_TMPDIR/ev"
+		if grep -q '^diagnostics {' "$BATS_TEST_TMPDIR/ev"; then
+			n=$((n + 1))
+			grep -qx '  provisioned: true' "$BATS_TEST_TMPDIR/ev"
+			grep -qx '  cloud_connected: true' "$BATS_TEST_TMPDIR/ev"
+			[ "$(grep -c '^  can_health {' "$BATS_TEST_TMPDIR/ev")" -eq 2 ]
+		fi
+		if grep -q '^controller {' "$BATS_TEST_TMPDIR/ev"; then
+			ctl+=$(sed -n 's/^  \(current\|reason\): "\(.*\)"/\2/p' \
+				"$BATS_TEST_TMPDIR/ev" | tr '\n' ,)
+			ctl+=";"
+		fi
+	done < "$BATS_TEST_TMPDIR/hex"
+	[ "$n" -ge 2 ] && [ "$n" -le 4 ]
+	[ "$ctl" = "cloud,acquired,;timeout,;" ]
+}
+
+@test "fleet channels: status online, heartbeat, token, roster entry, telemetry" {
+	start_sim -r "$R"
+	run --separate-stderr mosquitto_sub -p "$BROKER_PORT" -t "$T/status" \
+		-t "$T/heartbeat" -t "$T/alive" -t "$T/meta" -W 2 -v \
+		--retained-only
+	[ "$status" -eq 27 ] # mosquitto_sub: timed out, as asked
+	printf '%s\n' "$output" | sort > "$BATS_TEST_TMPDIR/ret"
+	[ "$(cut -d' ' -f1 "$BATS_TEST_TMPDIR/ret" | tr '\n' ' ')" = \
+		"$T/alive $T/heartbeat $T/meta $T/status " ]
+	get() { sed -n "s|^$T/$1 ||p" "$BATS_TEST_TMPDIR/ret"; }
+	[ "$(get status | jq -c '{status, heartbeat_s}')" = \
+		'{"status":"online","heartbeat_s":30}' ]
+	[ "$(get heartbeat | jq -c '{seq, uptime_s}')" = '{"seq":1,"uptime_s":0}' ]
+	[ "$(get alive | jq -c '{alive, pid}')" = "{\"alive\":true,\"pid\":$SIM}" ]
+	[ "$(get meta | jq -c '{name, model}')" = \
+		"{\"name\":\"$R\",\"model\":\"yoke-sim\"}" ]
+	# the fleet tools see it
+	run yoke-robot-status $B "$R" --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .status <<< "$output")" = online ]
+	# telemetry: battery and location, once a second
+	b=$(reading battery_pct)
+	[ "$(jq -c '{metric, unit}' <<< "$b")" = '{"metric":"battery_pct","unit":"%"}' ]
+	jq -e '.value > 89 and .value <= 90' <<< "$b"
+	l=$(reading location)
+	jq -e '(.lat - 47.3769 | fabs) < 0.001 and (.lng - 8.5417 | fabs) < 0.001 and .heading >= 0 and .heading < 360' <<< "$l"
+}
+
+@test "SIGINT: exit 0, status offline (stopped), token cleared" {
+	start_sim -r "$R"
+	kill -INT "$SIM"
+	rc=0
+	wait "$SIM" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/sim.err" ]
+	[ ! -s "$BATS_TEST_TMPDIR/sim.out" ]
+	run mosquitto_sub -p "$BROKER_PORT" -t "$T/+" -W 1 -v --retained-only
+	! grep -q "^$T/alive" <<< "$output"
+	[ "$(grep "^$T/status " <<< "$output" | cut -d' ' -f2- |
+		jq -c '{status, reason}')" = '{"status":"offline","reason":"stopped"}' ]
+}
+
+@test "SIGKILL: the wills say offline (connection lost) and clear the token" {
+	start_sim -r "$R"
+	kill -KILL "$SIM"
+	# keepalive 5 s: the broker notices within 7.5 s
+	for _ in $(seq 1 15); do
+		mosquitto_sub -p "$BROKER_PORT" -t "$T/alive" -W 1 \
+			--retained-only -C 1 > /dev/null 2>&1 || break
+	done
+	! mosquitto_sub -p "$BROKER_PORT" -t "$T/alive" -W 1 --retained-only \
+		-C 1
+	st=$(mosquitto_sub -p "$BROKER_PORT" -t "$T/status" -C 1 -W 5)
+	[ "$(jq -c '{status, reason}' <<< "$st")" = \
+		'{"status":"offline","reason":"connection lost"}' ]
+}
+
+@test "--count N: robots sim-001 .. in one process; -r ID names them ID-001 .." {
+	yoke-sim $B $O --count 3 > /dev/null 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	PIDS+=($!)
+	wait_for sh -c "[ \$(mosquitto_sub -p $BROKER_PORT -t 'yoke/$R/+/meta' \
+		-W 1 --retained-only -v 2>/dev/null | wc -l) -eq 3 ]"
+	run --separate-stderr mosquitto_sub -p "$BROKER_PORT" \
+		-t "yoke/$R/+/alive" -W 1 -v --retained-only
+	[ "$(cut -d' ' -f1 <<< "$output" | sort | tr '\n' ' ')" = \
+		"yoke/$R/sim-001/alive yoke/$R/sim-002/alive yoke/$R/sim-003/alive " ]
+	# each its own state stream
+	for r in sim-001 sim-003; do
+		mosquitto_sub -p "$BROKER_PORT" -t "yoke/$R/$r/state" -C 1 -W 5 \
+			-F %x > /dev/null
+	done
+	kill_pids
+	PIDS=()
+	yoke-sim $B $O -r arm --count 2 > /dev/null 2>&1 3>&- &
+	PIDS+=($!)
+	wait_for sh -c "[ \$(mosquitto_sub -p $BROKER_PORT -t 'yoke/$R/+/alive' \
+		-W 1 --retained-only -v 2>/dev/null | wc -l) -eq 2 ]"
+	run --separate-stderr mosquitto_sub -p "$BROKER_PORT" \
+		-t "yoke/$R/+/alive" -W 1 -v --retained-only
+	[ "$(cut -d' ' -f1 <<< "$output" | sort | tr '\n' ' ')" = \
+		"yoke/$R/arm-001/alive yoke/$R/arm-002/alive " ]
+}
+
+@test "--seed: the same seed, the same start; another seed, another" {
+	loc() {
+		yoke-sim $B --org "$R-$1" -r a --seed "$2" > /dev/null 2>&1 3>&- &
+		local p=$!
+		mosquitto_sub -p "$BROKER_PORT" -t "yoke/$R-$1/a/telemetry" -W 5 |
+			jq -c 'select(.metric == "location") | [.lat, .lng, .heading]' |
+			head -1
+		kill "$p"
+		wait "$p" || true
+	}
+	a=$(loc 1 42)
+	b=$(loc 2 42)
+	c=$(loc 3 43)
+	[ -n "$a" ]
+	[ "$a" = "$b" ]
+	[ "$a" != "$c" ]
+}
+
+@test "usage errors exit 2 with a message" {
+	run --separate-stderr yoke-sim $B --count 0
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-sim: invalid value '0' for --count: expected an integer from 1 to 1000" ]
+	run --separate-stderr yoke-sim $B extra
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-sim: unexpected argument 'extra'" ]
+	run --separate-stderr yoke-sim $B --speed 0
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-sim: invalid value '0' for --speed: expected a number from 0.01 to 1000" ]
+	run --separate-stderr yoke-sim $B -r 'Bad/Id'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-sim: invalid robot id 'Bad/Id': use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit" ]
+	run --separate-stderr yoke-sim -b mqtt://127.0.0.1:1 -r x
+	[ "$status" -eq 1 ]
+	[[ $stderr == "yoke-sim: cannot connect to '127.0.0.1:1'"* ]]
+}
+
+@test "--help matches the man page's synopsis" {
+	run yoke-sim --help
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "usage: yoke-sim [options] [-r ID | -C N] [--rate HZ] [--speed X] [--seed S]" ]
+	# the man page's SYNOPSIS names the same options
+	for o in rate speed seed; do
+		grep -qxF ".RB [ \\-\\-$o" "$YOKE_TOP/man/yoke-sim.1"
+	done
+	grep -qxF '.B \-C' "$YOKE_TOP/man/yoke-sim.1"
+}
+
+@test "a second signal gives up a goodbye the broker cannot take, for every robot" {
+	yoke-sim $B $O --count 3 > /dev/null 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	SIM=$!
+	PIDS+=($SIM)
+	wait_for sh -c "[ \$(mosquitto_sub -p $BROKER_PORT -t 'yoke/$R/+/heartbeat' \
+		-W 1 --retained-only -v 2>/dev/null | wc -l) -eq 3 ]"
+	stop_broker
+	kill -TERM "$SIM"
+	sleep 1
+	# waiting for the broker to confirm the goodbye
+	kill -0 "$SIM"
+	kill -TERM "$SIM"
+	rc=0
+	t0=$(now_ms)
+	wait "$SIM" || rc=$?
+	[ "$rc" -eq 1 ]
+	[ $(($(now_ms) - t0)) -lt 2000 ]
+	run cat "$BATS_TEST_TMPDIR/err"
+	[ "${#lines[@]}" -eq 1 ]
+	[[ ${lines[0]} == "yoke-sim: interrupted with "*" not confirmed by the broker" ]]
+	restart_broker 0
+}
+
+@test "after SIGSTOP the robot replays at most ten ticks of missed time" {
+	start_sim -r "$R" --speed 100
+	state "$BATS_TEST_TMPDIR/a"
+	kill -STOP "$SIM"
+	sleep 3
+	kill -CONT "$SIM"
+	sleep 0.5
+	state "$BATS_TEST_TMPDIR/b"
+	f0=$(field fw_timestamp_us "$BATS_TEST_TMPDIR/a")
+	f1=$(field fw_timestamp_us "$BATS_TEST_TMPDIR/b")
+	# 3 s stopped at --speed 100 is 300 simulated s; ten ticks are 100 s,
+	# plus the ~0.7 s (70 s) it ran around the stop
+	s=$(((f1 - f0) / 1000000))
+	[ "$s" -ge 100 ] && [ "$s" -le 250 ]
+	# and it runs on: state keeps coming at 10 Hz
+	take state 5 EdgeTelemetry "$BATS_TEST_TMPDIR/s"
+}
+
+@test "a broker restart: state flows again, commands work, status online again" {
+	start_sim -r "$R"
+	restart_broker 1
+	# reconnect backoff from 1 s: state within a few seconds
+	take state 3 EdgeTelemetry "$BATS_TEST_TMPDIR/s"
+	# the agent said online again (the will said offline meanwhile)
+	wait_for sh -c "mosquitto_sub -p $BROKER_PORT -t '$T/status' -C 1 \
+		-W 2 | jq -e '.status == \"online\"' > /dev/null"
+	wait_for sh -c "mosquitto_sub -p $BROKER_PORT -t '$T/alive' -C 1 \
+		-W 2 | jq -e '.alive' > /dev/null"
+	# and it takes commands again: its subscriptions were renewed
+	cmd 'mode { mode: MODE_DAMP }'
+	sleep 0.3
+	raw_state "$BATS_TEST_TMPDIR/raw"
+	! grep -q '^4:' "$BATS_TEST_TMPDIR/raw"
+}
+
+@test "more trajectory segments than may wait: the rest dropped, an EdgeError says so" {
+	start_sim -r "$R"
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/system" -W 10 -F %x \
+		> "$BATS_TEST_TMPDIR/hex" &
+	SUB=$!
+	PIDS+=($SUB)
+	sleep 0.3
+	seg="segments { $(for i in $(seq 1 25); do printf 'positions: 0.1 '; done)}"
+	# one applies at once, 100 wait: 49 of 150 are dropped
+	cmd "trajectory { full { $(for i in $(seq 1 150); do printf '%s ' "$seg"; done)} }"
+	sleep 1
+	kill "$SUB"
+	found=""
+	while read -r h; do
+		dec EdgeEvent "$h" > "$BATS_TEST_TMPDIR/ev"
+		grep -q '^error {' "$BATS_TEST_TMPDIR/ev" || continue
+		found=$(sed -n 's/^  //p' "$BATS_TEST_TMPDIR/ev" | tr '\n' ' ')
+	done < "$BATS_TEST_TMPDIR/hex"
+	[ "$found" = 'subsystem: SUBSYSTEM_FIRMWARE code: "TRAJECTORY_OVERFLOW" message: "49 of 150 segments dropped: at most 100 wait to be applied" ' ]
+}
