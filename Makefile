@@ -138,13 +138,14 @@ tests/unit/bin/test_pbjson: tests/unit/test_pbjson.c \
 		build/pbtest/pbtest.pb-c.c lib/libyoke.a -lcmocka $(LIBS_PB)
 
 # The camera modules' tests: libm for the renderer, libav* for the JPEG
-# encoder (and the decoder that checks it).
-tests/unit/bin/test_render tests/unit/bin/test_jpeg: tests/unit/bin/%: \
-		tests/unit/%.c lib/libyoke.a
+# encoder (and the decoder that checks it), the sim for its cameras.
+tests/unit/bin/test_render tests/unit/bin/test_jpeg \
+tests/unit/bin/test_simcam: tests/unit/bin/%: \
+		tests/unit/%.c lib/libyoke.a $(PB_LIB)
 	$(SAY) CC $@
 	$(Q)mkdir -p tests/unit/bin
-	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) -o $@ $< lib/libyoke.a -lcmocka \
-		$(LIBS_AV) -lm
+	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) -o $@ $< lib/libyoke.a $(PB_LIB) \
+		-lcmocka $(LIBS_PB) $(LIBS_AV) -lm
 
 # Wire bytes for test_pbgolden from an encoder that shares no code with
 # lib/pbjson: protoc-c --encode on tests/unit/golden/pb_NAME.txt (text

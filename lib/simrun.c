@@ -27,7 +27,10 @@
 #include "reading.h"
 #include "rpc.h"
 #include "sim.h"
+#include "simcam.h"
 #include "simrun.h"
+#include "foxglove/CompressedImage.pb-c.h"
+#include "google/protobuf/timestamp.pb-c.h"
 
 #define MAX_PENDING 32  /* invokes waiting for their action's end */
 #define INBOX_MAX 1024  /* messages held between two steps */
@@ -490,6 +493,50 @@ do_state(struct bot *b, struct rxmsg *x)
 }
 
 static void
+do_vision(struct bot *b, struct rxmsg *x)
+{
+	Yoke__CaptureRequest *q =
+		yoke__capture_request__unpack(NULL, x->len, x->payload);
+	Yoke__RpcReply rep = YOKE__RPC_REPLY__INIT;
+	Foxglove__CompressedImage img = FOXGLOVE__COMPRESSED_IMAGE__INIT;
+	Google__Protobuf__Timestamp ts = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
+	struct yk_buf jpeg = {0}, frame = {0};
+	struct yk_err e = {0};
+	int64_t now = yk_now_us();
+
+	if (q == NULL) {
+		answer_error(b, &x->req, "BAD_REQUEST",
+			     "the request is not a yoke.CaptureRequest");
+		return;
+	}
+	/* sizes past any image's are refused by the size check */
+	if (yk_simcam_capture(&jpeg, &b->m, q->camera,
+			      q->width > 100000 ? 100000 : (int)q->width,
+			      q->height > 100000 ? 100000 : (int)q->height,
+			      q->quality, &e) != YK_OK) {
+		answer_error(b, &x->req,
+			     strncmp(e.msg, "no camera", 9) == 0 ?
+				     "UNKNOWN_CAMERA" : "BAD_ARGS", e.msg);
+		goto out;
+	}
+	yk_buf_addf(&frame, "%s/%s", b->name, q->camera);
+	ts.seconds = now / 1000000;
+	ts.nanos = (int32_t)(now % 1000000 * 1000);
+	img.timestamp = &ts;
+	img.frame_id = frame.p;
+	img.data.data = (uint8_t *)jpeg.p;
+	img.data.len = jpeg.len;
+	img.format = "jpeg";
+	rep.reply_case = YOKE__RPC_REPLY__REPLY_IMAGE;
+	rep.image = &img;
+	answer(b, &x->req, &rep);
+out:
+	yk_buf_free(&jpeg);
+	yk_buf_free(&frame);
+	yoke__capture_request__free_unpacked(q, NULL);
+}
+
+static void
 rpc(struct bot *b, struct rxmsg *x)
 {
 	const char *m = x->req.method;
@@ -503,9 +550,11 @@ rpc(struct bot *b, struct rxmsg *x)
 		do_cancel(b, x);
 	} else if (strcmp(m, YK_RPC_STATE) == 0) {
 		do_state(b, x);
+	} else if (strcmp(m, YK_RPC_VISION) == 0) {
+		do_vision(b, x);
 	} else {
 		snprintf(msg, sizeof(msg), "no method '%s' (methods: skills, "
-			 "invoke, cancel, state)", m);
+			 "invoke, cancel, state, vision)", m);
 		answer_error(b, &x->req, "UNKNOWN_METHOD", msg);
 	}
 }
