@@ -145,7 +145,7 @@ do_agent(struct rs *o, struct yk_err *err)
 		while (!yk_sig_stop && yk_agent_step(a, 1000, err) == YK_OK)
 			;
 		if (err->rc == YK_OK)
-			yk_agent_stop(a, err);
+			yk_agent_stop(a, -1, err);
 	}
 	yk_agent_close(a);
 	return err->rc;

@@ -262,16 +262,20 @@ yk_agent_step(struct yk_agent *a, int timeout_ms, struct yk_err *err)
 }
 
 int
-yk_agent_stop(struct yk_agent *a, struct yk_err *err)
+yk_agent_stop(struct yk_agent *a, int ms, struct yk_err *err)
 {
+	int64_t end = yk_mono_ms() + ms;
+
 	/* Said before we go, so dashboards change at once. */
 	yk_mqtt_on_connect(a->s, NULL, NULL);
 	yk_mqtt_on_connect(a->t, NULL, NULL);
 	offline(&a->status, a, "stopped", yk_now_us());
 	if (send1(a->s, a->st_topic.p, &a->status, err) == YK_OK &&
 	    send1(a->t, a->tok_topic.p, NULL, err) == YK_OK &&
-	    yk_mqtt_drain(a->s, a->stop, err) == YK_OK)
-		yk_mqtt_drain(a->t, a->stop, err);
+	    yk_mqtt_drain_for(a->s, a->stop, ms, err) == YK_OK)
+		yk_mqtt_drain_for(a->t, a->stop,
+				  ms < 0 ? -1 : (int)(end - yk_mono_ms()),
+				  err);
 	return err->rc;
 }
 

@@ -41,8 +41,9 @@ int yk_agent_open(struct yk_agent **out, struct yk_conf *c,
 /* Run for up to timeout_ms: heartbeats, acknowledgements, reconnects. */
 int yk_agent_step(struct yk_agent *a, int timeout_ms, struct yk_err *err);
 /* Say goodbye: status offline (reason "stopped"), the token cleared, both
- * acknowledged. */
-int yk_agent_stop(struct yk_agent *a, struct yk_err *err);
+ * acknowledged, waiting at most ms milliseconds for that (<0: as long as
+ * it takes). */
+int yk_agent_stop(struct yk_agent *a, int ms, struct yk_err *err);
 /* Close (a normal DISCONNECT: the wills are not said) and free. */
 void yk_agent_close(struct yk_agent *a);
 

@@ -554,24 +554,13 @@ static int
 drain(struct yk_driver *d, volatile sig_atomic_t *stop, int ms,
       const char *what, const char *note, struct yk_err *err)
 {
-	int64_t end = yk_mono_ms() + ms;
-	sig_atomic_t seen = *stop;
-
-	if (!*stop)
-		return yk_mqtt_drain(d->s, stop, err);
-	while (yk_mqtt_pending(d->s) > 0) {
-		int64_t left = end - yk_mono_ms();
-
-		if (*stop > seen || left <= 0)
-			return yk_err_set(err, YK_ERUNTIME,
-					  "%s not confirmed by the broker "
-					  "within %d s%s", what, ms / 1000,
-					  note);
-		if (yk_mqtt_step(d->s, NULL, 0, left < 1000 ? (int)left : 1000,
-				 err) != YK_OK)
-			return err->rc;
-	}
-	return yk_mqtt_refusals(d->s, err);
+	if (yk_mqtt_drain_for(d->s, stop, *stop ? ms : -1, err) == YK_OK)
+		return YK_OK;
+	if (err->rc == YK_ERUNTIME && yk_mqtt_pending(d->s) > 0)
+		yk_err_set(err, YK_ERUNTIME,
+			   "%s not confirmed by the broker within %d s%s",
+			   what, ms / 1000, note);
+	return err->rc;
 }
 
 int

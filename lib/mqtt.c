@@ -1307,9 +1307,17 @@ int
 yk_mqtt_drain(struct yk_mqtt *s, volatile sig_atomic_t *stop,
 	      struct yk_err *err)
 {
+	return yk_mqtt_drain_for(s, stop, -1, err);
+}
+
+int
+yk_mqtt_drain_for(struct yk_mqtt *s, volatile sig_atomic_t *stop, int ms,
+		  struct yk_err *err)
+{
 	/* The signal that asked us to finish is why we drain; only a
 	 * further one gives up. */
 	sig_atomic_t seen = stop ? *stop : 0;
+	int64_t end = yk_mono_ms() + ms, left = 1000;
 
 	while (yk_mqtt_pending(s) > 0 || (s->state == ST_UP &&
 					  mosquitto_want_write(s->m))) {
@@ -1318,7 +1326,17 @@ yk_mqtt_drain(struct yk_mqtt *s, volatile sig_atomic_t *stop,
 					  "interrupted with %zu messages not "
 					  "confirmed by the broker",
 					  yk_mqtt_pending(s));
-		if (yk_mqtt_step(s, NULL, 0, 1000, err) != YK_OK)
+		if (ms >= 0) {
+			left = end - yk_mono_ms();
+			if (left <= 0)
+				return yk_err_set(err, YK_ERUNTIME,
+						  "%zu messages not confirmed "
+						  "by the broker within %g s",
+						  yk_mqtt_pending(s),
+						  ms / 1000.0);
+		}
+		if (yk_mqtt_step(s, NULL, 0, left < 1000 ? (int)left : 1000,
+				 err) != YK_OK)
 			return err->rc;
 	}
 	return yk_mqtt_refusals(s, err);

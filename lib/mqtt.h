@@ -169,6 +169,11 @@ int yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next,
  * Fatal errors are returned. */
 int yk_mqtt_drain(struct yk_mqtt *s, volatile sig_atomic_t *stop,
 		  struct yk_err *err);
+/* yk_mqtt_drain, giving up after ms milliseconds (<0: never) with
+ * YK_ERUNTIME "N messages not confirmed by the broker within S s": a
+ * goodbye to a broker that is gone must not hold up the exit. */
+int yk_mqtt_drain_for(struct yk_mqtt *s, volatile sig_atomic_t *stop, int ms,
+		      struct yk_err *err);
 /* The messages the broker refused so far (QoS 1: its PUBACK said no):
  * YK_EREFUSED when not authorised, YK_ERUNTIME for other reasons. */
 int yk_mqtt_refusals(const struct yk_mqtt *s, struct yk_err *err);

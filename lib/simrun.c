@@ -35,6 +35,9 @@
 #define MAX_PENDING 32  /* invokes waiting for their action's end */
 #define INBOX_MAX 1024  /* messages held between two steps */
 #define AGENT_MS 100
+/* The goodbye of every robot (status offline, tokens cleared) gets this
+ * long to be confirmed after a stop signal. */
+#define GOODBYE_MS 3000
 /* Where the world's origin lies on Earth (location readings). */
 #define LAT0 47.3769
 #define LNG0 8.5417
@@ -779,27 +782,32 @@ bot_open(struct run *run, struct bot *b, int i, struct yk_err *err)
 }
 
 /*
- * Answer what waits, say goodbye, wait for the broker to confirm.  Each
- * drain gives up at a signal beyond the count it started with; once one
- * has (seen, the count the goodbye began with, was passed), the other
- * robots only close: one further signal ends all 3 N waits, not one.
+ * Answer what waits, say goodbye, wait for the broker to confirm, until
+ * end (monotonic ms): a broker that is gone must not hold up the exit, and
+ * the wills say the rest when it comes back.  Each drain also gives up at
+ * a signal beyond the count it started with; once one has (seen, the
+ * count the goodbye began with, was passed), the other robots only close:
+ * one further signal ends all 3 N waits, not one.
  */
 static void
-bot_stop(struct bot *b, sig_atomic_t seen, struct yk_err *err)
+bot_stop(struct bot *b, sig_atomic_t seen, int64_t end, struct yk_err *err)
 {
 	volatile sig_atomic_t *stop = b->run->cfg->stop;
 	struct yk_err e = {0};
+	int64_t left;
 
 	while (b->ninv > 0)
 		action_result(b, &b->inv[0], true, "CANCELLED",
 			      "yoke-sim is stopping", NULL);
-	if (*stop > seen)
+	left = end - yk_mono_ms();
+	if (*stop > seen || left <= 0)
 		return;
-	if (yk_agent_stop(b->agent, &e) != YK_OK && !err->rc)
+	if (yk_agent_stop(b->agent, (int)left, &e) != YK_OK && !err->rc)
 		*err = e;
-	if (*stop > seen)
+	left = end - yk_mono_ms();
+	if (*stop > seen || left <= 0)
 		return;
-	if (yk_mqtt_drain(b->s, stop, &e) != YK_OK && !err->rc)
+	if (yk_mqtt_drain_for(b->s, stop, (int)left, &e) != YK_OK && !err->rc)
 		*err = e;
 }
 
@@ -896,6 +904,7 @@ yk_simrun(const struct yk_simrun_cfg *cfg, struct yk_err *err)
 {
 	struct run run = {.cfg = cfg, .n = cfg->nrobots};
 	sig_atomic_t seen;
+	int64_t end;
 
 	yk_sim_world_default(&run.world);
 	run.bots = yk_calloc((size_t)run.n, sizeof(*run.bots));
@@ -908,9 +917,10 @@ yk_simrun(const struct yk_simrun_cfg *cfg, struct yk_err *err)
 		loop(&run, err);
 	/* goodbye even after an error: what can still be said is said */
 	seen = *cfg->stop;
+	end = yk_mono_ms() + GOODBYE_MS;
 	for (int i = 0; i < run.n; i++)
 		if (run.bots[i].opened)
-			bot_stop(&run.bots[i], seen, err);
+			bot_stop(&run.bots[i], seen, end, err);
 	for (int i = 0; i < run.n; i++)
 		bot_free(&run.bots[i]);
 	free(run.bots);

@@ -501,6 +501,27 @@ stream() {
 	restart_broker 0
 }
 
+@test "a goodbye the broker cannot take ends by itself: exit 1, saying so" {
+	yoke-sim $B $O --count 2 > /dev/null 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	SIM=$!
+	PIDS+=($SIM)
+	wait_for sh -c "[ \$(mosquitto_sub -p $BROKER_PORT -t 'yoke/$R/+/heartbeat' \
+		-W 1 --retained-only -v 2>/dev/null | wc -l) -eq 2 ]"
+	stop_broker
+	kill -TERM "$SIM"
+	# one signal only: it must end on its own (before, it waited for the
+	# broker for ever); the bound here is generous, not a measurement
+	for _ in $(seq 300); do kill -0 "$SIM" 2> /dev/null || break; sleep 0.1; done
+	! kill -0 "$SIM" 2> /dev/null
+	rc=0
+	wait "$SIM" || rc=$?
+	[ "$rc" -eq 1 ]
+	run cat "$BATS_TEST_TMPDIR/err"
+	[ "${#lines[@]}" -eq 1 ]
+	[[ ${lines[0]} == "yoke-sim: "*" not confirmed by the broker within 3 s" ]]
+	restart_broker 0
+}
+
 @test "after SIGSTOP the robot replays at most ten ticks of missed time" {
 	start_sim -r "$R" --speed 100
 	state "$BATS_TEST_TMPDIR/a"
