@@ -170,14 +170,16 @@ tests/unit/bin/%: tests/unit/%.c lib/libyoke.a $(PB_LIB)
 # libFuzzer on the protobuf <-> JSON converter (clang; installs it if
 # missing).  Runs FUZZ_SECONDS; findings land in build/fuzz/.
 FUZZ_SECONDS ?= 60
-FUZZ_LIB = lib/pbjson.c lib/json.c lib/b64.c lib/buf.c lib/err.c lib/text.c
+FUZZ_LIB = lib/pbjson.c lib/json.c lib/b64.c lib/buf.c lib/err.c lib/text.c \
+	lib/pbreg.c
 
-build/fuzz/pbjson: fuzz/pbjson.c $(FUZZ_LIB) build/pbtest/pbtest.pb-c.c
+build/fuzz/pbjson: fuzz/pbjson.c $(FUZZ_LIB) build/pbtest/pbtest.pb-c.c \
+		$(PROTO_C)
 	$(SAY) CLANG $@
 	$(Q)mkdir -p build/fuzz/corpus
 	$(Q)clang -std=c11 -D_GNU_SOURCE -g -O1 \
 		-fsanitize=fuzzer,address,undefined -Ilib -Ibuild/pbtest \
-		-o $@ $^ $(LIBS_PB)
+		-Ibuild/proto -o $@ $^ $(LIBS_PB)
 
 fuzz:
 	scripts/install-deps fuzz

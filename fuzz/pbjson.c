@@ -1,8 +1,12 @@
 /*
  * pbjson.c - libFuzzer target for lib/pbjson.c, both directions, on
- * pbtest.All (every field shape; tests/unit/proto/pbtest.proto).
+ * pbtest.All (every field shape; tests/unit/proto/pbtest.proto) and on
+ * every message yoke knows (lib/pbreg.h: oneofs, nested and repeated
+ * messages of the robot API).
  *
- * The input is taken as protobuf bytes and as JSON.  Besides "never crash,
+ * The first byte picks the type (0: pbtest.All, k: the (k-1)-th of the
+ * registry, modulo their number); the rest is taken as protobuf bytes and
+ * as JSON.  Besides "never crash,
  * never read or write out of bounds, never leak" (ASan, UBSan), what holds:
  * - whatever converts to JSON converts to valid JSON;
  * - JSON we print is JSON we read back, to the same JSON (one pass makes
@@ -18,15 +22,26 @@
 
 #include "json.h"
 #include "pbjson.h"
+#include "pbreg.h"
 #include "pbtest.pb-c.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const ProtobufCMessageDescriptor *const type = &pbtest__all__descriptor;
+static const ProtobufCMessageDescriptor *
+pick(uint8_t b)
+{
+	size_t n = 0;
+
+	while (yk_pbreg_at(n) != NULL)
+		n++;
+	b %= (uint8_t)(n + 1);
+	return b == 0 ? &pbtest__all__descriptor : yk_pbreg_at(b - 1u);
+}
 
 /* j is JSON we printed: it must read back and print the same. */
 static void
-canonical(const struct yk_buf *j, bool must_read)
+canonical(const ProtobufCMessageDescriptor *type, const struct yk_buf *j,
+	  bool must_read)
 {
 	ProtobufCMessage *m;
 	struct yk_buf again = {0};
@@ -49,18 +64,24 @@ canonical(const struct yk_buf *j, bool must_read)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	const ProtobufCMessageDescriptor *type;
 	struct yk_buf j = {0};
 	struct yk_err err = {0};
 	ProtobufCMessage *m;
 
+	if (size == 0)
+		return 0;
+	type = pick(data[0]);
+	data++;
+	size--;
 	if (yk_pb_bytes_to_json(&j, type, data, size, &err) == YK_OK)
-		canonical(&j, false);
+		canonical(type, &j, false);
 	yk_buf_free(&j);
 	if (yk_pb_from_json(&m, type, (const char *)data, size, &err) ==
 	    YK_OK) {
 		yk_pb_to_json(&j, m);
 		protobuf_c_message_free_unpacked(m, NULL);
-		canonical(&j, true);
+		canonical(type, &j, true);
 		yk_buf_free(&j);
 	}
 	return 0;
