@@ -1465,7 +1465,12 @@ fail:
  * right after writing DISCONNECT; if messages we chose not to read (-C)
  * are still in the receive buffer, that close(2) sends a TCP reset, and a
  * broker that has not yet read our final PUBACKs and DISCONNECT loses
- * them, so the session gets those messages again.  Holding a dup of the
+ * them, so the session gets those messages again.  The same happens when
+ * the broker writes to us after we closed: its first packet (the PUBACK of
+ * a QoS 1 message still in flight, a message for a subscription) draws
+ * the reset, its next write fails, and mosquitto 2.0 drops the connection
+ * ("disconnected due to out of memory") before it reads our DISCONNECT,
+ * so the will is published after a clean exit.  Holding a dup of the
  * socket, we half-close it (FIN after our data) and read and discard until
  * the broker closes its side: the unread messages stay unacknowledged,
  * and what we sent arrives.
@@ -1497,11 +1502,14 @@ yk_mqtt_close(struct yk_mqtt *s)
 		int64_t end = yk_mono_ms() + 2000;
 		int fd = -1, unread = 0;
 
-		/* Our own hold on the socket, see linger(); a clean session
-		 * with nothing unread has nothing to lose (and one-shot
-		 * tools would pay a round trip). */
+		/* Our own hold on the socket, see linger().  Only a clean
+		 * session without a will, to which the broker owes nothing
+		 * (no PUBACK due, no subscription, nothing unread), skips it:
+		 * one-shot tools would pay a round trip.  What is unread now
+		 * says nothing of what is on its way. */
 		ioctl(mosquitto_socket(s->m), FIONREAD, &unread);
-		if (!s->cfg.clean_start || s->no_reading || unread > 0)
+		if (!s->cfg.clean_start || s->no_reading || unread > 0 ||
+		    s->inflight1 > 0 || s->nsubs > 0 || s->cfg.will_topic)
 			fd = dup(mosquitto_socket(s->m));
 
 		s->state = ST_CLOSING;

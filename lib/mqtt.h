@@ -177,7 +177,10 @@ int yk_mqtt_drain_for(struct yk_mqtt *s, volatile sig_atomic_t *stop, int ms,
 /* The messages the broker refused so far (QoS 1: its PUBACK said no):
  * YK_EREFUSED when not authorised, YK_ERUNTIME for other reasons. */
 int yk_mqtt_refusals(const struct yk_mqtt *s, struct yk_err *err);
-/* Normal DISCONNECT (the will is not published), then free. */
+/* Normal DISCONNECT (the will is not published), then free.  A session
+ * the broker may still write to (QoS 1 unconfirmed, subscriptions, a will,
+ * a persistent session) waits, up to 2 s, for the broker to read it and
+ * close its side. */
 void yk_mqtt_close(struct yk_mqtt *s);
 
 #endif

@@ -394,6 +394,55 @@ strip() { sed 's/timestamp_us: [0-9]* //'; }
 	[ "$(tail -1 "$BATS_TEST_TMPDIR/s" | strip | sed 's/sequence: [0-9]* //')" = "velocity { } " ]
 }
 
+# The broker side of our connections, from /proc/net/tcp: the state
+# (0A listen, 01 established, 08 close-wait) and the bytes it has not
+# read, in hex.
+broker_socks() {
+	awk -v p=":$(printf '%04X' "$BROKER_PORT")" \
+		'$2 ~ p"$" { split($5, q, ":"); print $4, q[2] }' /proc/net/tcp
+}
+# unread: the broker has not yet read something we sent
+unread() { broker_socks | grep -qv ' 00000000$'; }
+# half_closed: a client said FIN and the broker has not closed its side
+half_closed() { broker_socks | grep -q '^08 '; }
+oom() { grep -c "out of memory" "$BROKER_DIR/log" || true; }
+
+@test "closed with commands unconfirmed: the broker reads the DISCONNECT, no will" {
+	# The broker, stopped, leaves commands in flight; the stop signal's
+	# drain gives up after 3 s and the session closes.  Resumed, the
+	# broker acknowledges the first and must still find our DISCONNECT:
+	# a reset there (the socket closed under its PUBACKs) made mosquitto
+	# drop the connection ("out of memory") and publish the will.
+	capture
+	# restarted by an earlier test: not the pid setup_file saw
+	bp=$(cat "$BROKER_DIR/pid")
+	for i in 1 2 3; do
+		n0=$(sent | wc -l)
+		oom0=$(oom)
+		yoke-drive $B "$R" vel 0.3 0 0 --rate 20 \
+			2> "$BATS_TEST_TMPDIR/err" 3>&- &
+		pid=$!
+		PIDS+=($pid)
+		wait_for bash -c "[ \$(awk '\$1 ~ /commands\$/' '$CAP' | wc -l) -gt $n0 ]"
+		kill -STOP "$bp"
+		wait_for unread
+		kill -TERM "$pid"
+		# the session closes once the drain gives up
+		wait_for half_closed
+		kill -CONT "$bp"
+		rc=0
+		wait "$pid" || rc=$?
+		wait_for eval '! half_closed'
+		[ "$rc" -eq 1 ]
+		[ "$(cat "$BATS_TEST_TMPDIR/err")" = "yoke-drive: the zero velocity not confirmed by the broker within 3 s; the robot's deadman stops it" ]
+		sent | tail -n +$((n0 + 1)) | strip > "$BATS_TEST_TMPDIR/s"
+		# every command numbered (the will is sequence 0), the zero last
+		[ "$(grep -vc 'sequence: ' "$BATS_TEST_TMPDIR/s")" -eq 0 ]
+		[ "$(tail -1 "$BATS_TEST_TMPDIR/s" | sed 's/sequence: [0-9]* //')" = "velocity { } " ]
+		[ "$(oom)" -eq "$oom0" ]
+	done
+}
+
 @test "an RPC verb without a robot to answer: exit 3 after the timeout" {
 	run --separate-stderr drive "$R" state pose -W 0.5
 	[ "$status" -eq 3 ]
@@ -431,6 +480,8 @@ strip() { sed 's/timestamp_us: [0-9]* //'; }
 
 teardown() {
 	tmux -L "yk$R" kill-server 2> /dev/null || true
+	# a test that stopped the broker may have failed before resuming it
+	kill -CONT "$(cat "$BROKER_DIR/pid")" 2> /dev/null || true
 	kill_pids
 }
 
