@@ -8,7 +8,8 @@
 # the joints; over-temperature -> FirmwareAlert, a fault in yoke-fault's
 # format, and the status; diagnostics; the fleet channels (status,
 # heartbeat, token, roster entry, telemetry); --count names; --seed;
-# a clean exit; usage errors.
+# a clean exit; usage errors; the broker away (nothing blocks, nothing
+# stale is sent after).
 # (The RPC - skills, invoke, cancel, state - is tested through yoke-drive.)
 bats_require_minimum_version 1.5.0
 load helpers
@@ -90,6 +91,15 @@ stream() {
 		cmd "$2"
 		sleep 0.1
 	done
+}
+
+# ended PID: wait until PID ends, its exit status in RC; the bound (30 s)
+# is generous: it only detects a hang, it measures nothing
+ended() {
+	for _ in $(seq 300); do kill -0 "$1" 2> /dev/null || break; sleep 0.1; done
+	! kill -0 "$1" 2> /dev/null || return 1
+	RC=0
+	wait "$1" || RC=$?
 }
 
 @test "state at 10 Hz, sequence consecutive, 25 joints, STAND at start" {
@@ -459,6 +469,9 @@ stream() {
 	run --separate-stderr yoke-sim $B --speed 0
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-sim: invalid value '0' for --speed: expected a number from 0.01 to 1000" ]
+	run --separate-stderr yoke-sim $B --queue 0
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-sim: invalid value '0' for --queue: expected an integer from 1 to 10000000" ]
 	run --separate-stderr yoke-sim $B -r 'Bad/Id'
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-sim: invalid robot id 'Bad/Id': use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit" ]
@@ -510,12 +523,9 @@ stream() {
 	stop_broker
 	kill -TERM "$SIM"
 	# one signal only: it must end on its own (before, it waited for the
-	# broker for ever); the bound here is generous, not a measurement
-	for _ in $(seq 300); do kill -0 "$SIM" 2> /dev/null || break; sleep 0.1; done
-	! kill -0 "$SIM" 2> /dev/null
-	rc=0
-	wait "$SIM" || rc=$?
-	[ "$rc" -eq 1 ]
+	# broker for ever)
+	ended "$SIM"
+	[ "$RC" -eq 1 ]
 	run cat "$BATS_TEST_TMPDIR/err"
 	[ "${#lines[@]}" -eq 1 ]
 	[[ ${lines[0]} == "yoke-sim: "*" not confirmed by the broker within 3 s" ]]
@@ -576,4 +586,50 @@ stream() {
 		found=$(sed -n 's/^  //p' "$BATS_TEST_TMPDIR/ev" | tr '\n' ' ')
 	done < "$BATS_TEST_TMPDIR/hex"
 	[ "$found" = 'subsystem: SUBSYSTEM_FIRMWARE code: "TRAJECTORY_OVERFLOW" message: "49 of 150 segments dropped: at most 100 wait to be applied" ' ]
+}
+
+@test "broker away: a full queue drops events (said once), SIGTERM still ends the sim" {
+	start_sim -r "$R" --queue 5
+	stop_broker
+	# diagnostics (QoS 1, one a second) fill the queue but for the room
+	# kept for RPC answers (3 of 5); before, the next one waited for room
+	# for ever: no robot stepped, no signal was obeyed
+	wait_for grep -q dropping "$BATS_TEST_TMPDIR/sim.err"
+	kill -TERM "$SIM"
+	ended "$SIM"
+	[ "$RC" -eq 1 ]
+	run cat "$BATS_TEST_TMPDIR/sim.err"
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[0]}" = "yoke-sim: dropping messages of '$R': the send queue is full (the broker is away or slow)" ]
+	[[ ${lines[1]} =~ ^yoke-sim:\ [1-9][0-9]*\ messages\ dropped:\ the\ send\ queue\ was\ full$ ]]
+	[[ ${lines[2]} == "yoke-sim: "*" not confirmed by the broker within 3 s" ]]
+	restart_broker 0
+}
+
+@test "broker away then back: no stale state is sent, the first ones are fresh" {
+	start_sim -r "$R" --queue 5
+	state "$BATS_TEST_TMPDIR/before"
+	stop_broker
+	# the queue filled (three diagnostics, a few seconds): the loop ran on
+	wait_for grep -q dropping "$BATS_TEST_TMPDIR/sim.err"
+	back=$(($(date +%s%N) / 1000))
+	restart_broker 0
+	take state 3 EdgeTelemetry "$BATS_TEST_TMPDIR/s"
+	# made after the broker came back, none queued from before
+	for i in 1 2 3; do
+		[ "$(field timestamp_us "$BATS_TEST_TMPDIR/s/$i")" -ge "$back" ]
+	done
+	# the ticks meanwhile were counted: the sequence jumped over them
+	s0=$(field sequence "$BATS_TEST_TMPDIR/before")
+	s1=$(field sequence "$BATS_TEST_TMPDIR/s/1")
+	[ $((s1 - s0)) -gt 20 ]
+	[ "$(field sequence "$BATS_TEST_TMPDIR/s/3")" -eq $((s1 + 2)) ]
+	kill -TERM "$SIM"
+	rc=0
+	wait "$SIM" || rc=$?
+	[ "$rc" -eq 0 ]
+	run cat "$BATS_TEST_TMPDIR/sim.err"
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[0]}" = "yoke-sim: dropping messages of '$R': the send queue is full (the broker is away or slow)" ]
+	[[ ${lines[1]} =~ ^yoke-sim:\ [1-9][0-9]*\ messages\ dropped:\ the\ send\ queue\ was\ full$ ]]
 }
