@@ -85,6 +85,16 @@ reading() {
 		jq -c --arg m "$1" 'select(.metric == $m)' | head -1
 }
 
+# turning RATE FILE: the first state (into FILE) whose yaw rate is RATE,
+# within 100 states
+turning() {
+	for _ in $(seq 100); do
+		state "$2"
+		[ "$(field imu_gyro "$2" | tail -1)" = "$1" ] && return 0
+	done
+	return 1
+}
+
 # stream N TEXT: send TEXT N times, 10 a second (an operator's stream)
 stream() {
 	for _ in $(seq 1 "$1"); do
@@ -183,6 +193,20 @@ ended() {
 	[ "$(field imu_gyro "$BATS_TEST_TMPDIR/last" | tail -1)" = 0 ]
 	# and the velocity is zero: the IMU no longer leans
 	[ "$(field imu_gravity "$BATS_TEST_TMPDIR/last" | tail -1)" = -1 ]
+}
+
+@test "sequence 0 with an old timestamp (yoke-drive's will) stops a moving robot" {
+	# slow time: the deadman (500 ms simulated) is 5 s away
+	start_sim -r "$R" --speed 0.1
+	cmd "sequence: 41 timestamp_us: $(($(date +%s%N) / 1000)) velocity { vyaw: 0.5 }"
+	turning 0.5 "$BATS_TEST_TMPDIR/st"
+	[ "$(field fw_mode "$BATS_TEST_TMPDIR/st")" = FW_MODE_MOVE ]
+	# a zero velocity, sequence 0 after 41, stamped 1 s after the epoch
+	cmd 'sequence: 0 timestamp_us: 1000000 velocity { }'
+	# stopped turning, and by the command: still in MOVE (the deadman
+	# would have gone back to STAND)
+	turning 0 "$BATS_TEST_TMPDIR/st"
+	[ "$(field fw_mode "$BATS_TEST_TMPDIR/st")" = FW_MODE_MOVE ]
 }
 
 @test "mode damp and stand; the two mode enums are numbered apart" {
