@@ -548,6 +548,9 @@ ended() {
 		grep -qxF ".RB [ \\-\\-$o" "$YOKE_TOP/man/yoke-sim.1"
 	done
 	grep -qxF '.B \-C' "$YOKE_TOP/man/yoke-sim.1"
+	# --queue holds messages; there is no input to hold back
+	[[ $output == *"--queue N           messages held while the broker is slow or away"$'\n'*"(default 1000)"* ]]
+	[[ $output != *"input waits"* ]]
 }
 
 @test "a second signal gives up a goodbye the broker cannot take, for every robot" {
