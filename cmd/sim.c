@@ -47,14 +47,15 @@ main(int argc, char **argv)
 					"yoke robot protocol."};
 	struct yk_conf c;
 	struct yk_simrun_cfg sc = {.rate = 10, .speed = 1, .seed = 1,
-				   .heartbeat_s = 30, .stop = &yk_sig_stop};
+				   .heartbeat_s = 30, .stop = &yk_sig_stop,
+				   .log = yk_conf_log};
 	long count = 1, seed = 1;
 	char **robots = NULL;
 	struct yk_err err = {0};
 	int nargs, rc;
 
 	yk_prog = "yoke-sim";
-	yk_conf_init(&c, &cli, YK_CONF_ROBOT | YK_CONF_WILL);
+	yk_conf_init(&c, &cli, YK_CONF_ROBOT | YK_CONF_WILL | YK_CONF_QUEUE);
 	struct yk_opt opts[] = {
 		YK_GROUP("Simulation"),
 		YK_INT('C', "count", &count, "N", 1, 1000,

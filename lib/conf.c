@@ -112,8 +112,11 @@ yk_conf_init(struct yk_conf *c, struct yk_cli *cli, unsigned what)
 			.kind = YK_OPT_INT, .lname = "queue",
 			.val = &c->queue, .argname = "N", .lo = 1,
 			.hi = 10000000,
-			.help = "messages held while the broker is slow or "
-				"away; input waits beyond (default 1000)",
+			.help = what & YK_CONF_WILL
+				? "messages held while the broker is slow or "
+				  "away (default 1000)"
+				: "messages held while the broker is slow or "
+				  "away; input waits beyond (default 1000)",
 			.flags = YK_OPT_CONFIG};
 	o[n++] = (struct yk_opt){
 		.kind = YK_OPT_STR, .lname = "cafile", .val = &c->cafile,

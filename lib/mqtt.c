@@ -1113,6 +1113,12 @@ yk_mqtt_queue_full(const struct yk_mqtt *s)
 	return yk_pq_full(&s->q);
 }
 
+bool
+yk_mqtt_can_send(const struct yk_mqtt *s, int qos)
+{
+	return s->state == ST_UP && s->q.count == 0 && window_open(s, qos);
+}
+
 
 bool
 yk_mqtt_up(const struct yk_mqtt *s)

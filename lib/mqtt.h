@@ -147,6 +147,10 @@ int yk_mqtt_send_wait(struct yk_mqtt *s, const struct yk_msg *m,
 /* Messages queued or not yet confirmed. */
 size_t yk_mqtt_pending(const struct yk_mqtt *s);
 bool yk_mqtt_queue_full(const struct yk_mqtt *s);
+/* True when a message of qos sent now goes to the broker at once: the
+ * session is up, nothing waits in the queue, the window is open.  What
+ * is perishable (telemetry) is dropped instead when this is false. */
+bool yk_mqtt_can_send(const struct yk_mqtt *s, int qos);
 const char *yk_mqtt_client_id(const struct yk_mqtt *s);
 /* Connected now (what is sent goes at once, not after a reconnect). */
 bool yk_mqtt_up(const struct yk_mqtt *s);

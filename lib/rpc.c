@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "fleet.h"
 #include "query.h"
 #include "rpc.h"
 
@@ -35,16 +36,13 @@ send_packed(struct yk_mqtt *s, const char *topic, const ProtobufCMessage *m,
 	return rc;
 }
 
+/* <scope>/<robot>/rpc/<method>: the fleet channel "rpc/<method>" */
 static void
 method_topic(struct yk_buf *out, const struct yk_scope *sc,
 	     const char *robot, const char *method)
 {
-	yk_buf_adds(out, sc->root);
+	yk_fleet_topic(out, sc, robot, "rpc");
 	yk_buf_addc(out, '/');
-	yk_buf_adds(out, sc->org);
-	yk_buf_addc(out, '/');
-	yk_buf_adds(out, robot);
-	yk_buf_adds(out, "/rpc/");
 	yk_buf_adds(out, method);
 }
 

@@ -11,9 +11,23 @@
  * Messages are copied out of on_message and handled after the step
  * returns: answering (yk_rpc_answer steps the session when its queue is
  * full) must not happen inside the session's own callback.
+ *
+ * What a robot says on its own never blocks the loop (the agents, the
+ * other robots and the stop signal all wait on it), whether the broker is
+ * there or not:
+ * - QoS 0 (state, fleet telemetry) is perishable: it is sent only when it
+ *   can go at once (yk_mqtt_can_send), else dropped and counted; state's
+ *   sequence counts it all the same, so the gap shows.  Nothing stale is
+ *   sent after a reconnect;
+ * - QoS 1 (system events, status, faults, meta) waits in the queue while
+ *   the broker is away, but only up to the queue less RESERVE places,
+ *   which stay for RPC answers (yk_rpc_answer waits for room, and an
+ *   action can end while the broker is away); beyond that, and whenever
+ *   the queue is full, it is dropped, said once and counted at the end.
  */
 #include <math.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +49,9 @@
 #define MAX_PENDING 32  /* invokes waiting for their action's end */
 #define INBOX_MAX 1024  /* messages held between two steps */
 #define AGENT_MS 100
+/* Queue places kept for RPC answers while the broker is away: one per
+ * invoke that may end meanwhile (at most half the queue). */
+#define RESERVE MAX_PENDING
 /* The goodbye of every robot (status offline, tokens cleared) gets this
  * long to be confirmed after a stop signal. */
 #define GOODBYE_MS 3000
@@ -84,6 +101,8 @@ struct run {
 	int64_t t0;             /* monotonic ms at start */
 	struct yk_buf pk;       /* packed messages */
 	struct yk_err fail;     /* the first fatal error */
+	size_t room;            /* queue places for the robot's own QoS 1 */
+	uint64_t lost0, lost1;  /* dropped: perishable QoS 0, QoS 1 */
 };
 
 static double
@@ -95,23 +114,58 @@ sim_now(const struct run *run)
 /* ---- publishing ---- */
 
 static void
+say(const struct run *run, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A diagnostic on stderr, through the caller's log. */
+static void
+say(const struct run *run, const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+
+	if (run->cfg->log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	run->cfg->log(run->cfg->log_ud, 0, msg);
+}
+
+static void
 publish(struct bot *b, const char *topic, const void *p, size_t n, int qos,
 	bool retain, int64_t ts_us)
 {
 	struct yk_msg m = {.topic = topic, .payload = p, .len = n, .qos = qos,
 			   .retain = retain, .prio = -1, .ts_us = ts_us};
 	struct yk_err e = {0};
+	struct run *run = b->run;
+	int rc;
 
-	/* state is lossy by contract: a full queue drops it; the rest
-	 * waits for room */
+	/* never waits: see the head comment */
 	if (qos == 0 && !retain) {
-		if (yk_mqtt_send(b->s, &m, &e) == YK_EAGAIN)
+		if (!yk_mqtt_can_send(b->s, 0)) {
+			run->lost0++;
 			return;
+		}
+		rc = yk_mqtt_send(b->s, &m, &e);
+	} else if (!yk_mqtt_up(b->s) && yk_mqtt_pending(b->s) >= run->room) {
+		rc = YK_EAGAIN;
 	} else {
-		yk_mqtt_send_wait(b->s, &m, &e);
+		rc = yk_mqtt_send(b->s, &m, &e);
 	}
-	if (e.rc && e.rc != YK_EAGAIN && b->run->fail.rc == YK_OK)
-		b->run->fail = e;
+	if (rc == YK_EAGAIN) {
+		if (qos == 0) {
+			run->lost0++;
+			return;
+		}
+		if (run->lost1++ == 0)
+			say(run, "dropping messages of '%s': the send queue is "
+				 "full (the broker is away or slow)", b->name);
+		return;
+	}
+	if (rc != YK_OK && run->fail.rc == YK_OK)
+		run->fail = e;
 }
 
 static void
@@ -907,6 +961,8 @@ yk_simrun(const struct yk_simrun_cfg *cfg, struct yk_err *err)
 	int64_t end;
 
 	yk_sim_world_default(&run.world);
+	run.room = (size_t)cfg->c->queue;
+	run.room -= run.room / 2 < RESERVE ? run.room / 2 : RESERVE;
 	run.bots = yk_calloc((size_t)run.n, sizeof(*run.bots));
 	for (int i = 0; i < run.n && !err->rc; i++)
 		bot_open(&run, &run.bots[i], i, err);
@@ -921,6 +977,13 @@ yk_simrun(const struct yk_simrun_cfg *cfg, struct yk_err *err)
 	for (int i = 0; i < run.n; i++)
 		if (run.bots[i].opened)
 			bot_stop(&run.bots[i], seen, end, err);
+	if (run.lost1)
+		say(&run, "%llu messages dropped: the send queue was full",
+		    (unsigned long long)run.lost1);
+	if (run.lost0 && cfg->c->verbose)
+		say(&run, "%llu state and telemetry messages dropped: the "
+			  "broker was away or slow",
+		    (unsigned long long)run.lost0);
 	for (int i = 0; i < run.n; i++)
 		bot_free(&run.bots[i]);
 	free(run.bots);

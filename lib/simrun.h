@@ -13,7 +13,12 @@
  * - every RPC request with a response topic is answered exactly once
  *   (an invoke when its action ends, or at shutdown: failed CANCELLED);
  * - a stop signal ends the run cleanly: status offline, tokens cleared,
- *   all acknowledged (a further signal gives up waiting).
+ *   all acknowledged (a further signal gives up waiting);
+ * - nothing the robots send on their own blocks the loop, broker or not:
+ *   state and telemetry (QoS 0) go at once or are dropped, never sent
+ *   stale; QoS 1 events wait in the queue (c->queue) but for room kept
+ *   for RPC answers, beyond which they are dropped (said once via log,
+ *   counted at the end).
  */
 #ifndef YK_SIMRUN_H
 #define YK_SIMRUN_H
@@ -33,6 +38,9 @@ struct yk_simrun_cfg {
 	uint64_t seed;
 	long heartbeat_s;
 	volatile sig_atomic_t *stop;
+	/* diagnostics (level, message without the program's name) */
+	void (*log)(void *ud, int level, const char *msg);
+	void *log_ud;
 };
 
 /* Run the robots until *stop; then say goodbye. */

@@ -1,5 +1,8 @@
 /*
  * varint.c - base-128 varints (see varint.h).
+ *
+ * What must hold: a value is read whole or refused, never wrapped past
+ * 64 bits.
  */
 #include "varint.h"
 
@@ -25,6 +28,9 @@ yk_varint_get(const void *p, size_t n, uint64_t *v)
 	size_t i;
 
 	for (i = 0; i < n && i < YK_VARINT_MAX; i++) {
+		/* the 10th byte holds bit 63 alone: more would wrap */
+		if (i == YK_VARINT_MAX - 1 && s[i] > 1)
+			return -1;
 		x |= (uint64_t)(s[i] & 0x7f) << (7 * i);
 		if (!(s[i] & 0x80)) {
 			*v = x;

@@ -20,7 +20,8 @@
 void yk_varint_put(struct yk_buf *b, uint64_t v);
 
 /* Read one varint from p[0..n) into *v: the bytes it takes (1..10), 0
- * when p ends inside it (need more), -1 when it runs past 10 bytes. */
+ * when p ends inside it (need more), -1 when it runs past 10 bytes or
+ * its 10th byte is above 1 (a value past 64 bits). */
 int yk_varint_get(const void *p, size_t n, uint64_t *v);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * test_varint.c - base-128 varints (lib/varint.h) against the bytes
- * protobuf's encoding documentation gives, both ways, and the two ways a
- * varint can be cut short or run too long.
+ * protobuf's encoding documentation gives, both ways, and the ways a
+ * varint can be cut short, run too long or carry more than 64 bits.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -65,12 +65,34 @@ test_short_and_long(void **state)
 	assert_int_equal(v, 7); /* untouched when nothing was read */
 }
 
+/* The 10th byte carries bit 63 only: 2 and up would be bits 64.. */
+static void
+test_past_64_bits(void **state)
+{
+	uint64_t v = 7;
+
+	(void)state;
+	assert_int_equal(yk_varint_get("\xff\xff\xff\xff\xff\xff\xff\xff\xff"
+				       "\x02", 10, &v), -1);
+	assert_int_equal(yk_varint_get("\x80\x80\x80\x80\x80\x80\x80\x80\x80"
+				       "\x7f", 10, &v), -1);
+	/* a 10th byte that announces an 11th */
+	assert_int_equal(yk_varint_get("\x80\x80\x80\x80\x80\x80\x80\x80\x80"
+				       "\x82", 10, &v), -1);
+	assert_int_equal(v, 7);
+	/* bit 63 alone is still a value */
+	assert_int_equal(yk_varint_get("\x80\x80\x80\x80\x80\x80\x80\x80\x80"
+				       "\x01", 10, &v), 10);
+	assert_true(v == (uint64_t)1 << 63);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_known),
 		cmocka_unit_test(test_short_and_long),
+		cmocka_unit_test(test_past_64_bits),
 	};
 
 	return cmocka_run_group_tests_name("varint", tests, NULL, NULL);
