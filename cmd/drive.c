@@ -184,6 +184,10 @@ close:
 	/* the zero velocity goes whatever happened */
 	yk_out_flush(&out, &err);
 	yk_driver_close(&d, &yk_sig_stop, &err);
+	if (d.dropped && c.verbose)
+		fprintf(stderr, "%s: %lu velocity command%s dropped: the "
+			"link was busy or down\n", yk_prog, d.dropped,
+			d.dropped == 1 ? "" : "s");
 out:
 	rc = err.rc == YK_EXIT ? YK_OK : err.rc;
 	if (rc != YK_OK)

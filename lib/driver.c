@@ -154,35 +154,57 @@ stamp(struct yk_driver *d, Asimov__CloudCommand *cmd)
 }
 
 /*
- * Send cmd, QoS 1.  A perishable one (a held velocity's tick) is sent
- * only when it can go at once: while the link is down or the queue full
- * it is dropped, since a velocity delivered late, after a reconnect, is
- * worse than none (the robot's deadman holds it meanwhile).
+ * Offer m until the session takes it: the queue may be full (the link
+ * down, the broker slow).  Gives up after ms (<0: never) or at a stop
+ * signal after the one we had when we started (a signal that came
+ * before asked for this very send: the zero that stops the robot).
  */
 static int
-send_cmd(struct yk_driver *d, Asimov__CloudCommand *cmd, bool perishable,
-	 struct yk_err *err)
+offer(struct yk_driver *d, const struct yk_msg *m, int ms, struct yk_err *err)
+{
+	sig_atomic_t seen = d->stop ? *d->stop : 0;
+	int64_t end = yk_mono_ms() + ms;
+	int rc;
+
+	while ((rc = yk_mqtt_send(d->s, m, err)) == YK_EAGAIN) {
+		if (d->stop && *d->stop > seen)
+			return yk_err_set(err, YK_ERUNTIME,
+					  "interrupted with the send queue "
+					  "full");
+		if (ms >= 0 && yk_mono_ms() >= end)
+			return yk_err_set(err, YK_ERUNTIME,
+					  "the send queue stayed full for "
+					  "%g s", ms / 1000.0);
+		if (yk_mqtt_step(d->s, NULL, 0, 100, err) != YK_OK)
+			return err->rc;
+	}
+	return rc;
+}
+
+/*
+ * Send cmd, QoS 1, waiting up to ms (<0: no limit) for room in the
+ * queue.  express: past what waits and the in-flight window (the final
+ * zero: stopping matters most; a one-shot command still queued then may
+ * arrive after it, and the robot's deadman ends what it starts).
+ */
+static int
+send_cmd(struct yk_driver *d, Asimov__CloudCommand *cmd, bool express,
+	 int ms, struct yk_err *err)
 {
 	size_t n = asimov__cloud_command__get_packed_size(cmd);
 	unsigned char *p;
+	bool vel = cmd->command_case ==
+		   ASIMOV__CLOUD_COMMAND__COMMAND_VELOCITY;
 	struct yk_msg m = {.topic = d->topic.p, .len = n, .qos = 1,
-			   .prio = -1};
+			   .prio = -1, .express = express};
 	int rc;
 
-	if (perishable && !yk_mqtt_up(d->s))
-		return YK_OK;
 	p = yk_malloc(n ? n : 1);
 	m.payload = p;
 	asimov__cloud_command__pack(cmd, p);
-	rc = perishable ? yk_mqtt_send(d->s, &m, err)
-			: yk_mqtt_send_wait(d->s, &m, err);
+	rc = offer(d, &m, ms, err);
 	free(p);
-	if (rc == YK_EAGAIN) { /* perishable: dropped */
-		err->rc = YK_OK;
-		return YK_OK;
-	}
-	if (rc == YK_OK &&
-	    cmd->command_case == ASIMOV__CLOUD_COMMAND__COMMAND_VELOCITY)
+	if (rc == YK_OK && vel)
 		d->moved = !yk_drive_is_zero(cmd);
 	if (rc == YK_OK)
 		d->last_zero = yk_drive_is_zero(cmd);
@@ -275,7 +297,7 @@ yk_driver_send(struct yk_driver *d, Asimov__CloudCommand *cmd,
 	if (cmd->command_case != ASIMOV__CLOUD_COMMAND__COMMAND_VELOCITY)
 		d->holding = false;
 	stamp(d, cmd);
-	return send_cmd(d, cmd, false, err);
+	return send_cmd(d, cmd, false, -1, err);
 }
 
 int
@@ -287,7 +309,20 @@ yk_driver_vel(struct yk_driver *d, const struct yk_drive_vel *v,
 
 	yk_drive_velocity(&cmd, &vc, v->vx, v->vy, v->vyaw);
 	stamp(d, &cmd);
-	return send_cmd(d, &cmd, false, err);
+	return send_cmd(d, &cmd, false, -1, err);
+}
+
+/* The final zero: express, waiting for room up to ms (<0: no limit). */
+static int
+send_zero(struct yk_driver *d, int ms, struct yk_err *err)
+{
+	Asimov__CloudCommand cmd;
+	Asimov__VelocityCommand vc;
+
+	d->holding = false;
+	yk_drive_velocity(&cmd, &vc, 0, 0, 0);
+	stamp(d, &cmd);
+	return send_cmd(d, &cmd, true, ms, err);
 }
 
 void
@@ -298,7 +333,10 @@ yk_driver_hold(struct yk_driver *d, const struct yk_drive_vel *v, double rate)
 		return;
 	d->hold = *v;
 	d->rate = rate > 0 ? rate : YK_DRIVE_RATE;
-	d->next_ms = yk_mono_ms(); /* the first goes at once */
+	/* the first goes at once, after what is pending (unless the link
+	 * is down) */
+	d->next_ms = yk_mono_ms();
+	d->first = true;
 }
 
 /* Send the held velocity when due; *wait_ms shortened to the next. */
@@ -312,15 +350,28 @@ tick(struct yk_driver *d, int *wait_ms, struct yk_err *err)
 	period = (int64_t)(1000.0 / d->rate);
 	if (period < 1)
 		period = 1;
-	if (now >= d->next_ms) {
+	/*
+	 * A tick is perishable: it goes only when it can go at once, the
+	 * link up and nothing of ours waiting or unconfirmed.  Else it is
+	 * dropped (and counted): a velocity delivered late, after a stall
+	 * or a reconnect, is worse than none, and the next tick carries
+	 * the velocity of its time (the robot's deadman holds meanwhile).
+	 */
+	if (now >= d->next_ms &&
+	    (!yk_mqtt_up(d->s) || (yk_mqtt_pending(d->s) > 0 && !d->first))) {
+		d->dropped++;
+	} else if (now >= d->next_ms) {
 		Asimov__CloudCommand cmd;
 		Asimov__VelocityCommand vc;
 
 		yk_drive_velocity(&cmd, &vc, d->hold.vx, d->hold.vy,
 				  d->hold.vyaw);
 		stamp(d, &cmd);
-		if (send_cmd(d, &cmd, true, err) != YK_OK)
+		if (send_cmd(d, &cmd, false, -1, err) != YK_OK)
 			return err->rc;
+	}
+	d->first = false;
+	if (now >= d->next_ms) {
 		d->next_ms += period;
 		if (d->next_ms <= now) /* fell behind: no burst */
 			d->next_ms = now + period;
@@ -567,13 +618,13 @@ int
 yk_driver_close(struct yk_driver *d, volatile sig_atomic_t *stop,
 		struct yk_err *err)
 {
-	struct yk_drive_vel zero = {0};
 	struct yk_err e2 = {0};
 
 	d->holding = false;
+	d->stop = stop;
 	/* however we got here: an error, a signal, the end */
 	if (d->s && d->moved)
-		yk_driver_vel(d, &zero, &e2);
+		send_zero(d, *stop ? CLOSE_MS : -1, &e2);
 	/* deliver what was accepted, even after an error: a session
 	 * closed with commands unconfirmed may be taken for a dropped
 	 * one, and its will fire */
@@ -716,9 +767,7 @@ run_vel(struct yk_driver *d, struct yk_driver_job *j,
 		return YK_OK; /* held */
 	if (yk_driver_wait(d, c->for_s, io->stop, err) != YK_OK)
 		return err->rc;
-	yk_driver_hold(d, NULL, 0);
-	v.vx = v.vy = v.vyaw = 0;
-	return yk_driver_vel(d, &v, err);
+	return send_zero(d, *io->stop ? CLOSE_MS : -1, err);
 }
 
 static int
@@ -910,6 +959,7 @@ yk_driver_run(struct yk_driver *d, struct yk_driver_job *j,
 {
 	const struct yk_drive_cmd *c = j->c;
 
+	d->stop = io->stop;
 	switch (c->verb) {
 	case YK_DRIVE_NONE:
 		return YK_OK;

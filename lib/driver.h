@@ -40,6 +40,9 @@ struct yk_driver {
 	struct yk_drive_vel hold;
 	double rate;
 	int64_t next_ms;
+	bool first;                /* the hold's first tick is next */
+	unsigned long dropped;     /* ticks dropped: the link was busy */
+	volatile sig_atomic_t *stop; /* the run's stop signal, or NULL */
 	struct yk_rpc_call call;
 	/* the console: what the robot says (watch) */
 	bool watch;

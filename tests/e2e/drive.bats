@@ -394,6 +394,39 @@ strip() { sed 's/timestamp_us: [0-9]* //'; }
 	[ "$(tail -1 "$BATS_TEST_TMPDIR/s" | strip | sed 's/sequence: [0-9]* //')" = "velocity { } " ]
 }
 
+@test "a stalled broker: ticks stamped meanwhile are dropped, not queued and delivered late" {
+	capture
+	yoke-drive $B "$R" vel 0.3 0 0 --for 4 --rate 20 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	PIDS+=($pid)
+	wait_for bash -c "awk '\$1 ~ /commands\$/' '$CAP' | sed -n 2p | grep -q ."
+	# the broker stops reading and acknowledging (its socket stays open)
+	bpid=$(cat "$BROKER_DIR/pid")
+	kill -STOP "$bpid"
+	t0=$(date +%s%N)
+	sleep 1
+	t1=$(date +%s%N)
+	kill -CONT "$bpid"
+	wait "$pid"
+	[ -z "$(cat "$BATS_TEST_TMPDIR/err")" ]
+	sent > "$BATS_TEST_TMPDIR/s"
+	n=$(wc -l < "$BATS_TEST_TMPDIR/s")
+	# of the ~20 ticks due while it was stopped, only the first went
+	# (it waited, unconfirmed, and held back the others)
+	stalled=0
+	while read -r ts; do
+		if [ "$ts" -gt $((t0 / 1000)) ] && [ "$ts" -lt $((t1 / 1000)) ]; then
+			stalled=$((stalled + 1))
+		fi
+	done < <(grep -o 'timestamp_us: [0-9]*' "$BATS_TEST_TMPDIR/s" | cut -d' ' -f2)
+	[ "$stalled" -le 1 ]
+	# streaming resumed after it: ticks stamped after t1, then the zero
+	[ "$(grep -o 'timestamp_us: [0-9]*' "$BATS_TEST_TMPDIR/s" | cut -d' ' -f2 | awk -v t=$((t1 / 1000)) '$1 > t' | wc -l)" -ge 3 ]
+	# no sequence lost: a dropped tick takes none
+	[ "$(grep -o 'sequence: [0-9]*' "$BATS_TEST_TMPDIR/s" | cut -d' ' -f2 | tr '\n' ' ')" = "$(seq -s ' ' 1 "$n") " ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/s" | strip)" = "sequence: $n velocity { } " ]
+}
+
 @test "an RPC verb without a robot to answer: exit 3 after the timeout" {
 	run --separate-stderr drive "$R" state pose -W 0.5
 	[ "$status" -eq 3 ]
