@@ -171,7 +171,8 @@ main(int argc, char **argv)
 				  .rpc_timeout = o.timeout >= 0 ? o.timeout
 								: 10};
 
-	if (yk_driver_open(&d, &c, argv[0], console, &err) != YK_OK)
+	if (yk_driver_open(&d, &c, argv[0], console,
+			   yk_drive_wants_will(cmd.verb), &err) != YK_OK)
 		goto close;
 	if (script)
 		yk_driver_script(&d, 0, on_error == ON_ERROR_SKIP, o.clamp,

@@ -174,6 +174,20 @@ yk_drive_opt_fits(enum yk_drive_verb verb, const char *lname)
 	return false;
 }
 
+bool
+yk_drive_wants_will(enum yk_drive_verb verb)
+{
+	switch (verb) {
+	case YK_DRIVE_SKILLS:
+	case YK_DRIVE_CANCEL:
+	case YK_DRIVE_STATE:
+	case YK_DRIVE_VISION:
+		return false;
+	default:
+		return true;
+	}
+}
+
 static int
 num(double *out, const char *what, const char *w, double lo, double hi,
     struct yk_err *err)

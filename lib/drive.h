@@ -97,6 +97,14 @@ int yk_drive_line(struct yk_drive_cmd *c, struct yk_drive_words *words,
 void yk_drive_cmd_free(struct yk_drive_cmd *c);
 /* Whether verb takes the option lname ("for", "clamp", "output", ...). */
 bool yk_drive_opt_fits(enum yk_drive_verb verb, const char *lname);
+/*
+ * True when a session for verb (NONE: a script or the console) leaves a
+ * zero velocity as its MQTT will: the verbs that move the robot, invoke
+ * included (a skill moves it; an invoker killed is taken as one
+ * interrupted, which cancels).  A read-only verb must not: its death
+ * would stop another operator's robot.
+ */
+bool yk_drive_wants_will(enum yk_drive_verb verb);
 
 /* Fill cmd (and v) with a velocity command, unstamped. */
 void yk_drive_velocity(Asimov__CloudCommand *cmd, Asimov__VelocityCommand *v,

@@ -213,7 +213,7 @@ send_cmd(struct yk_driver *d, Asimov__CloudCommand *cmd, bool express,
 
 int
 yk_driver_open(struct yk_driver *d, struct yk_conf *c, const char *robot,
-	       bool watch, struct yk_err *err)
+	       bool watch, bool will_zero, struct yk_err *err)
 {
 	Asimov__CloudCommand will;
 	Asimov__VelocityCommand zero;
@@ -225,6 +225,7 @@ yk_driver_open(struct yk_driver *d, struct yk_conf *c, const char *robot,
 	d->c = c;
 	d->robot = robot;
 	d->watch = watch;
+	d->will = will_zero;
 	d->st.robot = robot;
 	d->st.battery = -1;
 	d->st.alerts = -1;
@@ -236,7 +237,7 @@ yk_driver_open(struct yk_driver *d, struct yk_conf *c, const char *robot,
 	will.timestamp_us = (uint64_t)yk_now_us();
 	n = asimov__cloud_command__pack(&will, buf);
 	yk_conf_mqtt(c, &mc);
-	mc.will_topic = d->topic.p;
+	mc.will_topic = will_zero ? d->topic.p : NULL;
 	mc.will_payload = buf;
 	mc.will_len = n;
 	mc.will_qos = 1;

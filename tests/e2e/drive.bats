@@ -344,6 +344,39 @@ strip() { sed 's/timestamp_us: [0-9]* //'; }
 	[ "$(sent | grep -c 'vx: 0.3')" -eq $(( $(sent | wc -l) - 1 )) ]
 }
 
+@test "SIGKILL during a read-only verb: no will, nothing on commands" {
+	capture
+	for verb in "state pose" skills "vision pov" cancel; do
+		# a watcher of the requests, seen to be subscribed by a
+		# marker of its own
+		rm -f "$BATS_TEST_TMPDIR/req"
+		mosquitto_sub -p "$BROKER_PORT" -q 1 -t "$T/rpc/#" -F %t \
+			> "$BATS_TEST_TMPDIR/req" 3>&- &
+		sub=$!
+		PIDS+=($sub)
+		wait_for bash -c "mosquitto_pub -p $BROKER_PORT -t $T/rpc/mark -m m; sleep 0.05; grep -q . '$BATS_TEST_TMPDIR/req'"
+		yoke-drive $B "$R" $verb -W 30 > /dev/null 3>&- &
+		pid=$!
+		# its request is out: connected, inbox subscribed
+		wait_for grep -q "/rpc/${verb%% *}\$" "$BATS_TEST_TMPDIR/req"
+		kill "$sub"
+		kill -KILL "$pid"
+		wait "$pid" || true
+	done
+	# a verb that moves leaves a will; this one is for comparison
+	yoke-drive $B "$R" vel 0.1 0 0 --for 10 3>&- &
+	pid=$!
+	wait_for grep -q commands "$CAP"
+	kill -KILL "$pid"
+	wait "$pid" || true
+	wait_for bash -c "awk '\$1 ~ /commands\$/' '$CAP' | tail -1 | grep -q ' 08'"
+	sent | strip > "$BATS_TEST_TMPDIR/s"
+	# its velocities, then its will: nothing from the four before
+	[ "$(head -1 "$BATS_TEST_TMPDIR/s")" = "sequence: 1 velocity { vx: 0.1 } " ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/s")" = "velocity { } " ]
+	[ "$(grep -c '^velocity { } $' "$BATS_TEST_TMPDIR/s")" -eq 1 ]
+}
+
 @test "SIGINT during a script: zero sent" {
 	capture
 	yoke-drive $B "$R" < <(echo "vel 0.3 0 0"; sleep 20) 3>&- &
