@@ -636,7 +636,13 @@ yk_driver_close(struct yk_driver *d, volatile sig_atomic_t *stop,
 		      &e2);
 	if (err->rc == YK_OK && e2.rc != YK_OK)
 		*err = e2;
-	yk_mqtt_close(d->s);
+	/* the zero unconfirmed on a link still up: the will (a zero too)
+	 * is the broker's to send; a plain goodbye would discard it */
+	if (d->s && e2.rc != YK_OK && d->will &&
+	    (d->last_zero || d->moved) && yk_mqtt_up(d->s))
+		yk_mqtt_close_with_will(d->s);
+	else
+		yk_mqtt_close(d->s);
 	d->s = NULL;
 	if (d->call.reply)
 		yoke__rpc_reply__free_unpacked(d->call.reply, NULL);

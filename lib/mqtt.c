@@ -108,6 +108,7 @@ struct yk_mqtt {
 	bool conn_pending_cb;
 	bool session_present;
 	bool no_reading;
+	bool with_will;          /* the goodbye asks for our will (0x04) */
 
 	struct yk_err fatal;      /* fatal.rc != 0: stop */
 };
@@ -1505,7 +1506,10 @@ yk_mqtt_close(struct yk_mqtt *s)
 			fd = dup(mosquitto_socket(s->m));
 
 		s->state = ST_CLOSING;
-		mosquitto_disconnect_v5(s->m, MQTT_RC_NORMAL_DISCONNECTION,
+		mosquitto_disconnect_v5(s->m,
+					s->with_will
+						? MQTT_RC_DISCONNECT_WITH_WILL_MSG
+						: MQTT_RC_NORMAL_DISCONNECTION,
 					NULL);
 		/* The DISCONNECT is written at once unless the socket is
 		 * full; give a slow link two seconds to take it. */
@@ -1528,4 +1532,12 @@ yk_mqtt_close(struct yk_mqtt *s)
 	free(s->subs);
 	clear_aliases(s);
 	free(s);
+}
+
+void
+yk_mqtt_close_with_will(struct yk_mqtt *s)
+{
+	if (s)
+		s->with_will = true;
+	yk_mqtt_close(s);
 }

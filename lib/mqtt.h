@@ -179,5 +179,8 @@ int yk_mqtt_drain_for(struct yk_mqtt *s, volatile sig_atomic_t *stop, int ms,
 int yk_mqtt_refusals(const struct yk_mqtt *s, struct yk_err *err);
 /* Normal DISCONNECT (the will is not published), then free. */
 void yk_mqtt_close(struct yk_mqtt *s);
+/* As yk_mqtt_close, but the DISCONNECT (reason 0x04) asks the broker to
+ * publish the will all the same: what we could not confirm, it sends. */
+void yk_mqtt_close_with_will(struct yk_mqtt *s);
 
 #endif

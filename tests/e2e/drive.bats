@@ -62,6 +62,19 @@ hex() {
 # a command without its timestamp
 strip() { sed 's/timestamp_us: [0-9]* //'; }
 
+# killed_moving VX: vel VX streaming, SIGKILLed once its commands come;
+# returns once the broker sent something after (its will).
+killed_moving() {
+	local pid
+	yoke-drive $B "$R" vel "$1" 0 0 --for 10 3>&- &
+	pid=$!
+	wait_for grep -q commands "$CAP"
+	kill -KILL "$pid"
+	wait "$pid" || true
+	# the will goes when the broker sees the connection drop
+	wait_for bash -c "awk '\$1 ~ /commands\$/' '$CAP' | tail -1 | grep -q ' 08'"
+}
+
 @test "vel: streams at the rate, then one zero; sequences 1, 2, ..." {
 	capture
 	run --separate-stderr drive "$R" vel 0.3 0 -0.5 --for 1 --rate 20
@@ -330,13 +343,7 @@ strip() { sed 's/timestamp_us: [0-9]* //'; }
 
 @test "SIGKILL: the broker sends the will, a zero velocity (sequence 0)" {
 	capture
-	yoke-drive $B "$R" vel 0.3 0 0 --for 10 3>&- &
-	pid=$!
-	wait_for grep -q commands "$CAP"
-	kill -KILL "$pid"
-	wait "$pid" || true
-	# the will goes when the broker sees the connection drop
-	wait_for bash -c "awk '\$1 ~ /commands\$/' '$CAP' | tail -1 | grep -q ' 08'"
+	killed_moving 0.3
 	last=$(sent | tail -1)
 	[[ "$last" == "timestamp_us: "* ]]
 	[ "$(strip <<< "$last")" = "velocity { } " ]
@@ -364,12 +371,7 @@ strip() { sed 's/timestamp_us: [0-9]* //'; }
 		wait "$pid" || true
 	done
 	# a verb that moves leaves a will; this one is for comparison
-	yoke-drive $B "$R" vel 0.1 0 0 --for 10 3>&- &
-	pid=$!
-	wait_for grep -q commands "$CAP"
-	kill -KILL "$pid"
-	wait "$pid" || true
-	wait_for bash -c "awk '\$1 ~ /commands\$/' '$CAP' | tail -1 | grep -q ' 08'"
+	killed_moving 0.1
 	sent | strip > "$BATS_TEST_TMPDIR/s"
 	# its velocities, then its will: nothing from the four before
 	[ "$(head -1 "$BATS_TEST_TMPDIR/s")" = "sequence: 1 velocity { vx: 0.1 } " ]
@@ -403,6 +405,28 @@ strip() { sed 's/timestamp_us: [0-9]* //'; }
 	[ "$rc" -eq 1 ]
 	[ $((t1 - t0)) -ge 2900 ] && [ $((t1 - t0)) -lt 5000 ]
 	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "yoke-drive: the zero velocity not confirmed by the broker within 3 s; the robot's deadman stops it" ]
+}
+
+@test "a stalled broker: the zero unconfirmed after SIGINT, the goodbye asks for the will" {
+	capture
+	yoke-drive $B "$R" vel 0.3 0 0 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	PIDS+=($pid)
+	wait_for grep -q commands "$CAP"
+	bpid=$(cat "$BROKER_DIR/pid")
+	kill -STOP "$bpid"
+	kill -INT "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	kill -CONT "$bpid"
+	[ "$rc" -eq 1 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "yoke-drive: the zero velocity not confirmed by the broker within 3 s; the robot's deadman stops it" ]
+	# the broker, reading on, gets our zero, then DISCONNECT 0x04: the
+	# will (sequence 0) comes last
+	wait_for bash -c "awk '\$1 ~ /commands\$/' '$CAP' | tail -1 | grep -q ' 08'"
+	sent | strip > "$BATS_TEST_TMPDIR/s"
+	n=$(grep -c sequence "$BATS_TEST_TMPDIR/s")
+	[ "$(tail -2 "$BATS_TEST_TMPDIR/s")" = "$(printf '%s\n' "sequence: $n velocity { } " "velocity { } ")" ]
 }
 
 @test "broker back: streaming resumes with fresh commands, none queued while it was away" {
