@@ -498,12 +498,19 @@ usage_code(const char *code)
 	return false;
 }
 
+/* yk_rpc_wait's step: ours, so a held velocity streams meanwhile. */
+static int
+rpc_step(void *ud, int ms, struct yk_err *err)
+{
+	return yk_driver_step(ud, NULL, 0, ms, err);
+}
+
 int
 yk_driver_rpc(struct yk_driver *d, const char *method, const char *subject,
 	      const ProtobufCMessage *req, double timeout_s,
 	      volatile sig_atomic_t *stop, struct yk_err *err)
 {
-	int64_t end = yk_mono_ms() + (int64_t)(timeout_s * 1000);
+	int64_t end = yk_mono_ms() + (int64_t)(timeout_s * 1000), left = 1000;
 	const Yoke__RpcError *e;
 
 	if (d->call.reply)
@@ -511,39 +518,38 @@ yk_driver_rpc(struct yk_driver *d, const char *method, const char *subject,
 	memset(&d->call, 0, sizeof(d->call));
 	if (inbox(d, err) != YK_OK)
 		return err->rc;
-	/* the answer must not come before our inbox is there */
+	/* the answer must not come before our inbox is there; the
+	 * timeout counts from the call, this wait included */
 	while (!yk_mqtt_subscribed(d->s)) {
-		if (*stop)
+		if (*stop) {
+			d->call.interrupted = true;
 			return yk_err_set(err, YK_ERUNTIME, "interrupted");
-		if (yk_driver_step(d, NULL, 0, 1000, err) != YK_OK)
+		}
+		if (timeout_s >= 0 && (left = end - yk_mono_ms()) <= 0)
+			return yk_err_set(err, YK_ETIMEOUT,
+					  "no answer from '%s' to %s within "
+					  "%g s (the broker did not confirm "
+					  "our inbox)", d->robot, method,
+					  timeout_s);
+		if (yk_driver_step(d, NULL, 0, left < 1000 ? (int)left : 1000,
+				   err) != YK_OK)
 			return err->rc;
 	}
 	if (yk_rpc_send(d->s, &d->call, &d->c->scope, d->robot, method, req,
 			d->inbox.p, err) != YK_OK)
 		return err->rc;
-	while (!d->call.done) {
-		int ms = 1000;
-
-		if (*stop)
-			return yk_err_set(err, YK_ERUNTIME, "interrupted");
-		if (timeout_s >= 0) {
-			int64_t left = end - yk_mono_ms();
-
-			if (left <= 0)
-				return yk_err_set(err, YK_ETIMEOUT,
-						  "no answer from '%s' to %s "
-						  "within %g s", d->robot,
-						  method, timeout_s);
-			if (left < ms)
-				ms = (int)left;
-		}
-		if (yk_driver_step(d, NULL, 0, ms, err) != YK_OK)
-			return err->rc;
+	if (timeout_s >= 0 && (left = end - yk_mono_ms()) < 0)
+		left = 0;
+	if (yk_rpc_wait(d->s, &d->call, d->robot, method,
+			timeout_s < 0 ? -1 : left / 1000.0, stop, rpc_step, d,
+			err) != YK_OK) {
+		/* the message names the whole timeout, not what was left */
+		if (err->rc == YK_ETIMEOUT)
+			yk_err_set(err, YK_ETIMEOUT,
+				   "no answer from '%s' to %s within %g s",
+				   d->robot, method, timeout_s);
+		return err->rc;
 	}
-	if (d->call.bad)
-		return yk_err_set(err, YK_ERUNTIME,
-				  "'%s' answered %s with something that is "
-				  "not a yoke.RpcReply", d->robot, method);
 	if (d->call.reply->reply_case != YOKE__RPC_REPLY__REPLY_ERROR)
 		return YK_OK;
 	e = d->call.reply->error;
@@ -884,7 +890,7 @@ run_rpc(struct yk_driver *d, struct yk_driver_job *j,
 				  c->timeout, io->stop, err) != YK_OK) {
 			char m[sizeof(err->msg)];
 
-			if (strcmp(err->msg, "interrupted") == 0)
+			if (d->call.interrupted)
 				return interrupted(d, c->arg, err);
 			if (err->rc != YK_ETIMEOUT)
 				return err->rc;

@@ -494,6 +494,20 @@ killed_moving() {
 	[ "$stderr" = "yoke-drive: no answer from '$R' to invoke within 0.3 s; the action may go on ('cancel' stops it)" ]
 }
 
+@test "-W bounds the wait for the inbox's SUBACK too: withheld, exit 3" {
+	# a relay to the broker that drops every SUBACK
+	port=$((20000 + RANDOM % 40000))
+	python3 "$BATS_TEST_DIRNAME/withhold.py" "$port" "$BROKER_PORT" 9 \
+		> "$BATS_TEST_TMPDIR/relay" 3>&- &
+	PIDS+=($!)
+	wait_for grep -q ready "$BATS_TEST_TMPDIR/relay"
+	# (timeout: a hang fails the test instead of holding it)
+	run --separate-stderr timeout 30 yoke-drive -b "mqtt://127.0.0.1:$port" "$R" state pose -W 0.5
+	[ "$status" -eq 3 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-drive: no answer from '$R' to state within 0.5 s (the broker did not confirm our inbox)" ]
+}
+
 @test "vision: no JPEG to a terminal (as curl), refused before connecting" {
 	tmux -L "yk$R" new-session -d -x 150 -y 10 \
 		"yoke-drive -b mqtt://127.0.0.1:1 $R vision pov; echo rc=\$?; sleep 30"
