@@ -244,12 +244,16 @@ joints_near() {
 
 @test "SIGINT during vel --for 10 leaves the robot stopped" {
 	sim
+	capture
 	yoke-drive $B "$R" vel 0.4 0 0 --for 10 --rate 100 3>&- &
 	v=$!
 	wait_for mode_is MOVE
 	kill -INT "$v"
 	wait "$v"
 	wait_for vel_is 0 0 0
+	# the stop is yoke-drive's (the sim's deadman would stop it too):
+	# its last command a zero with the next sequence, after the velocity
+	zero_last
 }
 
 @test "SIGKILL: the will stops the robot before its deadman would" {
@@ -327,6 +331,7 @@ joints_near() {
 
 @test "console: SIGINT while moving stops the robot" {
 	sim
+	capture
 	console --rate 100
 	keys "vel 0.3 0 0" Enter
 	wait_for mode_is MOVE
@@ -334,4 +339,5 @@ joints_near() {
 	wait_for ended
 	[ "$(dead_status)" = 0 ]
 	wait_for vel_is 0 0 0
+	zero_last
 }
