@@ -13,15 +13,38 @@ load drive
 
 drive() { yoke-drive $B "$@"; }
 
+# paced FILE PERIOD_US MAX: the decoded commands in FILE are at least 2
+# velocity ticks, at most MAX, then a zero; the ticks' stamps span at
+# least PERIOD_US each (the rate is never exceeded).
+paced() {
+	local n first last
+	n=$(($(wc -l < "$1") - 1))
+	[ "$n" -ge 2 ] && [ "$n" -le "$3" ]
+	first=$(head -1 "$1" | grep -o 'timestamp_us: [0-9]*' | cut -d' ' -f2)
+	last=$(sed -n "${n}p" "$1" | grep -o 'timestamp_us: [0-9]*' | cut -d' ' -f2)
+	[ $((last - first)) -ge $(((n - 1) * ($2 - 1000))) ]
+}
+
+# exits PID: until PID ends (30 s at most: a hang, not a timing, fails).
+exits() {
+	for _ in $(seq 1 300); do
+		kill -0 "$1" 2> /dev/null || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 @test "vel: streams at the rate, then one zero; sequences 1, 2, ..." {
 	capture
+	t0=$(date +%s%N)
 	run --separate-stderr drive "$R" vel 0.3 0 -0.5 --for 1 --rate 20
+	t1=$(date +%s%N)
 	[ "$status" -eq 0 ]
 	[ -z "$output$stderr" ]
 	sent > "$BATS_TEST_TMPDIR/s"
 	n=$(wc -l < "$BATS_TEST_TMPDIR/s")
-	# 20 Hz for 1 s: the first at once, then every 50 ms
-	[ "$n" -ge 16 ] && [ "$n" -le 22 ]
+	# 20 Hz for 1 s: the first at once, then one every 50 ms at most
+	paced "$BATS_TEST_TMPDIR/s" 50000 21
 	[ "$(head -n -1 "$BATS_TEST_TMPDIR/s" | strip | sed 's/sequence: [0-9]* //' | sort -u)" = \
 		"velocity { vx: 0.3 vyaw: -0.5 } " ]
 	[ "$(tail -1 "$BATS_TEST_TMPDIR/s" | strip)" = "sequence: $n velocity { } " ]
@@ -29,8 +52,9 @@ drive() { yoke-drive $B "$@"; }
 	[ "$(grep -o 'sequence: [0-9]*' "$BATS_TEST_TMPDIR/s" | cut -d' ' -f2 | tr '\n' ' ')" = "$(seq -s ' ' 1 "$n") " ]
 	grep -o 'timestamp_us: [0-9]*' "$BATS_TEST_TMPDIR/s" | cut -d' ' -f2 > "$BATS_TEST_TMPDIR/ts"
 	sort -n -c "$BATS_TEST_TMPDIR/ts"
-	now=$(date +%s%N)
-	[ $(( now / 1000 - $(tail -1 "$BATS_TEST_TMPDIR/ts") )) -lt 5000000 ]
+	# stamped now: while it ran (microseconds since the epoch)
+	[ "$(head -1 "$BATS_TEST_TMPDIR/ts")" -ge $((t0 / 1000)) ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/ts")" -le $((t1 / 1000)) ]
 }
 
 @test "vel: a negative number is a value, --rate sets the pace" {
@@ -38,8 +62,8 @@ drive() { yoke-drive $B "$@"; }
 	run --separate-stderr drive "$R" vel -0.3 -.2 0 --for 0.5 --rate 40
 	[ "$status" -eq 0 ]
 	sent > "$BATS_TEST_TMPDIR/s"
-	n=$(wc -l < "$BATS_TEST_TMPDIR/s")
-	[ "$n" -ge 16 ] && [ "$n" -le 22 ]
+	# 40 Hz for 0.5 s: one every 25 ms at most
+	paced "$BATS_TEST_TMPDIR/s" 25000 21
 	[ "$(head -1 "$BATS_TEST_TMPDIR/s" | strip)" = "sequence: 1 velocity { vx: -0.3 vy: -0.2 } " ]
 }
 
@@ -217,17 +241,25 @@ drive() { yoke-drive $B "$@"; }
 
 @test "script: a held velocity streams while the script waits, zero at EOF" {
 	capture
-	run --separate-stderr drive "$R" < <(echo "vel 0.2 0 0 --rate 20"; sleep 0.6)
+	# the input ends only once 3 commands came: they streamed while the
+	# script waited for its next line
+	run --separate-stderr drive "$R" < <(echo "vel 0.2 0 0 --rate 20"
+		wait_for bash -c "[ \$(grep -c /commands '$CAP') -ge 3 ]")
 	[ "$status" -eq 0 ]
 	sent | strip > "$BATS_TEST_TMPDIR/s"
 	n=$(wc -l < "$BATS_TEST_TMPDIR/s")
-	[ "$n" -ge 10 ]
+	[ "$n" -ge 4 ]
 	[ "$(tail -1 "$BATS_TEST_TMPDIR/s")" = "sequence: $n velocity { } " ]
 	[ "$(grep -c 'vx: 0.2' "$BATS_TEST_TMPDIR/s")" -eq $((n - 1)) ]
 	# sleep holds it too
 	run --separate-stderr drive "$R" <<< $'vel 0.4 0 0\nsleep 0.5\nmode stand'
 	[ "$status" -eq 0 ]
-	[ "$(sent | grep -c 'vx: 0.4')" -ge 9 ]
+	sent | strip | tail -n +$((n + 1)) > "$BATS_TEST_TMPDIR/s2"
+	# more than the first tick, then the mode command, then the zero
+	m=$(wc -l < "$BATS_TEST_TMPDIR/s2")
+	[ "$(grep -c 'vx: 0.4' "$BATS_TEST_TMPDIR/s2")" -eq $((m - 2)) ]
+	[ "$m" -ge 4 ]
+	[ "$(tail -2 "$BATS_TEST_TMPDIR/s2")" = "$(printf '%s\n' "sequence: $((m - 1)) mode { } " "sequence: $m velocity { } ")" ]
 }
 
 @test "script: a bad line names its number, exit 2, zero sent; --on-error skip goes on" {
@@ -251,18 +283,21 @@ drive() { yoke-drive $B "$@"; }
 	[ "$stderr" = "yoke-drive: line 1: --clamp: vx 9 to 2" ]
 }
 
-@test "SIGINT during vel --for 10: zero sent, exit 0" {
+@test "SIGINT during vel --for 300: zero sent, exit 0" {
 	capture
-	yoke-drive $B "$R" vel 0.3 0 0 --for 10 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	yoke-drive $B "$R" vel 0.3 0 0 --for 300 2> "$BATS_TEST_TMPDIR/err" 3>&- &
 	pid=$!
+	PIDS+=($pid)
 	wait_for grep -q commands "$CAP"
 	sleep 0.3
 	kill -INT "$pid"
+	# it ends at the signal, not after its 300 s (a hang fails here)
+	exits "$pid"
 	wait "$pid"
 	[ -z "$(cat "$BATS_TEST_TMPDIR/err")" ]
 	sent | strip > "$BATS_TEST_TMPDIR/s"
 	n=$(wc -l < "$BATS_TEST_TMPDIR/s")
-	[ "$n" -lt 40 ]
+	[ "$n" -ge 2 ]
 	[ "$(tail -1 "$BATS_TEST_TMPDIR/s")" = "sequence: $n velocity { } " ]
 }
 
@@ -334,14 +369,14 @@ drive() { yoke-drive $B "$@"; }
 	sleep 0.5
 	stop_broker
 	sleep 0.5
-	t0=$(now_ms)
 	kill -TERM "$pid"
 	rc=0
+	exits "$pid" || rc=hung
 	wait "$pid" || rc=$?
-	t1=$(now_ms)
 	restart_broker
 	[ "$rc" -eq 1 ]
-	[ $((t1 - t0)) -ge 2900 ] && [ $((t1 - t0)) -lt 5000 ]
+	# the message comes only from the deadline's end (a further
+	# signal, or a broker that answers, says otherwise)
 	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "yoke-drive: the zero velocity not confirmed by the broker within 3 s; the robot's deadman stops it" ]
 }
 
@@ -373,6 +408,7 @@ drive() { yoke-drive $B "$@"; }
 	PIDS+=($pid)
 	sleep 0.3
 	restart_broker 1.5
+	up=$(date +%s%N)
 	capture
 	# reconnected (back-off 1 s, then up to 2 s): fresh commands again
 	wait_for bash -c "awk '\$1 ~ /commands\$/' '$CAP' | grep -q ."
@@ -380,11 +416,10 @@ drive() { yoke-drive $B "$@"; }
 	kill -INT "$pid"
 	wait "$pid"
 	sent > "$BATS_TEST_TMPDIR/s"
-	# every command stamped within the last second or so: none of the
+	# every command stamped after the broker was back: none of the
 	# ~75 ticks of the 1.5 s away was kept for later
-	now=$(date +%s%N)
 	while read -r ts; do
-		[ $(( now / 1000 - ts )) -lt 1500000 ]
+		[ "$ts" -gt $((up / 1000)) ]
 	done < <(grep -o 'timestamp_us: [0-9]*' "$BATS_TEST_TMPDIR/s" | cut -d' ' -f2)
 	[ "$(tail -1 "$BATS_TEST_TMPDIR/s" | strip | sed 's/sequence: [0-9]* //')" = "velocity { } " ]
 }
