@@ -664,39 +664,16 @@ yk_driver_close(struct yk_driver *d, volatile sig_atomic_t *stop,
 
 /* ---- running a command ---- */
 
-/* All of fd (a file, or standard input), for traj. */
-static int
-slurp(struct yk_buf *b, int fd, const char *name, struct yk_err *err)
-{
-	for (;;) {
-		ssize_t n;
-
-		yk_buf_reserve(b, 65536);
-		n = read(fd, b->p + b->len, b->cap - b->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return yk_err_set(err, YK_EUSAGE,
-					  "cannot read '%s': %s", name,
-					  strerror(errno));
-		if (n == 0)
-			break;
-		b->len += (size_t)n;
-		b->p[b->len] = '\0';
-		if (b->len > YK_IN_MAX_FRAME)
-			return yk_err_set(err, YK_EUSAGE, "'%s' is too large",
-					  name);
-	}
-	return YK_OK;
-}
-
 static int
 read_traj(struct yk_driver_job *j, const char *file, bool stdin_ok,
 	  struct yk_err *err)
 {
 	bool std = strcmp(file, "-") == 0;
-	struct yk_buf b = {0};
+	const char *name = std ? "standard input" : file;
 	ProtobufCMessage *m = NULL;
+	struct yk_in in;
+	const char *p = "";
+	size_t n = 0;
 	int fd = 0;
 
 	if (std && !stdin_ok)
@@ -706,13 +683,19 @@ read_traj(struct yk_driver_job *j, const char *file, bool stdin_ok,
 	if (!std && (fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
 		return yk_err_set(err, YK_EUSAGE, "cannot open '%s': %s",
 				  file, strerror(errno));
-	if (slurp(&b, fd, std ? "standard input" : file, err) == YK_OK &&
-	    yk_pb_from_json(&m, &asimov__full_trajectory__descriptor,
-			    b.p ? b.p : "", b.len, err) != YK_OK)
-		yk_err_wrap(err, "'%s'", std ? "standard input" : file);
+	/* all of it, as one frame */
+	yk_in_init(&in, fd, YK_FRAME_WHOLE, name);
+	while (!in.eof && yk_in_fill(&in, err) == YK_OK)
+		;
 	if (!std)
 		close(fd);
-	yk_buf_free(&b);
+	if (in.eof && yk_in_next(&in, &p, &n, err) >= 0 &&
+	    yk_pb_from_json(&m, &asimov__full_trajectory__descriptor, p, n,
+			    err) != YK_OK)
+		yk_err_wrap(err, "'%s'", name);
+	yk_in_free(&in);
+	if (err->rc == YK_ERUNTIME) /* an unreadable file: bad input */
+		err->rc = YK_EUSAGE;
 	j->full = (Asimov__FullTrajectory *)m;
 	return err->rc;
 }
