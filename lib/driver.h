@@ -11,8 +11,9 @@
  *   clamp brings it into range and the caller is told what changed;
  * - a session opened with will_zero has as its MQTT will a zero velocity
  *   CloudCommand on <robot>/commands (QoS 1, sequence 0, stamped at
- *   connect), so a killed or cut-off driver stops the robot; and yk_driver_close sends
- *   a zero velocity itself when the last velocity sent was not zero.
+ *   connect), so a killed or cut-off driver stops the robot; and
+ *   yk_driver_close sends a zero velocity itself when the last velocity
+ *   sent was not zero.
  */
 #ifndef YK_DRIVER_H
 #define YK_DRIVER_H

@@ -1489,6 +1489,11 @@ linger(int fd, int64_t end)
 	close(fd);
 }
 
+/* DISCONNECT reasons: a normal goodbye (the will is dropped), and 0x04,
+ * publish our will all the same. */
+#define BYE MQTT_RC_NORMAL_DISCONNECTION
+#define WITH_WILL MQTT_RC_DISCONNECT_WITH_WILL_MSG
+
 void
 yk_mqtt_close(struct yk_mqtt *s)
 {
@@ -1506,10 +1511,7 @@ yk_mqtt_close(struct yk_mqtt *s)
 			fd = dup(mosquitto_socket(s->m));
 
 		s->state = ST_CLOSING;
-		mosquitto_disconnect_v5(s->m,
-					s->with_will
-						? MQTT_RC_DISCONNECT_WITH_WILL_MSG
-						: MQTT_RC_NORMAL_DISCONNECTION,
+		mosquitto_disconnect_v5(s->m, s->with_will ? WITH_WILL : BYE,
 					NULL);
 		/* The DISCONNECT is written at once unless the socket is
 		 * full; give a slow link two seconds to take it. */
