@@ -476,13 +476,6 @@ yk_driver_wait(struct yk_driver *d, double seconds,
 	return YK_OK;
 }
 
-int
-yk_driver_drain(struct yk_driver *d, volatile sig_atomic_t *stop,
-		struct yk_err *err)
-{
-	return yk_mqtt_drain(d->s, stop, err);
-}
-
 /* RpcError codes that say the caller asked wrongly. */
 static bool
 usage_code(const char *code)

@@ -91,9 +91,6 @@ int yk_driver_step(struct yk_driver *d, struct pollfd *ext, int next, int ms,
 /* Step for seconds (<0: until *stop), or until *stop is set. */
 int yk_driver_wait(struct yk_driver *d, double seconds,
 		   volatile sig_atomic_t *stop, struct yk_err *err);
-/* Deliver what was sent (QoS 1 acknowledged). */
-int yk_driver_drain(struct yk_driver *d, volatile sig_atomic_t *stop,
-		    struct yk_err *err);
 
 /*
  * Call method with req and wait for the answer in d->call.reply (held
