@@ -34,43 +34,11 @@ static const char usage[] =
 enum { ON_ERROR_EXIT, ON_ERROR_SKIP };
 static const char *const on_errors[] = {"exit", "skip", NULL};
 
-/* The verb options, as lib/drive.c names them. */
-static const char *const verb_opts[] = {"for", "rate", "clamp", "timeout",
-					"width", "height", "output", NULL};
-
 static void
 warn(void *ud, const struct yk_err *e)
 {
 	(void)ud;
 	yk_err_print(e);
-}
-
-/* Options given that the verb does not take are refused. */
-static int
-check_opts(const struct yk_cli *cli, const struct yk_drive_cmd *c,
-	   bool script, int on_error, struct yk_err *err)
-{
-	const char *verb = c->verb ? yk_drive_verbs[c->verb - YK_DRIVE_VEL]
-			   : isatty(0) ? "the console"
-				       : "a script";
-
-	if (on_error >= 0 && !script)
-		return yk_err_set(err, YK_EUSAGE,
-				  "--on-error goes with commands on standard "
-				  "input");
-	for (int i = 0; verb_opts[i]; i++) {
-		if (yk_cli_origin(cli, verb_opts[i]) != YK_FROM_ARGV)
-			continue;
-		/* a script's lines take --clamp and --rate as defaults */
-		if (script && (strcmp(verb_opts[i], "clamp") == 0 ||
-			       strcmp(verb_opts[i], "rate") == 0))
-			continue;
-		if (script || !yk_drive_opt_fits(c->verb, verb_opts[i]))
-			return yk_err_set(err, YK_EUSAGE,
-					  "--%s does not go with %s",
-					  verb_opts[i], verb);
-	}
-	return YK_OK;
 }
 
 int
@@ -108,9 +76,11 @@ main(int argc, char **argv)
 		       "give up after S seconds, exit 3 (default 10; invoke: "
 		       "no limit)"),
 		YK_INT(0, "width", &o.width, "W", 1, 8192,
-		       "vision: image width (default the robot's, 1280)"),
+		       "vision: image width (default the robot's, 1280; "
+		       "the robot sets the limit, yoke-sim's is 3840)"),
 		YK_INT(0, "height", &o.height, "H", 1, 8192,
-		       "vision: image height (default 720)"),
+		       "vision: image height (default 720; yoke-sim's "
+		       "limit is 2160)"),
 		YK_STR('o', "output", &o.output, "FILE",
 		       "vision: write the JPEG to FILE"),
 		YK_GROUP("Scripts (commands on standard input)"),
@@ -144,7 +114,11 @@ main(int argc, char **argv)
 					    : "the console");
 		goto out;
 	}
-	if (check_opts(&cli, &cmd, script || console, on_error, &err))
+	if (yk_drive_check_opts(&cli, &cmd,
+				script    ? "a script"
+				: console ? "the console"
+					  : NULL,
+				on_error >= 0, &err))
 		goto out;
 	cmd.for_s = o.for_s;
 	cmd.rate = o.rate;
@@ -171,7 +145,8 @@ main(int argc, char **argv)
 				  .rpc_timeout = o.timeout >= 0 ? o.timeout
 								: 10};
 
-	if (yk_driver_open(&d, &c, argv[0], console, &err) != YK_OK)
+	if (yk_driver_open(&d, &c, argv[0], console,
+			   yk_drive_wants_will(cmd.verb), &err) != YK_OK)
 		goto close;
 	if (script)
 		yk_driver_script(&d, 0, on_error == ON_ERROR_SKIP, o.clamp,
@@ -184,6 +159,10 @@ close:
 	/* the zero velocity goes whatever happened */
 	yk_out_flush(&out, &err);
 	yk_driver_close(&d, &yk_sig_stop, &err);
+	if (d.dropped && c.verbose)
+		fprintf(stderr, "%s: %lu velocity command%s dropped: the "
+			"link was busy or down\n", yk_prog, d.dropped,
+			d.dropped == 1 ? "" : "s");
 out:
 	rc = err.rc == YK_EXIT ? YK_OK : err.rc;
 	if (rc != YK_OK)

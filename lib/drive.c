@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asimov.h"
 #include "drive.h"
 #include "fleet.h"
 #include "opt.h"
@@ -172,6 +173,47 @@ yk_drive_opt_fits(enum yk_drive_verb verb, const char *lname)
 		if (strcmp(vopts[k].lname, lname) == 0)
 			return (vopts[k].verbs & BIT(verb)) != 0;
 	return false;
+}
+
+int
+yk_drive_check_opts(const struct yk_cli *cli, const struct yk_drive_cmd *c,
+		    const char *session, bool on_error, struct yk_err *err)
+{
+	const char *verb = c->verb ? yk_drive_verbs[c->verb - YK_DRIVE_VEL]
+				   : session;
+
+	if (on_error && session == NULL)
+		return yk_err_set(err, YK_EUSAGE,
+				  "--on-error goes with commands on standard "
+				  "input");
+	for (size_t k = 0; k < sizeof(vopts) / sizeof(vopts[0]); k++) {
+		const char *o = vopts[k].lname;
+
+		if (yk_cli_origin(cli, o) != YK_FROM_ARGV)
+			continue;
+		/* a script's lines take --clamp and --rate as defaults */
+		if (session && (strcmp(o, "clamp") == 0 ||
+				strcmp(o, "rate") == 0))
+			continue;
+		if (session || !yk_drive_opt_fits(c->verb, o))
+			return yk_err_set(err, YK_EUSAGE,
+					  "--%s does not go with %s", o, verb);
+	}
+	return YK_OK;
+}
+
+bool
+yk_drive_wants_will(enum yk_drive_verb verb)
+{
+	switch (verb) {
+	case YK_DRIVE_SKILLS:
+	case YK_DRIVE_CANCEL:
+	case YK_DRIVE_STATE:
+	case YK_DRIVE_VISION:
+		return false;
+	default:
+		return true;
+	}
 }
 
 static int
@@ -466,22 +508,24 @@ yk_drive_teleop(struct yk_drive_vel *v, enum yk_drive_key k)
 
 	switch (k) {
 	case YK_KEY_FORWARD:
-		v->vx = step(v->vx, YK_DRIVE_STEP_VX, 2.0);
+		v->vx = step(v->vx, YK_DRIVE_STEP_VX, YK_ASIMOV_VX_MAX);
 		break;
 	case YK_KEY_BACK:
-		v->vx = step(v->vx, -YK_DRIVE_STEP_VX, 2.0);
+		v->vx = step(v->vx, -YK_DRIVE_STEP_VX, YK_ASIMOV_VX_MAX);
 		break;
 	case YK_KEY_LEFT:
-		v->vyaw = step(v->vyaw, YK_DRIVE_STEP_VYAW, 2.0);
+		v->vyaw = step(v->vyaw, YK_DRIVE_STEP_VYAW,
+			       YK_ASIMOV_VYAW_MAX);
 		break;
 	case YK_KEY_RIGHT:
-		v->vyaw = step(v->vyaw, -YK_DRIVE_STEP_VYAW, 2.0);
+		v->vyaw = step(v->vyaw, -YK_DRIVE_STEP_VYAW,
+			       YK_ASIMOV_VYAW_MAX);
 		break;
 	case YK_KEY_SLIDE_L:
-		v->vy = step(v->vy, YK_DRIVE_STEP_VY, 1.0);
+		v->vy = step(v->vy, YK_DRIVE_STEP_VY, YK_ASIMOV_VY_MAX);
 		break;
 	case YK_KEY_SLIDE_R:
-		v->vy = step(v->vy, -YK_DRIVE_STEP_VY, 1.0);
+		v->vy = step(v->vy, -YK_DRIVE_STEP_VY, YK_ASIMOV_VY_MAX);
 		break;
 	case YK_KEY_STOP:
 	case YK_KEY_QUIT:

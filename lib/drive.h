@@ -19,6 +19,7 @@
 #include "asimov.pb-c.h"
 #include "buf.h"
 #include "err.h"
+#include "opt.h"
 
 enum yk_drive_verb {
 	YK_DRIVE_NONE = 0, /* a blank line or a comment */
@@ -97,6 +98,24 @@ int yk_drive_line(struct yk_drive_cmd *c, struct yk_drive_words *words,
 void yk_drive_cmd_free(struct yk_drive_cmd *c);
 /* Whether verb takes the option lname ("for", "clamp", "output", ...). */
 bool yk_drive_opt_fits(enum yk_drive_verb verb, const char *lname);
+/*
+ * The verb options given on the command line (cli) that c's verb does
+ * not take are refused: YK_EUSAGE "--width does not go with vel".
+ * session: NULL for a one-shot verb, else "a script" or "the console"
+ * (which take only --clamp and --rate, as their lines' defaults);
+ * on_error: --on-error was given, which only a session takes.
+ */
+int yk_drive_check_opts(const struct yk_cli *cli, const struct yk_drive_cmd *c,
+			const char *session, bool on_error,
+			struct yk_err *err);
+/*
+ * True when a session for verb (NONE: a script or the console) leaves a
+ * zero velocity as its MQTT will: the verbs that move the robot, invoke
+ * included (a skill moves it; an invoker killed is taken as one
+ * interrupted, which cancels).  A read-only verb must not: its death
+ * would stop another operator's robot.
+ */
+bool yk_drive_wants_will(enum yk_drive_verb verb);
 
 /* Fill cmd (and v) with a velocity command, unstamped. */
 void yk_drive_velocity(Asimov__CloudCommand *cmd, Asimov__VelocityCommand *v,

@@ -154,35 +154,57 @@ stamp(struct yk_driver *d, Asimov__CloudCommand *cmd)
 }
 
 /*
- * Send cmd, QoS 1.  A perishable one (a held velocity's tick) is sent
- * only when it can go at once: while the link is down or the queue full
- * it is dropped, since a velocity delivered late, after a reconnect, is
- * worse than none (the robot's deadman holds it meanwhile).
+ * Offer m until the session takes it: the queue may be full (the link
+ * down, the broker slow).  Gives up after ms (<0: never) or at a stop
+ * signal after the one we had when we started (a signal that came
+ * before asked for this very send: the zero that stops the robot).
  */
 static int
-send_cmd(struct yk_driver *d, Asimov__CloudCommand *cmd, bool perishable,
-	 struct yk_err *err)
+offer(struct yk_driver *d, const struct yk_msg *m, int ms, struct yk_err *err)
+{
+	sig_atomic_t seen = d->stop ? *d->stop : 0;
+	int64_t end = yk_mono_ms() + ms;
+	int rc;
+
+	while ((rc = yk_mqtt_send(d->s, m, err)) == YK_EAGAIN) {
+		if (d->stop && *d->stop > seen)
+			return yk_err_set(err, YK_ERUNTIME,
+					  "interrupted with the send queue "
+					  "full");
+		if (ms >= 0 && yk_mono_ms() >= end)
+			return yk_err_set(err, YK_ERUNTIME,
+					  "the send queue stayed full for "
+					  "%g s", ms / 1000.0);
+		if (yk_mqtt_step(d->s, NULL, 0, 100, err) != YK_OK)
+			return err->rc;
+	}
+	return rc;
+}
+
+/*
+ * Send cmd, QoS 1, waiting up to ms (<0: no limit) for room in the
+ * queue.  express: past what waits and the in-flight window (the final
+ * zero: stopping matters most; a one-shot command still queued then may
+ * arrive after it, and the robot's deadman ends what it starts).
+ */
+static int
+send_cmd(struct yk_driver *d, Asimov__CloudCommand *cmd, bool express,
+	 int ms, struct yk_err *err)
 {
 	size_t n = asimov__cloud_command__get_packed_size(cmd);
 	unsigned char *p;
+	bool vel = cmd->command_case ==
+		   ASIMOV__CLOUD_COMMAND__COMMAND_VELOCITY;
 	struct yk_msg m = {.topic = d->topic.p, .len = n, .qos = 1,
-			   .prio = -1};
+			   .prio = -1, .express = express};
 	int rc;
 
-	if (perishable && !yk_mqtt_up(d->s))
-		return YK_OK;
 	p = yk_malloc(n ? n : 1);
 	m.payload = p;
 	asimov__cloud_command__pack(cmd, p);
-	rc = perishable ? yk_mqtt_send(d->s, &m, err)
-			: yk_mqtt_send_wait(d->s, &m, err);
+	rc = offer(d, &m, ms, err);
 	free(p);
-	if (rc == YK_EAGAIN) { /* perishable: dropped */
-		err->rc = YK_OK;
-		return YK_OK;
-	}
-	if (rc == YK_OK &&
-	    cmd->command_case == ASIMOV__CLOUD_COMMAND__COMMAND_VELOCITY)
+	if (rc == YK_OK && vel)
 		d->moved = !yk_drive_is_zero(cmd);
 	if (rc == YK_OK)
 		d->last_zero = yk_drive_is_zero(cmd);
@@ -191,7 +213,7 @@ send_cmd(struct yk_driver *d, Asimov__CloudCommand *cmd, bool perishable,
 
 int
 yk_driver_open(struct yk_driver *d, struct yk_conf *c, const char *robot,
-	       bool watch, struct yk_err *err)
+	       bool watch, bool will_zero, struct yk_err *err)
 {
 	Asimov__CloudCommand will;
 	Asimov__VelocityCommand zero;
@@ -203,6 +225,7 @@ yk_driver_open(struct yk_driver *d, struct yk_conf *c, const char *robot,
 	d->c = c;
 	d->robot = robot;
 	d->watch = watch;
+	d->will = will_zero;
 	d->st.robot = robot;
 	d->st.battery = -1;
 	d->st.alerts = -1;
@@ -214,7 +237,7 @@ yk_driver_open(struct yk_driver *d, struct yk_conf *c, const char *robot,
 	will.timestamp_us = (uint64_t)yk_now_us();
 	n = asimov__cloud_command__pack(&will, buf);
 	yk_conf_mqtt(c, &mc);
-	mc.will_topic = d->topic.p;
+	mc.will_topic = will_zero ? d->topic.p : NULL;
 	mc.will_payload = buf;
 	mc.will_len = n;
 	mc.will_qos = 1;
@@ -275,7 +298,7 @@ yk_driver_send(struct yk_driver *d, Asimov__CloudCommand *cmd,
 	if (cmd->command_case != ASIMOV__CLOUD_COMMAND__COMMAND_VELOCITY)
 		d->holding = false;
 	stamp(d, cmd);
-	return send_cmd(d, cmd, false, err);
+	return send_cmd(d, cmd, false, -1, err);
 }
 
 int
@@ -287,7 +310,20 @@ yk_driver_vel(struct yk_driver *d, const struct yk_drive_vel *v,
 
 	yk_drive_velocity(&cmd, &vc, v->vx, v->vy, v->vyaw);
 	stamp(d, &cmd);
-	return send_cmd(d, &cmd, false, err);
+	return send_cmd(d, &cmd, false, -1, err);
+}
+
+/* The final zero: express, waiting for room up to ms (<0: no limit). */
+static int
+send_zero(struct yk_driver *d, int ms, struct yk_err *err)
+{
+	Asimov__CloudCommand cmd;
+	Asimov__VelocityCommand vc;
+
+	d->holding = false;
+	yk_drive_velocity(&cmd, &vc, 0, 0, 0);
+	stamp(d, &cmd);
+	return send_cmd(d, &cmd, true, ms, err);
 }
 
 void
@@ -298,7 +334,10 @@ yk_driver_hold(struct yk_driver *d, const struct yk_drive_vel *v, double rate)
 		return;
 	d->hold = *v;
 	d->rate = rate > 0 ? rate : YK_DRIVE_RATE;
-	d->next_ms = yk_mono_ms(); /* the first goes at once */
+	/* the first goes at once, after what is pending (unless the link
+	 * is down) */
+	d->next_ms = yk_mono_ms();
+	d->first = true;
 }
 
 /* Send the held velocity when due; *wait_ms shortened to the next. */
@@ -312,15 +351,28 @@ tick(struct yk_driver *d, int *wait_ms, struct yk_err *err)
 	period = (int64_t)(1000.0 / d->rate);
 	if (period < 1)
 		period = 1;
-	if (now >= d->next_ms) {
+	/*
+	 * A tick is perishable: it goes only when it can go at once, the
+	 * link up and nothing of ours waiting or unconfirmed.  Else it is
+	 * dropped (and counted): a velocity delivered late, after a stall
+	 * or a reconnect, is worse than none, and the next tick carries
+	 * the velocity of its time (the robot's deadman holds meanwhile).
+	 */
+	if (now >= d->next_ms &&
+	    (!yk_mqtt_up(d->s) || (yk_mqtt_pending(d->s) > 0 && !d->first))) {
+		d->dropped++;
+	} else if (now >= d->next_ms) {
 		Asimov__CloudCommand cmd;
 		Asimov__VelocityCommand vc;
 
 		yk_drive_velocity(&cmd, &vc, d->hold.vx, d->hold.vy,
 				  d->hold.vyaw);
 		stamp(d, &cmd);
-		if (send_cmd(d, &cmd, true, err) != YK_OK)
+		if (send_cmd(d, &cmd, false, -1, err) != YK_OK)
 			return err->rc;
+	}
+	d->first = false;
+	if (now >= d->next_ms) {
 		d->next_ms += period;
 		if (d->next_ms <= now) /* fell behind: no burst */
 			d->next_ms = now + period;
@@ -424,13 +476,6 @@ yk_driver_wait(struct yk_driver *d, double seconds,
 	return YK_OK;
 }
 
-int
-yk_driver_drain(struct yk_driver *d, volatile sig_atomic_t *stop,
-		struct yk_err *err)
-{
-	return yk_mqtt_drain(d->s, stop, err);
-}
-
 /* RpcError codes that say the caller asked wrongly. */
 static bool
 usage_code(const char *code)
@@ -446,12 +491,19 @@ usage_code(const char *code)
 	return false;
 }
 
+/* yk_rpc_wait's step: ours, so a held velocity streams meanwhile. */
+static int
+rpc_step(void *ud, int ms, struct yk_err *err)
+{
+	return yk_driver_step(ud, NULL, 0, ms, err);
+}
+
 int
 yk_driver_rpc(struct yk_driver *d, const char *method, const char *subject,
 	      const ProtobufCMessage *req, double timeout_s,
 	      volatile sig_atomic_t *stop, struct yk_err *err)
 {
-	int64_t end = yk_mono_ms() + (int64_t)(timeout_s * 1000);
+	int64_t end = yk_mono_ms() + (int64_t)(timeout_s * 1000), left = 1000;
 	const Yoke__RpcError *e;
 
 	if (d->call.reply)
@@ -459,39 +511,38 @@ yk_driver_rpc(struct yk_driver *d, const char *method, const char *subject,
 	memset(&d->call, 0, sizeof(d->call));
 	if (inbox(d, err) != YK_OK)
 		return err->rc;
-	/* the answer must not come before our inbox is there */
+	/* the answer must not come before our inbox is there; the
+	 * timeout counts from the call, this wait included */
 	while (!yk_mqtt_subscribed(d->s)) {
-		if (*stop)
+		if (*stop) {
+			d->call.interrupted = true;
 			return yk_err_set(err, YK_ERUNTIME, "interrupted");
-		if (yk_driver_step(d, NULL, 0, 1000, err) != YK_OK)
+		}
+		if (timeout_s >= 0 && (left = end - yk_mono_ms()) <= 0)
+			return yk_err_set(err, YK_ETIMEOUT,
+					  "no answer from '%s' to %s within "
+					  "%g s (the broker did not confirm "
+					  "our inbox)", d->robot, method,
+					  timeout_s);
+		if (yk_driver_step(d, NULL, 0, left < 1000 ? (int)left : 1000,
+				   err) != YK_OK)
 			return err->rc;
 	}
 	if (yk_rpc_send(d->s, &d->call, &d->c->scope, d->robot, method, req,
 			d->inbox.p, err) != YK_OK)
 		return err->rc;
-	while (!d->call.done) {
-		int ms = 1000;
-
-		if (*stop)
-			return yk_err_set(err, YK_ERUNTIME, "interrupted");
-		if (timeout_s >= 0) {
-			int64_t left = end - yk_mono_ms();
-
-			if (left <= 0)
-				return yk_err_set(err, YK_ETIMEOUT,
-						  "no answer from '%s' to %s "
-						  "within %g s", d->robot,
-						  method, timeout_s);
-			if (left < ms)
-				ms = (int)left;
-		}
-		if (yk_driver_step(d, NULL, 0, ms, err) != YK_OK)
-			return err->rc;
+	if (timeout_s >= 0 && (left = end - yk_mono_ms()) < 0)
+		left = 0;
+	if (yk_rpc_wait(d->s, &d->call, d->robot, method,
+			timeout_s < 0 ? -1 : left / 1000.0, stop, rpc_step, d,
+			err) != YK_OK) {
+		/* the message names the whole timeout, not what was left */
+		if (err->rc == YK_ETIMEOUT)
+			yk_err_set(err, YK_ETIMEOUT,
+				   "no answer from '%s' to %s within %g s",
+				   d->robot, method, timeout_s);
+		return err->rc;
 	}
-	if (d->call.bad)
-		return yk_err_set(err, YK_ERUNTIME,
-				  "'%s' answered %s with something that is "
-				  "not a yoke.RpcReply", d->robot, method);
 	if (d->call.reply->reply_case != YOKE__RPC_REPLY__REPLY_ERROR)
 		return YK_OK;
 	e = d->call.reply->error;
@@ -567,13 +618,13 @@ int
 yk_driver_close(struct yk_driver *d, volatile sig_atomic_t *stop,
 		struct yk_err *err)
 {
-	struct yk_drive_vel zero = {0};
 	struct yk_err e2 = {0};
 
 	d->holding = false;
+	d->stop = stop;
 	/* however we got here: an error, a signal, the end */
 	if (d->s && d->moved)
-		yk_driver_vel(d, &zero, &e2);
+		send_zero(d, *stop ? CLOSE_MS : -1, &e2);
 	/* deliver what was accepted, even after an error: a session
 	 * closed with commands unconfirmed may be taken for a dropped
 	 * one, and its will fire */
@@ -584,7 +635,13 @@ yk_driver_close(struct yk_driver *d, volatile sig_atomic_t *stop,
 		      &e2);
 	if (err->rc == YK_OK && e2.rc != YK_OK)
 		*err = e2;
-	yk_mqtt_close(d->s);
+	/* the zero unconfirmed on a link still up: the will (a zero too)
+	 * is the broker's to send; a plain goodbye would discard it */
+	if (d->s && e2.rc != YK_OK && d->will &&
+	    (d->last_zero || d->moved) && yk_mqtt_up(d->s))
+		yk_mqtt_close_with_will(d->s);
+	else
+		yk_mqtt_close(d->s);
 	d->s = NULL;
 	if (d->call.reply)
 		yoke__rpc_reply__free_unpacked(d->call.reply, NULL);
@@ -600,39 +657,16 @@ yk_driver_close(struct yk_driver *d, volatile sig_atomic_t *stop,
 
 /* ---- running a command ---- */
 
-/* All of fd (a file, or standard input), for traj. */
-static int
-slurp(struct yk_buf *b, int fd, const char *name, struct yk_err *err)
-{
-	for (;;) {
-		ssize_t n;
-
-		yk_buf_reserve(b, 65536);
-		n = read(fd, b->p + b->len, b->cap - b->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return yk_err_set(err, YK_EUSAGE,
-					  "cannot read '%s': %s", name,
-					  strerror(errno));
-		if (n == 0)
-			break;
-		b->len += (size_t)n;
-		b->p[b->len] = '\0';
-		if (b->len > YK_IN_MAX_FRAME)
-			return yk_err_set(err, YK_EUSAGE, "'%s' is too large",
-					  name);
-	}
-	return YK_OK;
-}
-
 static int
 read_traj(struct yk_driver_job *j, const char *file, bool stdin_ok,
 	  struct yk_err *err)
 {
 	bool std = strcmp(file, "-") == 0;
-	struct yk_buf b = {0};
+	const char *name = std ? "standard input" : file;
 	ProtobufCMessage *m = NULL;
+	struct yk_in in;
+	const char *p = "";
+	size_t n = 0;
 	int fd = 0;
 
 	if (std && !stdin_ok)
@@ -642,13 +676,19 @@ read_traj(struct yk_driver_job *j, const char *file, bool stdin_ok,
 	if (!std && (fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
 		return yk_err_set(err, YK_EUSAGE, "cannot open '%s': %s",
 				  file, strerror(errno));
-	if (slurp(&b, fd, std ? "standard input" : file, err) == YK_OK &&
-	    yk_pb_from_json(&m, &asimov__full_trajectory__descriptor,
-			    b.p ? b.p : "", b.len, err) != YK_OK)
-		yk_err_wrap(err, "'%s'", std ? "standard input" : file);
+	/* all of it, as one frame */
+	yk_in_init(&in, fd, YK_FRAME_WHOLE, name);
+	while (!in.eof && yk_in_fill(&in, err) == YK_OK)
+		;
 	if (!std)
 		close(fd);
-	yk_buf_free(&b);
+	if (in.eof && yk_in_next(&in, &p, &n, err) >= 0 &&
+	    yk_pb_from_json(&m, &asimov__full_trajectory__descriptor, p, n,
+			    err) != YK_OK)
+		yk_err_wrap(err, "'%s'", name);
+	yk_in_free(&in);
+	if (err->rc == YK_ERUNTIME) /* an unreadable file: bad input */
+		err->rc = YK_EUSAGE;
 	j->full = (Asimov__FullTrajectory *)m;
 	return err->rc;
 }
@@ -716,9 +756,7 @@ run_vel(struct yk_driver *d, struct yk_driver_job *j,
 		return YK_OK; /* held */
 	if (yk_driver_wait(d, c->for_s, io->stop, err) != YK_OK)
 		return err->rc;
-	yk_driver_hold(d, NULL, 0);
-	v.vx = v.vy = v.vyaw = 0;
-	return yk_driver_vel(d, &v, err);
+	return send_zero(d, *io->stop ? CLOSE_MS : -1, err);
 }
 
 static int
@@ -828,7 +866,7 @@ run_rpc(struct yk_driver *d, struct yk_driver_job *j,
 				  c->timeout, io->stop, err) != YK_OK) {
 			char m[sizeof(err->msg)];
 
-			if (strcmp(err->msg, "interrupted") == 0)
+			if (d->call.interrupted)
 				return interrupted(d, c->arg, err);
 			if (err->rc != YK_ETIMEOUT)
 				return err->rc;
@@ -910,6 +948,7 @@ yk_driver_run(struct yk_driver *d, struct yk_driver_job *j,
 {
 	const struct yk_drive_cmd *c = j->c;
 
+	d->stop = io->stop;
 	switch (c->verb) {
 	case YK_DRIVE_NONE:
 		return YK_OK;

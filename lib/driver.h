@@ -9,10 +9,11 @@
  *   the order sent;
  * - nothing out of range is sent: yk_asimov_check refuses it, or with
  *   clamp brings it into range and the caller is told what changed;
- * - the session's MQTT will is a zero velocity CloudCommand on
- *   <robot>/commands (QoS 1, sequence 0, stamped at connect), so a
- *   killed or cut-off driver stops the robot; and yk_driver_close sends
- *   a zero velocity itself when the last velocity sent was not zero.
+ * - a session opened with will_zero has as its MQTT will a zero velocity
+ *   CloudCommand on <robot>/commands (QoS 1, sequence 0, stamped at
+ *   connect), so a killed or cut-off driver stops the robot; and
+ *   yk_driver_close sends a zero velocity itself when the last velocity
+ *   sent was not zero.
  */
 #ifndef YK_DRIVER_H
 #define YK_DRIVER_H
@@ -32,6 +33,7 @@ struct yk_driver {
 	struct yk_buf topic;       /* <robot>/commands */
 	struct yk_buf inbox;
 	bool inbox_on;
+	bool will;                 /* the zero velocity is our will */
 	uint32_t seq;              /* the last sequence sent */
 	bool moved;                /* the last velocity sent was not zero */
 	bool last_zero;            /* the last command sent: a zero velocity */
@@ -40,6 +42,9 @@ struct yk_driver {
 	struct yk_drive_vel hold;
 	double rate;
 	int64_t next_ms;
+	bool first;                /* the hold's first tick is next */
+	unsigned long dropped;     /* ticks dropped: the link was busy */
+	volatile sig_atomic_t *stop; /* the run's stop signal, or NULL */
 	struct yk_rpc_call call;
 	/* the console: what the robot says (watch) */
 	bool watch;
@@ -57,10 +62,11 @@ struct yk_driver {
 	const ProtobufCMessage *side_req; /* pending; NULL once answered */
 };
 
-/* Connect for robot (the will included); with watch, also follow the
- * robot's state for yk_driver_status. */
+/* Connect for robot, with will_zero the zero velocity as the will
+ * (yk_drive_wants_will says when); with watch, also follow the robot's
+ * state for yk_driver_status. */
 int yk_driver_open(struct yk_driver *d, struct yk_conf *c, const char *robot,
-		   bool watch, struct yk_err *err);
+		   bool watch, bool will_zero, struct yk_err *err);
 
 /*
  * Check cmd (yk_asimov_check; with clamp, what was clamped is described
@@ -85,9 +91,6 @@ int yk_driver_step(struct yk_driver *d, struct pollfd *ext, int next, int ms,
 /* Step for seconds (<0: until *stop), or until *stop is set. */
 int yk_driver_wait(struct yk_driver *d, double seconds,
 		   volatile sig_atomic_t *stop, struct yk_err *err);
-/* Deliver what was sent (QoS 1 acknowledged). */
-int yk_driver_drain(struct yk_driver *d, volatile sig_atomic_t *stop,
-		    struct yk_err *err);
 
 /*
  * Call method with req and wait for the answer in d->call.reply (held

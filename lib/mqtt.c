@@ -108,6 +108,7 @@ struct yk_mqtt {
 	bool conn_pending_cb;
 	bool session_present;
 	bool no_reading;
+	bool with_will;          /* the goodbye asks for our will (0x04) */
 
 	struct yk_err fatal;      /* fatal.rc != 0: stop */
 };
@@ -1499,6 +1500,11 @@ linger(int fd, int64_t end)
 	close(fd);
 }
 
+/* DISCONNECT reasons: a normal goodbye (the will is dropped), and 0x04,
+ * publish our will all the same. */
+#define BYE MQTT_RC_NORMAL_DISCONNECTION
+#define WITH_WILL MQTT_RC_DISCONNECT_WITH_WILL_MSG
+
 void
 yk_mqtt_close(struct yk_mqtt *s)
 {
@@ -1519,7 +1525,7 @@ yk_mqtt_close(struct yk_mqtt *s)
 			fd = dup(mosquitto_socket(s->m));
 
 		s->state = ST_CLOSING;
-		mosquitto_disconnect_v5(s->m, MQTT_RC_NORMAL_DISCONNECTION,
+		mosquitto_disconnect_v5(s->m, s->with_will ? WITH_WILL : BYE,
 					NULL);
 		/* The DISCONNECT is written at once unless the socket is
 		 * full; give a slow link two seconds to take it. */
@@ -1542,4 +1548,12 @@ yk_mqtt_close(struct yk_mqtt *s)
 	free(s->subs);
 	clear_aliases(s);
 	free(s);
+}
+
+void
+yk_mqtt_close_with_will(struct yk_mqtt *s)
+{
+	if (s)
+		s->with_will = true;
+	yk_mqtt_close(s);
 }

@@ -186,5 +186,8 @@ int yk_mqtt_refusals(const struct yk_mqtt *s, struct yk_err *err);
  * a persistent session) waits, up to 2 s, for the broker to read it and
  * close its side. */
 void yk_mqtt_close(struct yk_mqtt *s);
+/* As yk_mqtt_close, but the DISCONNECT (reason 0x04) asks the broker to
+ * publish the will all the same: what we could not confirm, it sends. */
+void yk_mqtt_close_with_will(struct yk_mqtt *s);
 
 #endif

@@ -79,15 +79,17 @@ yk_rpc_take(struct yk_rpc_call *c, const struct yk_rx *rx)
 int
 yk_rpc_wait(struct yk_mqtt *s, struct yk_rpc_call *c, const char *robot,
 	    const char *method, double timeout_s, volatile sig_atomic_t *stop,
-	    struct yk_err *err)
+	    yk_rpc_step_fn step, void *ud, struct yk_err *err)
 {
 	int64_t end = yk_mono_ms() + (int64_t)(timeout_s * 1000);
 	int64_t left;
 	int ms, rc;
 
 	while (!c->done) {
-		if (stop != NULL && *stop)
+		if (stop != NULL && *stop) {
+			c->interrupted = true;
 			return yk_err_set(err, YK_ERUNTIME, "interrupted");
+		}
 		ms = 1000;
 		if (timeout_s >= 0) {
 			left = end - yk_mono_ms();
@@ -99,7 +101,8 @@ yk_rpc_wait(struct yk_mqtt *s, struct yk_rpc_call *c, const char *robot,
 			if (left < ms)
 				ms = (int)left;
 		}
-		rc = yk_mqtt_step(s, NULL, 0, ms, err);
+		rc = step ? step(ud, ms, err)
+			  : yk_mqtt_step(s, NULL, 0, ms, err);
 		if (rc != YK_OK)
 			return rc;
 	}

@@ -42,6 +42,7 @@ struct yk_rpc_call {
 	Yoke__RpcReply *reply; /* when done: the answer (caller frees it
 				  with yoke__rpc_reply__free_unpacked) */
 	bool bad;              /* when done: the answer did not unpack */
+	bool interrupted;      /* the wait ended by a stop signal */
 };
 
 /*
@@ -54,15 +55,20 @@ int yk_rpc_send(struct yk_mqtt *s, struct yk_rpc_call *c,
 		const char *inbox, struct yk_err *err);
 /* From on_message: true when rx answers c (c->done is then set). */
 bool yk_rpc_take(struct yk_rpc_call *c, const struct yk_rx *rx);
+/* How a caller waits: step for up to ms (yk_mqtt_step's contract). */
+typedef int (*yk_rpc_step_fn)(void *ud, int ms, struct yk_err *err);
+
 /*
- * Step s until c is answered, timeout_s passes (<0: no limit;
+ * Step until c is answered, timeout_s passes (<0: no limit;
  * YK_ETIMEOUT "no answer from 'ROBOT' to METHOD within N s") or *stop
- * is set (YK_ERUNTIME "interrupted").  A reply that does not unpack is
- * YK_ERUNTIME.
+ * is set (YK_ERUNTIME "interrupted", and c->interrupted).  A reply that
+ * does not unpack is YK_ERUNTIME.  step NULL: yk_mqtt_step(s, ...);
+ * else step(ud, ms, err), for a caller whose loop does more.
  */
 int yk_rpc_wait(struct yk_mqtt *s, struct yk_rpc_call *c, const char *robot,
 		const char *method, double timeout_s,
-		volatile sig_atomic_t *stop, struct yk_err *err);
+		volatile sig_atomic_t *stop, yk_rpc_step_fn step, void *ud,
+		struct yk_err *err);
 
 /* ---- the robot ---- */
 

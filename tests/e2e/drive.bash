@@ -19,3 +19,79 @@ keys() { tmux -L "yk$R" send-keys "$@"; }
 # the console's exit status, once it ended
 ended() { [ -s "$BATS_TEST_TMPDIR/rc" ]; }
 dead_status() { cat "$BATS_TEST_TMPDIR/rc"; }
+
+# ---- what yoke-drive publishes on $T/commands (load helpers first) ----
+
+# capture: mosquitto_sub on this robot's commands (and a marker topic),
+# payloads as hex, in the background until it is seen to be subscribed.
+capture() {
+	CAP=$BATS_TEST_TMPDIR/cap
+	mosquitto_sub -p "$BROKER_PORT" -q 1 -t "$T/commands" -t "$T/mark" \
+		-F '%t %x' > "$CAP" 3>&- &
+	PIDS+=($!)
+	wait_for marked
+}
+
+# marked: a marker sent now came back.  Messages a client had
+# acknowledged before it reach the subscriber first (QoS 1, in order).
+marked() {
+	local n
+	n=$(grep -c '/mark ' "$CAP" 2> /dev/null)
+	mosquitto_pub -p "$BROKER_PORT" -q 1 -t "$T/mark" -m m
+	for _ in $(seq 1 40); do
+		[ "$(grep -c '/mark ' "$CAP")" -gt "$n" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# decode HEX: one CloudCommand in protobuf text format, on one line.
+decode() {
+	printf "$(sed 's/../\\x&/g' <<< "$1")" |
+		protoc-c --decode=asimov.CloudCommand -I"$YOKE_TOP/proto" \
+			"$YOKE_TOP/proto/asimov.proto" | tr -s ' \n' ' '
+}
+
+# sent: every command captured so far, decoded, one per line (after a
+# marker, so all that was acknowledged is in).
+sent() {
+	marked
+	awk '$1 ~ /\/commands$/ { print $2 }' "$CAP" | while read -r h; do
+		decode "$h"
+		echo
+	done
+}
+
+# hex: the raw payloads, one per line.
+hex() {
+	marked
+	awk '$1 ~ /\/commands$/ { print $2 }' "$CAP"
+}
+
+# a command without its timestamp
+strip() { sed 's/timestamp_us: [0-9]* //'; }
+
+# killed_moving VX: vel VX streaming, SIGKILLed once its commands come;
+# returns once the broker sent something after (its will).
+killed_moving() {
+	local pid
+	yoke-drive $B "$R" vel "$1" 0 0 --for 10 3>&- &
+	pid=$!
+	wait_for grep -q commands "$CAP"
+	kill -KILL "$pid"
+	wait "$pid" || true
+	# the will goes when the broker sees the connection drop
+	wait_for bash -c "awk '\$1 ~ /commands\$/' '$CAP' | tail -1 | grep -q ' 08'"
+}
+
+# zero_last: the commands captured end with a velocity that is not zero
+# and then a zero velocity with the next sequence (the stop was sent,
+# not left to the robot's deadman or the will).
+zero_last() {
+	local n
+	sent | strip > "$BATS_TEST_TMPDIR/s"
+	n=$(wc -l < "$BATS_TEST_TMPDIR/s")
+	[ "$n" -ge 2 ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/s")" = "sequence: $n velocity { } " ]
+	[[ "$(tail -2 "$BATS_TEST_TMPDIR/s" | head -1)" == "sequence: $((n - 1)) velocity { v"* ]]
+}
