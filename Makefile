@@ -27,14 +27,20 @@ LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 
 # What the tools link beyond libyoke.a: libmosquitto, the generated
-# protobuf code and protobuf-c (dropped by --as-needed where unused), and
-# LIBS_yoke-<name> for what one tool alone needs.
+# protobuf code and protobuf-c, and LIBS_yoke-<name> for what one tool
+# alone needs.  protobuf-c's runtime (~40 KiB) is linked statically: as a
+# shared library it cost yoke-pub and yoke-sub about 0.1 ms (6-8%) of
+# every start, and --as-needed cannot drop what --encode/--decode use.
+# For the same reason libm is linked only where a tool needs it (a libm
+# named on the command line also takes the symbols libc has, such as
+# frexp, and so gets loaded).
 LIBS_MQTT = -lmosquitto
-LIBS_PB = -lprotobuf-c -lm
+LIBS_PB = -l:libprotobuf-c.a
 # libavcodec for lib/jpeg.c: only yoke-sim and its tests name yk_jpeg_*,
 # so no other tool pulls jpeg.o out of libyoke.a or loads libav*.
 LIBS_AV = -lavcodec -lavutil
-LIBS_yoke-sim = $(LIBS_AV)
+LIBS_yoke-sim = $(LIBS_AV) -lm
+LIBS_yoke-drive = -lm
 
 # protoc-c generates C from every proto/*.proto at build time into
 # build/proto/ (never committed), archived as build/proto/libyokepb.a.
@@ -135,7 +141,7 @@ tests/unit/bin/test_pbjson: tests/unit/test_pbjson.c \
 	$(SAY) CC $@
 	$(Q)mkdir -p tests/unit/bin
 	$(Q)$(CC) $(YK_CFLAGS) -Ibuild/pbtest $(CFLAGS) -o $@ $< \
-		build/pbtest/pbtest.pb-c.c lib/libyoke.a -lcmocka $(LIBS_PB)
+		build/pbtest/pbtest.pb-c.c lib/libyoke.a -lcmocka $(LIBS_PB) -lm
 
 # The camera modules' tests: libm for the renderer, libav* for the JPEG
 # encoder (and the decoder that checks it), the sim for its cameras.
@@ -165,7 +171,7 @@ tests/unit/bin/%: tests/unit/%.c lib/libyoke.a $(PB_LIB)
 	$(SAY) CC $@
 	$(Q)mkdir -p tests/unit/bin
 	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) -o $@ $< lib/libyoke.a $(PB_LIB) \
-		-lcmocka $(LIBS_MQTT) $(LIBS_PB)
+		-lcmocka $(LIBS_MQTT) $(LIBS_PB) -lm
 
 # libFuzzer on the protobuf <-> JSON converter (clang; installs it if
 # missing).  Runs FUZZ_SECONDS; findings land in build/fuzz/.
@@ -179,7 +185,7 @@ build/fuzz/pbjson: fuzz/pbjson.c $(FUZZ_LIB) build/pbtest/pbtest.pb-c.c \
 	$(Q)mkdir -p build/fuzz/corpus
 	$(Q)clang -std=c11 -D_GNU_SOURCE -g -O1 \
 		-fsanitize=fuzzer,address,undefined -Ilib -Ibuild/pbtest \
-		-Ibuild/proto -o $@ $^ $(LIBS_PB)
+		-Ibuild/proto -o $@ $^ $(LIBS_PB) -lm
 
 fuzz:
 	scripts/install-deps fuzz

@@ -128,7 +128,7 @@ put_real(struct yk_buf *b, double v, bool single)
 {
 	char s[40];
 	double a = fabs(v);
-	int lo = single ? 6 : 15, hi = single ? 9 : 15, x, len = 0;
+	int lo = single ? 6 : 15, hi = single ? 9 : 15, x, e2, len = 0;
 
 	if (isnan(v)) {
 		yk_buf_adds(b, "\"NaN\"");
@@ -143,8 +143,10 @@ put_real(struct yk_buf *b, double v, bool single)
 		return;
 	}
 	/* floor(log10(a)), or one less: fixed below (log10 costs more
-	 * than the rest of this together) */
-	x = (int)floor(ilogb(a) * 0.30102999566398120);
+	 * than the rest of this together).  frexp, not ilogb: libc has
+	 * it, so yoke-pub and yoke-sub need not load libm at start */
+	(void)frexp(a, &e2);
+	x = (int)floor((e2 - 1) * 0.30102999566398120);
 	for (int p = lo; p <= hi && len == 0; p++) {
 		double m, back;
 
