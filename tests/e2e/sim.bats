@@ -553,14 +553,21 @@ ended() {
 	[[ $output != *"input waits"* ]]
 }
 
-@test "a second signal gives up a goodbye the broker cannot take, for every robot" {
-	yoke-sim $B $O --count 3 > /dev/null 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+# up_then_broker_gone N: N robots up (their heartbeats retained), then
+# the broker stopped and the sim ($SIM, stderr in $BATS_TEST_TMPDIR/err)
+# asked to stop
+up_then_broker_gone() {
+	yoke-sim $B $O --count "$1" > /dev/null 2> "$BATS_TEST_TMPDIR/err" 3>&- &
 	SIM=$!
 	PIDS+=($SIM)
 	wait_for sh -c "[ \$(mosquitto_sub -p $BROKER_PORT -t 'yoke/$R/+/heartbeat' \
-		-W 1 --retained-only -v 2>/dev/null | wc -l) -eq 3 ]"
+		-W 1 --retained-only -v 2>/dev/null | wc -l) -eq $1 ]"
 	stop_broker
 	kill -TERM "$SIM"
+}
+
+@test "a second signal gives up a goodbye the broker cannot take, for every robot" {
+	up_then_broker_gone 3
 	sleep 1
 	# waiting for the broker to confirm the goodbye
 	kill -0 "$SIM"
@@ -576,13 +583,7 @@ ended() {
 }
 
 @test "a goodbye the broker cannot take ends by itself: exit 1, saying so" {
-	yoke-sim $B $O --count 2 > /dev/null 2> "$BATS_TEST_TMPDIR/err" 3>&- &
-	SIM=$!
-	PIDS+=($SIM)
-	wait_for sh -c "[ \$(mosquitto_sub -p $BROKER_PORT -t 'yoke/$R/+/heartbeat' \
-		-W 1 --retained-only -v 2>/dev/null | wc -l) -eq 2 ]"
-	stop_broker
-	kill -TERM "$SIM"
+	up_then_broker_gone 2
 	# one signal only: it must end on its own (before, it waited for the
 	# broker for ever)
 	ended "$SIM"
