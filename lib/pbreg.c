@@ -121,11 +121,21 @@ static const struct {
 };
 
 const ProtobufCMessageDescriptor *
+yk_pbreg_rpc(const char *method)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(rpc) / sizeof(rpc[0]); i++)
+		if (strcmp(method, rpc[i].method) == 0)
+			return rpc[i].type;
+	return NULL;
+}
+
+const ProtobufCMessageDescriptor *
 yk_pbreg_for_key(const char *key)
 {
 	const char *ch = strchr(key, '/');
 	const char *track;
-	size_t i;
 
 	if (ch == NULL)
 		return NULL;
@@ -136,12 +146,8 @@ yk_pbreg_for_key(const char *key)
 		return &asimov__edge_event__descriptor;
 	if (strcmp(ch, "commands") == 0)
 		return &asimov__cloud_command__descriptor;
-	if (strncmp(ch, "rpc/", 4) == 0) {
-		for (i = 0; i < sizeof(rpc) / sizeof(rpc[0]); i++)
-			if (strcmp(ch + 4, rpc[i].method) == 0)
-				return rpc[i].type;
-		return NULL;
-	}
+	if (strncmp(ch, "rpc/", 4) == 0)
+		return yk_pbreg_rpc(ch + 4);
 	if (strncmp(ch, "video/", 6) == 0) {
 		track = ch + 6;
 		/* video/<track> only: its /info and /keyframe are not video */

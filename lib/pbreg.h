@@ -30,6 +30,10 @@ int yk_pbreg_find(const ProtobufCMessageDescriptor **out, const char *name,
  * channel that carries no protobuf. */
 const ProtobufCMessageDescriptor *yk_pbreg_for_key(const char *key);
 
+/* The request type of an RPC method ("invoke" -> yoke.InvokeRequest,
+ * rpc.h's methods), NULL for a method there is not. */
+const ProtobufCMessageDescriptor *yk_pbreg_rpc(const char *method);
+
 /* The i-th type (0..), NULL past the last: for help and completion. */
 const ProtobufCMessageDescriptor *yk_pbreg_at(size_t i);
 

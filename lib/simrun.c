@@ -38,6 +38,7 @@
 #include "fleet.h"
 #include "json.h"
 #include "out.h"
+#include "pbreg.h"
 #include "reading.h"
 #include "rpc.h"
 #include "sim.h"
@@ -442,29 +443,22 @@ do_skills(struct bot *b, const struct yk_rpc_req *r)
 }
 
 static void
-do_invoke(struct bot *b, struct rxmsg *x)
+do_invoke(struct bot *b, struct rxmsg *x, Yoke__InvokeRequest *q)
 {
-	Yoke__InvokeRequest *q =
-		yoke__invoke_request__unpack(NULL, x->len, x->payload);
 	const char *code;
 	char id[24], msg[160];
 	struct invoke *in;
 
-	if (q == NULL) {
-		answer_error(b, &x->req, "BAD_REQUEST",
-			     "the request is not a yoke.InvokeRequest");
-		return;
-	}
 	if (b->ninv == MAX_PENDING) {
 		answer_error(b, &x->req, "INTERNAL",
 			     "too many invokes waiting for an answer");
-		goto out;
+		return;
 	}
 	code = yk_sim_invoke(&b->m, q->skill, q->args_json,
 			     strlen(q->args_json), id, msg, sizeof(msg));
 	if (code) {
 		answer_error(b, &x->req, code, msg);
-		goto out;
+		return;
 	}
 	in = &b->inv[b->ninv++];
 	snprintf(in->id, sizeof(in->id), "%s", id);
@@ -472,24 +466,15 @@ do_invoke(struct bot *b, struct rxmsg *x)
 	in->req = x->req;
 	x->req.resp_topic = NULL; /* the invoke owns it now */
 	in->started_us = yk_now_us();
-out:
-	yoke__invoke_request__free_unpacked(q, NULL);
 }
 
 static void
-do_cancel(struct bot *b, struct rxmsg *x)
+do_cancel(struct bot *b, struct rxmsg *x, Yoke__CancelRequest *q)
 {
-	Yoke__CancelRequest *q =
-		yoke__cancel_request__unpack(NULL, x->len, x->payload);
 	Yoke__RpcReply rep = YOKE__RPC_REPLY__INIT;
 	Yoke__CancelReply cr = YOKE__CANCEL_REPLY__INIT;
 	char id[24], *ids[1] = {id};
 
-	if (q == NULL) {
-		answer_error(b, &x->req, "BAD_REQUEST",
-			     "the request is not a yoke.CancelRequest");
-		return;
-	}
 	if (yk_sim_cancel(&b->m, q->action_id, id)) {
 		cr.n_cancelled = 1;
 		cr.cancelled = ids;
@@ -497,14 +482,11 @@ do_cancel(struct bot *b, struct rxmsg *x)
 	rep.reply_case = YOKE__RPC_REPLY__REPLY_CANCEL;
 	rep.cancel = &cr;
 	answer(b, &x->req, &rep);
-	yoke__cancel_request__free_unpacked(q, NULL);
 }
 
 static void
-do_state(struct bot *b, struct rxmsg *x)
+do_state(struct bot *b, struct rxmsg *x, Yoke__StateRequest *q)
 {
-	Yoke__StateRequest *q =
-		yoke__state_request__unpack(NULL, x->len, x->payload);
 	Yoke__RpcReply rep = YOKE__RPC_REPLY__INIT;
 	Yoke__StateReply sr = YOKE__STATE_REPLY__INIT;
 	Yoke__StateEntry e[8], *ep[8];
@@ -512,11 +494,6 @@ do_state(struct bot *b, struct rxmsg *x)
 	uint64_t now = (uint64_t)yk_now_us();
 	size_t n = 0;
 
-	if (q == NULL) {
-		answer_error(b, &x->req, "BAD_REQUEST",
-			     "the request is not a yoke.StateRequest");
-		return;
-	}
 	for (int i = 0; yk_sim_state_keys[i] && n < 8; i++) {
 		const char *k = yk_sim_state_keys[i];
 
@@ -546,14 +523,11 @@ do_state(struct bot *b, struct rxmsg *x)
 	}
 	for (size_t i = 0; i < n; i++)
 		yk_buf_free(&v[i]);
-	yoke__state_request__free_unpacked(q, NULL);
 }
 
 static void
-do_vision(struct bot *b, struct rxmsg *x)
+do_vision(struct bot *b, struct rxmsg *x, Yoke__CaptureRequest *q)
 {
-	Yoke__CaptureRequest *q =
-		yoke__capture_request__unpack(NULL, x->len, x->payload);
 	Yoke__RpcReply rep = YOKE__RPC_REPLY__INIT;
 	Foxglove__CompressedImage img = FOXGLOVE__COMPRESSED_IMAGE__INIT;
 	Google__Protobuf__Timestamp ts = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
@@ -561,11 +535,6 @@ do_vision(struct bot *b, struct rxmsg *x)
 	struct yk_err e = {0};
 	int64_t now = yk_now_us();
 
-	if (q == NULL) {
-		answer_error(b, &x->req, "BAD_REQUEST",
-			     "the request is not a yoke.CaptureRequest");
-		return;
-	}
 	/* sizes past any image's are refused by the size check */
 	if (yk_simcam_capture(&jpeg, &b->m, q->camera,
 			      q->width > 100000 ? 100000 : (int)q->width,
@@ -590,30 +559,41 @@ do_vision(struct bot *b, struct rxmsg *x)
 out:
 	yk_buf_free(&jpeg);
 	yk_buf_free(&frame);
-	yoke__capture_request__free_unpacked(q, NULL);
 }
 
+/* Unpack the request by its method's type (lib/pbreg's table, the one
+ * --decode auto uses) once, here, and hand it to the method. */
 static void
 rpc(struct bot *b, struct rxmsg *x)
 {
 	const char *m = x->req.method;
+	const ProtobufCMessageDescriptor *d = yk_pbreg_rpc(m);
+	ProtobufCMessage *q;
 	char msg[160];
 
-	if (strcmp(m, YK_RPC_SKILLS) == 0) {
-		do_skills(b, &x->req);
-	} else if (strcmp(m, YK_RPC_INVOKE) == 0) {
-		do_invoke(b, x);
-	} else if (strcmp(m, YK_RPC_CANCEL) == 0) {
-		do_cancel(b, x);
-	} else if (strcmp(m, YK_RPC_STATE) == 0) {
-		do_state(b, x);
-	} else if (strcmp(m, YK_RPC_VISION) == 0) {
-		do_vision(b, x);
-	} else {
+	if (d == NULL) {
 		snprintf(msg, sizeof(msg), "no method '%s' (methods: skills, "
 			 "invoke, cancel, state, vision)", m);
 		answer_error(b, &x->req, "UNKNOWN_METHOD", msg);
+		return;
 	}
+	q = protobuf_c_message_unpack(d, NULL, x->len, x->payload);
+	if (q == NULL) {
+		snprintf(msg, sizeof(msg), "the request is not a %s", d->name);
+		answer_error(b, &x->req, "BAD_REQUEST", msg);
+		return;
+	}
+	if (strcmp(m, YK_RPC_SKILLS) == 0)
+		do_skills(b, &x->req);
+	else if (strcmp(m, YK_RPC_INVOKE) == 0)
+		do_invoke(b, x, (Yoke__InvokeRequest *)q);
+	else if (strcmp(m, YK_RPC_CANCEL) == 0)
+		do_cancel(b, x, (Yoke__CancelRequest *)q);
+	else if (strcmp(m, YK_RPC_STATE) == 0)
+		do_state(b, x, (Yoke__StateRequest *)q);
+	else
+		do_vision(b, x, (Yoke__CaptureRequest *)q);
+	protobuf_c_message_free_unpacked(q, NULL);
 }
 
 /* ---- commands ---- */

@@ -280,6 +280,22 @@ test_matches_descriptor_set(void **state)
 	yk_buf_free(&names);
 }
 
+/* The request type of each RPC method (rpc.h), what yoke-sim unpacks. */
+static void
+test_rpc_methods(void **state)
+{
+	(void)state;
+	assert_string_equal(yk_pbreg_rpc("skills")->name, "yoke.SkillsRequest");
+	assert_string_equal(yk_pbreg_rpc("invoke")->name, "yoke.InvokeRequest");
+	assert_string_equal(yk_pbreg_rpc("cancel")->name, "yoke.CancelRequest");
+	assert_string_equal(yk_pbreg_rpc("state")->name, "yoke.StateRequest");
+	assert_string_equal(yk_pbreg_rpc("vision")->name,
+			    "yoke.CaptureRequest");
+	assert_null(yk_pbreg_rpc("fly"));
+	assert_null(yk_pbreg_rpc(""));
+	assert_null(yk_pbreg_rpc("invoke/x"));
+}
+
 int
 main(void)
 {
@@ -287,6 +303,7 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_channels),
 		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_rpc_methods),
 		cmocka_unit_test(test_matches_descriptor_set),
 	};
 
