@@ -45,7 +45,7 @@
 #include "buf.h"
 #include "err.h"
 
-/* Append m as one JSON object (no newline). */
+/* Append m as one JSON object (no newline); a Timestamp m as its string. */
 void yk_pb_to_json(struct yk_buf *out, const ProtobufCMessage *m);
 
 /*
