@@ -262,6 +262,114 @@ put_value(struct yk_buf *b, const ProtobufCFieldDescriptor *f, const void *v)
 	}
 }
 
+/* ---- google.protobuf.Timestamp: an RFC 3339 string ---- */
+
+/*
+ * Calendar arithmetic on the proleptic Gregorian calendar, in days since
+ * 1970-01-01 (H. Hinnant's days_from_civil / civil_from_days): no libc
+ * time function, so neither TZ nor the locale has a say.
+ */
+#define TS_MIN (-62135596800LL) /* 0001-01-01T00:00:00Z */
+#define TS_MAX 253402300799LL   /* 9999-12-31T23:59:59Z */
+
+static bool
+is_timestamp(const ProtobufCMessageDescriptor *d)
+{
+	return d->name[0] == 'g' &&
+	       strcmp(d->name, "google.protobuf.Timestamp") == 0;
+}
+
+/* Where m, a Timestamp, keeps seconds (int64) and nanos (int32), found
+ * by the descriptor (pbjson links no generated code); false if the
+ * descriptor is not the expected shape. */
+static bool
+ts_fields(const ProtobufCMessageDescriptor *d, ProtobufCMessage *m,
+	  int64_t **sp, int32_t **np)
+{
+	const ProtobufCFieldDescriptor *s =
+		protobuf_c_message_descriptor_get_field_by_name(d, "seconds");
+	const ProtobufCFieldDescriptor *n =
+		protobuf_c_message_descriptor_get_field_by_name(d, "nanos");
+
+	if (s == NULL || n == NULL || s->type != PROTOBUF_C_TYPE_INT64 ||
+	    n->type != PROTOBUF_C_TYPE_INT32 ||
+	    s->label == PROTOBUF_C_LABEL_REPEATED ||
+	    n->label == PROTOBUF_C_LABEL_REPEATED)
+		return false;
+	*sp = (int64_t *)(void *)((char *)m + s->offset);
+	*np = (int32_t *)(void *)((char *)m + n->offset);
+	return true;
+}
+
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/*
+ * m (a Timestamp) as "YYYY-MM-DDThh:mm:ss[.fff[fff[fff]]]Z", fractions
+ * in 0, 3, 6 or 9 digits as proto3 prints them.  False, printing
+ * nothing, when m is outside what the string can say (seconds before
+ * 0001 or after 9999, nanos outside 0..999999999): the caller prints
+ * the plain object then.
+ */
+static bool
+put_timestamp(struct yk_buf *b, const ProtobufCMessage *m)
+{
+	int64_t *sp, secs, days, sod;
+	int32_t *np, nanos;
+	char s[48];
+	int y, mo, d, n;
+
+	if (!ts_fields(m->descriptor, (ProtobufCMessage *)m, &sp, &np))
+		return false;
+	secs = *sp;
+	nanos = *np;
+	if (secs < TS_MIN || secs > TS_MAX || nanos < 0 || nanos > 999999999)
+		return false;
+	days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+	sod = secs - days * 86400;
+	civil_from_days(days, &y, &mo, &d);
+	n = snprintf(s, sizeof(s), "\"%04d-%02d-%02dT%02d:%02d:%02d", y, mo,
+		     d, (int)(sod / 3600), (int)(sod / 60 % 60),
+		     (int)(sod % 60));
+	if (nanos && nanos % 1000000 == 0)
+		n += snprintf(s + n, sizeof(s) - (size_t)n, ".%03d",
+			      (int)(nanos / 1000000));
+	else if (nanos && nanos % 1000 == 0)
+		n += snprintf(s + n, sizeof(s) - (size_t)n, ".%06d",
+			      (int)(nanos / 1000));
+	else if (nanos)
+		n += snprintf(s + n, sizeof(s) - (size_t)n, ".%09d",
+			      (int)nanos);
+	yk_buf_add(b, s, (size_t)n);
+	yk_buf_adds(b, "Z\"");
+	return true;
+}
+
 /* Whether a field without repetition is printed. */
 static bool
 present(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
@@ -290,6 +398,8 @@ yk_pb_to_json(struct yk_buf *b, const ProtobufCMessage *m)
 	const char *base = (const char *)m;
 	bool first = true;
 
+	if (is_timestamp(d) && put_timestamp(b, m))
+		return;
 	yk_buf_addc(b, '{');
 	for (unsigned i = 0; i < d->n_fields; i++) {
 		const ProtobufCFieldDescriptor *f = &d->fields[i];
@@ -569,6 +679,104 @@ out:
 
 static int fill(struct ctx *c, ProtobufCMessage *m, const char *s, size_t n);
 
+/* n decimal digits at s, in [lo, hi], into *v. */
+static bool
+digits(const char *s, int n, int lo, int hi, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return *v >= lo && *v <= hi;
+}
+
+/*
+ * "YYYY-MM-DDThh:mm:ss[.f]Z" or with an offset "+hh:mm" / "-hh:mm"
+ * (RFC 3339; 1 to 9 fraction digits) into seconds and nanos since the
+ * epoch, as protobuf's JsonFormat reads them: 'T' and 'Z' upper case
+ * only, no leap second (:60), the result within 0001-01-01T00:00:00Z ..
+ * 9999-12-31T23:59:59.999999999Z.  False (with *range = false) if the
+ * text is not such a time, false with *range = true if it is but lies
+ * outside that range.
+ */
+static bool
+parse_rfc3339(const char *s, size_t n, int64_t *secs, int32_t *nanos,
+	      bool *range)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30,
+				    31, 31, 30, 31, 30, 31};
+	int y, mo, d, h, mi, se, oh = 0, om = 0, f = 0, k = 0;
+	const char *p = s + 19, *end = s + n;
+	int64_t t;
+
+	*range = false;
+	if (n < 20 || !digits(s, 4, 0, 9999, &y) || s[4] != '-' ||
+	    !digits(s + 5, 2, 1, 12, &mo) || s[7] != '-' ||
+	    !digits(s + 8, 2, 1, mdays[mo - 1], &d) || s[10] != 'T' ||
+	    !digits(s + 11, 2, 0, 23, &h) || s[13] != ':' ||
+	    !digits(s + 14, 2, 0, 59, &mi) || s[16] != ':' ||
+	    !digits(s + 17, 2, 0, 59, &se))
+		return false;
+	if (mo == 2 && d == 29 &&
+	    (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)))
+		return false;
+	if (*p == '.') {
+		for (p++; p < end && *p >= '0' && *p <= '9'; p++, k++) {
+			if (k == 9)
+				return false;
+			f = f * 10 + (*p - '0');
+		}
+		if (k == 0)
+			return false;
+		for (; k < 9; k++)
+			f *= 10;
+	}
+	if (end - p == 1 && *p == 'Z') {
+		/* UTC */
+	} else if (end - p == 6 && (*p == '+' || *p == '-') &&
+		   digits(p + 1, 2, 0, 23, &oh) && p[3] == ':' &&
+		   digits(p + 4, 2, 0, 59, &om)) {
+		if (*p == '-') {
+			oh = -oh;
+			om = -om;
+		}
+	} else {
+		return false;
+	}
+	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se -
+	    (oh * 3600 + om * 60);
+	if (t < TS_MIN || t > TS_MAX) {
+		*range = true;
+		return false;
+	}
+	*secs = t;
+	*nanos = f;
+	return true;
+}
+
+/* A Timestamp m from the JSON string v[0..n). */
+static int
+timestamp_from(struct ctx *c, ProtobufCMessage *m, const char *v, size_t n)
+{
+	int64_t *sp;
+	int32_t *np;
+	bool range;
+
+	if (!ts_fields(m->descriptor, m, &sp, &np))
+		return want(c, "an object", v);
+	if (string_of(c, &c->tmp, v, n) != YK_OK)
+		return c->err->rc;
+	if (parse_rfc3339(c->tmp.p, c->tmp.len, sp, np, &range))
+		return YK_OK;
+	return bad(c,
+		   range ? "'%s' is outside 0001-01-01T00:00:00Z to "
+			   "9999-12-31T23:59:59.999999999Z"
+			 : "not an RFC 3339 time: '%s'",
+		   c->tmp.p);
+}
+
 /* Decode the JSON value v into the field storage at p. */
 static int
 set_value(struct ctx *c, const ProtobufCFieldDescriptor *f, void *p,
@@ -676,8 +884,11 @@ set_value(struct ctx *c, const ProtobufCFieldDescriptor *f, void *p,
 		const ProtobufCMessageDescriptor *md = f->descriptor;
 		ProtobufCMessage *sub;
 
-		if (*v != '{')
-			return want(c, "an object", v);
+		if (*v != '{' && !(*v == '"' && is_timestamp(md)))
+			return want(c, is_timestamp(md)
+					       ? "an RFC 3339 string"
+					       : "an object",
+				    v);
 		sub = yk_malloc(md->sizeof_message);
 		protobuf_c_message_init(md, sub);
 		*(ProtobufCMessage **)p = sub;
@@ -786,10 +997,17 @@ fill(struct ctx *c, ProtobufCMessage *m, const char *s, size_t n)
 				      : yk_malloc(d->n_fields);
 	int rc = YK_OK;
 
+	if (*s == '"' && is_timestamp(d)) {
+		if (seen != few)
+			free(seen);
+		return timestamp_from(c, m, s, n);
+	}
 	if (c->depth >= MAX_PATH - 1)
 		rc = bad(c, "%s", "nested too deeply");
 	else if (!yk_json_obj_enter(&it, s, n))
-		rc = want(c, "an object", s);
+		rc = want(c, is_timestamp(d) ? "an RFC 3339 string"
+						 : "an object",
+			  s);
 	memset(seen, 0, d->n_fields);
 	while (rc == YK_OK && yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
 		const ProtobufCFieldDescriptor *f;

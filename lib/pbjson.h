@@ -21,10 +21,21 @@
  * define, bad base64.
  *
  * Map fields are not supported (none of yoke's messages has one).
- * google.protobuf.Timestamp is printed and read as the plain message it
- * is, {"seconds":..,"nanos":..}, not as proto3's RFC 3339 string: no
- * other well-known type is used, and Foxglove's own JSON for these
- * messages is an object too.
+ *
+ * google.protobuf.Timestamp, wherever it occurs (top level, nested,
+ * repeated; it is the only well-known type yoke uses), is proto3's RFC
+ * 3339 string in UTC: "1972-01-01T10:00:20.021Z", the fraction in 0, 3,
+ * 6 or 9 digits as needed.  A Timestamp the string cannot say (seconds
+ * outside 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z, nanos outside
+ * 0..999999999: an invalid message, which protobuf refuses to print) is
+ * printed as the plain object {"seconds":..,"nanos":..} instead, never
+ * an error.  Input takes "YYYY-MM-DDThh:mm:ss[.f]" with 1 to 9 fraction
+ * digits and "Z" or an offset "+hh:mm"/"-hh:mm", as protobuf's JsonFormat
+ * does: 'T' and 'Z' upper case only, no leap second, the result within
+ * that range; anything else is "timestamp: not an RFC 3339 time: '...'".
+ * The object form is read too (what yoke printed before, and the
+ * fallback above).  No libc time function is used: TZ and the locale
+ * change nothing.
  */
 #ifndef YK_PBJSON_H
 #define YK_PBJSON_H
@@ -34,7 +45,7 @@
 #include "buf.h"
 #include "err.h"
 
-/* Append m as one JSON object (no newline). */
+/* Append m as one JSON object (no newline); a Timestamp m as its string. */
 void yk_pb_to_json(struct yk_buf *out, const ProtobufCMessage *m);
 
 /*

@@ -142,6 +142,30 @@ $R/commands {\"timestamp_us\":0,\"sequence\":2}" ]
 	[ "$output" = "$(printf '[1,0]\n[2,25]')" ]
 }
 
+@test "Timestamp: RFC 3339 in, protoc-c reads seconds and nanos, UTC out" {
+	sub_bg "$BATS_TEST_TMPDIR/out" "$R/video/cam" --decode auto -C 1 -W 10
+	yoke-pub $B "$R/video/cam" -q 1 -r --encode foxglove.CompressedVideo \
+		-m '{"timestamp":"2026-11-22T00:08:38.5+01:30","format":"h264"}'
+	wait "${PIDS[-1]}"
+	run jq -c .payload "$BATS_TEST_TMPDIR/out"
+	[ "$output" = '{"timestamp":"2026-11-21T22:38:38.500Z","frame_id":"","data":"","format":"h264"}' ]
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/video/cam" -C 1 -W 5 -F %x |
+		xxd -r -p > "$BATS_TEST_TMPDIR/wire"
+	run protoc-c --decode=foxglove.CompressedVideo -I"$YOKE_TOP/proto" \
+		"$YOKE_TOP/proto/foxglove/CompressedVideo.proto" \
+		< "$BATS_TEST_TMPDIR/wire"
+	[ "$status" -eq 0 ]
+	[ "$output" = "timestamp {
+  seconds: 1795300718
+  nanos: 500000000
+}
+format: \"h264\"" ]
+	run --separate-stderr yoke-pub $B "$R/video/cam" --encode \
+		foxglove.CompressedVideo -m '{"timestamp":"2026-02-29T00:00:00Z"}'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: foxglove.CompressedVideo: timestamp: not an RFC 3339 time: '2026-02-29T00:00:00Z'" ]
+}
+
 @test "--encode -l: a bad line exits 2 naming the line and the field; lines before it delivered, none after" {
 	sub_bg "$BATS_TEST_TMPDIR/out" "$R/commands" --decode auto -W 2
 	run --separate-stderr yoke-pub $B "$R/commands" -q 1 -l \

@@ -462,6 +462,296 @@ test_bad_wire(void **state)
 	yk_buf_free(&out);
 }
 
+/* ---- google.protobuf.Timestamp: RFC 3339 strings ---- */
+
+#define TS (&google__protobuf__timestamp__descriptor)
+#define VID (&foxglove__compressed_video__descriptor)
+#define TS_MIN (-62135596800LL) /* 0001-01-01T00:00:00Z */
+#define TS_MAX 253402300799LL   /* 9999-12-31T23:59:59Z */
+
+/* A Timestamp (s, n) prints as want, and want, if a string, reads back
+ * as (s, n). */
+static void
+ts_prints(int64_t s, int32_t n, const char *want)
+{
+	Google__Protobuf__Timestamp t = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
+	Google__Protobuf__Timestamp *back;
+	struct yk_buf out = {0};
+	struct yk_err err = {0};
+
+	t.seconds = s;
+	t.nanos = n;
+	yk_pb_to_json(&out, &t.base);
+	yk_buf_addc(&out, '\0');
+	assert_string_equal(out.p, want);
+	if (yk_pb_from_json((ProtobufCMessage **)&back, TS, want,
+			    strlen(want), &err) != YK_OK)
+		fail_msg("%s: %s", want, err.msg);
+	assert_int_equal(back->seconds, s);
+	assert_int_equal(back->nanos, n);
+	protobuf_c_message_free_unpacked(&back->base, NULL);
+	yk_buf_free(&out);
+}
+
+/* The JSON string in reads as (s, n), at the top and in a message. */
+static void
+ts_reads(const char *in, int64_t s, int32_t n)
+{
+	Google__Protobuf__Timestamp *t;
+	Foxglove__CompressedVideo *v;
+	struct yk_err err = {0};
+	char json[200];
+
+	if (yk_pb_from_json((ProtobufCMessage **)&t, TS, in, strlen(in),
+			    &err) != YK_OK)
+		fail_msg("%s: %s", in, err.msg);
+	assert_int_equal(t->seconds, s);
+	assert_int_equal(t->nanos, n);
+	protobuf_c_message_free_unpacked(&t->base, NULL);
+	snprintf(json, sizeof(json), "{\"timestamp\":%s}", in);
+	if (yk_pb_from_json((ProtobufCMessage **)&v, VID, json, strlen(json),
+			    &err) != YK_OK)
+		fail_msg("%s: %s", json, err.msg);
+	assert_non_null(v->timestamp);
+	assert_int_equal(v->timestamp->seconds, s);
+	assert_int_equal(v->timestamp->nanos, n);
+	protobuf_c_message_free_unpacked(&v->base, NULL);
+}
+
+/* The string in, as CompressedVideo's timestamp, is refused: not an RFC
+ * 3339 time, or (range) one outside Timestamp's range. */
+static void
+ts_refused(const char *in, bool range)
+{
+	char json[200], want[300];
+
+	snprintf(json, sizeof(json), "{\"timestamp\":\"%s\"}", in);
+	if (range)
+		snprintf(want, sizeof(want),
+			 "foxglove.CompressedVideo: timestamp: '%s' is outside "
+			 "0001-01-01T00:00:00Z to "
+			 "9999-12-31T23:59:59.999999999Z",
+			 in);
+	else
+		snprintf(want, sizeof(want),
+			 "foxglove.CompressedVideo: timestamp: not an RFC 3339 "
+			 "time: '%s'",
+			 in);
+	refused(VID, json, want);
+}
+
+static void
+test_timestamp_out(void **state)
+{
+	(void)state;
+	ts_prints(0, 0, "\"1970-01-01T00:00:00Z\"");
+	ts_prints(-1, 0, "\"1969-12-31T23:59:59Z\"");
+	ts_prints(-1, 999999999, "\"1969-12-31T23:59:59.999999999Z\"");
+	ts_prints(-14182940, 0, "\"1969-07-20T20:17:40Z\"");
+	ts_prints(-11670912000LL, 0, "\"1600-03-01T00:00:00Z\"");
+	ts_prints(1709208000, 0, "\"2024-02-29T12:00:00Z\"");
+	ts_prints(951782400, 0, "\"2000-02-29T00:00:00Z\"");
+	ts_prints(63108020, 21000000, "\"1972-01-01T10:00:20.021Z\"");
+	ts_prints(TS_MIN, 0, "\"0001-01-01T00:00:00Z\"");
+	ts_prints(TS_MAX, 999999999, "\"9999-12-31T23:59:59.999999999Z\"");
+	/* fractions in 0, 3, 6 or 9 digits, as few as hold them */
+	ts_prints(1, 100000000, "\"1970-01-01T00:00:01.100Z\"");
+	ts_prints(1, 1000000, "\"1970-01-01T00:00:01.001Z\"");
+	ts_prints(1, 120000, "\"1970-01-01T00:00:01.000120Z\"");
+	ts_prints(1, 999999000, "\"1970-01-01T00:00:01.999999Z\"");
+	ts_prints(1, 1, "\"1970-01-01T00:00:01.000000001Z\"");
+	ts_prints(1, 123456789, "\"1970-01-01T00:00:01.123456789Z\"");
+	/* what the string cannot say: the plain object, never an error */
+	ts_prints(TS_MAX + 1, 0, "{\"seconds\":253402300800,\"nanos\":0}");
+	ts_prints(TS_MIN - 1, 0, "{\"seconds\":-62135596801,\"nanos\":0}");
+	ts_prints(0, -1, "{\"seconds\":0,\"nanos\":-1}");
+	ts_prints(0, 1000000000, "{\"seconds\":0,\"nanos\":1000000000}");
+	ts_prints(INT64_MIN, INT32_MIN,
+		  "{\"seconds\":\"-9223372036854775808\","
+		  "\"nanos\":-2147483648}");
+	/* TZ has no say */
+	setenv("TZ", "America/New_York", 1);
+	ts_prints(0, 0, "\"1970-01-01T00:00:00Z\"");
+	unsetenv("TZ");
+}
+
+static void
+test_timestamp_nested_out(void **state)
+{
+	Google__Protobuf__Timestamp t = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
+	Foxglove__CompressedVideo v = FOXGLOVE__COMPRESSED_VIDEO__INIT;
+	struct yk_buf pb = {0}, out = {0};
+	struct yk_err err = {0};
+
+	(void)state;
+	v.timestamp = &t;
+	t.seconds = TS_MAX + 1;
+	t.nanos = 5;
+	yk_buf_reserve(&pb, protobuf_c_message_get_packed_size(&v.base));
+	pb.len = protobuf_c_message_pack(&v.base, (uint8_t *)pb.p);
+	/* an invalid Timestamp on the wire prints, as the object */
+	assert_int_equal(yk_pb_bytes_to_json(&out, VID, pb.p, pb.len, &err),
+			 YK_OK);
+	yk_buf_addc(&out, '\0');
+	assert_string_equal(out.p,
+			    "{\"timestamp\":{\"seconds\":253402300800,"
+			    "\"nanos\":5},\"frame_id\":\"\",\"data\":\"\","
+			    "\"format\":\"\"}");
+	/* and that object reads back to the same bytes */
+	json_is(VID, out.p, out.p);
+	yk_buf_free(&pb);
+	yk_buf_free(&out);
+}
+
+static void
+test_timestamp_in(void **state)
+{
+	(void)state;
+	ts_reads("\"1972-01-01T10:00:20.021Z\"", 63108020, 21000000);
+	ts_reads("\"1969-07-20T20:17:40Z\"", -14182940, 0);
+	ts_reads("\"2024-02-29T12:00:00Z\"", 1709208000, 0);
+	/* offsets: local time minus the offset */
+	ts_reads("\"1970-01-01T01:00:00+01:00\"", 0, 0);
+	ts_reads("\"1969-12-31T19:00:00-05:00\"", 0, 0);
+	ts_reads("\"1970-01-01T05:30:00+05:30\"", 0, 0);
+	ts_reads("\"1969-12-31T18:30:00-05:30\"", 0, 0);
+	ts_reads("\"1970-01-01T00:00:00+00:00\"", 0, 0);
+	ts_reads("\"2024-03-01T00:30:00+01:00\"", 1709249400, 0);
+	/* 1 to 9 fraction digits */
+	ts_reads("\"1970-01-01T00:00:00.1Z\"", 0, 100000000);
+	ts_reads("\"1970-01-01T00:00:00.12Z\"", 0, 120000000);
+	ts_reads("\"1970-01-01T00:00:00.0001Z\"", 0, 100000);
+	ts_reads("\"1970-01-01T00:00:00.000000001Z\"", 0, 1);
+	ts_reads("\"1970-01-01T00:00:00.5+01:00\"", -3600, 500000000);
+	/* the ends of the range, also reached through an offset */
+	ts_reads("\"0001-01-01T00:00:00Z\"", TS_MIN, 0);
+	ts_reads("\"0001-01-01T01:00:00+01:00\"", TS_MIN, 0);
+	ts_reads("\"9999-12-31T23:59:59.999999999Z\"", TS_MAX, 999999999);
+	ts_reads("\"9999-12-31T22:59:59-01:00\"", TS_MAX, 0);
+	/* the object form too, even outside the string's range */
+	ts_reads("{\"seconds\":5,\"nanos\":7}", 5, 7);
+	ts_reads("{\"seconds\":253402300800}", 253402300800LL, 0);
+	/* JSON escapes are undone first */
+	ts_reads("\"1970-01-01T00:00:00\\u005a\"", 0, 0);
+}
+
+static void
+test_timestamp_malformed(void **state)
+{
+	(void)state;
+	ts_refused("1970/01/01T00:00:00Z", false);
+	ts_refused("1970-01-01 00:00:00Z", false);
+	ts_refused("1970-01-01T00-00-00Z", false);
+	ts_refused("1970-13-01T00:00:00Z", false);
+	ts_refused("1970-00-01T00:00:00Z", false);
+	ts_refused("1970-01-00T00:00:00Z", false);
+	ts_refused("1970-01-32T00:00:00Z", false);
+	ts_refused("2024-02-30T00:00:00Z", false);
+	ts_refused("2023-02-29T00:00:00Z", false);
+	ts_refused("1900-02-29T00:00:00Z", false);
+	ts_refused("1970-04-31T00:00:00Z", false);
+	ts_refused("1970-01-01T24:00:00Z", false);
+	ts_refused("1970-01-01T00:60:00Z", false);
+	ts_refused("1970-01-01T00:00:61Z", false);
+	ts_refused("1970-01-01T00:00:60Z", false);
+	ts_refused("1970-01-01T00:00:00", false);
+	ts_refused("1970-01-01T00:00:00.5", false);
+	ts_refused("1970-01-01T00:00:00z", false);
+	ts_refused("1970-01-01t00:00:00Z", false);
+	ts_refused("1970-01-01T00:00:00.Z", false);
+	ts_refused("1970-01-01T00:00:00.0000000001Z", false);
+	ts_refused("1970-01-01T00:00:00+0100", false);
+	ts_refused("1970-01-01T00:00:00+01", false);
+	ts_refused("1970-01-01T00:00:00+24:00", false);
+	ts_refused("1970-01-01T00:00:00+01:60", false);
+	ts_refused("1970-01-01T00:00:00ZZ", false);
+	ts_refused("1970-01-01T00:00:00Z ", false);
+	ts_refused(" 1970-01-01T00:00:00Z", false);
+	ts_refused("70-01-01T00:00:00Z", false);
+	ts_refused("+1970-01-01T00:00:00Z", false);
+	ts_refused("1970-1-01T00:00:00Z", false);
+	ts_refused("1970-01-01T0:00:00Z", false);
+	ts_refused("1970-01-01", false);
+	ts_refused("", false);
+	ts_refused("0", false);
+	/* well formed, outside the range */
+	ts_refused("0000-12-31T23:59:59Z", true);
+	ts_refused("0001-01-01T00:00:00+00:01", true);
+	ts_refused("0001-01-01T00:59:59.999999999+01:00", true);
+	ts_refused("9999-12-31T23:59:59-00:01", true);
+	/* a string where it is JSON, a number or an array is not one */
+	refused(VID, "{\"timestamp\":1}",
+		"foxglove.CompressedVideo: timestamp: expected an RFC 3339 "
+		"string, got a number");
+	refused(VID, "{\"timestamp\":[]}",
+		"foxglove.CompressedVideo: timestamp: expected an RFC 3339 "
+		"string, got an array");
+	refused(TS, "1", "google.protobuf.Timestamp: expected an RFC 3339 "
+			 "string, got a number");
+	refused(TS, "\"1970-01-01T00:00:00\"",
+		"google.protobuf.Timestamp: not an RFC 3339 time: "
+		"'1970-01-01T00:00:00'");
+}
+
+/* A message with a repeated Timestamp (none of proto/ has one): each
+ * element is a string, each is read from one, errors name the index. */
+typedef struct {
+	ProtobufCMessage base;
+	size_t n_at;
+	Google__Protobuf__Timestamp **at;
+} Stamps;
+
+static const ProtobufCMessageDescriptor stamps_descriptor;
+
+static void
+stamps_init(ProtobufCMessage *m)
+{
+	static const Stamps init = {
+		PROTOBUF_C_MESSAGE_INIT(&stamps_descriptor), 0, NULL};
+
+	*(Stamps *)(void *)m = init;
+}
+
+static const ProtobufCFieldDescriptor stamps_fields[] = {
+	{"at", 1, PROTOBUF_C_LABEL_REPEATED, PROTOBUF_C_TYPE_MESSAGE,
+	 offsetof(Stamps, n_at), offsetof(Stamps, at),
+	 &google__protobuf__timestamp__descriptor, NULL, 0, 0, NULL, NULL},
+};
+static const unsigned stamps_by_name[] = {0};
+static const ProtobufCIntRange stamps_ranges[] = {{1, 0}, {0, 1}};
+static const ProtobufCMessageDescriptor stamps_descriptor = {
+	PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+	"test.Stamps",
+	"Stamps",
+	"Stamps",
+	"test",
+	sizeof(Stamps),
+	1,
+	stamps_fields,
+	stamps_by_name,
+	1,
+	stamps_ranges,
+	stamps_init,
+	NULL,
+	NULL,
+	NULL,
+};
+
+static void
+test_timestamp_repeated(void **state)
+{
+	(void)state;
+	json_is(&stamps_descriptor,
+		"{\"at\":[\"1970-01-01T01:00:00+01:00\",{\"seconds\":1},"
+		"\"2024-02-29T23:59:59.5Z\",{\"seconds\":0,\"nanos\":-1}]}",
+		"{\"at\":[\"1970-01-01T00:00:00Z\",\"1970-01-01T00:00:01Z\","
+		"\"2024-02-29T23:59:59.500Z\",{\"seconds\":0,\"nanos\":-1}]}");
+	refused(&stamps_descriptor,
+		"{\"at\":[\"1970-01-01T00:00:00Z\",\"1970-02-30T00:00:00Z\"]}",
+		"test.Stamps: at[1]: not an RFC 3339 time: "
+		"'1970-02-30T00:00:00Z'");
+}
+
 int
 main(void)
 {
@@ -474,6 +764,11 @@ main(void)
 		cmocka_unit_test(test_wrong_json),
 		cmocka_unit_test(test_unknown_fields),
 		cmocka_unit_test(test_bad_wire),
+		cmocka_unit_test(test_timestamp_out),
+		cmocka_unit_test(test_timestamp_nested_out),
+		cmocka_unit_test(test_timestamp_in),
+		cmocka_unit_test(test_timestamp_malformed),
+		cmocka_unit_test(test_timestamp_repeated),
 	};
 	static char names[128][64];
 	size_t n = 0, nrest = sizeof(rest) / sizeof(rest[0]);
