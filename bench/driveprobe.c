@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "asimov.pb-c.h"
+#include "wallclock.h"
 
 struct probe {
 	char cmd_topic[256], state_topic[256];
@@ -38,15 +39,6 @@ struct probe {
 	int64_t cmd_oneway;
 	long n, want;
 };
-
-static int64_t
-wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static void
 on_connect(struct mosquitto *m, void *ud, int rc)

@@ -39,6 +39,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wallclock.h"
+
 struct pp {
 	volatile int connected, subscribed, got;
 	long want;    /* sequence number we wait for */
@@ -47,15 +49,6 @@ struct pp {
 	int64_t *ow;
 	long now_n, ow_max;
 };
-
-static int64_t
-wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static int64_t
 now_ns(void)

@@ -281,13 +281,19 @@ ended() {
 		'BEGIN{exit !(q < 0.5)}'
 }
 
-@test "a command out of range is rejected with an EdgeError, not applied" {
-	start_sim -r "$R"
+# watch_system: the robot's system events for 10 s, as hex lines, into
+# $BATS_TEST_TMPDIR/hex ($SUB is the subscriber)
+watch_system() {
 	mosquitto_sub -p "$BROKER_PORT" -t "$T/system" -W 10 -F %x \
 		> "$BATS_TEST_TMPDIR/hex" &
 	SUB=$!
 	PIDS+=($SUB)
 	sleep 0.3
+}
+
+@test "a command out of range is rejected with an EdgeError, not applied" {
+	start_sim -r "$R"
+	watch_system
 	cmd 'sequence: 7 velocity { vx: 2.5 }'
 	printf 'not a command' | mosquitto_pub -p "$BROKER_PORT" -q 1 \
 		-t "$T/commands" -s
@@ -631,11 +637,7 @@ up_then_broker_gone() {
 
 @test "more trajectory segments than may wait: the rest dropped, an EdgeError says so" {
 	start_sim -r "$R"
-	mosquitto_sub -p "$BROKER_PORT" -t "$T/system" -W 10 -F %x \
-		> "$BATS_TEST_TMPDIR/hex" &
-	SUB=$!
-	PIDS+=($SUB)
-	sleep 0.3
+	watch_system
 	seg="segments { $(for i in $(seq 1 25); do printf 'positions: 0.1 '; done)}"
 	# one applies at once, 100 wait: 49 of 150 are dropped
 	cmd "trajectory { full { $(for i in $(seq 1 150); do printf '%s ' "$seg"; done)} }"
