@@ -56,6 +56,8 @@ main(int argc, char **argv)
 
 	yk_prog = "yoke-sim";
 	yk_conf_init(&c, &cli, YK_CONF_ROBOT | YK_CONF_WILL | YK_CONF_QUEUE);
+	yk_conf_robot_help(&c, "robot id; with -C, the prefix of ID-001 .. "
+			       "(default sim-001)");
 	struct yk_opt opts[] = {
 		YK_GROUP("Simulation"),
 		YK_INT('C', "count", &count, "N", 1, 1000,

@@ -490,6 +490,14 @@ yk_conf_log(void *ud, int level, const char *msg)
 }
 
 void
+yk_conf_robot_help(struct yk_conf *c, const char *help)
+{
+	for (struct yk_opt *o = c->opts; o->kind != YK_OPT_END; o++)
+		if (o->sname == 'r' && strcmp(o->lname, "robot") == 0)
+			o->help = help;
+}
+
+void
 yk_conf_free(struct yk_conf *c)
 {
 	forget_key(c);

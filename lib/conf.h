@@ -74,6 +74,9 @@ struct yk_conf {
 /* Fill defaults and the shared option table (which points into c and cli);
  * include it in a tool's table with YK_INCLUDE(c->opts). */
 void yk_conf_init(struct yk_conf *c, struct yk_cli *cli, unsigned what);
+/* The -r help line for a tool whose robot is not the host name by default
+ * (yoke-sim names its own); before yk_cli_parse. */
+void yk_conf_robot_help(struct yk_conf *c, const char *help);
 /* Validate after parsing: ids, root, broker URL and where it came from. */
 int yk_conf_finish(struct yk_conf *c, const struct yk_cli *cli,
 		   struct yk_err *err);

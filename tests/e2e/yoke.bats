@@ -197,3 +197,15 @@ VERSION=0.1.0
 		[ "$output" = "yoke-$t $VERSION" ]
 	done
 }
+
+@test "-r's default in --help is each tool's real one: the host name, sim-001 for yoke-sim" {
+	run yoke-sim --help
+	[ "$status" -eq 0 ]
+	# the help wraps at 80 columns: compare it as one line
+	flat=$(tr -s ' \n' '  ' <<< "$output")
+	[[ $flat == *"-r, --robot ID robot id; with -C, the prefix of ID-001 .. (default sim-001)"* ]]
+	[[ $flat != *"default the host name"* ]]
+	run yoke-fault --help
+	flat=$(tr -s ' \n' '  ' <<< "$output")
+	[[ $flat == *"-r, --robot ID robot id (default the host name)"* ]]
+}
