@@ -12,7 +12,7 @@
 # source it from ~/.bashrc.
 
 declare -gA _yoke_opts_cache _yoke_args_cache _yoke_cmd_cache \
-  _yoke_verb_cache _yoke_rverb_cache
+  _yoke_verb_cache _yoke_rverb_cache _yoke_only_cache
 # Sourced from a source tree (completion/yoke.bash), the tree's own bin/
 # is the last place to look for tools that are not installed.
 _yoke_treebin=$(cd "${BASH_SOURCE[0]%/*}/../bin" 2>/dev/null && pwd)
@@ -33,34 +33,85 @@ _yoke_reply() {
 #   _yoke_cmd_cache[BIN]   1 when a usage line ends in "[-- CMD ARGS...]"
 #   _yoke_verb_cache[BIN]  the verbs: lowercase words after "[options]"
 #   _yoke_rverb_cache[BIN] verbs after "[options] ROBOT" (yoke-drive)
+#   _yoke_only_cache[BIN]  " OPT=VERB,VERB, " for each option that goes
+#                          only with some verbs ("-" is no verb: the fleet
+#                          view); options not in it go with every verb
+# An option belongs to the verbs whose usage line names it, to those its
+# help starts with ("agent: ...", "vel, traj: ..."), and to those its
+# group is headed by ("vel:"; "Fleet view:" is the no-verb mode).
 _yoke_read_help() {
   local bin=$1 line opts="" args=" " cmd="" verbs="" short long arg
   local vre='^(usage:)? +[^ ]+ \[options\] ([a-z][a-z-]*)( |$)'
   local rre='^(usage:)? +[^ ]+ \[options\] ROBOT ([a-z][a-z-]*)( |$)'
-  local rverbs=""
+  local ure='^(usage:)? +[^ ]+ \[options\]'
+  local rverbs="" verb group="" help w o
+  local -A only=()
   # Option lines start at column 2 or 6; wrapped help text at column 26.
-  local re='^ {2,6}(-[[:alnum:]], )?(--[[:alnum:]-]+)( ([^ ]+))?( |$)'
+  local re='^ {2,6}(-[[:alnum:]], )?(--[[:alnum:]-]+)( ([^ ]+))?( +(.*))?$'
 
   [[ -n ${_yoke_opts_cache[$bin]+set} ]] && return 0
   while IFS= read -r line; do
     [[ $line == *"[-- CMD"* ]] && cmd=1
-    [[ $line =~ $vre ]] && verbs+=" ${BASH_REMATCH[2]}"
-    [[ $line =~ $rre ]] && rverbs+=" ${BASH_REMATCH[2]}"
+    if [[ $line =~ $ure ]]; then
+      verb=-
+      [[ $line =~ $vre ]] && verb=${BASH_REMATCH[2]} verbs+=" $verb"
+      [[ $line =~ $rre ]] && verb=${BASH_REMATCH[2]} rverbs+=" $verb"
+      for w in $line; do
+        w=${w#[}
+        w=${w%%[]=|]*}
+        [[ $w == --[a-z]* ]] && only[$w]+="$verb,"
+      done
+      continue
+    fi
+    if [[ $line =~ ^([A-Za-z][A-Za-z ,-]*):$ ]]; then
+      group=${BASH_REMATCH[1]}
+      [[ $group == "Fleet view" ]] && group=-
+      continue
+    fi
     [[ $line =~ $re ]] || continue
     short=${BASH_REMATCH[1]%, }
     long=${BASH_REMATCH[2]}
     arg=${BASH_REMATCH[4]}
+    help=${BASH_REMATCH[6]}
     opts+=" $long${short:+ $short}"
     if [[ -n $arg ]]; then
       args+="$long=$arg "
       [[ -n $short ]] && args+="$short=$arg "
     fi
+    # "vel, traj: ..." and a group "vel:" name verbs when they are verbs
+    for w in ${group//,/ } ${help%%:*}; do
+      w=${w%,}
+      [[ " $verbs $rverbs - " == *" $w "* ]] && only[$long]+="$w,"
+    done
   done < <(LC_ALL=C "$bin" --help 2>/dev/null)
+  w=" "
+  for o in "${!only[@]}"; do
+    w+="$o=,${only[$o]} "
+  done
+  _yoke_only_cache[$bin]=$w
   _yoke_opts_cache[$bin]=$opts
   _yoke_args_cache[$bin]=$args
   _yoke_cmd_cache[$bin]=$cmd
   _yoke_verb_cache[$bin]=$verbs
   _yoke_rverb_cache[$bin]=$rverbs
+}
+
+# _yoke_opts_for BIN VERB: the options that go with VERB ("-": none), as
+# words (a long option, then its short one if any).
+_yoke_opts_for() {
+  local bin=$1 verb=$2 w only=${_yoke_only_cache[$bin]} ok=1 out=""
+  for w in ${_yoke_opts_cache[$bin]}; do
+    if [[ $w == --* ]]; then
+      ok=1
+      if [[ $only == *" $w=,"* ]]; then
+        local v=${only#*" $w=,"}
+        v=,${v%% *}
+        [[ $v == *",$verb,"* ]] || ok=
+      fi
+    fi
+    [[ -n $ok ]] && out+=" $w"
+  done
+  printf '%s\n' "$out"
 }
 
 # _yoke_bin NAME: the program NAME runs (a path, or looked up in PATH).
@@ -188,26 +239,55 @@ _yoke_complete_tool() {
 
   _yoke_read_help "$bin"
   if [[ $cur == -* ]]; then
-    _yoke_reply -W "${_yoke_opts_cache[$bin]} --" -- "$cur"
+    _yoke_positional "$bin" "$off"
+    _yoke_reply -W "$(_yoke_opts_for "$bin" "$(_yoke_verb_of "$bin")") --" \
+      -- "$cur"
   elif [[ -n ${_yoke_verb_cache[$bin]}${_yoke_rverb_cache[$bin]} ]]; then
     _yoke_complete_verb "$bin" "$off"
   fi
   return 0
 }
 
+# _yoke_positional BIN OFFSET: the words before the cursor that are
+# neither options nor their values, into _yoke_pos; the options and their
+# values into _yoke_optwords (to ask the robot with the same broker).
+_yoke_positional() {
+  local bin=$1 off=$2 i w
+  _yoke_pos=() _yoke_optwords=()
+  for ((i = off + 1; i < COMP_CWORD; i++)); do
+    w=${COMP_WORDS[i]}
+    if [[ $w == -* ]]; then
+      _yoke_optwords+=("$w")
+      if [[ $w != *=* && ${_yoke_args_cache[$bin]} == *" $w="* ]]; then
+        ((i++))
+        _yoke_optwords+=("${COMP_WORDS[i]}")
+      fi
+      continue
+    fi
+    _yoke_pos+=("$w")
+  done
+}
+
+# _yoke_verb_of BIN: the verb in _yoke_pos, or "-" for none.
+_yoke_verb_of() {
+  local bin=$1 v=
+  if [[ -n ${_yoke_rverb_cache[$bin]} ]]; then
+    v=${_yoke_pos[1]-}
+    [[ " ${_yoke_rverb_cache[$bin]} " == *" $v "* ]] || v=
+  else
+    v=${_yoke_pos[0]-}
+    [[ " ${_yoke_verb_cache[$bin]} " == *" $v "* ]] || v=
+  fi
+  printf '%s\n' "${v:--}"
+}
+
 # _yoke_complete_verb BIN OFFSET: the verb, or a STATUS after set and
 # after wait ROBOT.  Words that start with "-" and the values of options
 # that take one are not positional.
 _yoke_complete_verb() {
-  local bin=$1 off=$2 i w pos=()
-  for ((i = off + 1; i < COMP_CWORD; i++)); do
-    w=${COMP_WORDS[i]}
-    if [[ $w == -* ]]; then
-      [[ $w != *=* && ${_yoke_args_cache[$bin]} == *" $w="* ]] && ((i++))
-      continue
-    fi
-    pos+=("$w")
-  done
+  local bin=$1 off=$2 pos
+  _yoke_positional "$bin" "$off"
+  pos=("${_yoke_pos[@]}")
   if [[ -n ${_yoke_rverb_cache[$bin]} ]]; then
     # yoke-drive ROBOT VERB: the verb after the robot; mode's values;
     # traj's file
@@ -218,6 +298,11 @@ _yoke_complete_verb() {
     elif ((${#pos[@]} == 2)) && [[ ${pos[1]} == traj ]]; then
       compopt -o filenames 2>/dev/null
       _yoke_reply -f -- "$cur"
+    elif ((${#pos[@]} == 2)) && [[ ${pos[1]} == invoke ]]; then
+      _yoke_reply -W "$(_yoke_ask "$bin" "${pos[0]}" skills)" -- "$cur"
+    elif ((${#pos[@]} == 2)) && [[ ${pos[1]} == vision ]]; then
+      _yoke_reply -W "$(_yoke_ask "$bin" "${pos[0]}" state cameras)" \
+        -- "$cur"
     fi
   elif ((${#pos[@]} == 0)); then
     _yoke_reply -W "${_yoke_verb_cache[$bin]}" -- "$cur"
@@ -225,6 +310,24 @@ _yoke_complete_verb() {
     [[ ${pos[0]} == wait && ${#pos[@]} == 2 ]]; then
     _yoke_reply -W "$_yoke_statuses" -- "$cur"
   fi
+}
+
+# _yoke_ask BIN ROBOT VERB...: ask the robot (with the options typed so
+# far, so the same broker), within a second: the "name"s of the skills
+# verb's lines, or the strings of a JSON array (state cameras).  As the
+# console does; a robot that does not answer completes nothing.
+_yoke_ask() {
+  local bin=$1 robot=$2 line re='"name":"([^"]*)"' s
+  shift 2
+  while IFS= read -r line; do
+    if [[ $line =~ $re ]]; then
+      printf '%s\n' "${BASH_REMATCH[1]}"
+    elif [[ $line == \[*\] ]]; then
+      s=${line//[\[\]\"]/}
+      printf '%s\n' ${s//,/ }
+    fi
+  done < <(timeout 2 "$bin" "${_yoke_optwords[@]}" "$robot" "$@" -W 1 \
+    2>/dev/null)
 }
 
 # The completion function of yoke and of every yoke-* tool.

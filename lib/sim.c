@@ -33,7 +33,11 @@
 #define GOTO_V 0.5       /* m/s, a skill's walking pace */
 
 const char *const yk_sim_state_keys[] = {"robot_status", "pose", "mode",
-					 "battery_pct", "velocity", NULL};
+					 "battery_pct", "velocity", "cameras",
+					 NULL};
+/* lib/simcam.c renders them; named here so that the state RPC can list
+ * them without linking the cameras (and libav*) */
+const char *const yk_sim_cameras[] = {"pov", "topdown", NULL};
 
 const struct yk_sim_skill_desc yk_sim_skills[] = {
 	{"go_to", "walk in a straight line to a pad or a point",
@@ -842,6 +846,11 @@ yk_sim_state_json(const struct yk_sim *r, const char *key, struct yk_buf *b)
 	} else if (strcmp(key, "velocity") == 0) {
 		yk_buf_addf(b, "{\"vx\":%.3f,\"vy\":%.3f,\"vyaw\":%.3f}",
 			    z(r->vx, 5e-4), z(r->vy, 5e-4), z(r->vyaw, 5e-4));
+	} else if (strcmp(key, "cameras") == 0) {
+		for (int i = 0; yk_sim_cameras[i]; i++)
+			yk_buf_addf(b, "%c\"%s\"", i ? ',' : '[',
+				    yk_sim_cameras[i]);
+		yk_buf_addc(b, ']');
 	} else {
 		return false;
 	}

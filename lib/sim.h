@@ -224,8 +224,10 @@ bool yk_sim_cancel(struct yk_sim *r, const char *id, char out[24]);
 /* Take the oldest event: false when none is left. */
 bool yk_sim_event_take(struct yk_sim *r, struct yk_sim_event *e);
 /* The state keys of yoke-sim(1) (robot_status, pose, mode, battery_pct,
- * velocity), NULL-terminated. */
+ * velocity, cameras), NULL-terminated. */
 extern const char *const yk_sim_state_keys[];
+/* The cameras (lib/simcam.h renders them), NULL-terminated. */
+extern const char *const yk_sim_cameras[];
 /* key's value as JSON into b: false for an unknown key. */
 bool yk_sim_state_json(const struct yk_sim *r, const char *key,
 		       struct yk_buf *b);

@@ -14,7 +14,6 @@
 #include "render.h"
 #include "simcam.h"
 
-const char *const yk_simcam_names[] = {"pov", "topdown", NULL};
 
 /* Each pad a colour of its own, the dock apart. */
 static void

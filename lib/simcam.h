@@ -18,9 +18,6 @@
 #define YK_SIMCAM_WIDTH 1280   /* size when the request gives none */
 #define YK_SIMCAM_HEIGHT 720
 
-/* The cameras, NULL-terminated. */
-extern const char *const yk_simcam_names[];
-
 /*
  * Append to out the JPEG of camera (a name of yk_simcam_names) for robot
  * m at width x height (0: the default) and quality in (0, 1] (0: 0.7).

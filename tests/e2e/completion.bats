@@ -92,3 +92,40 @@ complete_words() {
 	run complete_words yoke si
 	[ "$output" = "sim " ]
 }
+
+@test "options go with their verb: agent offers no fleet-view flag, wait its -W" {
+	run complete_words yoke-robot-status agent --
+	[[ " $output" == *" --status "* && " $output" == *" --heartbeat "* ]]
+	[[ " $output" != *" --watch "* && " $output" != *" --json "* ]]
+	[[ " $output" != *" --reason "* && " $output" != *" --timeout "* ]]
+	# the shared options stay
+	[[ " $output" == *" --broker "* && " $output" == *" --robot "* ]]
+	run complete_words yoke-robot-status --w
+	[ "$output" = "--watch " ]
+	run complete_words yoke robot-status wait arm-1 online -
+	[[ " $output" == *" -W "* && " $output" != *" --watch "* ]]
+	run complete_words yoke-drive r1 vel 1 0 0 --
+	[[ " $output" == *" --for "* && " $output" == *" --clamp "* ]]
+	[[ " $output" != *" --width "* && " $output" != *" --on-error "* ]]
+	run complete_words yoke-drive r1 vision pov --
+	[[ " $output" == *" --width "* && " $output" != *" --for "* ]]
+}
+
+@test "yoke-drive ROBOT invoke / vision: the robot's skills and cameras, asked with the options typed" {
+	start_broker
+	R=c$RANDOM
+	yoke-sim $B -r "$R" > /dev/null 2>&1 3>&- &
+	PIDS=($!)
+	wait_for yoke-drive $B "$R" state mode -W 0.5
+	run complete_words yoke-drive $B "$R" invoke ""
+	[ "$output" = "dock go_to set_velocity " ]
+	run complete_words yoke drive $B "$R" invoke go
+	[ "$output" = "go_to " ]
+	run complete_words yoke-drive $B "$R" vision ""
+	[ "$output" = "pov topdown " ]
+	# no robot there: nothing, and soon
+	run complete_words yoke-drive $B nobody invoke ""
+	[ "$output" = " " ]
+	kill_pids
+	stop_broker
+}

@@ -155,7 +155,7 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 	sim
 	run --separate-stderr drive "$R" state
 	[ "$status" -eq 0 ]
-	[ "$(jq -c 'keys' <<< "$output")" = '["battery_pct","mode","pose","robot_status","velocity"]' ]
+	[ "$(jq -c 'keys' <<< "$output")" = '["battery_pct","cameras","mode","pose","robot_status","velocity"]' ]
 	run --separate-stderr drive "$R" state pose
 	[ "$status" -eq 0 ]
 	jq -e '(.x | type) == "number" and (.y | type) == "number" and (.yaw | type) == "number"' <<< "$output"

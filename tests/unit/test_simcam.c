@@ -114,9 +114,9 @@ test_refusals(void **state)
 	assert_int_equal(yk_simcam_capture(&b, &m, "pov", 0, 0, 1.5, &err),
 			 YK_EUSAGE);
 	assert_int_equal(b.len, 0);
-	assert_string_equal(yk_simcam_names[0], "pov");
-	assert_string_equal(yk_simcam_names[1], "topdown");
-	assert_null(yk_simcam_names[2]);
+	assert_string_equal(yk_sim_cameras[0], "pov");
+	assert_string_equal(yk_sim_cameras[1], "topdown");
+	assert_null(yk_sim_cameras[2]);
 }
 
 int
