@@ -173,25 +173,7 @@ tests/unit/bin/%: tests/unit/%.c lib/libyoke.a $(PB_LIB)
 	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) -o $@ $< lib/libyoke.a $(PB_LIB) \
 		-lcmocka $(LIBS_MQTT) $(LIBS_PB) -lm
 
-# libFuzzer on the protobuf <-> JSON converter (clang; installs it if
-# missing).  Runs FUZZ_SECONDS; findings land in build/fuzz/.
-FUZZ_SECONDS ?= 60
-FUZZ_LIB = lib/pbjson.c lib/json.c lib/b64.c lib/buf.c lib/err.c lib/text.c \
-	lib/pbreg.c
-
-build/fuzz/pbjson: fuzz/pbjson.c $(FUZZ_LIB) build/pbtest/pbtest.pb-c.c \
-		$(PROTO_C)
-	$(SAY) CLANG $@
-	$(Q)mkdir -p build/fuzz/corpus
-	$(Q)clang -std=c11 -D_GNU_SOURCE -g -O1 \
-		-fsanitize=fuzzer,address,undefined -Ilib -Ibuild/pbtest \
-		-Ibuild/proto -o $@ $^ $(LIBS_PB) -lm
-
-fuzz:
-	scripts/install-deps fuzz
-	$(MAKE) build/fuzz/pbjson
-	cd build/fuzz && ./pbjson -max_total_time=$(FUZZ_SECONDS) \
-		-artifact_prefix=./ corpus ../../fuzz/corpus/pbjson
+include fuzz/fuzz.mk
 
 bench: all
 	bench/run
@@ -214,7 +196,7 @@ clean:
 	rm -rf bin build tests/unit/bin tests/out bench/out lib/libyoke.a \
 		lib/*.o lib/*.d cmd/*.o cmd/*.d
 
-.PHONY: all test deps unit fuzz bench demo install clean
+.PHONY: all test deps unit bench demo install clean
 
 -include $(LIB_OBJ:.o=.d) $(wildcard cmd/*.d) $(PROTO_OBJ:.o=.d)
 .SECONDARY:
