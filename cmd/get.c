@@ -349,9 +349,9 @@ on_query(void *ud, const struct yk_rx *rx)
 	 * reply channel. */
 	if (yk_kexpr_meet(&g->ex, &q, &key) &&
 	    yk_q_answer_topic(&topic, g->scope, rx->resp_topic, key.p, &e) !=
-		    YK_OK)
+		    YK_OK) {
 		dropped(g, e.msg);
-	else if (topic.p) {
+	} else if (topic.p) {
 		r = yk_calloc(1, sizeof(*r));
 		r->topic = topic.p;
 		topic.p = NULL;
