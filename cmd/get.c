@@ -30,10 +30,11 @@ struct get {
 	const char *expect, *exec, *reply_file;
 	bool serve;
 	int fmt;
+	int verbose;
 	const struct yk_scope *scope;
 	struct yk_kexpr ex;
-	struct yk_buf inbox, qtopic;
-	unsigned char corr[16];
+	struct yk_buf resp, rfilter, tail, qtopic;
+	char corr[32];
 	struct yk_out out;
 	struct yk_map expected; /* robot -> answered (non-NULL) */
 	long answers;
@@ -71,41 +72,45 @@ got_answer(struct get *g, const char *key, const char *source,
 		e->val = e->key;
 }
 
-static bool
-reply_key_ok(const struct get *g, const char *k)
+/* A reply that is not printed: -v says why. */
+static void
+dropped(const struct get *g, const char *why)
 {
-	struct yk_kexpr r;
-	struct yk_err e;
-	bool ok;
-
-	if (yk_kexpr_parse(&r, g->scope, k, &e) != YK_OK)
-		return false;
-	ok = yk_kexpr_intersects(&g->ex, &r);
-	yk_kexpr_free(&r);
-	return ok;
+	if (g->verbose)
+		fprintf(stderr, "%s: %s\n", yk_prog, why);
 }
 
 static void
 on_answer(void *ud, const struct yk_rx *rx)
 {
 	struct get *g = ud;
-	const char *key;
+	const char *key, *rest;
+	char robot[256];
 
-	if (strcmp(rx->topic, g->inbox.p) == 0) {
-		char *k, *error;
+	rest = yk_q_reply_parse(g->scope, rx->topic, robot, sizeof(robot));
+	if (rest && strcmp(rest, g->tail.p) == 0) {
+		char *k, *error, *rk;
+		struct yk_err e = {0};
 
-		/* "**" also covers the inbox: take the inbox's copy only. */
+		/* "**" also covers the replies: take their own copy only. */
 		if (!yk_rx_via(rx, 1))
 			return;
 		if (rx->corr_len != sizeof(g->corr) ||
-		    memcmp(rx->corr, g->corr, sizeof(g->corr)) != 0)
-			return; /* a late reply to someone else's query */
+		    memcmp(rx->corr, g->corr, sizeof(g->corr)) != 0) {
+			dropped(g, "a reply dropped: its correlation data is "
+				   "not this query's");
+			return;
+		}
 		k = yk_rx_prop(rx, "key");
 		error = yk_rx_prop(rx, "error");
-		/* A queryable answers only for keys the query asked; its key
+		/* The reply's robot is its topic's (the ACL's word); its key
 		 * may be an expression itself, as arm-1 followed by '**'. */
-		if (k && reply_key_ok(g, k))
-			got_answer(g, k, "reply", rx, error);
+		if (yk_q_reply_key(g->scope, &g->ex, rx->topic, k, &rk, &e) ==
+		    YK_OK)
+			got_answer(g, rk, "reply", rx, error);
+		else
+			dropped(g, e.msg);
+		free(rk);
 		free(k);
 		free(error);
 		return;
@@ -189,24 +194,24 @@ query(struct yk_mqtt *s, struct get *g, struct yk_err *err)
 	bool sent = false;
 	int rc = YK_OK;
 
-	if (yk_mqtt_subscribe(s, g->inbox.p, 1, YK_RH_NEVER, err) < 0 ||
+	if (yk_mqtt_subscribe(s, g->rfilter.p, 1, YK_RH_NEVER, err) < 0 ||
 	    yk_mqtt_subscribe(s, g->ex.filter, 1, YK_RH_SEND, err) < 0)
 		return err->rc;
 	yk_buf_adds(&payload, "{\"key\":");
 	yk_json_strz(&payload, g->ex.text);
 	yk_buf_adds(&payload, "}");
-	yk_q_random(g->corr, sizeof(g->corr));
+	yk_q_random_hex(g->corr, sizeof(g->corr));
 	while (!yk_sig_stop && yk_mono_ms() < end) {
 		if (g->count > 0 && g->answers >= g->count)
 			break;
 		if (all_expected(g))
 			break;
-		/* Ask once our inbox is in place, so no reply is lost. */
+		/* Ask once our replies' filter is in place: none is lost. */
 		if (!sent && yk_mqtt_subscribed(s)) {
 			struct yk_msg m = {
 				.topic = g->qtopic.p, .payload = payload.p,
 				.len = payload.len, .qos = 1, .prio = -1,
-				.resp_topic = g->inbox.p, .corr = g->corr,
+				.resp_topic = g->resp.p, .corr = g->corr,
 				.corr_len = sizeof(g->corr),
 			};
 
@@ -322,7 +327,7 @@ on_query(void *ud, const struct yk_rx *rx)
 {
 	struct get *g = ud;
 	struct yk_json_iter it;
-	struct yk_buf qk = {0}, key = {0};
+	struct yk_buf qk = {0}, key = {0}, topic = {0};
 	struct yk_kexpr q;
 	struct yk_err e;
 	const char *k, *v;
@@ -340,10 +345,16 @@ on_query(void *ud, const struct yk_rx *rx)
 		return;
 	}
 	/* Answer for the keys both name: a queryable serving all of arm-1,
-	 * asked for any robot's config, answers arm-1/config. */
-	if (yk_kexpr_meet(&g->ex, &q, &key)) {
+	 * asked for any robot's config, answers arm-1/config, on arm-1's
+	 * reply channel. */
+	if (yk_kexpr_meet(&g->ex, &q, &key) &&
+	    yk_q_answer_topic(&topic, g->scope, rx->resp_topic, key.p, &e) !=
+		    YK_OK) {
+		dropped(g, e.msg);
+	} else if (topic.p) {
 		r = yk_calloc(1, sizeof(*r));
-		r->topic = yk_strdup(rx->resp_topic);
+		r->topic = topic.p;
+		topic.p = NULL;
 		r->key = key.p;
 		key.p = NULL;
 		memcpy(r->corr, rx->corr, rx->corr_len);
@@ -358,6 +369,7 @@ on_query(void *ud, const struct yk_rx *rx)
 	yk_kexpr_free(&q);
 	yk_buf_free(&qk);
 	yk_buf_free(&key);
+	yk_buf_free(&topic);
 }
 
 static void
@@ -417,6 +429,20 @@ serve(struct yk_mqtt *s, struct get *g, struct yk_err *err)
 	if (err->rc == YK_OK)
 		yk_mqtt_drain(s, &yk_sig_stop, err);
 	return err->rc;
+}
+
+/* Replies from the robot the query names, or from any ('*' in the
+ * response topic, '+' in the filter), to our user and client id. */
+static void
+reply_channel(struct get *g, const struct yk_conf *c, const char *cid)
+{
+	const char *robot = g->ex.seg[0].kind == YK_SEG_LIT ? g->ex.seg[0].text
+							    : NULL;
+
+	yk_q_reply(&g->resp, &c->scope, robot ? robot : "*", c->url.user, cid);
+	yk_q_reply(&g->rfilter, &c->scope, robot ? robot : "+", c->url.user,
+		   cid);
+	yk_buf_addf(&g->tail, "%s/%s", yk_q_asker(c->url.user), cid);
 }
 
 static int
@@ -494,7 +520,8 @@ main(int argc, char **argv)
 	mc.msg_ud = &g;
 	if (yk_conf_open(&c, &mc, &s, &err) != YK_OK)
 		goto out;
-	yk_q_inbox(&g.inbox, &c.scope, yk_mqtt_client_id(s));
+	g.verbose = c.verbose;
+	reply_channel(&g, &c, yk_mqtt_client_id(s));
 	yk_q_topic(&g.qtopic, &c.scope, &g.ex);
 	if (g.serve)
 		serve(s, &g, &err);
@@ -506,7 +533,9 @@ out:
 	if (rc != YK_OK)
 		yk_err_print(&err);
 	yk_kexpr_free(&g.ex);
-	yk_buf_free(&g.inbox);
+	yk_buf_free(&g.resp);
+	yk_buf_free(&g.rfilter);
+	yk_buf_free(&g.tail);
 	yk_buf_free(&g.qtopic);
 	yk_map_free(&g.expected);
 	yk_out_free(&g.out);

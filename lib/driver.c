@@ -382,13 +382,15 @@ tick(struct yk_driver *d, int *wait_ms, struct yk_err *err)
 	return YK_OK;
 }
 
-/* Our inbox, subscribed once, before the first call. */
+/* Our inbox for the robot's replies, subscribed once, before the first
+ * call: its reply channel (query.h), which only it may write. */
 static int
 inbox(struct yk_driver *d, struct yk_err *err)
 {
 	if (d->inbox_on)
 		return YK_OK;
-	yk_q_inbox(&d->inbox, &d->c->scope, yk_mqtt_client_id(d->s));
+	yk_q_reply(&d->inbox, &d->c->scope, d->robot, d->c->url.user,
+		   yk_mqtt_client_id(d->s));
 	if (yk_mqtt_subscribe(d->s, d->inbox.p, 1, YK_RH_NEVER, err) < 0)
 		return err->rc;
 	d->inbox_on = true;

@@ -3,10 +3,17 @@
  * both halves, the caller's (yoke-drive) and the robot's (yoke-sim).
  *
  *   request  <root>/<org>/<robot>/rpc/<method>, QoS 1, payload the
- *            method's request message, response topic = the caller's
- *            inbox (query.h), correlation data = 16 random bytes
+ *            method's request message, response topic = the robot's
+ *            reply channel to the caller, <root>/<org>/_reply/<robot>/
+ *            <user>/<client-id> (query.h), correlation data = 16 random
+ *            bytes
  *   reply    on that response topic, QoS 1, same correlation data,
  *            payload a yoke.RpcReply
+ *
+ * So an ACL that lets only the robot write its reply channel and only the
+ * caller's user read it (scripts/examples/fleet.acl) keeps others from
+ * forging or reading the reply.  The robot answers on the response topic
+ * as given: whoever may write its rpc topics may command it anyway.
  *
  * What always holds: a caller takes only the reply carrying its own
  * correlation data (a late reply to an earlier call is ignored); a robot
@@ -46,8 +53,8 @@ struct yk_rpc_call {
 };
 
 /*
- * Send req to robot's method, replies to inbox (which the caller has
- * subscribed to, so the answer cannot be missed).  c is reset first.
+ * Send req to robot's method, replies to inbox (the reply channel, which
+ * the caller has subscribed to, so the answer cannot be missed).  c is reset first.
  */
 int yk_rpc_send(struct yk_mqtt *s, struct yk_rpc_call *c,
 		const struct yk_scope *sc, const char *robot,

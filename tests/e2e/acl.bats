@@ -2,8 +2,10 @@
 # Organisations kept apart by the broker: mosquitto configured from the
 # examples themselves (scripts/examples/mosquitto-fleet.conf, fleet.acl),
 # users added with scripts/examples/fleet-user: operators of orgs a and b,
-# robots r1 and r2 of org a.  Each works inside its own scope; writing
-# outside it is refused (exit 4), reading outside it yields nothing.
+# robots r1 to r4 of org a.  Each works inside its own scope; writing
+# outside it is refused (exit 4), reading outside it yields nothing; a
+# robot answers queries in its own name only, and reads only the answers
+# it asked for.
 # auth.bats covers credentials themselves (bad passwords, config files).
 bats_require_minimum_version 1.5.0
 load helpers
@@ -19,7 +21,7 @@ setup_file() {
 		-a "$dir/fleet.acl" org a opa
 	FLEET_PASSWORD=pw-opb "$EX/fleet-user" -p "$dir/fleet.passwd" \
 		-a "$dir/fleet.acl" org b opb
-	for r in r1 r2; do
+	for r in r1 r2 r3 r4; do
 		echo "pw-$r@a" | "$EX/fleet-user" -p "$dir/fleet.passwd" \
 			-a "$dir/fleet.acl" robot a "$r"
 	done
@@ -93,7 +95,7 @@ norm() { printf '%s\n' "$output" | jq -c 'del(.ts)'; }
 	[ "$(norm)" = "{\"key\":\"r1/$R\",\"source\":\"retained\",\"qos\":1,\"retain\":true,\"payload\":\"up\"}" ]
 }
 
-@test "a robot answers its operator's queries, through _query and _inbox" {
+@test "a robot answers its operator's queries, through _query and _reply" {
 	echo '{"fw":"1.2"}' > "$BATS_TEST_TMPDIR/info"
 	# not through as(): $! must be yoke-get itself, for teardown to end it
 	YOKE_USERNAME=r1@a YOKE_PASSWORD=pw-r1@a yoke-get $B --org a \
@@ -183,4 +185,137 @@ norm() { printf '%s\n' "$output" | jq -c 'del(.ts)'; }
 	[ -z "$output" ]
 	[ "$stderr" = "yoke-sub: broker refused the subscription to 'yoke/default/r1/$R': not authorised" ]
 	[ $(($(now_ms) - start)) -lt 5000 ]
+}
+
+# serve_as USER KEYEXPR FILE: a queryable as USER answering with FILE; its
+# stderr (-v) in $BATS_TEST_TMPDIR/USER.err once it has subscribed
+serve_as() {
+	local err="$BATS_TEST_TMPDIR/$1.err"
+	# not through as(): $! must be yoke-get itself, for teardown to end it
+	YOKE_USERNAME=$1 YOKE_PASSWORD="pw-$1" yoke-get $B --org a -v \
+		--serve "$2" --reply-file "$3" 2> "$err" 3>&- &
+	PIDS+=($!)
+	subscribed "$err"
+}
+
+@test "forgery: a robot cannot answer in another robot's name, asked by an operator or a robot" {
+	echo genuine > "$BATS_TEST_TMPDIR/r1"
+	echo forged > "$BATS_TEST_TMPDIR/r3"
+	serve_as r1@a "r1/$R" "$BATS_TEST_TMPDIR/r1"
+	# r3 serves r1's key: a query for r1 does not reach it, and its
+	# reply in r1's name to a query for any robot is refused
+	serve_as r3@a "r1/$R" "$BATS_TEST_TMPDIR/r3"
+	for asker in opa r4@a; do
+		for q in "r1/$R" "*/$R"; do
+			run --separate-stderr as "$asker" yoke-get $B --org a \
+				"$q" -W 2
+			[ "$status" -eq 0 ]
+			[ -z "$stderr" ]
+			[ "$(printf '%s\n' "$output" | jq -c '{key,source,payload}')" = "{\"key\":\"r1/$R\",\"source\":\"reply\",\"payload\":\"genuine\\n\"}" ]
+		done
+	done
+	# r3 did try, twice (once per asker), and the broker said no
+	wait_for eval '[ "$(grep -cx "yoke-get: broker refused a message: not authorised" "$BATS_TEST_TMPDIR/r3@a.err")" -eq 2 ]'
+}
+
+# forge ASKER: as r3, hear ASKER's query for any robot (yoke-get -v in the
+# background, stderr in asker.err) and answer it on r3's own reply channel
+# twice: first claiming r1's key, then for its own.
+forge() {
+	local q="$BATS_TEST_TMPDIR/query" rt corr
+	# stdbuf: mosquitto_sub buffers its -d lines in a file
+	stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -u r3@a \
+		-P pw-r3@a -V 5 -d -C 1 -t 'yoke/a/_query/*' -F 'Q %R %D' \
+		> "$q" 3>&- &
+	PIDS+=($!)
+	wait_for grep -q '^Subscribed' "$q"
+	as "$1" yoke-get $B --org a "*/$R" -v -W 20 -C 1 \
+		> "$BATS_TEST_TMPDIR/asker.out" \
+		2> "$BATS_TEST_TMPDIR/asker.err" 3>&- &
+	PIDS+=($!)
+	wait_for grep -q '^Q ' "$q"
+	read -r _ rt corr < <(grep '^Q ' "$q")
+	# the query for any robot names '*' as the robot
+	[[ "$rt" == "yoke/a/_reply/*/$1/"* ]]
+	rt=${rt/\/_reply\/\*\//\/_reply\/r3\/}
+	for key in "r1/$R" "r3/$R"; do
+		mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -u r3@a \
+			-P pw-r3@a -V 5 -q 1 -t "$rt" -m "as $key" \
+			-D PUBLISH correlation-data "$corr" \
+			-D PUBLISH user-property key "$key"
+	done
+}
+
+@test "forgery: a reply on the robot's own channel claiming another robot's key is dropped, -v says so" {
+	for asker in opa r4@a; do
+		forge "$asker"
+		# -C 1: the first reply printed ends it
+		wait "${PIDS[-1]}"
+		[ "$(jq -c '{key,source,payload}' "$BATS_TEST_TMPDIR/asker.out")" = "{\"key\":\"r3/$R\",\"source\":\"reply\",\"payload\":\"as r3/$R\"}" ]
+		grep -qxF "yoke-get: reply from 'r3' dropped: its key 'r1/$R' is not r3's" \
+			"$BATS_TEST_TMPDIR/asker.err"
+	done
+}
+
+@test "eavesdropping: a robot reads neither the queries for another robot nor the replies to others" {
+	echo genuine > "$BATS_TEST_TMPDIR/r1"
+	serve_as r1@a "r1/$R" "$BATS_TEST_TMPDIR/r1"
+	# r3 listens to all of yoke's channels in its org
+	YOKE_USERNAME=r3@a YOKE_PASSWORD=pw-r3@a yoke-sub $B --raw -v -C 1 \
+		'yoke/a/_reply/#' 'yoke/a/_query/#' 'yoke/a/_inbox/#' \
+		> "$BATS_TEST_TMPDIR/eve.out" 2> "$BATS_TEST_TMPDIR/eve.err" 3>&- &
+	PIDS+=($!)
+	eve=$!
+	wait_for eval '[ "$(grep -c ": subscribed to " "$BATS_TEST_TMPDIR/eve.err")" -eq 3 ]'
+	# an operator and a robot ask r1, and get their answers...
+	for asker in opa r4@a; do
+		run --separate-stderr as "$asker" yoke-get $B --org a "r1/$R" \
+			-C 1 -W 10
+		[ "$status" -eq 0 ]
+		[ "$(printf '%s\n' "$output" | jq -r .payload)" = genuine ]
+	done
+	# ...then r3 itself: the first message r3 hears is its own answer
+	# (r1 sent the others' before it)
+	run --separate-stderr as r3@a yoke-get $B --org a "r1/$R" -C 1 -W 10
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | jq -r .payload)" = genuine ]
+	wait "$eve"
+	[[ "$(jq -r .key "$BATS_TEST_TMPDIR/eve.out")" =~ ^yoke/a/_reply/r1/r3@a/[^/]+$ ]]
+	[ "$(jq -r .payload "$BATS_TEST_TMPDIR/eve.out")" = genuine ]
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/eve.out")" -eq 1 ]
+}
+
+@test "fleet-user: a robot's block grants its own reply channel and the replies to it" {
+	run --separate-stderr "$EX/fleet-user" robot acme arm-1
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep '^topic')" = "$(printf '%s\n' \
+		'topic readwrite yoke/acme/arm-1/#' \
+		'topic write yoke/acme/_query/#' \
+		'topic read yoke/acme/_query/arm-1' \
+		'topic read yoke/acme/_query/*' \
+		'topic write yoke/acme/_reply/arm-1/#' \
+		'topic read yoke/acme/_reply/+/arm-1@acme/#' \
+		'topic readwrite yoke/acme/_inbox/#')" ]
+}
+
+@test "robot RPC: the answer comes on the robot's reply channel, which no other robot reads" {
+	YOKE_USERNAME=r1@a YOKE_PASSWORD=pw-r1@a yoke-sim $B --org a \
+		--robot r1 > /dev/null 2> "$BATS_TEST_TMPDIR/sim.err" 3>&- &
+	PIDS+=($!)
+	wait_for eval 'as opa yoke-drive $B --org a r1 state mode -W 0.5 > /dev/null 2>&1'
+	YOKE_USERNAME=r3@a YOKE_PASSWORD=pw-r3@a yoke-sub $B --raw -v -C 1 \
+		'yoke/a/_reply/#' 'yoke/a/_inbox/#' \
+		> "$BATS_TEST_TMPDIR/eve.out" 2> "$BATS_TEST_TMPDIR/eve.err" 3>&- &
+	PIDS+=($!)
+	eve=$!
+	wait_for eval '[ "$(grep -c ": subscribed to " "$BATS_TEST_TMPDIR/eve.err")" -eq 2 ]'
+	run --separate-stderr as opa yoke-drive $B --org a r1 state mode -W 10
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ -n "$output" ]
+	# a marker r3 may read, sent after the answer came: the first (and
+	# only) message r3 hears
+	as r3@a yoke-pub $B --raw "yoke/a/_inbox/eve-$R" -m end -q 1
+	wait "$eve"
+	[ "$(jq -c '{key,payload}' "$BATS_TEST_TMPDIR/eve.out")" = "{\"key\":\"yoke/a/_inbox/eve-$R\",\"payload\":\"end\"}" ]
 }

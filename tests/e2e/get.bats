@@ -381,6 +381,124 @@ served() { wait_for has_reply "$1"; }
 	[ "$took" -lt 3000 ]
 }
 
+# hear TOPIC: a third-party MQTT v5 responder (mosquitto_sub) waits for one
+# query on TOPIC; once it came, ask_heard sets RT and CORR to its response
+# topic and correlation data.  answer_as TOPIC PAYLOAD [KEY] replies, as
+# mosquitto_pub does, with that correlation data and, given, a key.
+hear() {
+	# stdbuf: mosquitto_sub buffers its -d lines in a file
+	stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -V 5 -d -C 1 \
+		-t "$1" -F 'Q %R %D' > "$BATS_TEST_TMPDIR/query" 3>&- &
+	PIDS+=($!)
+	wait_for grep -q '^Subscribed' "$BATS_TEST_TMPDIR/query"
+}
+heard() {
+	wait_for grep -q '^Q ' "$BATS_TEST_TMPDIR/query"
+	read -r _ RT CORR < <(grep '^Q ' "$BATS_TEST_TMPDIR/query")
+}
+answer_as() {
+	mosquitto_pub -h 127.0.0.1 -p "$BROKER_PORT" -V 5 -q 1 -t "$1" \
+		-m "$2" -D PUBLISH correlation-data "$CORR" \
+		${3:+-D PUBLISH user-property key "$3"}
+}
+
+# ask ARGS...: yoke-get ARGS in the background, -v, ASKER its pid; its
+# output in ask.out and ask.err
+ask() {
+	yoke-get $B $O -v "$@" > "$BATS_TEST_TMPDIR/ask.out" \
+		2> "$BATS_TEST_TMPDIR/ask.err" 3>&- &
+	ASKER=$!
+	PIDS+=($ASKER)
+}
+
+@test "a third-party responder that sends only the correlation data: the key is the query's" {
+	hear "yoke/$R/_query/arm-1"
+	yoke-get $B $O arm-1/config -C 1 -W 20 > "$BATS_TEST_TMPDIR/ask.out" \
+		2> "$BATS_TEST_TMPDIR/ask.err" 3>&- &
+	ASKER=$!
+	PIDS+=($ASKER)
+	heard
+	# anonymous: '_' stands for the user name
+	[[ "$RT" == "yoke/$R/_reply/arm-1/_/"* ]]
+	[[ "$CORR" =~ ^[0-9a-f]{32}$ ]]
+	answer_as "$RT" '{"v":1}'
+	wait "$ASKER"
+	[ ! -s "$BATS_TEST_TMPDIR/ask.err" ]
+	output=$(cat "$BATS_TEST_TMPDIR/ask.out")
+	[ "$(norm)" = '{"key":"arm-1/config","source":"reply","qos":1,"retain":false,"payload":{"v":1}}' ]
+}
+
+@test "replies that name no key or no robot are dropped, and -v says why" {
+	# no key, and the query names several: which one would it be?
+	hear "yoke/$R/_query/arm-1"
+	ask 'arm-1/*' -C 1 -W 20
+	heard
+	answer_as "$RT" first
+	answer_as "$RT" second arm-1/config
+	wait "$ASKER"
+	output=$(cat "$BATS_TEST_TMPDIR/ask.out")
+	[ "$(norm)" = '{"key":"arm-1/config","source":"reply","qos":1,"retain":false,"payload":"second"}' ]
+	grep -qxF "yoke-get: reply from 'arm-1' dropped: no key property, and 'arm-1/*' names more than one key" \
+		"$BATS_TEST_TMPDIR/ask.err"
+	# a query for any robot names '*' as the robot: a responder must put
+	# its own there, and one that answers on '*' is no robot
+	hear "yoke/$R/_query/*"
+	ask '*/config' -C 1 -W 20
+	heard
+	[[ "$RT" == "yoke/$R/_reply/*/_/"* ]]
+	answer_as "$RT" first arm-1/config
+	answer_as "${RT/\/_reply\/\*\//\/_reply\/arm-1\/}" second arm-1/config
+	wait "$ASKER"
+	output=$(cat "$BATS_TEST_TMPDIR/ask.out")
+	[ "$(norm | jq -c '{key,payload}')" = '{"key":"arm-1/config","payload":"second"}' ]
+	grep -qxF "yoke-get: reply on '$RT' dropped: '*' names no robot; a robot answers on its own reply channel" \
+		"$BATS_TEST_TMPDIR/ask.err"
+}
+
+@test "without -v a dropped reply leaves stderr empty" {
+	hear "yoke/$R/_query/arm-1"
+	yoke-get $B $O 'arm-1/*' -C 1 -W 20 > "$BATS_TEST_TMPDIR/ask.out" \
+		2> "$BATS_TEST_TMPDIR/ask.err" 3>&- &
+	ASKER=$!
+	PIDS+=($ASKER)
+	heard
+	answer_as "$RT" first
+	answer_as "$RT" second arm-1/config
+	wait "$ASKER"
+	[ "$(jq -r .payload "$BATS_TEST_TMPDIR/ask.out")" = second ]
+	[ ! -s "$BATS_TEST_TMPDIR/ask.err" ]
+}
+
+@test "a third-party asker (mosquitto_rr) is answered on a reply channel, and nowhere else" {
+	echo '{"v":1}' > "$BATS_TEST_TMPDIR/reply"
+	serve arm-1/config --reply-file "$BATS_TEST_TMPDIR/reply" -v
+	served arm-1/config
+	# a query cannot make the queryable publish on the robot's commands
+	mosquitto_rr -h 127.0.0.1 -p "$BROKER_PORT" -q 1 \
+		-t "yoke/$R/_query/arm-1" -e "yoke/$R/arm-1/commands" \
+		-m '{"key":"arm-1/config"}' -D PUBLISH correlation-data c1 \
+		-W 30 > /dev/null 2>&1 3>&- &
+	PIDS+=($!)
+	wait_for grep -qxF "yoke-get: query for 'arm-1/config' not answered: its response topic 'yoke/$R/arm-1/commands' is not a reply channel (yoke/$R/_reply/ROBOT/...)" \
+		"$BATS_TEST_TMPDIR/serve.err"
+	run --separate-stderr timeout 20 mosquitto_rr -h 127.0.0.1 \
+		-p "$BROKER_PORT" -q 1 -t "yoke/$R/_query/arm-1" \
+		-e "yoke/$R/_reply/arm-1/rr/c2" -m '{"key":"arm-1/config"}' \
+		-D PUBLISH correlation-data c2 -W 10
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"v":1}' ]
+}
+
+@test "a queryable whose reply would name no robot does not answer, and -v says so" {
+	serve '{robot}/config' --exec 'echo x' -v
+	served arm-7/config
+	run --separate-stderr yoke-get $B $O '*/config' -W 1
+	[ "$status" -eq 3 ]
+	[ -z "$output" ]
+	wait_for grep -qxF "yoke-get: query for '*/config' not answered: it names no robot" \
+		"$BATS_TEST_TMPDIR/serve.err"
+}
+
 # Usage errors are found before connecting: the broker here is unreachable,
 # and still the exit code is 2, not 1.
 X="-b mqtt://127.0.0.1:1"
