@@ -437,8 +437,10 @@ holds_secret(const struct yk_optreg *r, const char *value)
 {
 	if (r->flags & YK_OPT_SECRET)
 		return true;
-	/* A broker URL with user:password@ is a secret too. */
-	return strcmp(r->lname, "broker") == 0 && yk_url_has_password(value);
+	/* A URL with user:password@ is a secret too (url.h decides). */
+	return (strcmp(r->lname, "broker") == 0 ||
+		strcmp(r->lname, "backend") == 0) &&
+	       yk_url_has_password(value);
 }
 
 static int
