@@ -232,6 +232,15 @@ served() { wait_for has_reply "$1"; }
 	[ "$(norm)" = '{"key":"arm-1/config","source":"reply","qos":1,"retain":false,"payload":{"key":"*/config"}}' ]
 }
 
+@test "--exec: CMD gets stdin, stdout and stderr, no other descriptor" {
+	serve arm-1/config --exec 'ls /proc/$$/fd'
+	served arm-1/config
+	run --separate-stderr yoke-get $B $O arm-1/config -W 1
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(norm)" = '{"key":"arm-1/config","source":"reply","qos":1,"retain":false,"payload":"0\n1\n2\n"}' ]
+}
+
 @test "--exec: YOKE_QUERY_KEY names the key the answer is for" {
 	serve 'arm-1/**' --exec 'printf %s "$YOKE_QUERY_KEY"'
 	served arm-1/a/b
