@@ -257,6 +257,19 @@ has_line() { grep -qxF -- "$2" "$1"; }
 	[ "$status" -eq 3 ]
 }
 
+@test "KEY -- CMD: no secret reaches CMD's environment, nor our /proc/PID/environ" {
+	YOKE_BROKER="mqtt://u:Url-s3cret@127.0.0.1:$BROKER_PORT" \
+		YOKE_PASSWORD=Pw-s3cret YOKE_API_KEY=Key-s3cret \
+		run --separate-stderr yoke-alive "$R/job" -- sh -c \
+		'env; tr "\0" "\n" < /proc/$PPID/environ'
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[[ "$output" == *PATH=* ]]
+	[[ "$output" != *s3cret* ]]
+	[[ "$output" != *YOKE_PASSWORD* ]]
+	[[ "$output" != *YOKE_BROKER* ]]
+}
+
 @test "--list PATTERN: exact keys, '*' and '**' select tokens" {
 	hold "$R"
 	hold "$R/a"

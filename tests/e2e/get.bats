@@ -241,6 +241,27 @@ served() { wait_for has_reply "$1"; }
 	[ "$(norm)" = '{"key":"arm-1/config","source":"reply","qos":1,"retain":false,"payload":"0\n1\n2\n"}' ]
 }
 
+@test "--exec: no secret reaches CMD's environment, nor our /proc/PID/environ" {
+	YOKE_BROKER="mqtt://u:Url-s3cret@127.0.0.1:$BROKER_PORT" \
+		YOKE_USERNAME=u YOKE_PASSWORD=Pw-s3cret \
+		YOKE_API_KEY=Key-s3cret \
+		yoke-get $O --serve arm-1/config --exec env \
+		2>> "$BATS_TEST_TMPDIR/serve.err" &
+	server=$!
+	PIDS+=($server)
+	served arm-1/config
+	run --separate-stderr yoke-get $B $O arm-1/config -W 1
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	reply=$(printf '%s\n' "$output" | jq -r .payload)
+	[[ "$reply" == *YOKE_QUERY_KEY=arm-1/config* ]]
+	[[ "$reply" == *YOKE_USERNAME=u* ]]
+	[[ "$reply" != *s3cret* ]]
+	[[ "$reply" != *YOKE_PASSWORD* ]]
+	[[ "$reply" != *YOKE_API_KEY* ]]
+	! tr '\0' '\n' < "/proc/$server/environ" | grep -q s3cret
+}
+
 @test "--exec: YOKE_QUERY_KEY names the key the answer is for" {
 	serve 'arm-1/**' --exec 'printf %s "$YOKE_QUERY_KEY"'
 	served arm-1/a/b
