@@ -17,6 +17,8 @@
 #include "url.h"
 #include "version.h"
 
+extern char **environ;
+
 /*
  * The registry: every short letter and every config-file key of every tool.
  * '-r' is the one letter with two names: --robot in the tools that address a
@@ -387,6 +389,30 @@ is_secret(const char *lname, unsigned flags, const char *value)
 }
 
 /*
+ * Take every NAME=... out of environ and wipe it where it lies.  By hand:
+ * unsetenv may free a string that setenv made (musl does) before we could
+ * wipe it, and it would leave the name in the initial block.
+ */
+static void
+env_wipe(const char *name)
+{
+	size_t n = strlen(name);
+	char **e = environ;
+
+	while (*e) {
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=') {
+			char *entry = *e;
+
+			for (char **m = e; *m; m++)
+				m[0] = m[1];
+			explicit_bzero(entry, strlen(entry));
+		} else {
+			e++;
+		}
+	}
+}
+
+/*
  * Secrets are read from the environment once, here: copied, then wiped
  * where they lie (the initial environment block is what /proc/PID/environ
  * shows for the whole run) and removed, so that no child of ours
@@ -407,16 +433,8 @@ parse_env(struct yk_cli *cli, struct yk_err *err)
 		if (v == NULL)
 			continue;
 		if (is_secret(o->lname, o->flags, v)) {
-			const char *copy = own(cli, v);
-			/* getenv points just past "NAME=" */
-			char *entry = v - strlen(o->env) - 1;
-			size_t n = strlen(entry);
-
-			/* unsetenv only takes the entry out of environ:
-			 * its bytes stay where they are, to be wiped */
-			unsetenv(o->env);
-			explicit_bzero(entry, n);
-			v = (char *)copy;
+			v = own(cli, v);
+			env_wipe(o->env);
 		}
 		if (*v == '\0' || cli->origin[i] != YK_FROM_DEFAULT)
 			continue;
