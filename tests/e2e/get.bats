@@ -262,6 +262,24 @@ served() { wait_for has_reply "$1"; }
 	! tr '\0' '\n' < "/proc/$server/environ" | grep -q s3cret
 }
 
+@test "--exec: CMD is told (SIGTERM) when yoke-get dies, SIGKILL included" {
+	d=$BATS_TEST_TMPDIR
+	yoke-get $B $O --serve arm-1/config -W 60 -v --exec \
+		"trap 'echo told > \"$d/told\"; exit 0' TERM
+		 echo \$\$ > '$d/pid'
+		 for i in \$(seq 400); do sleep 0.05; done" \
+		2> "$d/serve.err" 3>&- &
+	server=$!
+	PIDS+=($server)
+	subscribed "$d/serve.err"
+	yoke-get $B $O arm-1/config -W 30 > /dev/null 2>&1 3>&- &
+	PIDS+=($!)
+	wait_for test -s "$d/pid"
+	PIDS+=($(cat "$d/pid"))
+	kill -KILL "$server"
+	wait_for test -s "$d/told"
+}
+
 @test "--exec: YOKE_QUERY_KEY names the key the answer is for" {
 	serve 'arm-1/**' --exec 'printf %s "$YOKE_QUERY_KEY"'
 	served arm-1/a/b
