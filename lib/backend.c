@@ -28,6 +28,7 @@
 #include "opt.h"
 #include "sha256.h"
 #include "sig.h"
+#include "url.h"
 #include "version.h"
 
 #define ENDPOINT "/auth/broker-config"
@@ -303,17 +304,8 @@ yk_backend_check_url(const char *url, struct yk_err *err)
 const char *
 yk_backend_redact(const char *url, char *buf, size_t n)
 {
-	const char *a = strstr(url, "://");
-	const char *end, *at;
-
-	a = a ? a + 3 : url;
-	end = a + strcspn(a, "/?#");
-	at = memrchr(a, '@', (size_t)(end - a));
-	if (at)
-		snprintf(buf, n, "%.*s***%s", (int)(a - url), url, at);
-	else
-		snprintf(buf, n, "%s", url);
-	return buf;
+	/* the broker's rule: where credentials may lie is decided once */
+	return yk_url_redact(url, buf, n);
 }
 
 /* -------------------------------------------------------------- cache */

@@ -187,6 +187,12 @@ backend_finish(struct yk_conf *c, const struct yk_cli *cli,
 
 	if (c->backend == NULL)
 		return YK_OK;
+	if (yk_cli_origin(cli, "backend") == YK_FROM_ARGV &&
+	    yk_url_has_password(c->backend))
+		return yk_err_set(err, YK_EUSAGE,
+				  "a password in --backend would be visible "
+				  "to other users; set YOKE_BACKEND_URL or "
+				  "the config file");
 	if (yk_backend_check_url(c->backend, err) != YK_OK)
 		return err->rc;
 	if (bo == YK_FROM_ARGV || bo == YK_FROM_ENV) {

@@ -17,6 +17,8 @@
 #include "url.h"
 #include "version.h"
 
+extern char **environ;
+
 /*
  * The registry: every short letter and every config-file key of every tool.
  * '-r' is the one letter with two names: --robot in the tools that address a
@@ -363,17 +365,78 @@ parse_argv(struct yk_cli *cli, int argc, char **argv, int *nargs,
 	return YK_OK;
 }
 
+/* A copy of s that yk_cli_free wipes and frees. */
+static char *
+own(struct yk_cli *cli, const char *s)
+{
+	char *copy = yk_strdup(s);
+
+	cli->owned = yk_realloc(cli->owned,
+				sizeof(char *) * (size_t)(cli->nowned + 1));
+	cli->owned[cli->nowned++] = copy;
+	return copy;
+}
+
+/* A URL with user:password@ is a secret too (url.h decides). */
+static bool
+is_secret(const char *lname, unsigned flags, const char *value)
+{
+	if (flags & YK_OPT_SECRET)
+		return true;
+	return (strcmp(lname, "broker") == 0 ||
+		strcmp(lname, "backend") == 0) &&
+	       yk_url_has_password(value);
+}
+
+/*
+ * Take every NAME=... out of environ and wipe it where it lies.  By hand:
+ * unsetenv may free a string that setenv made (musl does) before we could
+ * wipe it, and it would leave the name in the initial block.
+ */
+static void
+env_wipe(const char *name)
+{
+	size_t n = strlen(name);
+	char **e = environ;
+
+	while (*e) {
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=') {
+			char *entry = *e;
+
+			for (char **m = e; *m; m++)
+				m[0] = m[1];
+			explicit_bzero(entry, strlen(entry));
+		} else {
+			e++;
+		}
+	}
+}
+
+/*
+ * Secrets are read from the environment once, here: copied, then wiped
+ * where they lie (the initial environment block is what /proc/PID/environ
+ * shows for the whole run) and removed, so that no child of ours
+ * (yoke-alive's CMD, yoke-get's --exec) inherits them.  Every secret
+ * variable of the table goes, used or not: -b overrides YOKE_BROKER, but
+ * the password in it must not reach a child either.
+ */
 static int
 parse_env(struct yk_cli *cli, struct yk_err *err)
 {
 	for (int i = 0; i < cli->nflat; i++) {
 		const struct yk_opt *o = cli->flat[i];
-		const char *v;
+		char *v;
 
-		if (o->env == NULL || cli->origin[i] != YK_FROM_DEFAULT)
+		if (o->env == NULL)
 			continue;
 		v = getenv(o->env);
-		if (v == NULL || *v == '\0')
+		if (v == NULL)
+			continue;
+		if (is_secret(o->lname, o->flags, v)) {
+			v = own(cli, v);
+			env_wipe(o->env);
+		}
+		if (*v == '\0' || cli->origin[i] != YK_FROM_DEFAULT)
 			continue;
 		if (set_value(o, v, o->env, err) != YK_OK)
 			return err->rc;
@@ -430,15 +493,6 @@ config_path(const struct yk_cli *cli, bool *explicit)
 	if (access("/etc/yoke/config", F_OK) == 0)
 		return yk_strdup("/etc/yoke/config");
 	return NULL;
-}
-
-static bool
-holds_secret(const struct yk_optreg *r, const char *value)
-{
-	if (r->flags & YK_OPT_SECRET)
-		return true;
-	/* A broker URL with user:password@ is a secret too. */
-	return strcmp(r->lname, "broker") == 0 && yk_url_has_password(value);
 }
 
 static int
@@ -499,7 +553,7 @@ parse_config(struct yk_cli *cli, struct yk_err *err)
 					path, lineno, key);
 			break;
 		}
-		if (holds_secret(r, val))
+		if (is_secret(r->lname, r->flags, val))
 			secret = true;
 		k = find_long(cli, key, strlen(key));
 		/* another tool's key, or set by a flag or the environment; a
@@ -508,10 +562,7 @@ parse_config(struct yk_cli *cli, struct yk_err *err)
 		    (cli->origin[k] != YK_FROM_DEFAULT &&
 		     cli->origin[k] != YK_FROM_FILE))
 			continue;
-		val = yk_strdup(val);
-		cli->owned = yk_realloc(cli->owned, sizeof(char *) *
-						(size_t)(cli->nowned + 1));
-		cli->owned[cli->nowned++] = val;
+		val = own(cli, val);
 		snprintf(ctx, sizeof(ctx), "'%s' in config file '%s' line %ld",
 			 key, path, lineno);
 		if (set_value(cli->flat[k], val, ctx, err) != YK_OK) {

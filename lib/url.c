@@ -27,6 +27,37 @@ pct_decode(const char *p, size_t n)
 	return out;
 }
 
+/* Where the text after "scheme://" starts: a scheme is a letter, then
+ * letters, digits, '+', '-' or '.' (RFC 3986).  Without one (a "://"
+ * inside a password is no scheme) the whole text is the authority. */
+static const char *
+after_scheme(const char *text)
+{
+	const char *p = text;
+
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		return text;
+	p += strspn(p, "abcdefghijklmnopqrstuvwxyz"
+		       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+	return strncmp(p, "://", 3) == 0 ? p + 3 : text;
+}
+
+/*
+ * The one place that decides where credentials may lie, for every use:
+ * messages, the refusal of a password on the command line, the mode check
+ * of a config file, the scrubbing of the environment.  They end at the
+ * last '@' of the whole text, not of the authority: a password holding a
+ * '/' (or a '?', a '#') unencoded is still a password, however malformed
+ * the URL it makes.  Erring this way only masks a little too much of a
+ * URL that is refused anyway.  NULL when there is no '@'.
+ */
+static const char *
+userinfo(const char *text, const char **start)
+{
+	*start = after_scheme(text);
+	return strrchr(*start, '@');
+}
+
 /*
  * The authority: the text after "scheme://" (any scheme, so credentials in
  * a wrong one are still found and masked) up to the first '/'.  scheme:
@@ -35,37 +66,36 @@ pct_decode(const char *p, size_t n)
 static const char *
 authority(const char *text, size_t *n, int *scheme)
 {
-	const char *p = text, *s = strstr(text, "://");
+	const char *p = after_scheme(text), *s;
 
 	*scheme = 0;
-	if (strncmp(p, "mqtts://", 8) == 0)
+	if (strncmp(text, "mqtts://", 8) == 0)
 		*scheme = 1;
-	else if (s != NULL && strncmp(p, "mqtt://", 7) != 0)
+	else if (p != text && strncmp(text, "mqtt://", 7) != 0)
 		*scheme = -1;
-	if (s != NULL)
-		p = s + 3;
 	s = strchr(p, '/');
 	*n = s ? (size_t)(s - p) : strlen(p);
 	return p;
 }
 
-/* The '@' ending the user info: the last one, as curl splits a password
- * that holds an unencoded '@'. */
-static const char *
-userinfo_end(const char *a, size_t n)
-{
-	return memrchr(a, '@', n);
-}
-
 bool
 yk_url_has_password(const char *text)
 {
-	size_t n;
-	int scheme;
-	const char *a = authority(text, &n, &scheme);
-	const char *at = userinfo_end(a, n);
+	const char *a, *at = userinfo(text, &a);
 
 	return at != NULL && memchr(a, ':', (size_t)(at - a)) != NULL;
+}
+
+const char *
+yk_url_redact(const char *text, char *buf, size_t n)
+{
+	const char *a, *at = userinfo(text, &a);
+
+	if (at)
+		snprintf(buf, n, "%.*s***%s", (int)(a - text), text, at);
+	else
+		snprintf(buf, n, "%s", text);
+	return buf;
 }
 
 int
@@ -80,18 +110,22 @@ yk_url_parse(struct yk_url *u, const char *text, struct yk_err *err)
 
 	memset(u, 0, sizeof(*u));
 	/* Messages show the URL with its credentials masked. */
-	at = userinfo_end(a, n);
-	if (at)
-		snprintf(safe, sizeof(safe), "%.*s***%s", (int)(a - text),
-			 text, at);
-	else
-		snprintf(safe, sizeof(safe), "%s", text);
+	yk_url_redact(text, safe, sizeof(safe));
 	if (scheme < 0)
 		return yk_err_set(err, YK_EUSAGE,
 				  "invalid broker URL '%s': the scheme must be "
 				  "mqtt:// or mqtts://",
 				  safe);
 	u->tls = scheme == 1;
+	/* The last '@' ends the user info (as curl splits a password that
+	 * holds an unencoded '@'); one beyond the first '/' means a '/' in
+	 * the credentials, which we do not guess at. */
+	at = memrchr(a, '@', n);
+	if (at == NULL && strchr(a + n, '@') != NULL)
+		return yk_err_set(err, YK_EUSAGE,
+				  "invalid broker URL '%s': a '/' in the user "
+				  "name or password must be written %%2F",
+				  safe);
 	if (a[n] == '/' && a[n + 1] != '\0')
 		return yk_err_set(err, YK_EUSAGE,
 				  "invalid broker URL '%s': unexpected path",

@@ -21,8 +21,13 @@ struct yk_url {
 
 int yk_url_parse(struct yk_url *u, const char *text, struct yk_err *err);
 void yk_url_free(struct yk_url *u);
-/* True when text carries a password (so it must not come from argv). */
+/* True when text may carry a password, however malformed: a ':' before
+ * the last '@' after "scheme://".  Such a text is a secret: not on argv,
+ * only in a private config file, never in the environment of a child. */
 bool yk_url_has_password(const char *text);
+/* text for messages: what lies between the scheme and that last '@'
+ * becomes "***"; any URL (broker, backend) goes through here. */
+const char *yk_url_redact(const char *text, char *buf, size_t n);
 /* "host:port" for messages; never includes credentials. */
 const char *yk_url_hostport(const struct yk_url *u, char *buf, size_t n);
 

@@ -167,6 +167,84 @@ norm() { printf '%s\n' "$output" | jq -c 'del(.ts)'; }
 	[ ! -e "$BATS_TEST_TMPDIR/passwd" ]
 }
 
+# User names must never collide: one user would log in with another's
+# rights (issue 9: an operator of acme named arm-1@beta, then robot arm-1
+# of beta "left as it is", logged in with acme's rights).
+@test "fleet-user: an operator's name with '@' is refused: it names a robot" {
+	d=$BATS_TEST_TMPDIR
+	cp "$EX/fleet.acl" "$d/acl"
+	FLEET_PASSWORD=pw run --separate-stderr "$EX/fleet-user" \
+		-p "$d/passwd" -a "$d/acl" org acme arm-1@beta
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "$stderr" = "fleet-user: invalid user name 'arm-1@beta': an operator's has no '@' (ROBOT@ORG names robots)" ]
+	[ ! -e "$d/passwd" ]
+	cmp -s "$EX/fleet.acl" "$d/acl"
+	# so beta's robot gets its own block, and beta's rights only
+	FLEET_PASSWORD=pw run --separate-stderr "$EX/fleet-user" \
+		-p "$d/passwd" -a "$d/acl" robot beta arm-1
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(grep -c '^user ' "$d/acl")" -eq 1 ]
+	[ -z "$(grep '^topic' "$d/acl" | grep -v ' yoke/beta/')" ]
+}
+
+@test "fleet-user: a robot's user name with '@' must be its own ROBOT@ORG" {
+	d=$BATS_TEST_TMPDIR
+	FLEET_PASSWORD=pw run --separate-stderr "$EX/fleet-user" \
+		-p "$d/passwd" -a "$d/acl" robot beta arm-2 arm-1@beta
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "fleet-user: invalid user name 'arm-1@beta': with an '@' it must be 'arm-2@beta'" ]
+	[ ! -e "$d/passwd" ]
+	[ ! -e "$d/acl" ]
+}
+
+@test "fleet-user: a name with other rights is refused, and nothing changes" {
+	local dir="$BATS_FILE_TMPDIR/fleet"
+	cp "$dir/fleet.acl" "$BATS_TEST_TMPDIR/acl.before"
+	cp "$dir/fleet.passwd" "$BATS_TEST_TMPDIR/passwd.before"
+	# a robot named like org a's operator, org b's operator too
+	FLEET_PASSWORD=pw-evil run --separate-stderr "$EX/fleet-user" \
+		-p "$dir/fleet.passwd" -a "$dir/fleet.acl" robot a r3 opa
+	[ "$status" -eq 4 ]
+	[ "$stderr" = "fleet-user: 'opa' has other rights in '$dir/fleet.acl' already; choose another name (or remove its block there first)" ]
+	FLEET_PASSWORD=pw-evil run --separate-stderr "$EX/fleet-user" \
+		-p "$dir/fleet.passwd" -a "$dir/fleet.acl" org b opa
+	[ "$status" -eq 4 ]
+	[ "$stderr" = "fleet-user: 'opa' has other rights in '$dir/fleet.acl' already; choose another name (or remove its block there first)" ]
+	# the same robot under another root is other rights too
+	FLEET_PASSWORD=pw-evil run --separate-stderr "$EX/fleet-user" \
+		-p "$dir/fleet.passwd" -a "$dir/fleet.acl" -r other robot a r1
+	[ "$status" -eq 4 ]
+	cmp "$BATS_TEST_TMPDIR/acl.before" "$dir/fleet.acl"
+	cmp "$BATS_TEST_TMPDIR/passwd.before" "$dir/fleet.passwd"
+	run --separate-stderr as opa yoke-pub $B --org a "r1/$R" -m 1 -q 1
+	[ "$status" -eq 0 ]
+}
+
+@test "fleet-user: a name in PASSWD that ACL cannot vouch for is refused" {
+	d=$BATS_TEST_TMPDIR
+	FLEET_PASSWORD=pw "$EX/fleet-user" -p "$d/passwd" -a "$d/acl1" \
+		org acme ops
+	cp "$d/passwd" "$d/passwd.before"
+	FLEET_PASSWORD=pw2 run --separate-stderr "$EX/fleet-user" \
+		-p "$d/passwd" -a "$d/acl2" org acme ops
+	[ "$status" -eq 4 ]
+	[ "$stderr" = "fleet-user: 'ops' is in '$d/passwd' already, without a block in '$d/acl2'; choose another name" ]
+	[ ! -e "$d/acl2" ]
+	FLEET_PASSWORD=pw2 run --separate-stderr "$EX/fleet-user" \
+		-p "$d/passwd" org acme ops
+	[ "$status" -eq 4 ]
+	[ -z "$output" ]
+	[ "$stderr" = "fleet-user: 'ops' is in '$d/passwd' already, and without -a ACL its rights cannot be checked; give -a or choose another name" ]
+	cmp "$d/passwd.before" "$d/passwd"
+	# with its own ACL, the password changes
+	FLEET_PASSWORD=pw2 run --separate-stderr "$EX/fleet-user" \
+		-p "$d/passwd" -a "$d/acl1" org acme ops
+	[ "$status" -eq 0 ]
+	! cmp -s "$d/passwd.before" "$d/passwd"
+}
+
 @test "a broker that refuses the subscription itself: yoke-sub exits 4" {
 	# mosquitto's dynamic security plugin, unlike acl_file, answers a
 	# forbidden SUBSCRIBE with "not authorised"

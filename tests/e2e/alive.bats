@@ -220,6 +220,56 @@ has_line() { grep -qxF -- "$2" "$1"; }
 	[ "$status" -eq 3 ]
 }
 
+@test "KEY -- CMD: the command gets stdin, stdout and stderr, no other descriptor" {
+	# not the MQTT socket (nor what yoke-alive itself inherited: bats's
+	# fd 3 here)
+	run --separate-stderr yoke-alive $B "$R/job" -- sh -c 'ls /proc/$$/fd'
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$output" = "$(printf '0\n1\n2')" ]
+}
+
+@test "KEY -- CMD: a SIGKILLed holder's token vanishes at once; CMD is told" {
+	d=$BATS_TEST_TMPDIR
+	w="$d/watch"
+	watch "$w" "$R/*"
+	probe "$R/probe" "$w"
+	# CMD notes the first SIGTERM and lives on (for at most 20 s, should
+	# the test fail): the socket closing, not CMD's end, must clear the
+	# token; a second SIGTERM ends it
+	yoke-alive $B "$R/a" -k 3600 -- sh -c \
+		"trap '[ -e \"$d/told\" ] && exit 0; echo told > \"$d/told\"' TERM
+		 echo \$\$ > '$d/pid'
+		 for i in \$(seq 400); do sleep 0.05; done" \
+		> "$d/out" 2> "$d/err" 3>&- &
+	holder=$!
+	PIDS+=($holder)
+	wait_for has_line "$w" "{\"key\":\"$R/a\",\"alive\":true}"
+	wait_for test -s "$d/pid"
+	cmd=$(cat "$d/pid")
+	PIDS+=($cmd)
+	kill -KILL "$holder"
+	# the keepalive is an hour: only a closed socket fires the will now
+	wait_for has_line "$w" "{\"key\":\"$R/a\",\"alive\":false}"
+	wait_for test -s "$d/told"
+	kill -0 "$cmd"
+	run --separate-stderr yoke-sub $B "$R/a/alive" --retained-only
+	[ "$status" -eq 3 ]
+}
+
+@test "KEY -- CMD: no secret reaches CMD's environment, nor our /proc/PID/environ" {
+	YOKE_BROKER="mqtt://u:Url-s3cret@127.0.0.1:$BROKER_PORT" \
+		YOKE_PASSWORD=Pw-s3cret YOKE_API_KEY=Key-s3cret \
+		run --separate-stderr yoke-alive "$R/job" -- sh -c \
+		'env; tr "\0" "\n" < /proc/$PPID/environ'
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[[ "$output" == *PATH=* ]]
+	[[ "$output" != *s3cret* ]]
+	[[ "$output" != *YOKE_PASSWORD* ]]
+	[[ "$output" != *YOKE_BROKER* ]]
+}
+
 @test "--list PATTERN: exact keys, '*' and '**' select tokens" {
 	hold "$R"
 	hold "$R/a"

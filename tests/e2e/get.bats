@@ -232,6 +232,54 @@ served() { wait_for has_reply "$1"; }
 	[ "$(norm)" = '{"key":"arm-1/config","source":"reply","qos":1,"retain":false,"payload":{"key":"*/config"}}' ]
 }
 
+@test "--exec: CMD gets stdin, stdout and stderr, no other descriptor" {
+	serve arm-1/config --exec 'ls /proc/$$/fd'
+	served arm-1/config
+	run --separate-stderr yoke-get $B $O arm-1/config -W 1
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(norm)" = '{"key":"arm-1/config","source":"reply","qos":1,"retain":false,"payload":"0\n1\n2\n"}' ]
+}
+
+@test "--exec: no secret reaches CMD's environment, nor our /proc/PID/environ" {
+	YOKE_BROKER="mqtt://u:Url-s3cret@127.0.0.1:$BROKER_PORT" \
+		YOKE_USERNAME=u YOKE_PASSWORD=Pw-s3cret \
+		YOKE_API_KEY=Key-s3cret \
+		yoke-get $O --serve arm-1/config --exec env \
+		2>> "$BATS_TEST_TMPDIR/serve.err" &
+	server=$!
+	PIDS+=($server)
+	served arm-1/config
+	run --separate-stderr yoke-get $B $O arm-1/config -W 1
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	reply=$(printf '%s\n' "$output" | jq -r .payload)
+	[[ "$reply" == *YOKE_QUERY_KEY=arm-1/config* ]]
+	[[ "$reply" == *YOKE_USERNAME=u* ]]
+	[[ "$reply" != *s3cret* ]]
+	[[ "$reply" != *YOKE_PASSWORD* ]]
+	[[ "$reply" != *YOKE_API_KEY* ]]
+	! tr '\0' '\n' < "/proc/$server/environ" | grep -q s3cret
+}
+
+@test "--exec: CMD is told (SIGTERM) when yoke-get dies, SIGKILL included" {
+	d=$BATS_TEST_TMPDIR
+	yoke-get $B $O --serve arm-1/config -W 60 -v --exec \
+		"trap 'echo told > \"$d/told\"; exit 0' TERM
+		 echo \$\$ > '$d/pid'
+		 for i in \$(seq 400); do sleep 0.05; done" \
+		2> "$d/serve.err" 3>&- &
+	server=$!
+	PIDS+=($server)
+	subscribed "$d/serve.err"
+	yoke-get $B $O arm-1/config -W 30 > /dev/null 2>&1 3>&- &
+	PIDS+=($!)
+	wait_for test -s "$d/pid"
+	PIDS+=($(cat "$d/pid"))
+	kill -KILL "$server"
+	wait_for test -s "$d/told"
+}
+
 @test "--exec: YOKE_QUERY_KEY names the key the answer is for" {
 	serve 'arm-1/**' --exec 'printf %s "$YOKE_QUERY_KEY"'
 	served arm-1/a/b

@@ -273,10 +273,16 @@ test_urls(void **state)
 	assert_int_equal(yk_backend_check_url("ftp://u:hunter2@h", &err),
 			 YK_EUSAGE);
 	assert_null(strstr(err.msg, "hunter2"));
+	/* up to the last '@': a '/' in a password must not end it, so an
+	 * '@' in a path is masked too (issue 9) */
 	assert_string_equal(
 		yk_backend_redact("https://u:hunter2@h:8/p@x", buf,
 				  sizeof(buf)),
-		"https://***@h:8/p@x");
+		"https://***@x");
+	assert_string_equal(
+		yk_backend_redact("https://u:hunter2/p@h:8/p", buf,
+				  sizeof(buf)),
+		"https://***@h:8/p");
 	assert_string_equal(yk_backend_redact("https://h/p", buf,
 					      sizeof(buf)),
 			    "https://h/p");

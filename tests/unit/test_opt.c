@@ -486,6 +486,68 @@ test_noargv_secrets(void **state)
 	assert_int_equal(yk_cli_origin(&t->cli, "password"), YK_FROM_ENV);
 }
 
+/*
+ * Secrets from the environment are read once: copied, wiped where they
+ * lay (the environment block that /proc/PID/environ shows) and removed,
+ * so that no child inherits them; other settings stay (issue 9).
+ */
+static void
+test_env_secrets_scrubbed(void **state)
+{
+	struct tool *t = *state;
+	static char pw[] = "YOKE_PASSWORD=hunter2";
+	static char key[] = "YOKE_API_KEY=k3y-s3cret";
+	static char br[] = "YOKE_BROKER=mqtt://u:S3cret/x@h";
+	static char be[] = "YOKE_BACKEND_URL=https://u:B4ck@api";
+	static char org[] = "YOKE_ORG=acme";
+	struct {
+		const char *s;
+		size_t n;
+	} wiped[] = {{pw, sizeof(pw)}, {key, sizeof(key)}, {br, sizeof(br)},
+		     {be, sizeof(be)}};
+
+	putenv(pw);
+	putenv(key);
+	putenv(br);
+	putenv(be);
+	putenv(org);
+	run_ok(t, run(t, NULL));
+	assert_string_equal(t->c.password, "hunter2");
+	assert_string_equal(t->c.api_key, "k3y-s3cret");
+	assert_string_equal(t->c.broker, "mqtt://u:S3cret/x@h");
+	assert_string_equal(t->c.backend, "https://u:B4ck@api");
+	assert_int_equal(yk_cli_origin(&t->cli, "password"), YK_FROM_ENV);
+	assert_null(getenv("YOKE_PASSWORD"));
+	assert_null(getenv("YOKE_API_KEY"));
+	assert_null(getenv("YOKE_BROKER"));
+	assert_null(getenv("YOKE_BACKEND_URL"));
+	/* every byte of the entry, where it lay: /proc/PID/environ shows
+	 * neither the value nor that there was one */
+	for (int i = 0; i < 4; i++)
+		for (size_t j = 0; j < wiped[i].n; j++)
+			assert_int_equal(wiped[i].s[j], '\0');
+	assert_string_equal(getenv("YOKE_ORG"), "acme");
+	unsetenv("YOKE_ORG");
+}
+
+/* -b wins over YOKE_BROKER, whose password still leaves the environment;
+ * a broker without one stays. */
+static void
+test_env_secret_overridden(void **state)
+{
+	struct tool *t = *state;
+
+	setenv("YOKE_BROKER", "mqtt://u:pw@env", 1);
+	run_ok(t, run(t, "-b", "mqtt://flag", NULL));
+	assert_string_equal(t->c.broker, "mqtt://flag");
+	assert_null(getenv("YOKE_BROKER"));
+	setenv("YOKE_BROKER", "mqtt://u@env:1884", 1);
+	run_ok(t, run(t, NULL));
+	assert_string_equal(t->c.broker, "mqtt://u@env:1884");
+	assert_string_equal(getenv("YOKE_BROKER"), "mqtt://u@env:1884");
+	unsetenv("YOKE_BROKER");
+}
+
 static void
 test_precedence_keepalive(void **state)
 {
@@ -1074,6 +1136,8 @@ main(void)
 		T(test_choice),
 		T(test_func),
 		T(test_noargv_secrets),
+		T(test_env_secrets_scrubbed),
+		T(test_env_secret_overridden),
 		T(test_precedence_keepalive),
 		T(test_precedence_broker),
 		T(test_empty_env_is_unset),

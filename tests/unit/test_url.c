@@ -261,7 +261,67 @@ test_has_password(void **state)
 	assert_false(yk_url_has_password("mqtt://u@h"));
 	assert_false(yk_url_has_password("mqtt://h:1883"));
 	assert_false(yk_url_has_password("h:1883"));
-	assert_false(yk_url_has_password("mqtt://h/u:p@x"));
+	assert_false(yk_url_has_password("mqtt://h:1883/x"));
+}
+
+/*
+ * A URL that carries a password is a secret however malformed it is: the
+ * user info ends at the last '@' of the whole text, so a '/', '?' or '#'
+ * typed unencoded in the password does not hide it (issue 9: the password
+ * was printed, and allowed on argv and in a readable config file).
+ */
+static void
+test_has_password_malformed(void **state)
+{
+	(void)state;
+	assert_true(yk_url_has_password("mqtt://u:S3cretPW/x@127.0.0.1:1883"));
+	assert_true(yk_url_has_password("mqtt://u:a?b@h"));
+	assert_true(yk_url_has_password("mqtt://u:a#b@h"));
+	assert_true(yk_url_has_password("u:S3cret/PW@h"));
+	/* a "://" inside the password is no scheme */
+	assert_true(yk_url_has_password("u:pa://ss@h"));
+	assert_true(yk_url_has_password("mqtt:/u:pw@h"));
+	assert_true(yk_url_has_password("mqtt://u:a/b@c@h"));
+	/* what might be a path is masked too: refused anyway */
+	assert_true(yk_url_has_password("mqtt://h/u:p@x"));
+	assert_false(yk_url_has_password("mqtt://h/x@y"));
+}
+
+static void
+test_redact(void **state)
+{
+	char buf[300];
+
+	(void)state;
+	assert_string_equal(yk_url_redact("mqtt://u:pw@h:1", buf, sizeof(buf)),
+			    "mqtt://***@h:1");
+	assert_string_equal(yk_url_redact("mqtt://u:S3cretPW/x@127.0.0.1:1883",
+					  buf, sizeof(buf)),
+			    "mqtt://***@127.0.0.1:1883");
+	assert_string_equal(yk_url_redact("u:pa://ss@h", buf, sizeof(buf)),
+			    "***@h");
+	assert_string_equal(yk_url_redact("https://k:v@api/v1/x", buf,
+					  sizeof(buf)),
+			    "https://***@api/v1/x");
+	assert_string_equal(yk_url_redact("mqtt://h:1883", buf, sizeof(buf)),
+			    "mqtt://h:1883");
+}
+
+/* Every refusal of a malformed URL masks the password. */
+static void
+test_malformed_masks_credentials(void **state)
+{
+	(void)state;
+	parse_err("mqtt://u:S3cretPW/x@127.0.0.1:1883",
+		  "invalid broker URL 'mqtt://***@127.0.0.1:1883': a '/' in "
+		  "the user name or password must be written %2F");
+	no_secret_in_message("mqtt://u:S3cretPW/x@127.0.0.1:1883", "S3cret");
+	no_secret_in_message("mqtt://u:S3cret?PW@h", "S3cret");
+	no_secret_in_message("mqtt://u:S3cret#PW@h", "S3cret");
+	no_secret_in_message("u:S3cret://PW@h", "S3cret");
+	no_secret_in_message("ws://u:S3cret/PW@h", "S3cret");
+	no_secret_in_message("mqtt://u:a/S3cret@b@h", "S3cret");
+	no_secret_in_message("mqtt:/u:S3cret@h", "S3cret");
 }
 
 static void
@@ -312,6 +372,9 @@ main(void)
 		cmocka_unit_test(test_unencoded_at_in_password),
 		cmocka_unit_test(test_has_password),
 		cmocka_unit_test(test_has_password_any_scheme),
+		cmocka_unit_test(test_has_password_malformed),
+		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_malformed_masks_credentials),
 		cmocka_unit_test(test_hostport),
 	};
 
