@@ -70,3 +70,27 @@ yk_feed_drain(struct yk_mqtt *s, int rc, struct yk_err *err)
 		*err = e2;
 	return err->rc;
 }
+
+int
+yk_feed_pace(struct yk_mqtt *s, struct yk_feed_pace *pace, int64_t rec_us,
+	     struct yk_err *err)
+{
+	int64_t due, now = yk_mono_ms();
+
+	if (!pace->started) {
+		pace->started = true;
+		pace->rec0_us = rec_us;
+		pace->mono0_ms = now;
+		return YK_OK;
+	}
+	due = pace->mono0_ms + (rec_us - pace->rec0_us) / 1000;
+	while (!yk_sig_stop && now < due) {
+		int64_t left = due - now;
+
+		if (yk_mqtt_step(s, NULL, 0, left > 1000 ? 1000 : (int)left,
+				 err) != YK_OK)
+			return err->rc;
+		now = yk_mono_ms();
+	}
+	return YK_OK;
+}
