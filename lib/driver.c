@@ -21,6 +21,7 @@
 #include "out.h"
 #include "pbjson.h"
 #include "query.h"
+#include "text.h"
 
 /* The console asks for the robot's state this often. */
 #define POLL_MS 1000
@@ -921,6 +922,52 @@ want(struct yk_driver *d, const char *method, int reply_case,
 }
 
 /*
+ * The ActionResult as proto3 JSON prints it, but with result_json
+ * embedded as the JSON it holds (the skill's report, an object), as the
+ * state verb embeds its values: `jq .result_json.docked` reads it, with
+ * no second parse.  A result that is no JSON stays the text it is ("").
+ * Built member by member rather than by editing pbjson's text; a field
+ * added to ActionResult must be added here.
+ */
+static void
+str_json(struct yk_buf *o, const char *s)
+{
+	struct yk_buf t = {0};
+
+	/* protobuf-c does not check UTF-8; JSON must be valid */
+	if (yk_utf8_valid(s, strlen(s))) {
+		yk_json_strz(o, s);
+		return;
+	}
+	yk_text_utf8(&t, s, strlen(s), (size_t)-1);
+	yk_json_str(o, t.p, t.len);
+	yk_buf_free(&t);
+}
+
+static void
+action_json(struct yk_buf *o, const Yoke__ActionResult *a)
+{
+	const char *r = a->result_json ? a->result_json : "";
+
+	yk_buf_adds(o, "{\"status\":");
+	str_json(o, a->status ? a->status : "");
+	if (a->error) {
+		yk_buf_adds(o, ",\"error\":");
+		yk_pb_to_json(o, &a->error->base);
+	}
+	if (a->meta) {
+		yk_buf_adds(o, ",\"meta\":");
+		yk_pb_to_json(o, &a->meta->base);
+	}
+	yk_buf_adds(o, ",\"result_json\":");
+	if (*r && yk_json_valid(r, strlen(r)))
+		yk_json_minify(o, r, strlen(r));
+	else
+		str_json(o, r);
+	yk_buf_addc(o, '}');
+}
+
+/*
  * An invoke the operator interrupted (SIGINT, SIGTERM): the action is
  * cancelled, as stopping is what a signal asks for.  Waits 2 s at most
  * for the robot's answer, whatever further signals come.
@@ -999,7 +1046,7 @@ run_rpc(struct yk_driver *d, struct yk_driver_job *j,
 		if (want(d, YK_RPC_INVOKE, YOKE__RPC_REPLY__REPLY_ACTION, err))
 			return err->rc;
 		a = d->call.reply->action;
-		yk_pb_to_json(o, &a->base);
+		action_json(o, a);
 		yk_buf_addc(o, '\n');
 		if (strcmp(a->status, "done") == 0)
 			return YK_OK;

@@ -86,6 +86,8 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 	[ "$(jq -r .meta.skill <<< "$output")" = go_to ]
 	[ -n "$(jq -r .meta.action_id <<< "$output")" ]
 	jq -e '.meta.ended_us >= .meta.started_us' <<< "$output"
+	# the skill's report embedded as the JSON it is, not a string of it
+	jq -e '.result_json.target == "pad_B" and (.result_json.x | type) == "number"' <<< "$output"
 	# set_velocity ends after its duration, in simulated time
 	run --separate-stderr drive "$R" invoke set_velocity '{"wz": 0.8, "duration_s": 2.0}' -W 30
 	[ "$status" -eq 0 ]
@@ -106,6 +108,8 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 	[ "$(jq -r .status "$BATS_TEST_TMPDIR/inv.out")" = failed ]
 	[ "$(jq -r .error.code "$BATS_TEST_TMPDIR/inv.out")" = CANCELLED ]
 	[ "$(jq -r .meta.action_id "$BATS_TEST_TMPDIR/inv.out")" = "$id" ]
+	# no report: the empty text it is
+	[ "$(jq -c .result_json "$BATS_TEST_TMPDIR/inv.out")" = '""' ]
 	[[ "$(cat "$BATS_TEST_TMPDIR/inv.err")" == "yoke-drive: go_to failed: CANCELLED"* ]]
 	# nothing left to cancel
 	run --separate-stderr drive "$R" cancel
