@@ -348,14 +348,16 @@ main(int argc, char **argv)
 		       "auto: the key's channel's ('help' lists the types)"),
 		YK_FLAG(0, "ndjson", &p.ndjson,
 			"each line is {\"key\":..,\"payload\":..}, with "
-			"its own qos, retain and ts"),
+			"its own qos and retain"),
 		YK_FLAG(0, "pace", &p.pace,
 			"--ndjson: replay with the recorded spacing (each "
 			"line's ts)"),
 		YK_INT('q', "qos", &p.qos, "0|1", 0, 1,
-		       "quality of service (default 0; --ndjson: every line's)"),
+		       "quality of service (default 0; --ndjson: overrides "
+		       "the lines')"),
 		YK_FLAG('r', "retain", &p.retain,
-			"the broker keeps the value (--ndjson: every line's)"),
+			"the broker keeps the value (--ndjson: every line "
+			"retained)"),
 		YK_FUNC(0, "priority", &p.prio, "N|CLASS", opt_prio,
 			"0-255 or a class name; orders the send queue "
 			"(default data)"),
