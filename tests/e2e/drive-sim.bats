@@ -30,15 +30,18 @@ teardown() {
 
 drive() { yoke-drive $B "$@"; }
 
-# sim: yoke-sim for this test's robot, until it answers the state RPC
+# sim: yoke-sim for this test's robot, until it says it is ready (its
+# commands and RPC subscribed, its token held: yoke(7), READINESS)
 sim() {
-	yoke-sim $B --robot "$R" --speed 20 "$@" \
+	rm -f "$BATS_TEST_TMPDIR/ready"
+	mkfifo "$BATS_TEST_TMPDIR/ready"
+	yoke-sim $B --robot "$R" --speed 20 --ready-fd 5 "$@" \
+		5> "$BATS_TEST_TMPDIR/ready" \
 		> "$BATS_TEST_TMPDIR/sim.out" 2> "$BATS_TEST_TMPDIR/sim.err" 3>&- &
 	SIM=$!
 	PIDS+=($SIM)
-	wait_for answers
+	read -r -t 20 _ < "$BATS_TEST_TMPDIR/ready"
 }
-answers() { drive "$R" state mode -W 0.5 > /dev/null 2>&1; }
 
 # st KEY: one state value, as JSON
 st() { drive "$R" state "$1" -W 5; }
@@ -265,9 +268,11 @@ joints_near() {
 	# so the robot comes to rest still in MOVE (its deadman switches to
 	# STAND 500 ms after it); without it, the deadman would switch to
 	# STAND first and only then stop the turn
-	yoke-sim $B --robot "$R" --rate 50 > /dev/null 2>&1 3>&- &
+	mkfifo "$BATS_TEST_TMPDIR/ready"
+	yoke-sim $B --robot "$R" --rate 50 --ready-fd 5 \
+		5> "$BATS_TEST_TMPDIR/ready" > /dev/null 2>&1 3>&- &
 	PIDS+=($!)
-	wait_for answers
+	read -r -t 20 _ < "$BATS_TEST_TMPDIR/ready"
 	capture
 	yoke-drive $B "$R" vel 0 0 0.8 --for 30 3>&- &
 	v=$!

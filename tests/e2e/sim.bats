@@ -17,16 +17,17 @@ load helpers
 PROTO_I="-I$YOKE_TOP/proto"
 PROTO_F="$YOKE_TOP/proto/asimov.proto"
 
-# start_sim ARGS...: yoke-sim ARGS in the background; returns once its
-# roster entry is retained (its subscriptions went before it) and its
-# agent has sent the first heartbeat (its status and token went before).
+# start_sim ARGS...: yoke-sim ARGS in the background; returns once it
+# says it is ready (--ready-fd): subscribed, its roster entry, status,
+# first heartbeat and token confirmed (yoke(7), READINESS).
 start_sim() {
-	yoke-sim $B "$@" > "$BATS_TEST_TMPDIR/sim.out" \
-		2> "$BATS_TEST_TMPDIR/sim.err" 3>&- &
+	rm -f "$BATS_TEST_TMPDIR/ready"
+	mkfifo "$BATS_TEST_TMPDIR/ready"
+	yoke-sim $B --ready-fd 5 "$@" 5> "$BATS_TEST_TMPDIR/ready" \
+		> "$BATS_TEST_TMPDIR/sim.out" 2> "$BATS_TEST_TMPDIR/sim.err" 3>&- &
 	SIM=$!
 	PIDS+=($SIM)
-	mosquitto_sub -p "$BROKER_PORT" -t "$T/meta" -C 1 -W 10 > /dev/null
-	mosquitto_sub -p "$BROKER_PORT" -t "$T/heartbeat" -C 1 -W 10 > /dev/null
+	read -r -t 20 _ < "$BATS_TEST_TMPDIR/ready"
 }
 
 # cmd TEXT: a CloudCommand in protobuf text format, to $R's commands
