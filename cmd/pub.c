@@ -30,7 +30,6 @@ struct pub {
 	const char *message, *file;
 	const char *encode;                   /* --encode TYPE or auto */
 	const ProtobufCMessageDescriptor *pb; /* its type */
-	bool auto_enc;                        /* --ndjson --encode auto */
 	bool whole_stdin, lines, null_msg, ndjson, retain, express, pace;
 	bool qos_given, retain_given;         /* -q, -r: override the lines */
 	struct yk_feed_pace pacer;
@@ -65,31 +64,6 @@ opt_once(const struct yk_opt *o, const char *arg, struct yk_err *err)
 				  "given twice: a run publishes one message "
 				  "(-l publishes one per line)");
 	*(const char **)o->val = arg;
-	return YK_OK;
-}
-
-/* --encode with --ndjson: a JSON object payload turned into protobuf,
- * TYPE's or, with auto, its channel's (as yoke-sub --decode auto turned
- * it into JSON); strings, payload_b64 and channels that carry no
- * protobuf go as they are. */
-static int
-encode_line(struct pub *p, const struct yk_ndjson_meta *meta,
-	    const char **data, size_t *n, struct yk_err *err)
-{
-	const ProtobufCMessageDescriptor *pb = p->pb;
-
-	*data = p->payload.p ? p->payload.p : "";
-	*n = p->payload.len;
-	if (p->auto_enc)
-		pb = yk_pbreg_for_key(p->k.p);
-	if (pb == NULL || !meta->object)
-		return YK_OK;
-	p->enc.len = 0;
-	if (yk_pb_json_to_bytes(&p->enc, pb, p->payload.p, p->payload.len,
-				err) != YK_OK)
-		return err->rc;
-	*data = p->enc.p ? p->enc.p : "";
-	*n = p->enc.len;
 	return YK_OK;
 }
 
@@ -154,8 +128,6 @@ frame_ndjson(void *ud, struct yk_mqtt *s, const char *f, size_t n,
 	struct pub *p = ud;
 	struct yk_ndjson_meta meta;
 	struct yk_msg m;
-	const char *data;
-	size_t len;
 	int prio = p->prio;
 
 	(void)ts_us;
@@ -168,7 +140,8 @@ frame_ndjson(void *ud, struct yk_mqtt *s, const char *f, size_t n,
 	    (strlen(p->k.p) != p->k.len &&
 	     yk_err_set(err, YK_EUSAGE, "\"key\" holds a NUL character")) ||
 	    yk_key_check(p->scope, p->k.p, err) != YK_OK ||
-	    encode_line(p, &meta, &data, &len, err) != YK_OK)
+	    (p->encode && yk_ndjson_encode(&p->payload, p->k.p, &meta, p->pb,
+					   &p->enc, err) != YK_OK))
 		return yk_err_wrap(err, "standard input line %lu", line);
 	yk_key_topic(&p->topic, p->scope, p->k.p);
 	if (p->pace && meta.ts_us >= 0 &&
@@ -176,7 +149,8 @@ frame_ndjson(void *ud, struct yk_mqtt *s, const char *f, size_t n,
 		return err->rc;
 	if (p->pace && yk_sig_stop)
 		return YK_OK; /* interrupted while waiting: not sent */
-	msg_init(&m, p, p->topic.p, data, len);
+	msg_init(&m, p, p->topic.p, p->payload.p ? p->payload.p : "",
+		 p->payload.len);
 	m.prio = prio;
 	if (!p->qos_given && meta.qos >= 0)
 		m.qos = meta.qos;
@@ -276,9 +250,8 @@ check_args(struct pub *p, int nargs, char **args, struct yk_err *err)
 		return yk_err_set(err, YK_EUSAGE, "--pace goes with --ndjson");
 	p->key = p->ndjson ? NULL : args[0];
 	if (p->encode && strcmp(p->encode, "auto") == 0) {
-		p->auto_enc = p->ndjson;
 		if (p->ndjson)
-			return YK_OK;
+			return YK_OK; /* pb NULL: by each line's channel */
 		p->pb = yk_pbreg_for_key(p->key);
 		if (p->pb == NULL)
 			return yk_err_set(err, YK_EUSAGE,

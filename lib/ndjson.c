@@ -7,6 +7,8 @@
 #include "json.h"
 #include "ndjson.h"
 #include "opt.h"
+#include "pbjson.h"
+#include "pbreg.h"
 #include "pq.h"
 
 static int
@@ -160,5 +162,28 @@ yk_ndjson_replay(const char *line, size_t n, struct yk_buf *key,
 	if (!have_payload)
 		return yk_err_set(err, YK_EUSAGE,
 				  "missing \"payload\" or \"payload_b64\"");
+	return YK_OK;
+}
+
+int
+yk_ndjson_encode(struct yk_buf *payload, const char *key,
+		 const struct yk_ndjson_meta *meta,
+		 const ProtobufCMessageDescriptor *pb, struct yk_buf *tmp,
+		 struct yk_err *err)
+{
+	struct yk_buf swap;
+
+	if (pb == NULL)
+		pb = yk_pbreg_for_key(key);
+	if (pb == NULL || !meta->object)
+		return YK_OK;
+	tmp->len = 0;
+	if (yk_pb_json_to_bytes(tmp, pb, payload->p, payload->len, err) !=
+	    YK_OK)
+		return err->rc;
+	/* the bytes become the payload; the JSON, scratch for next time */
+	swap = *payload;
+	*payload = *tmp;
+	*tmp = swap;
 	return YK_OK;
 }

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <protobuf-c/protobuf-c.h>
+
 #include "buf.h"
 #include "err.h"
 
@@ -40,5 +42,18 @@ struct yk_ndjson_meta {
 int yk_ndjson_replay(const char *line, size_t n, struct yk_buf *key,
 		     struct yk_buf *payload, int *prio,
 		     struct yk_ndjson_meta *meta, struct yk_err *err);
+
+/*
+ * --encode with --ndjson: a line whose payload is a JSON object
+ * (meta->object) becomes protobuf of type pb or, pb NULL, of the type
+ * key's channel carries (yk_pbreg_for_key, as yoke-sub --decode auto
+ * chose it), in place of payload; strings, payload_b64 and channels that
+ * carry no protobuf stay as they are.  tmp is scratch.  YK_EUSAGE as
+ * yk_pb_json_to_bytes says ("asimov.CloudCommand: velocity.vx: ...").
+ */
+int yk_ndjson_encode(struct yk_buf *payload, const char *key,
+		     const struct yk_ndjson_meta *meta,
+		     const ProtobufCMessageDescriptor *pb, struct yk_buf *tmp,
+		     struct yk_err *err);
 
 #endif

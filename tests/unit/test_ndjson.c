@@ -19,6 +19,7 @@
 
 #include "ndjson.h"
 #include "out.h"
+#include "pbreg.h"
 
 #define S(lit) (lit), sizeof(lit) - 1
 
@@ -292,6 +293,70 @@ test_replay_refused(void **state)
 		       "\"ts\" must be seconds since the epoch");
 }
 
+/* --ndjson --encode: objects become protobuf, by type or by channel */
+static void
+encoded(const char *line, const ProtobufCMessageDescriptor *pb,
+	const char *want, size_t wn)
+{
+	struct yk_buf k = {0}, p = {0}, tmp = {0};
+	struct yk_err err = {0};
+	struct yk_ndjson_meta m;
+	int prio = -1;
+
+	assert_int_equal(yk_ndjson_replay(line, strlen(line), &k, &p, &prio,
+					  &m, &err),
+			 YK_OK);
+	if (yk_ndjson_encode(&p, k.p, &m, pb, &tmp, &err) != YK_OK)
+		fail_msg("not encoded: %s: %s", line, err.msg);
+	assert_int_equal(p.len, wn);
+	assert_memory_equal(p.p, want, wn);
+	yk_buf_free(&k);
+	yk_buf_free(&p);
+	yk_buf_free(&tmp);
+}
+
+static void
+test_encode(void **state)
+{
+	const ProtobufCMessageDescriptor *cc;
+	struct yk_buf k = {0}, p = {0}, tmp = {0};
+	struct yk_err err = {0};
+	struct yk_ndjson_meta m;
+	int prio = -1;
+	const char *bad = "{\"key\":\"r1/commands\","
+			  "\"payload\":{\"sequence\":true}}";
+
+	(void)state;
+	assert_int_equal(yk_pbreg_find(&cc, "asimov.CloudCommand", &err),
+			 YK_OK);
+	/* auto: the channel's type (CloudCommand on commands) */
+	encoded("{\"key\":\"r1/commands\",\"payload\":{\"sequence\":2}}",
+		NULL, "\x10\x02", 2);
+	/* auto: a channel without a type, a string, payload_b64: as they
+	 * are */
+	encoded("{\"key\":\"r1/x\",\"payload\":{\"sequence\":2}}", NULL,
+		"{\"sequence\":2}", 14);
+	encoded("{\"key\":\"r1/commands\",\"payload\":\"text\"}", NULL,
+		"text", 4);
+	encoded("{\"key\":\"r1/commands\",\"payload_b64\":\"EAI=\"}", NULL,
+		"\x10\x02", 2);
+	/* a type given: whatever the channel */
+	encoded("{\"key\":\"r1/x\",\"payload\":{\"sequence\":2}}", cc,
+		"\x10\x02", 2);
+	/* an empty message is no bytes */
+	encoded("{\"key\":\"r1/commands\",\"payload\":{}}", NULL, "", 0);
+	assert_int_equal(yk_ndjson_replay(bad, strlen(bad), &k, &p, &prio, &m,
+					  &err),
+			 YK_OK);
+	assert_int_equal(yk_ndjson_encode(&p, k.p, &m, NULL, &tmp, &err),
+			 YK_EUSAGE);
+	assert_string_equal(err.msg, "asimov.CloudCommand: sequence: expected "
+				     "an integer, got a boolean");
+	yk_buf_free(&k);
+	yk_buf_free(&p);
+	yk_buf_free(&tmp);
+}
+
 int
 main(void)
 {
@@ -304,6 +369,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_with_out),
 		cmocka_unit_test(test_replay_meta),
 		cmocka_unit_test(test_replay_refused),
+		cmocka_unit_test(test_encode),
 	};
 
 	return cmocka_run_group_tests_name("ndjson", tests, NULL, NULL);
