@@ -273,9 +273,9 @@ encode_one(struct pub *p, struct yk_err *err)
 	if (yk_pb_json_to_bytes(&p->enc, p->pb, p->payload.p ? p->payload.p
 							     : "",
 				p->payload.len, err) != YK_OK) {
-		if (p->file)
+		if (p->file && strcmp(p->file, "-") != 0)
 			yk_err_wrap(err, "'%s'", p->file);
-		else if (p->whole_stdin)
+		else if (p->file || p->whole_stdin)
 			yk_err_wrap(err, "standard input");
 		return err->rc;
 	}

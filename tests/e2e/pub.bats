@@ -484,6 +484,10 @@ EOF2
 	[ -z "$stderr" ]
 	run yoke-sub $B "$R/x" --retained-only --format text
 	[ "$output" = "$R/x from stdin" ]
+	# named as standard input in messages too
+	run --separate-stderr yoke-pub $B "$R/x" -f - --encode CloudCommand <<< '{"sequence":true}'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input: asimov.CloudCommand: sequence: expected an integer, got a boolean" ]
 }
 
 @test "-m or -f given twice is a usage error, as mosquitto_pub says" {
