@@ -625,8 +625,11 @@ gone() { mosquitto_pub -p "$BROKER_PORT" -q 1 -r -t "$T/alive" -n; }
 		mosquitto_pub -p "$BROKER_PORT" -t "$T/state" -m x || exit
 		sleep 0.1
 	done) 3>&- &
-	PIDS+=($!)
+	robot=$!
+	PIDS+=($robot)
 	run --separate-stderr drive "$R" mode damp
+	kill "$robot"
+	wait "$robot" || true
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	[ "$(sent | strip)" = "sequence: 1 mode { mode: MODE_DAMP } " ]
