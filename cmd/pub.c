@@ -128,6 +128,7 @@ frame_ndjson(void *ud, struct yk_mqtt *s, const char *f, size_t n,
 	struct pub *p = ud;
 	struct yk_ndjson_meta meta;
 	struct yk_msg m;
+	int64_t stamp = 0; /* 0: when queued (paced: when due) */
 	int prio = p->prio;
 
 	(void)ts_us;
@@ -145,12 +146,13 @@ frame_ndjson(void *ud, struct yk_mqtt *s, const char *f, size_t n,
 		return yk_err_wrap(err, "standard input line %lu", line);
 	yk_key_topic(&p->topic, p->scope, p->k.p);
 	if (p->pace && meta.ts_us >= 0 &&
-	    yk_feed_pace(s, &p->pacer, meta.ts_us, err) != YK_OK)
+	    yk_feed_pace(s, &p->pacer, meta.ts_us, &stamp, err) != YK_OK)
 		return err->rc;
 	if (p->pace && yk_sig_stop)
 		return YK_OK; /* interrupted while waiting: not sent */
 	msg_init(&m, p, p->topic.p, p->payload.p ? p->payload.p : "",
 		 p->payload.len);
+	m.ts_us = stamp;
 	m.prio = prio;
 	if (!p->qos_given && meta.qos >= 0)
 		m.qos = meta.qos;

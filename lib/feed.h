@@ -48,7 +48,10 @@ int yk_feed_run_tick(struct yk_mqtt *s, struct yk_in *in, yk_feed_fn fn,
  * frame as passed between them when they were recorded.  A frame
  * recorded before the previous one goes at once: a capture is not
  * reordered.  Waits by stepping s (what is queued keeps going); a stop
- * signal cuts the wait short (yk_sig_stop then says so).
+ * signal cuts the wait short (yk_sig_stop then says so).  *stamp_us is
+ * the wall clock when the wait ended, the frame's `ts`, so a frame's
+ * stamp lies at least its recorded distance after the first frame's
+ * (less 1 ms, the monotonic clock's step).
  */
 struct yk_feed_pace {
 	bool started;
@@ -56,6 +59,6 @@ struct yk_feed_pace {
 	int64_t mono0_ms; /* when it went */
 };
 int yk_feed_pace(struct yk_mqtt *s, struct yk_feed_pace *pace, int64_t rec_us,
-		 struct yk_err *err);
+		 int64_t *stamp_us, struct yk_err *err);
 
 #endif
