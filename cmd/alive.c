@@ -23,6 +23,7 @@
 #include "out.h"
 #include "proc.h"
 #include "query.h"
+#include "ready.h"
 #include "sig.h"
 
 static const char usage[] =
@@ -41,7 +42,18 @@ struct alive {
 	struct yk_map live;   /* key -> non-NULL */
 	long found;
 	struct yk_err fail;
+	struct yk_ready ready;
 };
+
+/* Ready: our token confirmed, or our subscription (--watch). */
+static void
+ready(struct alive *a)
+{
+	struct yk_err w = {0};
+
+	if (yk_ready_tell(&a->ready, &w) != YK_OK)
+		yk_err_print(&w); /* a warning: we go on */
+}
 
 static void
 send_token(struct alive *a, bool on)
@@ -82,6 +94,7 @@ hold(struct yk_mqtt *s, struct alive *a, char **cmd, struct yk_err *err)
 	}
 	if (yk_mqtt_drain(s, &yk_sig_stop, err) != YK_OK)
 		return err->rc;
+	ready(a);
 	if (cmd && !yk_sig_stop) {
 		yk_sig_watch_children();
 		if (yk_proc_spawn(&p, cmd, NULL, 0, err) != YK_OK) {
@@ -215,6 +228,8 @@ observe(struct yk_mqtt *s, struct alive *a, struct yk_err *err)
 			goto out;
 	}
 	while (!yk_sig_stop && !a->sync.done) {
+		if (a->watch && !a->ready.told && yk_mqtt_subscribed(s))
+			ready(a);
 		if (a->list && !a->sync.sent && yk_mqtt_subscribed(s) &&
 		    yk_sync_start(s, &a->sync, inbox.p, err) != YK_OK)
 			goto out;
@@ -270,12 +285,14 @@ main(int argc, char **argv)
 		YK_FLAG(0, "no-history", &a.no_history,
 			"--watch: skip the tokens already live"),
 		YK_FLAG(0, "json", &a.json, "JSON lines even on a terminal"),
+		YK_READY_OPT(&a.ready),
 		YK_INCLUDE(c.opts),
 		YK_END,
 	};
 	cli.opts = opts;
 	yk_sig_init();
 	yk_out_init(&a.out, 1);
+	yk_ready_init(&a.ready);
 	/* "KEY -- CMD ARGS": the command's own options are not ours. */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
@@ -302,6 +319,13 @@ main(int argc, char **argv)
 		yk_err_set(&err, YK_EUSAGE, "missing CMD after '--'");
 		goto out;
 	}
+	if (a.list && a.ready.fd >= 0) {
+		yk_err_set(&err, YK_EUSAGE,
+			   "--ready-fd goes with KEY and --watch");
+		goto out;
+	}
+	if (yk_ready_setup(&a.ready, &err) != YK_OK)
+		goto out;
 	if (a.list || a.watch) {
 		if (pattern(&a, nargs, argv, &err) != YK_OK)
 			goto out;
@@ -346,6 +370,7 @@ out:
 		rc = status;
 	yk_kexpr_free(&a.ex);
 	yk_map_free(&a.live);
+	yk_ready_free(&a.ready);
 	yk_buf_free(&a.topic);
 	yk_buf_free(&a.payload);
 	yk_out_free(&a.out);

@@ -55,7 +55,7 @@ main(int argc, char **argv)
 	struct yk_out out;
 	struct yk_err err = {0};
 	int nargs, rc, on_error = -1;
-	bool script = false, console = false;
+	bool script = false, console = false, no_check = false;
 
 	yk_prog = "yoke-drive";
 	yk_drive_cmd_init(&o);
@@ -83,6 +83,10 @@ main(int argc, char **argv)
 		       "limit is 2160)"),
 		YK_STR('o', "output", &o.output, "FILE",
 		       "vision: write the JPEG to FILE"),
+		YK_GROUP("Commands that move the robot"),
+		YK_FLAG(0, "no-check", &no_check,
+			"send without first checking that the robot is "
+			"there (its token, or its state within 1.5 s)"),
 		YK_GROUP("Scripts (commands on standard input)"),
 		YK_CHOICE(0, "on-error", &on_error, "exit|skip", on_errors,
 			  "a bad line: stop (exit 2; the default) or report it "
@@ -147,6 +151,10 @@ main(int argc, char **argv)
 
 	if (yk_driver_open(&d, &c, argv[0], console,
 			   yk_drive_wants_will(cmd.verb), &err) != YK_OK)
+		goto close;
+	/* a command that moves a robot that is not there is no success */
+	if (!no_check && !console && yk_drive_checks_presence(cmd.verb) &&
+	    yk_driver_present(&d, &yk_sig_stop, &err) != YK_OK)
 		goto close;
 	if (script)
 		yk_driver_script(&d, 0, on_error == ON_ERROR_SKIP, o.clamp,

@@ -16,6 +16,7 @@
 #include "map.h"
 #include "out.h"
 #include "query.h"
+#include "ready.h"
 #include "sig.h"
 
 static const char usage[] =
@@ -42,6 +43,7 @@ struct get {
 	struct yk_mqtt *s;
 	struct yk_job jobs[MAX_JOBS];
 	struct yk_err fail;
+	struct yk_ready ready;
 };
 
 struct reply_to {
@@ -411,11 +413,16 @@ serve(struct yk_mqtt *s, struct get *g, struct yk_err *err)
 	yk_buf_free(&f[1]);
 	while (!yk_sig_stop && err->rc == YK_OK) {
 		struct pollfd p[2 * MAX_JOBS];
+		struct yk_err w = {0};
 		int n = 0;
 
 		for (int i = 0; i < MAX_JOBS; i++)
 			if (g->jobs[i].ud)
 				n += yk_job_fds(&g->jobs[i], p + n);
+		/* ready: a query sent from now on is heard */
+		if (!g->ready.told && yk_mqtt_subscribed(s) &&
+		    yk_ready_tell(&g->ready, &w) != YK_OK)
+			yk_err_print(&w); /* a warning: we serve all the same */
 		if (yk_mqtt_step(s, p, n, 200, err) != YK_OK)
 			break;
 		finish_jobs(g);
@@ -501,18 +508,26 @@ main(int argc, char **argv)
 		       "answer with the output of CMD (query JSON on stdin)"),
 		YK_STR(0, "reply-file", &g.reply_file, "FILE",
 		       "answer with the contents of FILE"),
+		YK_READY_OPT(&g.ready),
 		YK_INCLUDE(c.opts),
 		YK_END,
 	};
 	cli.opts = opts;
 	yk_sig_init();
 	yk_out_init(&g.out, 1);
+	yk_ready_init(&g.ready);
 	rc = yk_cli_parse(&cli, argc, argv, &nargs, stdout, &err);
 	if (rc == YK_EXIT)
 		return 0;
 	if (rc != YK_OK || check_args(&g, nargs, &err) != YK_OK ||
 	    yk_conf_finish(&c, &cli, &err) != YK_OK ||
 	    yk_kexpr_parse(&g.ex, &c.scope, argv[0], &err) != YK_OK)
+		goto out;
+	if (g.ready.fd >= 0 && !g.serve) {
+		yk_err_set(&err, YK_EUSAGE, "--ready-fd goes with --serve");
+		goto out;
+	}
+	if (yk_ready_setup(&g.ready, &err) != YK_OK)
 		goto out;
 	g.scope = &c.scope;
 	yk_conf_mqtt(&c, &mc);
@@ -538,6 +553,7 @@ out:
 	yk_buf_free(&g.tail);
 	yk_buf_free(&g.qtopic);
 	yk_map_free(&g.expected);
+	yk_ready_free(&g.ready);
 	yk_out_free(&g.out);
 	yk_conf_free(&c);
 	yk_cli_free(&cli);

@@ -28,9 +28,11 @@ static const char *const framings[] = {"lines", "delimited", NULL};
 struct pub {
 	const char *key;
 	const char *message, *file;
-	const char *encode;                   /* --encode TYPE */
+	const char *encode;                   /* --encode TYPE or auto */
 	const ProtobufCMessageDescriptor *pb; /* its type */
-	bool whole_stdin, lines, null_msg, ndjson, retain, express;
+	bool whole_stdin, lines, null_msg, ndjson, retain, express, pace;
+	bool qos_given, retain_given;         /* -q, -r: override the lines */
+	struct yk_feed_pace pacer;
 	int framing;
 	long qos, repeat;
 	double repeat_delay;
@@ -49,6 +51,19 @@ opt_prio(const struct yk_opt *o, const char *arg, struct yk_err *err)
 				  "interactive-low, data-high, data, data-low, "
 				  "background",
 				  arg);
+	return YK_OK;
+}
+
+/* -m, -f: a second one is refused, as mosquitto_pub refuses it, rather
+ * than one of them dropped without a word. */
+static int
+opt_once(const struct yk_opt *o, const char *arg, struct yk_err *err)
+{
+	if (*(const char **)o->val)
+		return yk_err_set(err, YK_EUSAGE,
+				  "given twice: a run publishes one message "
+				  "(-l publishes one per line)");
+	*(const char **)o->val = arg;
 	return YK_OK;
 }
 
@@ -99,28 +114,50 @@ frame_encode(void *ud, struct yk_mqtt *s, const char *f, size_t n,
 	return frame_plain(ud, s, p->enc.p, p->enc.len, line, ts_us, err);
 }
 
-/* One line of --ndjson input. */
+/*
+ * One line of --ndjson input: its own key, qos and retain (-q and -r,
+ * when given, override them, as ros2 bag play's QoS overrides do), and
+ * with --pace its ts gives its time.  The message is stamped when it is
+ * sent, not with the recorded ts: a replay happens now (as ros2 bag play
+ * stamps it), and --pace keeps the recorded spacing.
+ */
 static int
 frame_ndjson(void *ud, struct yk_mqtt *s, const char *f, size_t n,
 	     unsigned long line, int64_t ts_us, struct yk_err *err)
 {
 	struct pub *p = ud;
+	struct yk_ndjson_meta meta;
 	struct yk_msg m;
+	int64_t stamp = 0; /* 0: when queued (paced: when due) */
 	int prio = p->prio;
 
+	(void)ts_us;
 	if (n == 0)
 		return YK_OK;
 	p->k.len = 0;
 	p->topic.len = 0;
-	if (yk_ndjson_msg(f, n, &p->k, &p->payload, &prio, err) != YK_OK ||
+	if (yk_ndjson_replay(f, n, &p->k, &p->payload, &prio, &meta, err) !=
+		    YK_OK ||
 	    (strlen(p->k.p) != p->k.len &&
 	     yk_err_set(err, YK_EUSAGE, "\"key\" holds a NUL character")) ||
-	    yk_key_check(p->scope, p->k.p, err) != YK_OK)
+	    yk_key_check(p->scope, p->k.p, err) != YK_OK ||
+	    (p->encode && yk_ndjson_encode(&p->payload, p->k.p, &meta, p->pb,
+					   &p->enc, err) != YK_OK))
 		return yk_err_wrap(err, "standard input line %lu", line);
 	yk_key_topic(&p->topic, p->scope, p->k.p);
-	msg_init(&m, p, p->topic.p, p->payload.p, p->payload.len);
+	if (p->pace && meta.ts_us >= 0 &&
+	    yk_feed_pace(s, &p->pacer, meta.ts_us, &stamp, err) != YK_OK)
+		return err->rc;
+	if (p->pace && yk_sig_stop)
+		return YK_OK; /* interrupted while waiting: not sent */
+	msg_init(&m, p, p->topic.p, p->payload.p ? p->payload.p : "",
+		 p->payload.len);
+	m.ts_us = stamp;
 	m.prio = prio;
-	m.ts_us = ts_us;
+	if (!p->qos_given && meta.qos >= 0)
+		m.qos = meta.qos;
+	if (!p->retain_given && meta.retain >= 0)
+		m.retain = meta.retain;
 	return yk_mqtt_send(s, &m, err);
 }
 
@@ -151,12 +188,13 @@ static int
 slurp(struct pub *p, struct yk_err *err)
 {
 	struct yk_in in;
-	const char *name = p->file ? p->file : "standard input";
+	bool std = p->file && strcmp(p->file, "-") == 0;
+	const char *name = p->file && !std ? p->file : "standard input";
 	int fd = 0;
 	const char *f;
 	size_t n;
 
-	if (p->file) {
+	if (p->file && !std) {
 		fd = open(p->file, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return yk_err_set(err, YK_EUSAGE,
@@ -172,7 +210,7 @@ slurp(struct pub *p, struct yk_err *err)
 	if (in.eof && yk_in_next(&in, &f, &n, err) == 1)
 		yk_buf_add(&p->payload, f, n);
 	yk_in_free(&in);
-	if (!in.eof && err->rc == YK_ERUNTIME && p->file)
+	if (!in.eof && err->rc == YK_ERUNTIME && p->file && !std)
 		err->rc = YK_EUSAGE; /* the named file is bad input */
 	return in.eof ? YK_OK : err->rc;
 }
@@ -206,11 +244,25 @@ check_args(struct pub *p, int nargs, char **args, struct yk_err *err)
 	if (p->repeat > 1 && (p->lines || p->ndjson || p->framing != FR_NONE))
 		return yk_err_set(err, YK_EUSAGE,
 				  "--repeat goes with -m, -f, -s or -n");
-	if (p->encode && (p->ndjson || p->null_msg ||
-			  p->framing == FR_DELIMITED))
+	if (p->encode && (p->null_msg || p->framing == FR_DELIMITED))
 		return yk_err_set(err, YK_EUSAGE,
-				  "--encode goes with -m, -f, -s or -l");
+				  "--encode goes with -m, -f, -s, -l or "
+				  "--ndjson");
+	if (p->pace && !p->ndjson)
+		return yk_err_set(err, YK_EUSAGE, "--pace goes with --ndjson");
 	p->key = p->ndjson ? NULL : args[0];
+	if (p->encode && strcmp(p->encode, "auto") == 0) {
+		if (p->ndjson)
+			return YK_OK; /* pb NULL: by each line's channel */
+		p->pb = yk_pbreg_for_key(p->key);
+		if (p->pb == NULL)
+			return yk_err_set(err, YK_EUSAGE,
+					  "--encode auto: '%s' is not a "
+					  "channel that carries protobuf "
+					  "(give a TYPE)",
+					  p->key);
+		return YK_OK;
+	}
 	if (p->encode)
 		return yk_pbreg_find(&p->pb, p->encode, err);
 	return YK_OK;
@@ -223,9 +275,9 @@ encode_one(struct pub *p, struct yk_err *err)
 	if (yk_pb_json_to_bytes(&p->enc, p->pb, p->payload.p ? p->payload.p
 							     : "",
 				p->payload.len, err) != YK_OK) {
-		if (p->file)
+		if (p->file && strcmp(p->file, "-") != 0)
 			yk_err_wrap(err, "'%s'", p->file);
-		else if (p->whole_stdin)
+		else if (p->file || p->whole_stdin)
 			yk_err_wrap(err, "standard input");
 		return err->rc;
 	}
@@ -252,9 +304,10 @@ main(int argc, char **argv)
 	yk_conf_init(&c, &cli, YK_CONF_RAW | YK_CONF_SESSION | YK_CONF_QUEUE);
 	struct yk_opt opts[] = {
 		YK_GROUP("Message"),
-		YK_STR('m', "message", &p.message, "MSG", "publish MSG"),
-		YK_STR('f', "file", &p.file, "FILE",
-		       "publish the contents of FILE"),
+		YK_FUNC('m', "message", &p.message, "MSG", opt_once,
+			"publish MSG"),
+		YK_FUNC('f', "file", &p.file, "FILE", opt_once,
+			"publish the contents of FILE (-: standard input)"),
 		YK_FLAG('s', "stdin", &p.whole_stdin,
 			"publish all of standard input as one message"),
 		YK_FLAG('l', "lines", &p.lines,
@@ -265,14 +318,21 @@ main(int argc, char **argv)
 			  framings,
 			  "split standard input into lines, or varint "
 			  "length-delimited frames"),
-		YK_STR(0, "encode", &p.encode, "TYPE",
-		       "the input is JSON: publish it as protobuf TYPE "
-		       "('help' lists the types)"),
+		YK_STR(0, "encode", &p.encode, "TYPE|auto",
+		       "the input is JSON: publish it as protobuf TYPE, or "
+		       "auto: the key's channel's ('help' lists the types)"),
 		YK_FLAG(0, "ndjson", &p.ndjson,
-			"each line is {\"key\":..,\"payload\":..}"),
+			"each line is {\"key\":..,\"payload\":..}, with "
+			"its own qos and retain"),
+		YK_FLAG(0, "pace", &p.pace,
+			"--ndjson: replay with the recorded spacing (each "
+			"line's ts)"),
 		YK_INT('q', "qos", &p.qos, "0|1", 0, 1,
-		       "quality of service (default 0)"),
-		YK_FLAG('r', "retain", &p.retain, "the broker keeps the value"),
+		       "quality of service (default 0; --ndjson: overrides "
+		       "the lines')"),
+		YK_FLAG('r', "retain", &p.retain,
+			"the broker keeps the value (--ndjson: every line "
+			"retained)"),
 		YK_FUNC(0, "priority", &p.prio, "N|CLASS", opt_prio,
 			"0-255 or a class name; orders the send queue "
 			"(default data)"),
@@ -295,6 +355,8 @@ main(int argc, char **argv)
 	    yk_conf_finish(&c, &cli, &err) != YK_OK)
 		goto out;
 	p.scope = &c.scope;
+	p.qos_given = yk_cli_origin(&cli, "qos") != YK_FROM_DEFAULT;
+	p.retain_given = p.retain;
 	if (p.key) {
 		if (yk_key_check(&c.scope, p.key, &err) != YK_OK)
 			goto out;

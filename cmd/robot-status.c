@@ -17,6 +17,7 @@
 #include "json.h"
 #include "out.h"
 #include "query.h"
+#include "ready.h"
 #include "roster.h"
 #include "sig.h"
 #include "watch.h"
@@ -35,6 +36,7 @@ struct rs {
 	long heartbeat;
 	double stale, timeout;
 	bool watch, json;
+	struct yk_ready ready;      /* agent --ready-fd */
 };
 
 
@@ -142,8 +144,16 @@ do_agent(struct rs *o, struct yk_err *err)
 	    yk_conf_robot(&o->c, err) != YK_OK)
 		return err->rc;
 	if (yk_agent_open(&a, &o->c, &ac, err) == YK_OK) {
-		while (!yk_sig_stop && yk_agent_step(a, 1000, err) == YK_OK)
-			;
+		/* in short steps until ready: say it when it is so */
+		while (!yk_sig_stop &&
+		       yk_agent_step(a, o->ready.told ? 1000 : 20, err) ==
+			       YK_OK) {
+			struct yk_err w = {0};
+
+			if (!o->ready.told && yk_agent_ready(a) &&
+			    yk_ready_tell(&o->ready, &w) != YK_OK)
+				yk_err_print(&w); /* a warning: we go on */
+		}
 		if (err->rc == YK_OK)
 			yk_agent_stop(a, -1, err);
 	}
@@ -378,7 +388,7 @@ check_verb(const struct yk_cli *cli, const char *verb, struct yk_err *err)
 		{"reason", "set"},       {"timeout", "wait"},
 		{"name", "register"},    {"model", "register"},
 		{"watch", "view"},       {"json", "view"},
-		{"stale", "view wait"},
+		{"stale", "view wait"},  {"ready-fd", "agent"},
 	};
 
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
@@ -432,6 +442,7 @@ main(int argc, char **argv)
 		       "agent: the status to report (default online)"),
 		YK_INT(0, "heartbeat", &o.heartbeat, "S", 1, 86400,
 		       "agent: heartbeat every S seconds (default 30)"),
+		YK_READY_OPT(&o.ready),
 		YK_STR(0, "reason", &o.reason, "TEXT",
 		       "set: why (shown in the fleet view)"),
 		YK_NUM('W', "timeout", &o.timeout, "S", 0, 1e9,
@@ -444,10 +455,12 @@ main(int argc, char **argv)
 	};
 	cli.opts = opts;
 	yk_sig_init();
+	yk_ready_init(&o.ready);
 	rc = yk_cli_parse(&cli, argc, argv, &nargs, stdout, &err);
 	if (rc == YK_EXIT)
 		return 0;
-	if (rc != YK_OK || yk_conf_finish(&o.c, &cli, &err) != YK_OK)
+	if (rc != YK_OK || yk_conf_finish(&o.c, &cli, &err) != YK_OK ||
+	    yk_ready_setup(&o.ready, &err) != YK_OK)
 		goto out;
 	if (nargs > 0 && (strcmp(argv[0], "set") == 0 ||
 			  strcmp(argv[0], "agent") == 0 ||
@@ -482,6 +495,7 @@ out:
 	rc = err.rc;
 	if (rc != YK_OK && rc != YK_EXIT)
 		yk_err_print(&err);
+	yk_ready_free(&o.ready);
 	yk_conf_free(&o.c);
 	yk_cli_free(&cli);
 	return rc == YK_EXIT ? 0 : rc;

@@ -12,6 +12,7 @@
 
 #include "conf.h"
 #include "key.h"
+#include "ready.h"
 #include "sig.h"
 #include "simrun.h"
 
@@ -49,6 +50,7 @@ main(int argc, char **argv)
 	struct yk_simrun_cfg sc = {.rate = 10, .speed = 1, .seed = 1,
 				   .heartbeat_s = 30, .stop = &yk_sig_stop,
 				   .log = yk_conf_log};
+	struct yk_ready ready;
 	long count = 1, seed = 1;
 	char **robots = NULL;
 	struct yk_err err = {0};
@@ -68,15 +70,18 @@ main(int argc, char **argv)
 		       "simulated seconds per second (default 1)"),
 		YK_INT(0, "seed", &seed, "S", 0, 1e15,
 		       "start poses and motors from seed S (default 1)"),
+		YK_READY_OPT(&ready),
 		YK_INCLUDE(c.opts),
 		YK_END,
 	};
 	cli.opts = opts;
 	yk_sig_init();
+	yk_ready_init(&ready);
 	rc = yk_cli_parse(&cli, argc, argv, &nargs, stdout, &err);
 	if (rc == YK_EXIT)
 		return 0;
-	if (rc != YK_OK || yk_conf_finish(&c, &cli, &err) != YK_OK)
+	if (rc != YK_OK || yk_conf_finish(&c, &cli, &err) != YK_OK ||
+	    yk_ready_setup(&ready, &err) != YK_OK)
 		goto out;
 	if (nargs > 0) {
 		yk_err_set(&err, YK_EUSAGE, "unexpected argument '%s'",
@@ -92,6 +97,7 @@ main(int argc, char **argv)
 	sc.robots = (const char *const *)robots;
 	sc.nrobots = (int)count;
 	sc.seed = (uint64_t)seed;
+	sc.ready = &ready;
 	yk_simrun(&sc, &err);
 out:
 	rc = err.rc;
@@ -100,6 +106,7 @@ out:
 	for (long i = 0; robots && i < count; i++)
 		free(robots[i]);
 	free(robots);
+	yk_ready_free(&ready);
 	yk_conf_free(&c);
 	yk_cli_free(&cli);
 	return rc;

@@ -14,6 +14,7 @@
 #include "pbjson.h"
 #include "pbreg.h"
 #include "query.h"
+#include "ready.h"
 #include "sig.h"
 #include "stats.h"
 #include "watch.h"
@@ -40,6 +41,7 @@ struct sub {
 	struct yk_sync sync;
 	struct yk_err out_err; /* a failed flush inside on_msg */
 	long seen;
+	struct yk_ready ready;
 };
 
 /*
@@ -133,6 +135,7 @@ run(struct yk_mqtt *s, struct sub *u, struct yk_err *err)
 	while (!yk_sig_stop) {
 		int64_t now = yk_mono_ms();
 		int timeout = 1000;
+		struct yk_err w = {0};
 
 		if (u->out_err.rc == YK_EXIT)
 			goto done; /* the reader went away: we are done */
@@ -146,6 +149,10 @@ run(struct yk_mqtt *s, struct sub *u, struct yk_err *err)
 			break;
 		if (deadline >= 0 && now >= deadline)
 			break;
+		/* ready: what is published from now on reaches us */
+		if (!u->ready.told && yk_mqtt_subscribed(s) &&
+		    yk_ready_tell(&u->ready, &w) != YK_OK)
+			yk_err_print(&w); /* a warning: we go on */
 		if (u->retained_only && !u->sync.sent &&
 		    yk_mqtt_subscribed(s) &&
 		    yk_sync_start(s, &u->sync, inbox.p, err) != YK_OK)
@@ -244,12 +251,14 @@ main(int argc, char **argv)
 			"--stats as JSON lines on a terminal"),
 		YK_INT('q', "qos", &u.qos, "0|1", 0, 1,
 		       "subscription QoS: highest delivered (default 1)"),
+		YK_READY_OPT(&u.ready),
 		YK_INCLUDE(c.opts),
 		YK_END,
 	};
 	cli.opts = opts;
 	yk_sig_init();
 	yk_out_init(&u.out, 1);
+	yk_ready_init(&u.ready);
 	rc = yk_cli_parse(&cli, argc, argv, &nargs, stdout, &err);
 	if (rc == YK_EXIT || (rc == YK_OK && yk_pbreg_help(u.decode, stdout)))
 		return 0;
@@ -259,7 +268,8 @@ main(int argc, char **argv)
 		yk_err_set(&err, YK_EUSAGE, "missing KEYEXPR");
 		goto out;
 	}
-	if (check_args(&u, &cli, &err) != YK_OK)
+	if (check_args(&u, &cli, &err) != YK_OK ||
+	    yk_ready_setup(&u.ready, &err) != YK_OK)
 		goto out;
 	u.scope = &c.scope;
 	for (int i = 0; i < nargs; i++)
@@ -283,6 +293,7 @@ out:
 	if (rc != YK_OK)
 		yk_err_print(&err);
 	yk_watch_free(&u.w);
+	yk_ready_free(&u.ready);
 	yk_stats_free(&u.st);
 	yk_buf_free(&u.dec);
 	yk_out_free(&u.out);

@@ -294,3 +294,14 @@ yk_agent_close(struct yk_agent *a)
 	yk_buf_free(&a->token);
 	free(a);
 }
+
+bool
+yk_agent_ready(const struct yk_agent *a)
+{
+	/* seq counts heartbeats, the first sent by status_up: both
+	 * on-connect callbacks ran (they run in one yk_agent_step), so
+	 * nothing pending means the status and the token were confirmed */
+	return a->seq > 0 && yk_mqtt_up(a->s) && yk_mqtt_up(a->t) &&
+	       yk_mqtt_subscribed(a->s) && yk_mqtt_pending(a->s) == 0 &&
+	       yk_mqtt_pending(a->t) == 0;
+}

@@ -21,6 +21,7 @@
 #define YK_AGENT_H
 
 #include <signal.h>
+#include <stdbool.h>
 
 #include "conf.h"
 #include "err.h"
@@ -44,6 +45,9 @@ int yk_agent_step(struct yk_agent *a, int timeout_ms, struct yk_err *err);
  * acknowledged, waiting at most ms milliseconds for that (<0: as long as
  * it takes). */
 int yk_agent_stop(struct yk_agent *a, int ms, struct yk_err *err);
+/* Connected, and the status and the token published and confirmed by
+ * the broker (lib/ready.h's "ready" for a holder). */
+bool yk_agent_ready(const struct yk_agent *a);
 /* Close (a normal DISCONNECT: the wills are not said) and free. */
 void yk_agent_close(struct yk_agent *a);
 

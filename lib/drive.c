@@ -216,6 +216,12 @@ yk_drive_wants_will(enum yk_drive_verb verb)
 	}
 }
 
+bool
+yk_drive_checks_presence(enum yk_drive_verb verb)
+{
+	return verb != YK_DRIVE_STOP && yk_drive_wants_will(verb);
+}
+
 static int
 num(double *out, const char *what, const char *w, double lo, double hi,
     struct yk_err *err)

@@ -116,6 +116,14 @@ int yk_drive_check_opts(const struct yk_cli *cli, const struct yk_drive_cmd *c,
  * would stop another operator's robot.
  */
 bool yk_drive_wants_will(enum yk_drive_verb verb);
+/*
+ * True when a session for verb (NONE: a script) first checks that the
+ * robot is there (yk_driver_present): the verbs that move it, invoke
+ * included, so a command to a robot that is not there is not taken for
+ * done.  Not stop (it goes at once, and a stop reaching no robot harms
+ * none), nor the read-only verbs (they wait for an answer anyway).
+ */
+bool yk_drive_checks_presence(enum yk_drive_verb verb);
 
 /* Fill cmd (and v) with a velocity command, unstamped. */
 void yk_drive_velocity(Asimov__CloudCommand *cmd, Asimov__VelocityCommand *v,

@@ -21,6 +21,7 @@
 #include "out.h"
 #include "pbjson.h"
 #include "query.h"
+#include "text.h"
 
 /* The console asks for the robot's state this often. */
 #define POLL_MS 1000
@@ -28,6 +29,8 @@
 #define STALE_MS 1500
 /* After a stop signal, what is pending gets this long to be confirmed. */
 #define CLOSE_MS 3000
+/* The presence check gives up on a broker that confirms nothing. */
+#define CHECK_MS 10000
 
 static void
 on_state(struct yk_driver *d, const struct yk_rx *rx)
@@ -125,11 +128,46 @@ out:
 	memset(&d->poll, 0, sizeof(d->poll));
 }
 
+/* A live token: not cleared (empty), not {"alive":false}. */
+static bool
+token_live(const struct yk_rx *rx)
+{
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+
+	if (rx->len == 0)
+		return false;
+	if (!yk_json_obj_begin(&it, rx->payload, rx->len))
+		return true; /* someone's own token format: held all the same */
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn))
+		if (yk_json_key_is(k, kn, "alive"))
+			return !(vn == 5 && memcmp(v, "false", 5) == 0);
+	return true;
+}
+
+/* While checking: the sync marker, the token, a state message. */
+static bool
+on_check(struct yk_driver *d, const struct yk_rx *rx)
+{
+	if (yk_sync_check(&d->sync, rx))
+		return true;
+	if (strcmp(rx->topic, d->alive_topic.p) == 0) {
+		d->token = token_live(rx);
+		return true;
+	}
+	if (strcmp(rx->topic, d->state_topic.p) == 0)
+		d->state_seen = true;
+	return false;
+}
+
 static void
 on_message(void *ud, const struct yk_rx *rx)
 {
 	struct yk_driver *d = ud;
 
+	if (d->checking && on_check(d, rx))
+		return;
 	if (yk_rpc_take(&d->call, rx))
 		return;
 	if (yk_rpc_take(&d->side, rx)) {
@@ -231,6 +269,7 @@ yk_driver_open(struct yk_driver *d, struct yk_conf *c, const char *robot,
 	d->st.alerts = -1;
 	yk_fleet_topic(&d->topic, &c->scope, robot, "commands");
 	yk_fleet_topic(&d->state_topic, &c->scope, robot, "state");
+	yk_fleet_topic(&d->alive_topic, &c->scope, robot, "alive");
 	/* the will: zero, sequence 0 (the broker sends it after our last
 	 * command), stamped now (a will cannot know when it will fire) */
 	yk_drive_velocity(&will, &zero, 0, 0, 0);
@@ -478,6 +517,87 @@ yk_driver_wait(struct yk_driver *d, double seconds,
 	return YK_OK;
 }
 
+/* Step until done(d) or ms pass (<0: 0); false at the end of the time. */
+static int
+check_wait(struct yk_driver *d, bool (*done)(const struct yk_driver *),
+	   int64_t end, volatile sig_atomic_t *stop, struct yk_err *err)
+{
+	while (!done(d)) {
+		int64_t left = end - yk_mono_ms();
+
+		if (*stop)
+			return yk_err_set(err, YK_ERUNTIME,
+					  "interrupted while looking for '%s'",
+					  d->robot);
+		if (left <= 0)
+			return YK_EAGAIN;
+		if (yk_driver_step(d, NULL, 0, left > 100 ? 100 : (int)left,
+				   err) != YK_OK)
+			return err->rc;
+	}
+	return YK_OK;
+}
+
+static bool
+subscribed(const struct yk_driver *d)
+{
+	return yk_mqtt_subscribed(d->s);
+}
+
+static bool
+synced(const struct yk_driver *d)
+{
+	return d->sync.done || d->token || d->state_seen;
+}
+
+static bool
+stated(const struct yk_driver *d)
+{
+	return d->token || d->state_seen;
+}
+
+int
+yk_driver_present(struct yk_driver *d, volatile sig_atomic_t *stop,
+		  struct yk_err *err)
+{
+	int64_t start = yk_mono_ms();
+	int rc;
+
+	d->checking = true;
+	d->token = d->state_seen = false;
+	if (yk_mqtt_subscribe(d->s, d->alive_topic.p, 1, YK_RH_SEND, err) <
+		    0 ||
+	    inbox(d, err) != YK_OK)
+		goto out;
+	/* the token (retained) comes before the marker, if it is there */
+	rc = check_wait(d, subscribed, start + CHECK_MS, stop, err);
+	if (rc == YK_OK &&
+	    yk_sync_start(d->s, &d->sync, d->inbox.p, err) == YK_OK)
+		rc = check_wait(d, synced, start + CHECK_MS, stop, err);
+	if (rc == YK_EAGAIN)
+		yk_err_set(err, YK_ERUNTIME,
+			   "the broker did not confirm our subscriptions "
+			   "within %d s", CHECK_MS / 1000);
+	if (rc != YK_OK || stated(d))
+		goto out;
+	/* no token: a robot that speaks only the robot API shows itself
+	 * by its state, ten times a second */
+	if (!d->watch &&
+	    yk_mqtt_subscribe(d->s, d->state_topic.p, 0, YK_RH_NEVER, err) < 0)
+		goto out;
+	rc = check_wait(d, stated,
+			start + (int64_t)(YK_DRIVER_PRESENT_S * 1000), stop,
+			err);
+	if (rc == YK_EAGAIN)
+		yk_err_set(err, YK_ETIMEOUT,
+			   "'%s' is not there: no liveliness token and no "
+			   "state within %g s (--no-check sends anyway)",
+			   d->robot, YK_DRIVER_PRESENT_S);
+out:
+	d->checking = false;
+	return err->rc;
+}
+
 /* RpcError codes that say the caller asked wrongly. */
 static bool
 usage_code(const char *code)
@@ -654,6 +774,7 @@ yk_driver_close(struct yk_driver *d, volatile sig_atomic_t *stop,
 	yk_buf_free(&d->topic);
 	yk_buf_free(&d->inbox);
 	yk_buf_free(&d->state_topic);
+	yk_buf_free(&d->alive_topic);
 	return err->rc;
 }
 
@@ -803,6 +924,52 @@ want(struct yk_driver *d, const char *method, int reply_case,
 }
 
 /*
+ * The ActionResult as proto3 JSON prints it, but with result_json
+ * embedded as the JSON it holds (the skill's report, an object), as the
+ * state verb embeds its values: `jq .result_json.docked` reads it, with
+ * no second parse.  A result that is no JSON stays the text it is ("").
+ * Built member by member rather than by editing pbjson's text; a field
+ * added to ActionResult must be added here.
+ */
+static void
+str_json(struct yk_buf *o, const char *s)
+{
+	struct yk_buf t = {0};
+
+	/* protobuf-c does not check UTF-8; JSON must be valid */
+	if (yk_utf8_valid(s, strlen(s))) {
+		yk_json_strz(o, s);
+		return;
+	}
+	yk_text_utf8(&t, s, strlen(s), (size_t)-1);
+	yk_json_str(o, t.p, t.len);
+	yk_buf_free(&t);
+}
+
+static void
+action_json(struct yk_buf *o, const Yoke__ActionResult *a)
+{
+	const char *r = a->result_json ? a->result_json : "";
+
+	yk_buf_adds(o, "{\"status\":");
+	str_json(o, a->status ? a->status : "");
+	if (a->error) {
+		yk_buf_adds(o, ",\"error\":");
+		yk_pb_to_json(o, &a->error->base);
+	}
+	if (a->meta) {
+		yk_buf_adds(o, ",\"meta\":");
+		yk_pb_to_json(o, &a->meta->base);
+	}
+	yk_buf_adds(o, ",\"result_json\":");
+	if (*r && yk_json_valid(r, strlen(r)))
+		yk_json_minify(o, r, strlen(r));
+	else
+		str_json(o, r);
+	yk_buf_addc(o, '}');
+}
+
+/*
  * An invoke the operator interrupted (SIGINT, SIGTERM): the action is
  * cancelled, as stopping is what a signal asks for.  Waits 2 s at most
  * for the robot's answer, whatever further signals come.
@@ -881,7 +1048,7 @@ run_rpc(struct yk_driver *d, struct yk_driver_job *j,
 		if (want(d, YK_RPC_INVOKE, YOKE__RPC_REPLY__REPLY_ACTION, err))
 			return err->rc;
 		a = d->call.reply->action;
-		yk_pb_to_json(o, &a->base);
+		action_json(o, a);
 		yk_buf_addc(o, '\n');
 		if (strcmp(a->status, "done") == 0)
 			return YK_OK;

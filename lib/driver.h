@@ -24,6 +24,7 @@
 
 #include "conf.h"
 #include "drive.h"
+#include "query.h"
 #include "rpc.h"
 
 struct yk_driver {
@@ -60,6 +61,12 @@ struct yk_driver {
 	struct yk_rpc_call side;
 	const char *side_method;
 	const ProtobufCMessage *side_req; /* pending; NULL once answered */
+	/* yk_driver_present: is the robot there? */
+	bool checking;
+	struct yk_buf alive_topic;
+	struct yk_sync sync;
+	bool token;                /* its liveliness token is held */
+	bool state_seen;           /* an EdgeTelemetry came meanwhile */
 };
 
 /* Connect for robot, with will_zero the zero velocity as the will
@@ -67,6 +74,20 @@ struct yk_driver {
  * state for yk_driver_status. */
 int yk_driver_open(struct yk_driver *d, struct yk_conf *c, const char *robot,
 		   bool watch, bool will_zero, struct yk_err *err);
+
+/*
+ * Is the robot there?  Its retained liveliness token (<robot>/alive,
+ * yoke-sim's and every yoke agent's) answers in one round trip: the
+ * sync marker of lib/query.h comes back after it.  A robot that holds
+ * no token (it speaks only the robot API) is there when it sends a
+ * state message (10 Hz) within YK_DRIVER_PRESENT_S.  YK_ETIMEOUT
+ * "'r1' is not there: ..." when neither came; YK_ERUNTIME when the
+ * broker does not confirm our subscriptions within 10 s, or at a stop
+ * signal.  Nothing is published to the robot meanwhile.
+ */
+#define YK_DRIVER_PRESENT_S 1.5
+int yk_driver_present(struct yk_driver *d, volatile sig_atomic_t *stop,
+		      struct yk_err *err);
 
 /*
  * Check cmd (yk_asimov_check; with clamp, what was clamped is described

@@ -70,3 +70,33 @@ yk_feed_drain(struct yk_mqtt *s, int rc, struct yk_err *err)
 		*err = e2;
 	return err->rc;
 }
+
+int
+yk_feed_pace(struct yk_mqtt *s, struct yk_feed_pace *pace, int64_t rec_us,
+	     int64_t *stamp_us, struct yk_err *err)
+{
+	int64_t due, now;
+
+	/* the first stamp before its monotonic read, the others after
+	 * theirs: a delay between two reads only widens the distance */
+	if (!pace->started) {
+		*stamp_us = yk_now_us();
+		pace->started = true;
+		pace->rec0_us = rec_us;
+		pace->mono0_ms = yk_mono_ms();
+		return YK_OK;
+	}
+	/* rounded up: never early */
+	due = pace->mono0_ms + (rec_us - pace->rec0_us + 999) / 1000;
+	now = yk_mono_ms();
+	while (!yk_sig_stop && now < due) {
+		int64_t left = due - now;
+
+		if (yk_mqtt_step(s, NULL, 0, left > 1000 ? 1000 : (int)left,
+				 err) != YK_OK)
+			return err->rc;
+		now = yk_mono_ms();
+	}
+	*stamp_us = yk_now_us();
+	return YK_OK;
+}

@@ -42,4 +42,23 @@ int yk_feed_drain(struct yk_mqtt *s, int rc, struct yk_err *err);
 int yk_feed_run_tick(struct yk_mqtt *s, struct yk_in *in, yk_feed_fn fn,
 		     yk_feed_tick_fn tick, void *ud, struct yk_err *err);
 
+/*
+ * Replay with the recorded spacing (yoke-pub --pace): the frame recorded
+ * at rec_us goes when as much time has passed since the first paced
+ * frame as passed between them when they were recorded.  A frame
+ * recorded before the previous one goes at once: a capture is not
+ * reordered.  Waits by stepping s (what is queued keeps going); a stop
+ * signal cuts the wait short (yk_sig_stop then says so).  *stamp_us is
+ * the wall clock when the wait ended, the frame's `ts`, so a frame's
+ * stamp lies at least its recorded distance after the first frame's
+ * (less 1 ms, the monotonic clock's step).
+ */
+struct yk_feed_pace {
+	bool started;
+	int64_t rec0_us;  /* the first frame's recorded time */
+	int64_t mono0_ms; /* when it went */
+};
+int yk_feed_pace(struct yk_mqtt *s, struct yk_feed_pace *pace, int64_t rec_us,
+		 int64_t *stamp_us, struct yk_err *err);
+
 #endif

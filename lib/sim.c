@@ -74,6 +74,22 @@ stand_pose(int j)
 	}
 }
 
+/*
+ * Stand: the standing pose, at the default gains, and no trajectory left
+ * to come.  A mode command means this pose, whatever a trajectory made
+ * of the joints (a squat held would keep the knees heating).
+ */
+static void
+stand_up(struct yk_sim *r)
+{
+	for (int j = 0; j < YK_SIM_JOINTS; j++) {
+		r->target[j] = stand_pose(j);
+		r->kp[j] = YK_SIM_KP;
+		r->kd[j] = YK_SIM_KD;
+	}
+	r->nseg = 0;
+}
+
 /* splitmix64: small, fast, and the same everywhere. */
 static double
 rnd(struct yk_sim *r)
@@ -275,10 +291,9 @@ yk_sim_init(struct yk_sim *r, const struct yk_sim_world *w, uint64_t seed,
 	r->battery = 90.0;
 	r->ambient = 28.0 + rnd(r) * 4.0;
 	r->last_vel = -1e9;
+	stand_up(r);
 	for (int j = 0; j < YK_SIM_JOINTS; j++) {
-		r->target[j] = r->q[j] = stand_pose(j);
-		r->kp[j] = YK_SIM_KP;
-		r->kd[j] = YK_SIM_KD;
+		r->q[j] = r->target[j];
 		r->temp[j] = r->ambient + rnd(r) * 2.0;
 	}
 	docked_update(r);
@@ -540,6 +555,8 @@ yk_sim_mode_cmd(struct yk_sim *r, enum yk_sim_mode m)
 						    : "pre-empted by stand",
 		   NULL);
 	stop_walk(r);
+	if (m == YK_SIM_STAND && r->battery > 0)
+		stand_up(r);
 	if (m == YK_SIM_DAMP || r->battery > 0)
 		set_mode(r, m, "mode command");
 }

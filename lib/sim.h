@@ -182,6 +182,8 @@ void yk_sim_advance(struct yk_sim *r, double dt);
 /* ---- commands (already checked against the ranges of lib/asimov.h) ---- */
 
 void yk_sim_velocity(struct yk_sim *r, double vx, double vy, double vyaw);
+/* A mode command.  Stand is the standing pose at the default gains, the
+ * trajectory still queued dropped (a later one is followed again). */
 void yk_sim_mode_cmd(struct yk_sim *r, enum yk_sim_mode m);
 /*
  * Queue one trajectory segment: positions[25]; kp, kd NULL for the

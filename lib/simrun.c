@@ -39,6 +39,7 @@
 #include "json.h"
 #include "out.h"
 #include "pbreg.h"
+#include "ready.h"
 #include "reading.h"
 #include "rpc.h"
 #include "sim.h"
@@ -88,6 +89,7 @@ struct bot {
 	struct yk_buf t_cmd;
 	uint32_t state_seq, sys_seq;
 	bool opened;            /* all its sessions are up */
+	bool ready;             /* subscribed, meta, status, token confirmed */
 	struct rxmsg *inbox;
 	int ninbox;
 	struct invoke inv[MAX_PENDING];
@@ -867,6 +869,30 @@ bot_free(struct bot *b)
 
 /* ---- the loop ---- */
 
+/*
+ * Ready (lib/ready.h) once every robot is: its commands and RPC
+ * subscribed, its roster entry confirmed (nothing of the data session
+ * pending, once), its status and token confirmed (yk_agent_ready).  Then
+ * a command sent is obeyed and a watcher sees every robot.
+ */
+static void
+tell_ready(struct run *run)
+{
+	struct yk_err e = {0};
+
+	for (int i = 0; i < run->n; i++) {
+		struct bot *b = &run->bots[i];
+
+		if (!b->ready)
+			b->ready = yk_mqtt_subscribed(b->s) &&
+				   yk_mqtt_pending(b->s) == 0;
+		if (!b->ready || !yk_agent_ready(b->agent))
+			return;
+	}
+	if (yk_ready_tell(run->cfg->ready, &e) != YK_OK)
+		say(run, "%s", e.msg);
+}
+
 static int
 loop(struct run *run, struct yk_err *err)
 {
@@ -913,6 +939,8 @@ loop(struct run *run, struct yk_err *err)
 			for (int i = 0; i < run->n && !err->rc; i++)
 				yk_agent_step(run->bots[i].agent, 0, err);
 			next_agent = now + AGENT_MS;
+			if (cfg->ready && !cfg->ready->told && !err->rc)
+				tell_ready(run);
 		}
 		if (err->rc)
 			break;

@@ -38,6 +38,8 @@ struct yk_simrun_cfg {
 	uint64_t seed;
 	long heartbeat_s;
 	volatile sig_atomic_t *stop;
+	/* told once every robot is ready (lib/ready.h), or NULL */
+	struct yk_ready *ready;
 	/* diagnostics (level, message without the program's name) */
 	void (*log)(void *ud, int level, const char *msg);
 	void *log_ud;

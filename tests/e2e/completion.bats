@@ -59,9 +59,9 @@ complete_words() {
 	[ "$output" = "--decode=auto " ]
 	run complete_words yoke-pub --encode foxglove.
 	[ "$output" = "foxglove.CompressedImage foxglove.CompressedVideo " ]
-	# --encode has no "auto"
+	# --encode auto: the key's channel's type
 	run complete_words yoke-pub --encode au
-	[ "$output" = " " ]
+	[ "$output" = "auto " ]
 	run complete_words yoke-sub --framing ""
 	[ "$output" = "delimited " ]
 	run complete_words yoke-pub --framing ""

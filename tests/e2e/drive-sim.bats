@@ -30,15 +30,18 @@ teardown() {
 
 drive() { yoke-drive $B "$@"; }
 
-# sim: yoke-sim for this test's robot, until it answers the state RPC
+# sim: yoke-sim for this test's robot, until it says it is ready (its
+# commands and RPC subscribed, its token held: yoke(7), READINESS)
 sim() {
-	yoke-sim $B --robot "$R" --speed 20 "$@" \
+	rm -f "$BATS_TEST_TMPDIR/ready"
+	mkfifo "$BATS_TEST_TMPDIR/ready"
+	yoke-sim $B --robot "$R" --speed 20 --ready-fd 5 "$@" \
+		5> "$BATS_TEST_TMPDIR/ready" \
 		> "$BATS_TEST_TMPDIR/sim.out" 2> "$BATS_TEST_TMPDIR/sim.err" 3>&- &
 	SIM=$!
 	PIDS+=($SIM)
-	wait_for answers
+	read -r -t 20 _ < "$BATS_TEST_TMPDIR/ready"
 }
-answers() { drive "$R" state mode -W 0.5 > /dev/null 2>&1; }
 
 # st KEY: one state value, as JSON
 st() { drive "$R" state "$1" -W 5; }
@@ -86,6 +89,8 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 	[ "$(jq -r .meta.skill <<< "$output")" = go_to ]
 	[ -n "$(jq -r .meta.action_id <<< "$output")" ]
 	jq -e '.meta.ended_us >= .meta.started_us' <<< "$output"
+	# the skill's report embedded as the JSON it is, not a string of it
+	jq -e '.result_json.target == "pad_B" and (.result_json.x | type) == "number"' <<< "$output"
 	# set_velocity ends after its duration, in simulated time
 	run --separate-stderr drive "$R" invoke set_velocity '{"wz": 0.8, "duration_s": 2.0}' -W 30
 	[ "$status" -eq 0 ]
@@ -106,6 +111,8 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 	[ "$(jq -r .status "$BATS_TEST_TMPDIR/inv.out")" = failed ]
 	[ "$(jq -r .error.code "$BATS_TEST_TMPDIR/inv.out")" = CANCELLED ]
 	[ "$(jq -r .meta.action_id "$BATS_TEST_TMPDIR/inv.out")" = "$id" ]
+	# no report: the empty text it is
+	[ "$(jq -c .result_json "$BATS_TEST_TMPDIR/inv.out")" = '""' ]
 	[[ "$(cat "$BATS_TEST_TMPDIR/inv.err")" == "yoke-drive: go_to failed: CANCELLED"* ]]
 	# nothing left to cancel
 	run --separate-stderr drive "$R" cancel
@@ -261,9 +268,11 @@ joints_near() {
 	# so the robot comes to rest still in MOVE (its deadman switches to
 	# STAND 500 ms after it); without it, the deadman would switch to
 	# STAND first and only then stop the turn
-	yoke-sim $B --robot "$R" --rate 50 > /dev/null 2>&1 3>&- &
+	mkfifo "$BATS_TEST_TMPDIR/ready"
+	yoke-sim $B --robot "$R" --rate 50 --ready-fd 5 \
+		5> "$BATS_TEST_TMPDIR/ready" > /dev/null 2>&1 3>&- &
 	PIDS+=($!)
-	wait_for answers
+	read -r -t 20 _ < "$BATS_TEST_TMPDIR/ready"
 	capture
 	yoke-drive $B "$R" vel 0 0 0.8 --for 30 3>&- &
 	v=$!

@@ -13,6 +13,18 @@ load drive
 
 drive() { yoke-drive $B "$@"; }
 
+# Each test's robot holds a liveliness token (a retained
+# {"alive":true}, as yoke-sim's agent holds one): a command that moves
+# a robot first checks that it is there.
+setup() {
+	R=$(uniq_robot)
+	T="yoke/default/$R"
+	O="--org $R"
+	PIDS=()
+	mosquitto_pub -p "$BROKER_PORT" -q 1 -r -t "$T/alive" \
+		-m '{"alive":true}'
+}
+
 # paced FILE PERIOD_US MAX: the decoded commands in FILE are at least 2
 # velocity ticks, at most MAX, then a zero; the ticks' stamps span at
 # least PERIOD_US each (the rate is never exceeded).
@@ -552,6 +564,75 @@ oom() { grep -c "out of memory" "$BROKER_DIR/log" || true; }
 		grep -q "ROBOT $v" <<< "$output"
 	done
 	grep -q -- "--on-error" <<< "$output"
+}
+
+# ---- is the robot there? ----
+
+# gone: this test's robot holds no token
+gone() { mosquitto_pub -p "$BROKER_PORT" -q 1 -r -t "$T/alive" -n; }
+
+@test "vel, mode, traj, invoke, a script to a robot that is not there: exit 3 saying so, nothing sent" {
+	gone
+	capture
+	msg="yoke-drive: '$R' is not there: no liveliness token and no state within 1.5 s (--no-check sends anyway)"
+	run --separate-stderr drive "$R" vel 0.3 0 0 --for 1
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "$msg" ]
+	[ -z "$output" ]
+	run --separate-stderr drive "$R" mode stand
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "$msg" ]
+	printf '{"segments": [{"positions": [%s]}]}\n' \
+		"$(yes 0.1 | head -25 | paste -sd,)" > "$BATS_TEST_TMPDIR/t.json"
+	run --separate-stderr drive "$R" traj "$BATS_TEST_TMPDIR/t.json"
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "$msg" ]
+	# invoke waits for the action's end, with no limit: not for ever
+	run --separate-stderr timeout 20 yoke-drive $B "$R" invoke dock
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "$msg" ]
+	run --separate-stderr drive "$R" <<< 'mode damp'
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "$msg" ]
+	[ -z "$(hex)" ]
+}
+
+@test "a token cleared or saying alive false is no token; stop goes unchecked" {
+	mosquitto_pub -p "$BROKER_PORT" -q 1 -r -t "$T/alive" -m '{"alive":false}'
+	capture
+	run --separate-stderr drive "$R" mode damp
+	[ "$status" -eq 3 ]
+	run --separate-stderr drive "$R" stop
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(sent | strip)" = "sequence: 1 velocity { } " ]
+}
+
+@test "--no-check sends to a robot that is not there" {
+	gone
+	capture
+	run --separate-stderr drive --no-check "$R" mode damp
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(sent | strip)" = "sequence: 1 mode { mode: MODE_DAMP } " ]
+}
+
+@test "a robot without a token that sends its state is there" {
+	gone
+	capture
+	# a robot that speaks only the robot API: state at 10 Hz
+	(while :; do
+		mosquitto_pub -p "$BROKER_PORT" -t "$T/state" -m x || exit
+		sleep 0.1
+	done) 3>&- &
+	robot=$!
+	PIDS+=($robot)
+	run --separate-stderr drive "$R" mode damp
+	kill "$robot"
+	wait "$robot" || true
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(sent | strip)" = "sequence: 1 mode { mode: MODE_DAMP } " ]
 }
 
 # ---- the console, in a tmux pane (its output stays after it ends) ----

@@ -367,3 +367,137 @@ $R/ok 2" ]
 		"$BATS_TEST_TMPDIR/out"
 	[ "$output" = "60 0" ]
 }
+
+@test "--ndjson honours each line's qos and retain" {
+	run --separate-stderr yoke-pub $B --ndjson <<EOF2
+{"key":"$R/a","ts":100.0,"qos":1,"retain":true,"payload":"A"}
+{"key":"$R/b","ts":100.1,"qos":0,"retain":false,"payload":"B"}
+{"key":"$R/c","ts":100.2,"qos":0,"retain":true,"payload":"C"}
+EOF2
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	# only a and c are retained; the broker kept each at its own qos
+	run --separate-stderr mosquitto_sub -V 5 -q 1 -p "$BROKER_PORT" \
+		-t "$T/+" --retained-only -W 2 -F '%t %r %q %p'
+	[ "$(sort <<< "$output")" = "$T/a 1 1 A
+$T/c 1 0 C" ]
+}
+
+@test "--ndjson: -q and -r given override the lines' qos and retain" {
+	run yoke-pub $B --ndjson -q 1 -r <<EOF2
+{"key":"$R/a","qos":0,"retain":false,"payload":"A"}
+EOF2
+	[ "$status" -eq 0 ]
+	run mosquitto_sub -V 5 -q 1 -p "$BROKER_PORT" -t "$T/a" -C 1 -W 5 \
+		-F '%r %q %p'
+	[ "$output" = "1 1 A" ]
+}
+
+@test "--ndjson: a bad qos, retain or ts exits 2 naming the line" {
+	run --separate-stderr yoke-pub $B --ndjson <<< '{"key":"a/b","payload":1,"qos":2}'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input line 1: \"qos\" must be 0 or 1" ]
+	run --separate-stderr yoke-pub $B --ndjson <<< '{"key":"a/b","payload":1,"retain":1}'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input line 1: \"retain\" must be true or false" ]
+	run --separate-stderr yoke-pub $B --ndjson <<< '{"key":"a/b","payload":1,"ts":"x"}'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input line 1: \"ts\" must be seconds since the epoch" ]
+}
+
+# ts_of FILE: the sender's ts (user property, microseconds) of each line
+# mosquitto_sub printed with -F '%P'
+ts_of() { sed -n 's/.*ts:\([0-9]*\).*/\1/p' "$1"; }
+
+@test "--ndjson --pace keeps the recorded spacing; each message stamped when sent" {
+	msub "$T/p/+" 3 "$BATS_TEST_TMPDIR/out" '%P'
+	before=$(($(date +%s%N) / 1000))
+	run --separate-stderr yoke-pub $B --ndjson --pace <<EOF2
+{"key":"$R/p/a","ts":1795300718.100000,"qos":1,"retain":false,"payload":1}
+{"key":"$R/p/b","ts":1795300718.400000,"qos":1,"retain":false,"payload":2}
+{"key":"$R/p/c","ts":1795300718.900000,"qos":1,"retain":false,"payload":3}
+EOF2
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	wait_lines "$BATS_TEST_TMPDIR/out" 3
+	mapfile -t ts < <(ts_of "$BATS_TEST_TMPDIR/out")
+	[ "${#ts[@]}" -eq 3 ]
+	# stamped now, not with the recorded times
+	[ "${ts[0]}" -ge "$before" ]
+	# no earlier than the recording's 0.3 s and 0.8 s after the first
+	# (2 ms slack: the wait counts whole milliseconds of the monotonic
+	# clock, the stamps are the wall clock's, which NTP may slew)
+	[ $((ts[1] - ts[0])) -ge 298000 ]
+	[ $((ts[2] - ts[0])) -ge 798000 ]
+}
+
+@test "--pace goes with --ndjson only" {
+	run --separate-stderr yoke-pub $B "$R/x" -m 1 --pace
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: --pace goes with --ndjson" ]
+}
+
+@test "--ndjson --encode auto re-encodes a --decode auto capture: the same bytes" {
+	yoke-pub $B "$R/state" -q 1 -r --encode auto \
+		-m '{"sequence":4,"fw_mode":"FW_MODE_MOVE","joint_pos":[0.5,-1.25]}'
+	yoke-pub $B "$R/commands" -q 1 -r --encode CloudCommand \
+		-m '{"sequence":3,"velocity":{"vx":0.5}}'
+	yoke-pub $B "$R/status" -q 1 -r -m '{"status":"online"}'
+	printf '\x00\x01\xff' | yoke-pub $B "$R/bin" -q 1 -r -s
+	yoke-sub $B "$R/*" --retained-only --decode auto > "$BATS_TEST_TMPDIR/cap"
+	# a capture of decoded JSON
+	[ "$(jq -r 'select(.key | endswith("/state")) | .payload.joint_pos[1]' "$BATS_TEST_TMPDIR/cap")" = -1.25 ]
+	sed "s#\"$R/#\"$R-copy/#" "$BATS_TEST_TMPDIR/cap" > "$BATS_TEST_TMPDIR/in"
+	run --separate-stderr yoke-pub $B --ndjson --encode auto \
+		< "$BATS_TEST_TMPDIR/in"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	yoke-sub $B "$R/*" --retained-only | jq -c '[.key, .payload_b64 // .payload]' |
+		sed "s#\"$R/#\"K/#" > "$BATS_TEST_TMPDIR/orig"
+	yoke-sub $B "$R-copy/*" --retained-only | jq -c '[.key, .payload_b64 // .payload]' |
+		sed "s#\"$R-copy/#\"K/#" > "$BATS_TEST_TMPDIR/copy"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/orig")" -eq 4 ]
+	diff "$BATS_TEST_TMPDIR/orig" "$BATS_TEST_TMPDIR/copy"
+}
+
+@test "--ndjson --encode auto: a payload that does not fit its channel's type exits 2 naming the line" {
+	run --separate-stderr yoke-pub $B --ndjson --encode auto <<EOF2
+{"key":"$R/x","payload":{"any":"json"}}
+{"key":"$R/commands","payload":{"velocity":{"vx":true}}}
+EOF2
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input line 2: asimov.CloudCommand: velocity.vx: expected a number, got a boolean" ]
+}
+
+@test "--encode auto with one KEY takes its channel's type, or exits 2" {
+	run --separate-stderr yoke-pub $B "$R/x" --encode auto -m '{}'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: --encode auto: '$R/x' is not a channel that carries protobuf (give a TYPE)" ]
+	run yoke-pub $B "$R/commands" -q 1 -r --encode auto -m '{"sequence":9}'
+	[ "$status" -eq 0 ]
+	run yoke-sub $B "$R/commands" --retained-only --decode asimov.CloudCommand
+	[ "$(jq -c .payload.sequence <<< "$output")" = 9 ]
+}
+
+@test "-f - publishes standard input" {
+	run --separate-stderr yoke-pub $B "$R/x" -q 1 -r -f - <<< 'from stdin'
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	run yoke-sub $B "$R/x" --retained-only --format text
+	[ "$output" = "$R/x from stdin" ]
+	# named as standard input in messages too
+	run --separate-stderr yoke-pub $B "$R/x" -f - --encode CloudCommand <<< '{"sequence":true}'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input: asimov.CloudCommand: sequence: expected an integer, got a boolean" ]
+}
+
+@test "-m or -f given twice is a usage error, as mosquitto_pub says" {
+	run --separate-stderr yoke-pub $B "$R/x" -m 1 -m 2
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: --message: given twice: a run publishes one message (-l publishes one per line)" ]
+	run --separate-stderr yoke-pub $B "$R/x" -f /dev/null --file /dev/null
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: --file: given twice: a run publishes one message (-l publishes one per line)" ]
+	run yoke-sub $B "$R/x" --retained-only
+	[ "$status" -eq 3 ]
+}

@@ -19,6 +19,7 @@
 
 #include "ndjson.h"
 #include "out.h"
+#include "pbreg.h"
 
 #define S(lit) (lit), sizeof(lit) - 1
 
@@ -214,6 +215,148 @@ test_priority(void **state)
 	yk_buf_free(&p);
 }
 
+/* A replayed line's ts, qos and retain (yoke-pub --ndjson --pace). */
+static void
+meta_is(const char *line, int qos, int retain, int64_t ts_us, bool object)
+{
+	struct yk_buf k = {0}, p = {0};
+	struct yk_err err = {0};
+	struct yk_ndjson_meta m;
+	int prio = -1;
+
+	if (yk_ndjson_replay(line, strlen(line), &k, &p, &prio, &m, &err) !=
+	    YK_OK)
+		fail_msg("line refused: %s: %s", line, err.msg);
+	assert_int_equal(m.qos, qos);
+	assert_int_equal(m.retain, retain);
+	assert_int_equal(m.ts_us, ts_us);
+	assert_int_equal(m.object, object);
+	yk_buf_free(&k);
+	yk_buf_free(&p);
+}
+
+static void
+test_replay_meta(void **state)
+{
+	(void)state;
+	meta_is("{\"key\":\"a/b\",\"payload\":1}", -1, -1, -1, false);
+	/* yoke-sub's own line: every microsecond kept (a double would
+	 * give ...861247 or ...861249 for some of them) */
+	meta_is("{\"key\":\"a/b\",\"ts\":1795300718.861248,\"qos\":1,"
+		"\"retain\":true,\"payload\":{\"a\":1}}",
+		1, 1, INT64_C(1795300718861248), true);
+	meta_is("{\"key\":\"a/b\",\"ts\":1795300718.000001,\"qos\":0,"
+		"\"retain\":false,\"payload\":\"{}\"}",
+		0, 0, INT64_C(1795300718000001), false);
+	meta_is("{\"key\":\"a/b\",\"ts\":2,\"payload_b64\":\"e30=\"}",
+		-1, -1, 2000000, false);
+	meta_is("{\"key\":\"a/b\",\"ts\":1.5e3,\"payload\":[1]}",
+		-1, -1, 1500000000, false);
+	meta_is("{\"key\":\"a/b\",\"ts\":null,\"payload\":{}}",
+		-1, -1, -1, true);
+	/* the bare reader leaves them alone, whatever they hold */
+	msg_is("{\"key\":\"a/b\",\"qos\":7,\"payload\":1}", "a/b", "1", 1);
+}
+
+static void
+replay_refused(const char *line, const char *msg)
+{
+	struct yk_buf k = {0}, p = {0};
+	struct yk_err err = {0};
+	struct yk_ndjson_meta m;
+	int prio = -1;
+
+	assert_int_equal(yk_ndjson_replay(line, strlen(line), &k, &p, &prio,
+					  &m, &err),
+			 YK_EUSAGE);
+	assert_string_equal(err.msg, msg);
+	yk_buf_free(&k);
+	yk_buf_free(&p);
+}
+
+static void
+test_replay_refused(void **state)
+{
+	(void)state;
+	replay_refused("{\"key\":\"a/b\",\"payload\":1,\"qos\":2}",
+		       "\"qos\" must be 0 or 1");
+	replay_refused("{\"key\":\"a/b\",\"payload\":1,\"qos\":\"1\"}",
+		       "\"qos\" must be 0 or 1");
+	replay_refused("{\"key\":\"a/b\",\"payload\":1,\"retain\":0}",
+		       "\"retain\" must be true or false");
+	replay_refused("{\"key\":\"a/b\",\"payload\":1,\"ts\":-1}",
+		       "\"ts\" must be seconds since the epoch");
+	replay_refused("{\"key\":\"a/b\",\"payload\":1,\"ts\":1e300}",
+		       "\"ts\" must be seconds since the epoch");
+	replay_refused("{\"key\":\"a/b\",\"payload\":1,"
+		       "\"ts\":\"1795300718\"}",
+		       "\"ts\" must be seconds since the epoch");
+}
+
+/* --ndjson --encode: objects become protobuf, by type or by channel */
+static void
+encoded(const char *line, const ProtobufCMessageDescriptor *pb,
+	const char *want, size_t wn)
+{
+	struct yk_buf k = {0}, p = {0}, tmp = {0};
+	struct yk_err err = {0};
+	struct yk_ndjson_meta m;
+	int prio = -1;
+
+	assert_int_equal(yk_ndjson_replay(line, strlen(line), &k, &p, &prio,
+					  &m, &err),
+			 YK_OK);
+	if (yk_ndjson_encode(&p, k.p, &m, pb, &tmp, &err) != YK_OK)
+		fail_msg("not encoded: %s: %s", line, err.msg);
+	assert_int_equal(p.len, wn);
+	assert_memory_equal(p.p, want, wn);
+	yk_buf_free(&k);
+	yk_buf_free(&p);
+	yk_buf_free(&tmp);
+}
+
+static void
+test_encode(void **state)
+{
+	const ProtobufCMessageDescriptor *cc;
+	struct yk_buf k = {0}, p = {0}, tmp = {0};
+	struct yk_err err = {0};
+	struct yk_ndjson_meta m;
+	int prio = -1;
+	const char *bad = "{\"key\":\"r1/commands\","
+			  "\"payload\":{\"sequence\":true}}";
+
+	(void)state;
+	assert_int_equal(yk_pbreg_find(&cc, "asimov.CloudCommand", &err),
+			 YK_OK);
+	/* auto: the channel's type (CloudCommand on commands) */
+	encoded("{\"key\":\"r1/commands\",\"payload\":{\"sequence\":2}}",
+		NULL, "\x10\x02", 2);
+	/* auto: a channel without a type, a string, payload_b64: as they
+	 * are */
+	encoded("{\"key\":\"r1/x\",\"payload\":{\"sequence\":2}}", NULL,
+		"{\"sequence\":2}", 14);
+	encoded("{\"key\":\"r1/commands\",\"payload\":\"text\"}", NULL,
+		"text", 4);
+	encoded("{\"key\":\"r1/commands\",\"payload_b64\":\"EAI=\"}", NULL,
+		"\x10\x02", 2);
+	/* a type given: whatever the channel */
+	encoded("{\"key\":\"r1/x\",\"payload\":{\"sequence\":2}}", cc,
+		"\x10\x02", 2);
+	/* an empty message is no bytes */
+	encoded("{\"key\":\"r1/commands\",\"payload\":{}}", NULL, "", 0);
+	assert_int_equal(yk_ndjson_replay(bad, strlen(bad), &k, &p, &prio, &m,
+					  &err),
+			 YK_OK);
+	assert_int_equal(yk_ndjson_encode(&p, k.p, &m, NULL, &tmp, &err),
+			 YK_EUSAGE);
+	assert_string_equal(err.msg, "asimov.CloudCommand: sequence: expected "
+				     "an integer, got a boolean");
+	yk_buf_free(&k);
+	yk_buf_free(&p);
+	yk_buf_free(&tmp);
+}
+
 int
 main(void)
 {
@@ -224,6 +367,9 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_buffers_replaced),
 		cmocka_unit_test(test_round_trip_with_out),
+		cmocka_unit_test(test_replay_meta),
+		cmocka_unit_test(test_replay_refused),
+		cmocka_unit_test(test_encode),
 	};
 
 	return cmocka_run_group_tests_name("ndjson", tests, NULL, NULL);

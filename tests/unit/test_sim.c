@@ -282,6 +282,39 @@ test_overtemp_hysteresis(void **state)
 	assert_true(e.temp < YK_SIM_TEMP_CLEAR);
 }
 
+/* mode stand after a squat: the standing pose again, and the knees cool
+ * (they were kept squatting, and heating, before) */
+static void
+test_stand_after_squat(void **state)
+{
+	struct yk_sim r, fresh;
+	float pos[YK_SIM_JOINTS] = {0};
+	double hot;
+
+	(void)state;
+	robot(&r);
+	robot(&fresh);
+	pos[3] = pos[9] = 1.5f;
+	yk_sim_segment(&r, pos, NULL, NULL);
+	/* a second squat queued behind: stand drops it */
+	yk_sim_segment(&r, pos, NULL, NULL);
+	yk_sim_advance(&r, 30.0);
+	assert_true(r.q[3] > 1.4 && r.q[9] > 1.4);
+	hot = r.temp[3];
+	yk_sim_mode_cmd(&r, YK_SIM_STAND);
+	yk_sim_advance(&r, 30.0);
+	for (int j = 0; j < YK_SIM_JOINTS; j++) {
+		assert_true(fabs(r.q[j] - fresh.q[j]) < 0.02);
+		assert_true(r.kp[j] == YK_SIM_KP && r.kd[j] == YK_SIM_KD);
+	}
+	assert_true(r.temp[3] < hot);
+	assert_int_equal(r.nseg, 0);
+	/* a trajectory after it is followed again */
+	yk_sim_segment(&r, pos, NULL, NULL);
+	yk_sim_advance(&r, 5.0);
+	assert_true(r.q[3] > 1.4);
+}
+
 static void
 test_battery(void **state)
 {
@@ -626,6 +659,7 @@ main(void)
 		cmocka_unit_test(test_segments_in_order),
 		cmocka_unit_test(test_imu),
 		cmocka_unit_test(test_overtemp_hysteresis),
+		cmocka_unit_test(test_stand_after_squat),
 		cmocka_unit_test(test_battery),
 		cmocka_unit_test(test_seed),
 		cmocka_unit_test(test_goto_pad),
