@@ -253,8 +253,8 @@ send_reply(struct get *g, const struct reply_to *r, const void *p, size_t n,
 	/* From a callback we cannot wait for room: a full queue (the asker
 	 * is long gone by then) loses this reply, and says so. */
 	if (yk_mqtt_send(g->s, &m, &e) != YK_OK)
-		fprintf(stderr, "%s: reply for '%s' dropped: %s\n", yk_prog,
-			r->key, e.rc == YK_EAGAIN ? "send queue full" : e.msg);
+		yk_err_say("reply for '%s' dropped: %s", r->key,
+			   e.rc == YK_EAGAIN ? "send queue full" : e.msg);
 }
 
 static void
