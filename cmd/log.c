@@ -34,7 +34,7 @@ static const char *const colours[] = {"\033[2m", "", "\033[33m",
 struct logt {
 	const char *level;
 	int rank;            /* --follow --level: the lowest shown */
-	bool follow, json, tty;
+	bool follow, json, tty, colour;
 	struct yk_buf topic, payload, tmp, robot;
 	/* --follow */
 	const struct yk_scope *scope;
@@ -77,6 +77,7 @@ print_tty(struct logt *l, const char *robot)
 	int64_t us = e->ts_us >= 0 ? e->ts_us : yk_now_us();
 	time_t t = (time_t)(us / 1000000);
 	int rank = yk_logline_rank(e->level.p);
+	const char *sgr = l->colour ? colours[rank] : "";
 	const char *m = e->message.p ? e->message.p : "", *nl;
 	size_t left = e->message.len;
 	struct tm tm;
@@ -86,10 +87,9 @@ print_tty(struct logt *l, const char *robot)
 	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
 	yk_buf_addf(b, "%s ", hms);
 	yk_text_tty(b, robot, strlen(robot));
-	yk_buf_addf(b, " %s", colours[rank]);
-	for (const char *p = e->level.p; *p; p++)
-		yk_buf_addc(b, (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p));
-	yk_buf_adds(b, *colours[rank] ? "\033[0m " : " ");
+	yk_buf_addf(b, " %s", sgr);
+	yk_logline_level_tty(b, e->level.p, e->level.len);
+	yk_buf_adds(b, *sgr ? "\033[0m " : " ");
 	for (;;) {
 		nl = memchr(m, '\n', left);
 		yk_text_tty(b, m, nl ? (size_t)(nl - m) : left);
@@ -213,6 +213,7 @@ main(int argc, char **argv)
 	if (check_args(&l, nargs, argv, &err) != YK_OK)
 		goto out;
 	l.tty = l.follow && yk_out_human(1) && !l.json;
+	l.colour = yk_out_colour(1);
 	if (!l.follow && yk_conf_robot(&c, &err) != YK_OK)
 		goto out;
 	yk_fleet_topic(&l.topic, &c.scope, c.robot, "log");

@@ -4,8 +4,10 @@
  * sparkline of the last minute, redrawn in place.
  *
  * Rows are sorted by robot, then metric, so they do not jump about as
- * readings arrive.  Every string from the network goes through
- * yk_text_tty: a reading cannot drive the terminal.
+ * readings arrive.  The table is drawn by the table printer (lib/out.h):
+ * every string from the network is made safe there, rows fit the
+ * terminal's width and height (the header never scrolls away), numbers
+ * are never cut and cut text ends with "…".
  */
 #ifndef YK_BOARD_H
 #define YK_BOARD_H
@@ -26,9 +28,9 @@ struct yk_board {
  * which also sets the row's age and its sparkline's clock). */
 void yk_board_add(struct yk_board *b, const char *robot,
 		  const struct yk_reading *r, int64_t now_ms);
-/* Home the cursor, clear, and append the table. */
+/* The table drawn over the last one, in cols x rows (0: no limit). */
 void yk_board_draw(const struct yk_board *b, struct yk_buf *out,
-		   int64_t now_ms);
+		   int64_t now_ms, int cols, int rows);
 void yk_board_free(struct yk_board *b);
 
 #endif

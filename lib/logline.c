@@ -82,6 +82,19 @@ yk_logline_rank(const char *level)
 }
 
 void
+yk_logline_level_tty(struct yk_buf *b, const char *level, size_t n)
+{
+	struct yk_buf t = {0};
+
+	yk_buf_add(&t, level, n);
+	for (size_t i = 0; i < t.len; i++)
+		if (t.p[i] >= 'a' && t.p[i] <= 'z')
+			t.p[i] = (char)(t.p[i] - 'a' + 'A');
+	yk_text_fit(b, t.p ? t.p : "", t.len, YK_LOG_LEVEL_COLS);
+	yk_buf_free(&t);
+}
+
+void
 yk_logline_free(struct yk_logline *l)
 {
 	yk_buf_free(&l->level);

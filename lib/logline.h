@@ -30,6 +30,11 @@ int yk_logline_parse(struct yk_logline *l, const char *p, size_t n);
 /* Order for "this level and above": the index in yk_fleet_levels
  * (debug 0 .. error 3); a level not listed there ranks as info. */
 int yk_logline_rank(const char *level);
+/* A level for a terminal: upper-cased, made safe, at most
+ * YK_LOG_LEVEL_COLS columns (cut with "…"), so a hostile level can
+ * neither drive the terminal nor push the message off the line. */
+#define YK_LOG_LEVEL_COLS 12
+void yk_logline_level_tty(struct yk_buf *b, const char *level, size_t n);
 void yk_logline_free(struct yk_logline *l);
 
 #endif

@@ -193,6 +193,22 @@ yk_text_fit(struct yk_buf *out, const char *s, size_t n, int w)
 	return at + 1;
 }
 
+int
+yk_text_tail(struct yk_buf *out, const char *s, size_t n, int w)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, l, sn;
+	const char *show;
+	int left = yk_text_width(s, n);
+
+	while (i < n && left > w) {
+		left -= next(p + i, n - i, &l, &show, &sn);
+		i += l;
+	}
+	yk_text_tty(out, s + i, n - i);
+	return left;
+}
+
 void
 yk_text_pad(struct yk_buf *out, int at, int w)
 {

@@ -34,6 +34,9 @@ int yk_text_width(const char *s, size_t n);
 /* yk_text_tty in at most w columns: longer text is cut and ends with
  * "…" (U+2026).  Returns the columns used. */
 int yk_text_fit(struct yk_buf *out, const char *s, size_t n, int w);
+/* yk_text_tty of the end of s[0..n) that fits in w columns (the newest
+ * part of a sparkline).  Returns the columns used. */
+int yk_text_tail(struct yk_buf *out, const char *s, size_t n, int w);
 /* Blanks from column `at` to column w. */
 void yk_text_pad(struct yk_buf *out, int at, int w);
 /* Text a tool is asked to publish for others' terminals (a name, a

@@ -189,3 +189,20 @@ entries() {
 	printf '%s\n' "$out" | sed -n 1p | grep -qF $'\033[31mERROR'
 	printf '%s\n' "$out" | sed -n 2p | grep -qF $'\033[33mWARN'
 }
+
+@test "--follow on a terminal: a hostile level and message made safe; NO_COLOR: no colour" {
+	w="$BATS_TEST_TMPDIR/tty"
+	script -qfc "NO_COLOR=1 yoke-log $B --org $R --follow -v" "$w" \
+		> /dev/null 2>&1 3>&- &
+	PIDS+=($!)
+	wait_for grep -q "subscribed to" "$w"
+	mosquitto_pub -p "$BROKER_PORT" -q 1 -t "yoke/$R/evil-3/log" \
+		-m '{"level":"\u001b]0;PWNED\u0007\u001b[2Jerror","message":"\u009b2J\u001b[31mred","ts":1795300000}'
+	yoke-log $B --org "$R" -r arm-1 --level error "plain"
+	wait_for grep -q plain "$w"
+	[ "$(grep -c $'\033' "$w")" -eq 0 ]
+	[ "$(grep -c $'\xc2\x9b' "$w")" -eq 0 ]
+	# the level is cut at 12 columns, so the message stays in view
+	grep -q ' evil-3 ?\]0;PWNED??… ?2J?\[31mred' "$w"
+	grep -q ' arm-1 ERROR plain' "$w"
+}

@@ -4,6 +4,11 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
+teardown() {
+	tmux -L "yk$R" kill-server 2> /dev/null || true
+	kill_pids
+}
+
 # bgsub OUT ARGS...: yoke-sub in the background, subscribed on return.
 # The sync: a retained marker under the test's robot, seen first.
 bgsub() {
@@ -183,6 +188,43 @@ $R/b=2 true" ]
 	[ "${lines[0]}" = "[50,true]" ]
 	[ "${lines[1]}" = "[20]" ]
 	jq -e 'has("hz") and has("bytes_per_s")' "$BATS_TEST_TMPDIR/out" > /dev/null
+}
+
+@test "--stats: a retained message counts, apart, and is no delay" {
+	# sent long ago (ts 1000 s after the epoch), kept by the broker
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/default/$R/cfg" -r -q 1 \
+		-D publish user-property ts 1000000000 -m old
+	yoke-sub $B -v "$R/*" --stats --json > "$BATS_TEST_TMPDIR/out" \
+		2> "$BATS_TEST_TMPDIR/sub.err" &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	yoke-pub $B "$R/cfg" -m new
+	wait_for grep -q '"count":2' "$BATS_TEST_TMPDIR/out"
+	# the live one's delay only: milliseconds, not years
+	run jq -s -c 'map(select(.count == 2)) | .[0] |
+		[.retained // 0, .delay_ms.max < 60000]' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = "[0,true]" ] || [ "$output" = "[1,true]" ]
+	run jq -s -c 'map(.retained // 0) | add' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = 1 ]
+	run jq -s -c 'map(select(.delay_ms.max > 60000)) | length' \
+		"$BATS_TEST_TMPDIR/out"
+	[ "$output" = 0 ]
+}
+
+@test "--stats on a terminal: a table redrawn in place, its header first, fit to the width" {
+	tmux -L "yk$R" new-session -d -x 70 -y 8 \
+		"yoke-sub $B -v '$R/**' --stats 2> $BATS_TEST_TMPDIR/sub.err"
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	for i in $(seq 1 10); do
+		echo "$i" | yoke-pub $B "$R/a-rather-long-key-name-that-does-not-fit/$i" -l
+	done
+	wait_for bash -c "tmux -L yk$R capture-pane -pJ | grep -q 'more'"
+	out=$(tmux -L "yk$R" capture-pane -pJ)
+	tmux -L "yk$R" kill-server
+	[[ "$(printf '%s\n' "$out" | head -1)" =~ ^KEY\ +RATE\ +BANDWIDTH ]]
+	[ "$(printf '%s\n' "$out" | LC_ALL=C.UTF-8 wc -L)" -le 70 ]
+	[ "$(printf '%s\n' "$out" | grep -c '…  ')" -ge 1 ]
+	[[ "$(printf '%s\n' "$out" | grep -c .)" -eq 7 ]]
 }
 
 @test "yoke's own query channels are not shown as keys" {

@@ -9,9 +9,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "err.h"
 #include "json.h"
 #include "text.h"
 
@@ -133,6 +135,39 @@ test_check(void **state)
 	assert_string_equal(e.msg, "CODE is not valid UTF-8");
 }
 
+/* Messages on stderr quote what the network sent (a robot's RpcError code
+ * and message): yk_err_print and yk_err_say make them safe. */
+static void
+test_err_print(void **state)
+{
+	struct yk_err e = {0};
+	char buf[512];
+	FILE *f = tmpfile();
+	int saved = dup(2);
+	size_t n;
+
+	(void)state;
+	assert_non_null(f);
+	fflush(stderr);
+	dup2(fileno(f), 2);
+	yk_prog = "yoke-drive";
+	yk_err_set(&e, YK_ERUNTIME, "'%s' refused %s: %s: %s", "arm-1",
+		   "state", "E\033]0;PWNED\007", "bad\033[2J\xc2\x9b");
+	assert_int_equal(yk_err_print(&e), YK_ERUNTIME);
+	yk_err_say("reply for '%s' dropped: %s", "a/\033[31m", "x");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	assert_string_equal(buf,
+			    "yoke-drive: 'arm-1' refused state: E?]0;PWNED?: "
+			    "bad?[2J?\n"
+			    "yoke-drive: reply for 'a/?[31m' dropped: x\n");
+}
+
 int
 main(void)
 {
@@ -143,6 +178,7 @@ main(void)
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_err_print),
 	};
 
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
