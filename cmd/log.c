@@ -23,8 +23,8 @@
 #include "text.h"
 
 static const char usage[] =
-	"[options] [--level L] MESSAGE...\n"
-	"[options] [--level L] < LINES\n"
+	"[options] [--level L|auto] MESSAGE...\n"
+	"[options] [--level L|auto] < LINES\n"
 	"[options] --follow [PATTERN] [--level L] [--json]";
 
 /* The colour of each level on a terminal, by yk_fleet_levels index. */
@@ -33,6 +33,7 @@ static const char *const colours[] = {"\033[2m", "", "\033[33m",
 
 struct logt {
 	const char *level;
+	bool guess;          /* --level auto: each line's own prefix */
 	int rank;            /* --follow --level: the lowest shown */
 	bool follow, json, tty, colour;
 	struct yk_buf topic, payload, tmp, robot;
@@ -51,6 +52,8 @@ put(struct yk_mqtt *s, struct logt *l, const char *msg, size_t n,
 			   .ts_us = ts_us};
 
 	yk_buf_truncate(&l->payload, 0);
+	if (l->guess)
+		l->level = yk_logline_guess(msg, n, l->level);
 	yk_logline_json(&l->payload, &l->tmp, l->level, msg, n, ts_us);
 	m.payload = l->payload.p;
 	m.len = l->payload.len;
@@ -139,10 +142,16 @@ follow(struct yk_mqtt *s, struct logt *l, struct yk_err *err)
 static int
 check_args(struct logt *l, int nargs, char **args, struct yk_err *err)
 {
-	int i = l->level ? yk_fleet_pick("level", yk_fleet_levels, l->level,
-					 err)
-			 : 1;
+	int i;
 
+	l->guess = l->level && strcmp(l->level, "auto") == 0;
+	if (l->guess && l->follow)
+		return yk_err_set(err, YK_EUSAGE,
+				  "--level auto goes with sending, not "
+				  "--follow");
+	i = l->level && !l->guess ? yk_fleet_pick("level", yk_fleet_levels,
+						  l->level, err)
+				  : 1;
 	if (i < 0)
 		return err->rc;
 	if (l->follow) {
@@ -155,7 +164,7 @@ check_args(struct logt *l, int nargs, char **args, struct yk_err *err)
 		return yk_follow_expr(&l->ex, l->scope, nargs ? args[0] : "*",
 				      "log", err);
 	}
-	l->level = yk_fleet_levels[i];
+	l->level = l->guess ? NULL : yk_fleet_levels[i];
 	if (l->json)
 		return yk_err_set(err, YK_EUSAGE, "--json goes with --follow");
 	if (nargs == 0 && isatty(0))
@@ -191,9 +200,10 @@ main(int argc, char **argv)
 	yk_conf_init(&c, &cli, YK_CONF_ROBOT | YK_CONF_QUEUE);
 	struct yk_opt opts[] = {
 		YK_GROUP("Log"),
-		YK_STR(0, "level", &l.level, "debug|info|warn|error",
-		       "level of the entries (default info); --follow: show "
-		       "this level and above"),
+		YK_STR(0, "level", &l.level, "debug|info|warn|error|auto",
+		       "level of the entries (default info; auto: from each "
+		       "line's prefix, ERROR, W/, [warn] ...); --follow: "
+		       "show this level and above"),
 		YK_FLAG(0, "follow", &l.follow,
 			"print the fleet's log entries as they arrive "
 			"(PATTERN: robots, default *)"),

@@ -92,3 +92,8 @@ complete_words() {
 	run complete_words yoke si
 	[ "$output" = "sim " ]
 }
+
+@test "yoke-log --level: the levels and auto" {
+	run complete_words yoke-log --level ""
+	[ "$output" = "auto debug error info warn " ]
+}

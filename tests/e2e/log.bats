@@ -74,6 +74,35 @@ entries() {
 {"level":"warn","message":"third \"quoted\" \\ \t tab"}' ]
 }
 
+@test "--level auto: each line's level from its prefix; a continuation keeps the last" {
+	listen 8
+	run --separate-stderr yoke-log $B -r "$R" --level auto <<- 'EOF'
+		ERROR: disk full
+		Traceback (most recent call last):
+		  File "x.py", line 1
+		W/Camera( 42): slow frame
+		2026-12-04 18:00:00,123 DEBUG poll
+		[warn] battery low
+		E1204 18:00:00.123 1 main.cc:9] failed
+		plain text
+	EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(entries | jq -r .level | paste -sd ' ')" = \
+		"error error error warn debug warn error info" ]
+	# the message is kept whole, prefix included
+	[ "$(entries | sed -n 1p)" = '{"level":"error","message":"ERROR: disk full"}' ]
+}
+
+@test "--level auto: a MESSAGE too; with --follow: exit 2" {
+	listen 1
+	yoke-log $B -r "$R" --level auto "WARNING: low battery"
+	[ "$(entries)" = '{"level":"warn","message":"WARNING: low battery"}' ]
+	run --separate-stderr yoke-log $B --follow --level auto
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-log: --level auto goes with sending, not --follow" ]
+}
+
 @test "CMD 2>&1 | yoke-log: a thousand lines, all acknowledged, in order" {
 	listen 1000
 	run bash -c "seq 1000 | yoke-log $B -r $R"
