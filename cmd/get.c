@@ -58,7 +58,7 @@ got_answer(struct get *g, const char *key, const char *source,
 	struct yk_outmsg m = {
 		.key = key, .source = source, .ts_us = rx->ts_us,
 		.qos = rx->qos, .retain = rx->retain, .payload = rx->payload,
-		.len = rx->len, .error = error,
+		.len = rx->len, .error = error, .tty = g->out.tty,
 	};
 
 	if (g->count > 0 && g->answers >= g->count)

@@ -101,7 +101,7 @@ on_msg(void *ud, const struct yk_rx *rx)
 	struct yk_outmsg m = {
 		.key = key, .ts_us = rx->ts_us, .qos = rx->qos,
 		.retain = rx->retain, .caps = caps, .ncaps = u->w.ex[i].ncap,
-		.payload = rx->payload, .len = rx->len,
+		.payload = rx->payload, .len = rx->len, .tty = u->out.tty,
 	};
 	if (u->decode)
 		decode(u, &m);

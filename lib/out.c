@@ -22,6 +22,7 @@ yk_out_init(struct yk_out *o, int fd)
 {
 	memset(o, 0, sizeof(*o));
 	o->fd = fd;
+	o->tty = isatty(fd);
 }
 
 bool
@@ -322,6 +323,16 @@ yk_out_message(struct yk_buf *b, enum yk_fmt f, const struct yk_outmsg *m)
 		yk_varint_put(b, m->len);
 	if (f == YK_FMT_RAW || f == YK_FMT_DELIMITED) {
 		yk_buf_add(b, m->payload, m->len);
+		return;
+	}
+	if (f == YK_FMT_TEXT && m->tty) {
+		yk_text_tty(b, m->key, strlen(m->key));
+		yk_buf_addc(b, ' ');
+		if (m->json)
+			yk_text_tty(b, m->json, m->json_len);
+		else
+			yk_text_tty(b, m->payload, m->len);
+		yk_buf_addc(b, '\n');
 		return;
 	}
 	if (f == YK_FMT_TEXT) {

@@ -24,6 +24,7 @@ extern const char *const yk_fmt_names[]; /* "json", "text", "raw" */
 
 struct yk_out {
 	int fd;
+	bool tty; /* fd is a terminal */
 	struct yk_buf b;
 };
 
@@ -110,6 +111,8 @@ struct yk_outmsg {
 	size_t json_len;
 	bool b64;                /* payload_b64 whatever the bytes are (a
 				    payload that did not decode) */
+	bool tty;                /* for a terminal: --format text made
+				    safe (JSON lines always are) */
 };
 
 void yk_out_message(struct yk_buf *b, enum yk_fmt f,

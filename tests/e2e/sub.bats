@@ -294,3 +294,27 @@ $R/b=2 true" ]
 	run yoke-sub $B "$R/x" -W 0.2 --session "kb-$R" -k 7
 	grep -q "as kb-$R (p5, c0, k7)" "$BROKER_DIR/log"
 }
+
+@test "on a terminal: no payload byte drives it (JSON lines; --format text made safe)" {
+	w="$BATS_TEST_TMPDIR/tty"
+	script -qfc "yoke-sub $B -v '$R/*' -C 3" "$w" > /dev/null 2>&1 3>&- &
+	PIDS+=($!)
+	wait_for grep -q "subscribed to" "$w"
+	# valid JSON may hold U+009B (CSI) raw; text may hold anything
+	yoke-pub $B "$R/json" -m $'{"m":"\xc2\x9b2J"}'
+	yoke-pub $B "$R/text" -m $'a\033]0;PWNED\007\xc2\x9b2J'
+	yoke-pub $B "$R/last" -m last
+	wait_for grep -q '"last"' "$w"
+	! grep -q $'\033' "$w"
+	! grep -q $'\xc2\x9b' "$w"
+	grep -qF '"payload":{"m":"\u009b2J"}' "$w"
+	w2="$BATS_TEST_TMPDIR/tty2"
+	script -qfc "yoke-sub $B -v '$R/*' -C 2 --format text" "$w2" > /dev/null 2>&1 3>&- &
+	PIDS+=($!)
+	wait_for grep -q "subscribed to" "$w2"
+	yoke-pub $B "$R/text" -m $'a\033]0;PWNED\007\xc2\x9b2J'
+	yoke-pub $B "$R/last" -m last
+	wait_for grep -q "$R/last last" "$w2"
+	! grep -q $'\033' "$w2"
+	grep -q "^$R/text a?]0;PWNED??2J" "$w2"
+}

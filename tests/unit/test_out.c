@@ -459,6 +459,25 @@ test_no_color(void **state)
 	assert_int_equal(yk_out_cols(-1), 80);
 }
 
+/* --format text on a terminal: key and payload made safe; elsewhere as
+ * they came. */
+static void
+test_text_tty(void **state)
+{
+	struct yk_outmsg m = {.key = "a/\033[2J", .ts_us = -1,
+			      .payload = "x\033]0;T\007\xc2\x9b", .len = 9};
+	struct yk_buf b = {0};
+
+	(void)state;
+	yk_out_message(&b, YK_FMT_TEXT, &m);
+	assert_memory_equal(b.p, "a/\033[2J x\033]0;T\007\xc2\x9b\n", 17);
+	yk_buf_truncate(&b, 0);
+	m.tty = true;
+	yk_out_message(&b, YK_FMT_TEXT, &m);
+	assert_string_equal(b.p, "a/?[2J x?]0;T??\n");
+	yk_buf_free(&b);
+}
+
 static void
 test_redraw(void **state)
 {
@@ -486,6 +505,7 @@ main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_no_color),
 		cmocka_unit_test(test_redraw),
+		cmocka_unit_test(test_text_tty),
 	};
 	static char names[64][64];
 	size_t n = 0;
