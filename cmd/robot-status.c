@@ -245,12 +245,14 @@ show(struct view *v, bool human, bool changes)
 	struct yk_buf sig = {0};
 
 	if (human && changes) {
+		/* the last line stays empty: a newline there would scroll
+		 * the header away */
 		yk_roster_table(&sig, &v->ro, rv, n, now, yk_out_colour(1),
-				yk_out_cols(1));
+				yk_out_cols(1), yk_out_rows(1) - 1);
 		yk_out_redraw(&v->out.b, sig.p, sig.len);
 	} else if (human) {
 		yk_roster_table(&v->out.b, &v->ro, rv, n, now,
-				yk_out_colour(1), yk_out_cols(1));
+				yk_out_colour(1), yk_out_cols(1), 0);
 	}
 	if (human) {
 		yk_buf_free(&sig);

@@ -396,7 +396,7 @@ cells(const struct yk_roster *r, const struct yk_robot *rb, int64_t now,
 void
 yk_roster_table(struct yk_buf *b, const struct yk_roster *r,
 		struct yk_robot **v, size_t n, int64_t now_us, bool colour,
-		int cols)
+		int cols, int rows)
 {
 	/* the verdict and ages are never cut */
 	static const unsigned flags[NCOL] = {[C_STATUS] = YK_COL_KEEP,
@@ -409,7 +409,7 @@ yk_roster_table(struct yk_buf *b, const struct yk_roster *r,
 		yk_table_cellz(&t, heads[j]);
 	for (size_t i = 0; i < n; i++)
 		cells(r, v[i], now_us, &t);
-	yk_table_draw(&t, b, cols, 0, colour);
+	yk_table_draw(&t, b, cols, rows, colour);
 	yk_table_free(&t);
 }
 

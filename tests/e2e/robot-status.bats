@@ -475,3 +475,15 @@ no_esc_but_redraw() {
 		"hostname Arm-1 && yoke-robot-status $B $O set online -r arm-1"
 	[ "$status" -eq 0 ]
 }
+
+@test "--watch on a small terminal: the header stays, the rows that do not fit counted" {
+	for i in 1 2 3 4 5 6 7 8; do rs set online -r "arm-$i"; done
+	tmux -L "yk$R" new-session -d -x 100 -y 6 \
+		"yoke-robot-status $B $O --watch"
+	wait_for bash -c "tmux -L yk$R capture-pane -p | grep -q 'more'"
+	out=$(tmux -L "yk$R" capture-pane -p)
+	tmux -L "yk$R" kill-server
+	[[ "$(printf '%s\n' "$out" | head -1)" =~ ^ROBOT\ +STATUS ]]
+	[ "$(printf "%s\n" "$out" | sed -n 5p)" = "… 5 more" ]
+	[ "$(printf '%s\n' "$out" | grep -c '^arm-')" -eq 3 ]
+}
