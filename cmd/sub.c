@@ -67,8 +67,9 @@ decode(struct sub *u, struct yk_outmsg *m)
 	if (u->dec_failed++ == 0)
 		yk_err_say("cannot decode '%s': %s (printed %s; said once)",
 			   m->key, u->dec_err.msg,
-			   u->fmt == YK_FMT_TEXT ? "as it came"
-						 : "as payload_b64 with \"error\"");
+			   u->fmt == YK_FMT_TEXT
+				   ? "as it came"
+				   : "as payload_b64 with \"error\"");
 }
 
 static void

@@ -394,13 +394,15 @@ test_table(void **state)
 	assert_int_equal(yk_table_rows(&t), 3);
 	yk_table_draw(&t, &b, 0, 0, false);
 	assert_string_equal(b.p, "NAME      N  NOTE\n"
-				 "\xe6\x97\xa5\xe6\x9c\xac  12345  ?]0;PWNED??[2J\n"
+				 "\xe6\x97\xa5\xe6\x9c\xac  12345  "
+				 "?]0;PWNED??[2J\n"
 				 "x         1\n");
 	yk_buf_truncate(&b, 0);
 	/* 20 columns: NOTE (the widest text) is cut, N never */
 	yk_table_draw(&t, &b, 20, 0, false);
 	assert_string_equal(b.p, "NAME      N  NOTE\n"
-				 "\xe6\x97\xa5\xe6\x9c\xac  12345  ?]0;PW\xe2\x80\xa6\n"
+				 "\xe6\x97\xa5\xe6\x9c\xac  12345  "
+				 "?]0;PW\xe2\x80\xa6\n"
 				 "x         1\n");
 	yk_buf_truncate(&b, 0);
 	/* two lines: the header and how many rows did not fit */

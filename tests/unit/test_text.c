@@ -71,7 +71,8 @@ test_tty_unsafe(void **state)
 
 	(void)state;
 	yk_text_tty(&b, s, sizeof(s) - 1);
-	assert_string_equal(b.p, "\xef\xbf\xbd" "2J?abc?d\xef\xbf\xbd\xef\xbf\xbd"
+	assert_string_equal(b.p, "\xef\xbf\xbd" "2J?abc?d"
+			    "\xef\xbf\xbd\xef\xbf\xbd"
 			    "\xe2\x80\xa6\xe6\x97\xa5?]0;PWNED?");
 	assert_null(memchr(b.p, 0x1b, b.len));
 	yk_buf_free(&b);
@@ -122,11 +123,12 @@ test_check(void **state)
 	struct yk_err e = {0};
 
 	(void)state;
-	assert_int_equal(yk_text_check("--name", "Arm \xc3\xa9 \xe6\x97\xa5", &e),
-			 YK_OK);
+	assert_int_equal(yk_text_check("--name", "Arm \xc3\xa9 \xe6\x97\xa5",
+				       &e), YK_OK);
 	assert_int_equal(yk_text_check("--name", "\x1b]0;PWNED\x07", &e),
 			 YK_EUSAGE);
-	assert_string_equal(e.msg, "--name must not contain control characters");
+	assert_string_equal(e.msg,
+			    "--name must not contain control characters");
 	assert_int_equal(yk_text_check("--reason", "a\tb", &e), YK_EUSAGE);
 	assert_int_equal(yk_text_check("CODE", "A\xc2\x9b" "B", &e), YK_EUSAGE);
 	assert_int_equal(yk_text_check("CODE", "A\xe2\x80\xae" "B", &e),
