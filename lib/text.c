@@ -216,25 +216,36 @@ yk_text_pad(struct yk_buf *out, int at, int w)
 		yk_buf_addc(out, ' ');
 }
 
+bool
+yk_text_has_ctl(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0; i < n;) {
+		size_t l = seq_len(p + i, n - i);
+
+		if (l == 0) /* not UTF-8: a byte of its own */
+			l = 1;
+		else if (unsafe(decode(p + i, l)))
+			return true;
+		i += l;
+	}
+	return false;
+}
+
 int
 yk_text_check(const char *what, const char *s, struct yk_err *err)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t n = s ? strlen(s) : 0;
 
 	if (s == NULL)
 		return YK_OK;
+	if (yk_text_has_ctl(s, n))
+		return yk_err_set(err, YK_EUSAGE,
+				  "%s must not contain control characters",
+				  what);
 	if (!yk_utf8_valid(s, n))
 		return yk_err_set(err, YK_EUSAGE, "%s is not valid UTF-8",
 				  what);
-	for (size_t i = 0; i < n; i++) {
-		size_t l = seq_len(p + i, n - i);
-
-		if (unsafe(decode(p + i, l)))
-			return yk_err_set(err, YK_EUSAGE,
-					  "%s must not contain control "
-					  "characters", what);
-		i += l - 1;
-	}
 	return YK_OK;
 }

@@ -44,5 +44,7 @@ void yk_text_pad(struct yk_buf *out, int at, int w);
  * characters" when s holds any (C0, DEL, C1, bidirectional controls), or
  * "<what> is not valid UTF-8".  NULL (not given) is fine. */
 int yk_text_check(const char *what, const char *s, struct yk_err *err);
+/* Whether s[0..n) holds a control character yk_text_check refuses. */
+bool yk_text_has_ctl(const char *s, size_t n);
 
 #endif

@@ -165,9 +165,11 @@ on_tty() {
 	[ "$output" = "yoke-telemetry: give at least one of --value, --lat/--lng or --data" ]
 }
 
-@test "the metric: not empty, no control characters" {
+@test "the metric and the unit: not empty, no control characters" {
 	fails "metric is empty" '' --value 1
 	fails "metric holds a control character" $'a\tb' --value 1
+	fails "metric holds a control character" $'a\xc2\x9b' --value 1
+	fails "--unit holds a control character" a --value 1 --unit $'C\033[2J'
 	fails "missing METRIC" --value 1
 	fails "expected one METRIC, got 2 arguments" a b --value 1
 }

@@ -135,6 +135,10 @@ test_check(void **state)
 			 YK_EUSAGE);
 	assert_int_equal(yk_text_check("CODE", "A\xff", &e), YK_EUSAGE);
 	assert_string_equal(e.msg, "CODE is not valid UTF-8");
+	assert_int_equal(yk_text_check("CODE", NULL, &e), YK_OK);
+	assert_true(yk_text_has_ctl("\xff\x1b", 2));
+	assert_true(yk_text_has_ctl("\xff\xc2\x85", 3));
+	assert_false(yk_text_has_ctl("\xff\xc2\xa0", 3));
 }
 
 /* Messages on stderr quote what the network sent (a robot's RpcError code
