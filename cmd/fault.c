@@ -360,7 +360,7 @@ prepare(struct yk_conf *c, struct fault *f, int nargs, char **args,
 	/* the checks in the order of the arguments: CODE, then options */
 	if (yk_fleet_code(&code, args[0], err) != YK_OK ||
 	    yk_text_check("fault code", code.p, err) != YK_OK)
-		return err->rc;
+		goto out;
 	sev = yk_fleet_pick("severity", yk_fleet_severities, f->severity,
 			    err);
 	if (sev < 0 ||
