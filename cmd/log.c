@@ -152,6 +152,10 @@ check_args(struct logt *l, int nargs, char **args, struct yk_err *err)
 	i = l->level && !l->guess ? yk_fleet_pick("level", yk_fleet_levels,
 						  l->level, err)
 				  : 1;
+	if (i < 0 && !l->follow)
+		return yk_err_set(err, YK_EUSAGE,
+				  "invalid level '%s': use debug, info, warn, "
+				  "error or auto", l->level);
 	if (i < 0)
 		return err->rc;
 	if (l->follow) {

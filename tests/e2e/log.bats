@@ -57,6 +57,9 @@ entries() {
 	run --separate-stderr yoke-log $B -r "$R" --level warning hi
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
+	[ "$stderr" = "yoke-log: invalid level 'warning': use debug, info, warn, error or auto" ]
+	run --separate-stderr yoke-log $B --follow --level warning
+	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-log: invalid level 'warning': use debug, info, warn or error" ]
 }
 
