@@ -122,8 +122,46 @@ age(char *t, size_t n, int64_t ms)
 		snprintf(t, n, "%lldm", (long long)(ms / 60000));
 }
 
+static void
+row_free(struct row *w)
+{
+	free(w->robot);
+	free(w->metric);
+	yk_buf_free(&w->value);
+	yk_buf_free(&w->unit);
+	free(w);
+}
+
+/* Drop the rows quiet for YK_BOARD_FORGET_MS, into a map sized for what
+ * is left (yk_map_del keeps the slots). */
+static void
+forget(struct yk_board *b, int64_t now_ms)
+{
+	struct yk_map keep = {0};
+	struct yk_map_ent *e;
+	size_t i = 0, gone = 0;
+
+	while ((e = yk_map_next(&b->rows, &i)) != NULL) {
+		struct row *w = e->val;
+
+		if (now_ms - w->at >= YK_BOARD_FORGET_MS) {
+			row_free(w);
+			e->val = NULL;
+			gone++;
+		}
+	}
+	if (gone == 0)
+		return;
+	i = 0;
+	while ((e = yk_map_next(&b->rows, &i)) != NULL)
+		if (e->val)
+			yk_map_put(&keep, e->key)->val = e->val;
+	yk_map_free(&b->rows);
+	b->rows = keep;
+}
+
 void
-yk_board_draw(const struct yk_board *b, struct yk_buf *out, int64_t now_ms,
+yk_board_draw(struct yk_board *b, struct yk_buf *out, int64_t now_ms,
 	      int cols, int rows)
 {
 	static const char *const heads[NCOL] = {"ROBOT", "METRIC", "VALUE",
@@ -131,18 +169,21 @@ yk_board_draw(const struct yk_board *b, struct yk_buf *out, int64_t now_ms,
 	/* a narrow terminal sees the newest part of the sparkline */
 	static const unsigned flags[NCOL] = {[C_AGE] = YK_COL_KEEP,
 					     [C_SPARK] = YK_COL_TAIL};
-	struct row **v = yk_calloc(b->rows.n + 1, sizeof(*v));
+	struct row **v;
 	struct yk_map_ent *e;
 	struct yk_table t;
 	struct yk_buf screen = {0}, sp = {0};
 	size_t i = 0, n = 0;
 
+	forget(b, now_ms);
+	v = yk_calloc(b->rows.n + 1, sizeof(*v));
 	while ((e = yk_map_next(&b->rows, &i)) != NULL)
 		v[n++] = e->val;
 	qsort(v, n, sizeof(*v), cmp_rows);
 	yk_table_init(&t, NCOL, flags);
 	for (int j = 0; j < NCOL; j++)
 		yk_table_cellz(&t, heads[j]);
+	yk_table_keep(&t); /* the sparkline is never narrower than that */
 	for (size_t k = 0; k < n; k++) {
 		char a[32];
 
@@ -174,14 +215,7 @@ yk_board_free(struct yk_board *b)
 	struct yk_map_ent *e;
 	size_t i = 0;
 
-	while ((e = yk_map_next(&b->rows, &i)) != NULL) {
-		struct row *w = e->val;
-
-		free(w->robot);
-		free(w->metric);
-		yk_buf_free(&w->value);
-		yk_buf_free(&w->unit);
-		free(w);
-	}
+	while ((e = yk_map_next(&b->rows, &i)) != NULL)
+		row_free(e->val);
 	yk_map_free(&b->rows);
 }

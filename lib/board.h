@@ -19,6 +19,8 @@
 #include "reading.h"
 
 #define YK_BOARD_WINDOW_MS 60000
+/* A row with no reading for this long leaves the board (and memory). */
+#define YK_BOARD_FORGET_MS 600000
 
 struct yk_board {
 	struct yk_map rows; /* "robot\x1fmetric" -> row */
@@ -28,8 +30,9 @@ struct yk_board {
  * which also sets the row's age and its sparkline's clock). */
 void yk_board_add(struct yk_board *b, const char *robot,
 		  const struct yk_reading *r, int64_t now_ms);
-/* The table drawn over the last one, in cols x rows (0: no limit). */
-void yk_board_draw(const struct yk_board *b, struct yk_buf *out,
+/* The table drawn over the last one, in cols x rows (0: no limit); rows
+ * quiet for YK_BOARD_FORGET_MS are forgotten first. */
+void yk_board_draw(struct yk_board *b, struct yk_buf *out,
 		   int64_t now_ms, int cols, int rows);
 void yk_board_free(struct yk_board *b);
 

@@ -152,8 +152,9 @@ flags_of(const struct yk_table *t, int j)
 	return t->flags ? t->flags[j] : 0;
 }
 
-/* Narrow the widest column that may be cut until the row fits in cols
- * (two blanks between columns), never below min[j]; the rest must wrap. */
+/* Narrow the widest column that may be cut (of equals, the rightmost: a
+ * row's start stays whole) until the row fits in cols (two blanks
+ * between columns), never below min[j]; the rest must wrap. */
 static void
 fit(const struct yk_table *t, int *w, const int *min, int cols)
 {
@@ -166,7 +167,7 @@ fit(const struct yk_table *t, int *w, const int *min, int cols)
 
 		for (int j = 0; j < t->ncol; j++)
 			if (!(flags_of(t, j) & YK_COL_KEEP) && w[j] > min[j] &&
-			    (k < 0 || w[j] > w[k]))
+			    (k < 0 || w[j] >= w[k]))
 				k = j;
 		if (k < 0)
 			break;

@@ -56,7 +56,7 @@ void yk_out_redraw(struct yk_buf *b, const char *screen, size_t n);
 #define YK_COL_KEEP 1u  /* never cut: numbers, times */
 #define YK_COL_RIGHT 2u /* aligned right */
 #define YK_COL_TAIL 4u  /* cut keeps the end, unmarked (a sparkline) */
-#define YK_COL_MIN 6    /* a cut column keeps at least this many columns */
+#define YK_COL_MIN 4    /* a cut column keeps at least this many columns */
 
 struct yk_table {
 	int ncol;

@@ -274,7 +274,7 @@ evil() {
 @test "terminal injection: --watch shows hostile text made safe" {
 	evil
 	tty_until "$BATS_TEST_TMPDIR/tty" PWNED \
-		"NO_COLOR=1 yoke-robot-status $B $O --watch"
+		"COLUMNS=200 NO_COLOR=1 yoke-robot-status $B $O --watch"
 	no_esc_but_redraw "$BATS_TEST_TMPDIR/tty"
 	grep -q '?]0;PWNED??\[2J' "$BATS_TEST_TMPDIR/tty"
 }
