@@ -25,6 +25,7 @@
 #include "query.h"
 #include "ready.h"
 #include "sig.h"
+#include "text.h"
 
 static const char usage[] =
 	"[options] KEY [-- CMD ARGS...]\n"
@@ -143,7 +144,8 @@ print_token(struct alive *a, const char *key, const struct yk_rx *rx)
 	struct yk_buf *b = &a->out.b;
 
 	if (a->tty) {
-		yk_buf_addf(b, "%s\n", key);
+		yk_text_tty(b, key, strlen(key));
+		yk_buf_addc(b, '\n');
 		return;
 	}
 	yk_buf_adds(b, "{\"key\":");
@@ -162,19 +164,48 @@ print_token(struct alive *a, const char *key, const struct yk_rx *rx)
 	yk_buf_addc(b, '\n');
 }
 
+/* When a token came: its "since" (seconds), else the sender's ts, else
+ * now.  A token that was live before we looked was not born now. */
+static time_t
+since(const struct yk_rx *rx)
+{
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+
+	if (yk_json_obj_begin(&it, rx->payload, rx->len))
+		while (yk_json_obj_next(&it, &k, &kn, &v, &vn))
+			if (yk_json_key_is(k, kn, "since") && vn > 0 &&
+			    vn < 32 && v[0] != '"') {
+				char t[32];
+				double d;
+
+				memcpy(t, v, vn);
+				t[vn] = '\0';
+				if (yk_parse_double(t, 1, 1e11, &d) == 0)
+					return (time_t)d;
+			}
+	if (rx->ts_us > 0)
+		return (time_t)(rx->ts_us / 1000000);
+	return time(NULL);
+}
+
 static void
-print_event(struct alive *a, const char *key, bool on)
+print_event(struct alive *a, const char *key, bool on,
+	    const struct yk_rx *rx)
 {
 	struct yk_buf *b = &a->out.b;
 
 	if (a->tty) {
-		time_t t = time(NULL);
+		time_t t = on ? since(rx) : time(NULL);
 		struct tm tm;
 		char hms[16];
 
 		localtime_r(&t, &tm);
 		strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
-		yk_buf_addf(b, "%s %s %s\n", hms, on ? "+" : "-", key);
+		yk_buf_addf(b, "%s %s ", hms, on ? "+" : "-");
+		yk_text_tty(b, key, strlen(key));
+		yk_buf_addc(b, '\n');
 		return;
 	}
 	yk_buf_adds(b, "{\"key\":");
@@ -209,7 +240,7 @@ on_token(void *ud, const struct yk_rx *rx)
 			a->found++;
 		}
 	} else if (on != was && !(rx->retain && a->no_history)) {
-		print_event(a, k, on);
+		print_event(a, k, on, rx);
 	}
 	free(k);
 }

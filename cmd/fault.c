@@ -26,6 +26,7 @@
 #include "pq.h"
 #include "seen.h"
 #include "sig.h"
+#include "text.h"
 
 /* QoS 1 redelivers within a session's resend, seconds apart: 4096 ids
  * (about 300 KiB with the map) cover far more faults than that. */
@@ -37,7 +38,8 @@ static const char usage[] =
 
 struct fault {
 	const char *severity, *data;
-	bool watch, json, tty;
+	bool watch, json, tty, colour;
+	int cols, w_robot, w_code; /* the terminal's; the columns so far */
 	long count;
 	double wait;
 	const struct yk_scope *scope;
@@ -118,48 +120,48 @@ print_json(struct fault *f, const char *robot, const struct yk_rx *rx,
 	yk_buf_adds(b, "}\n");
 }
 
-/* Text from a payload, made safe for a terminal: no control bytes. */
+/* A JSON string token, unescaped, upper-cased when asked. */
 static void
-add_safe(struct yk_buf *b, const char *s, size_t n)
+unescape(struct yk_buf *t, const char *tok, size_t n, bool upper)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		yk_buf_addc(b, ch < 0x20 || ch == 0x7f ? '?' : (char)ch);
-	}
+	yk_buf_truncate(t, 0);
+	if (tok && yk_json_unescape(t, tok, n) == YK_OK)
+		for (size_t i = 0; upper && i < t->len; i++)
+			if (t->p[i] >= 'a' && t->p[i] <= 'z')
+				t->p[i] = (char)(t->p[i] - 'a' + 'A');
 }
 
-/* A JSON string token, unescaped, upper-cased when asked, made safe. */
+/* s in a column *w wide that grows to the widest seen (up to max; wider
+ * text is cut with "…"), so the columns of later lines line up; made
+ * safe, measured in display columns (lib/text.h). */
 static void
-add_str(struct yk_buf *b, const char *tok, size_t n, bool upper)
+column(struct yk_buf *b, const char *s, size_t n, int *w, int max)
 {
-	struct yk_buf t = {0};
+	int cw = yk_text_width(s, n);
 
-	if (yk_json_unescape(&t, tok, n) == YK_OK)
-		for (size_t i = 0; upper && i < t.len; i++)
-			if (t.p[i] >= 'a' && t.p[i] <= 'z')
-				t.p[i] = (char)(t.p[i] - 'a' + 'A');
-	add_safe(b, t.p ? t.p : "", t.len);
-	yk_buf_free(&t);
+	if (cw > *w)
+		*w = cw < max ? cw : max;
+	yk_text_pad(b, yk_text_fit(b, s, n, *w), *w);
+	yk_buf_adds(b, "  ");
 }
 
 /* HH:MM:SS  ROBOT  SEVERITY  CODE  DATA, the time being the fault's own
- * ts (local time), the severity coloured. */
+ * ts (local time), the severity coloured; the data cut to the terminal's
+ * width. */
 static void
 print_human(struct fault *f, const char *robot, const struct yk_rx *rx,
 	    const struct view *v)
 {
 	static const char *const colour[] = {"", "\033[33m", "\033[31m",
 					     "\033[1;31m"};
-	struct yk_buf *b = &f->out.b;
+	struct yk_buf *b = &f->out.b, t = {0};
 	struct yk_err ignore;
 	int64_t us = rx->ts_us > 0 ? rx->ts_us : yk_now_us();
 	double ts;
 	char hms[16], tsz[64];
-	time_t t;
+	time_t tt;
 	struct tm tm;
-	size_t at;
-	int sev = -1;
+	int sev = -1, used;
 
 	if (v->ts && v->tsn < sizeof(tsz)) {
 		memcpy(tsz, v->ts, v->tsn);
@@ -167,43 +169,44 @@ print_human(struct fault *f, const char *robot, const struct yk_rx *rx,
 		if (yk_parse_double(tsz, 0, 1e11, &ts) == 0)
 			us = (int64_t)(ts * 1e6);
 	}
-	t = (time_t)(us / 1000000);
-	localtime_r(&t, &tm);
+	tt = (time_t)(us / 1000000);
+	localtime_r(&tt, &tm);
 	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
 	yk_buf_addf(b, "%s  ", hms);
-	add_safe(b, robot, strlen(robot));
-	yk_buf_adds(b, "  ");
+	column(b, robot, strlen(robot), &f->w_robot, 24);
 	if (v->id == NULL) {
 		yk_buf_adds(b, "MALFORMED  ");
-		add_safe(b, rx->payload, rx->len);
+		used = (int)strlen(hms) + 2 + f->w_robot + 2 + 11;
+		yk_text_fit(b, rx->payload, rx->len,
+			    f->cols - used > 10 ? f->cols - used : 10);
 		yk_buf_addc(b, '\n');
 		return;
 	}
-	if (v->sev) {
-		struct yk_buf s = {0};
-
-		if (yk_json_unescape(&s, v->sev, v->sevn) == YK_OK)
-			sev = yk_fleet_pick("severity", yk_fleet_severities,
-					    s.p, &ignore);
-		yk_buf_free(&s);
-	}
-	if (sev > 0)
+	unescape(&t, v->sev, v->sevn, false);
+	sev = yk_fleet_pick("severity", yk_fleet_severities,
+			    t.p ? t.p : "", &ignore);
+	unescape(&t, v->sev, v->sevn, true);
+	if (sev > 0 && f->colour)
 		yk_buf_adds(b, colour[sev]);
-	at = b->len;
-	if (v->sev)
-		add_str(b, v->sev, v->sevn, true);
-	if (sev > 0)
+	/* the longest severity, CRITICAL, sets the width */
+	used = yk_text_fit(b, t.p ? t.p : "", t.len, 8);
+	if (sev > 0 && f->colour)
 		yk_buf_adds(b, "\033[0m");
-	/* pad to the longest severity, CRITICAL, so codes line up */
-	for (size_t n = b->len - at - (sev > 0 ? 4 : 0); n < 8; n++)
-		yk_buf_addc(b, ' ');
+	yk_text_pad(b, used, 8);
 	yk_buf_adds(b, "  ");
-	if (v->code)
-		add_str(b, v->code, v->coden, false);
+	unescape(&t, v->code, v->coden, false);
 	if (v->data && !(v->datan == 4 && memcmp(v->data, "null", 4) == 0)) {
-		yk_buf_adds(b, "  ");
-		yk_json_minify(b, v->data, v->datan);
+		column(b, t.p ? t.p : "", t.len, &f->w_code, 32);
+		yk_buf_truncate(&t, 0);
+		yk_json_minify(&t, v->data, v->datan);
+		used = (int)strlen(hms) + 2 + f->w_robot + 2 + 8 + 2 +
+		       f->w_code + 2;
+		yk_text_fit(b, t.p ? t.p : "", t.len,
+			    f->cols - used > 10 ? f->cols - used : 10);
+	} else {
+		yk_text_fit(b, t.p ? t.p : "", t.len, 32);
 	}
+	yk_buf_free(&t);
 	yk_buf_addc(b, '\n');
 }
 
@@ -355,8 +358,9 @@ prepare(struct yk_conf *c, struct fault *f, int nargs, char **args,
 					: "missing CODE",
 				  nargs);
 	/* the checks in the order of the arguments: CODE, then options */
-	if (yk_fleet_code(&code, args[0], err) != YK_OK)
-		return err->rc;
+	if (yk_fleet_code(&code, args[0], err) != YK_OK ||
+	    yk_text_check("fault code", code.p, err) != YK_OK)
+		goto out;
 	sev = yk_fleet_pick("severity", yk_fleet_severities, f->severity,
 			    err);
 	if (sev < 0 ||
@@ -429,6 +433,9 @@ main(int argc, char **argv)
 		goto out;
 	f->scope = &c.scope;
 	f->tty = yk_out_human(1) && !f->json;
+	f->colour = yk_out_colour(1);
+	f->cols = yk_out_cols(1);
+	f->w_robot = 8;
 	if (f->watch && (f->data || yk_cli_origin(&cli, "severity") !=
 					    YK_FROM_DEFAULT)) {
 		yk_err_set(&err, YK_EUSAGE,

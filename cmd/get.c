@@ -61,7 +61,7 @@ got_answer(struct get *g, const char *key, const char *source,
 	struct yk_outmsg m = {
 		.key = key, .source = source, .ts_us = rx->ts_us,
 		.qos = rx->qos, .retain = rx->retain, .payload = rx->payload,
-		.len = rx->len, .error = error,
+		.len = rx->len, .error = error, .tty = g->out.tty,
 	};
 
 	if (g->count > 0 && g->answers >= g->count)
@@ -260,8 +260,8 @@ send_reply(struct get *g, const struct reply_to *r, const void *p, size_t n,
 	/* From a callback we cannot wait for room: a full queue (the asker
 	 * is long gone by then) loses this reply, and says so. */
 	if (yk_mqtt_send(g->s, &m, &e) != YK_OK)
-		fprintf(stderr, "%s: reply for '%s' dropped: %s\n", yk_prog,
-			r->key, e.rc == YK_EAGAIN ? "send queue full" : e.msg);
+		yk_err_say("reply for '%s' dropped: %s", r->key,
+			   e.rc == YK_EAGAIN ? "send queue full" : e.msg);
 }
 
 static void

@@ -23,8 +23,8 @@
 #include "text.h"
 
 static const char usage[] =
-	"[options] [--level L] MESSAGE...\n"
-	"[options] [--level L] < LINES\n"
+	"[options] [--level L|auto] MESSAGE...\n"
+	"[options] [--level L|auto] < LINES\n"
 	"[options] --follow [PATTERN] [--level L] [--json]";
 
 /* The colour of each level on a terminal, by yk_fleet_levels index. */
@@ -33,8 +33,9 @@ static const char *const colours[] = {"\033[2m", "", "\033[33m",
 
 struct logt {
 	const char *level;
+	bool guess;          /* --level auto: each line's own prefix */
 	int rank;            /* --follow --level: the lowest shown */
-	bool follow, json, tty;
+	bool follow, json, tty, colour;
 	struct yk_buf topic, payload, tmp, robot;
 	/* --follow */
 	const struct yk_scope *scope;
@@ -51,6 +52,8 @@ put(struct yk_mqtt *s, struct logt *l, const char *msg, size_t n,
 			   .ts_us = ts_us};
 
 	yk_buf_truncate(&l->payload, 0);
+	if (l->guess)
+		l->level = yk_logline_guess(msg, n, l->level);
 	yk_logline_json(&l->payload, &l->tmp, l->level, msg, n, ts_us);
 	m.payload = l->payload.p;
 	m.len = l->payload.len;
@@ -77,6 +80,7 @@ print_tty(struct logt *l, const char *robot)
 	int64_t us = e->ts_us >= 0 ? e->ts_us : yk_now_us();
 	time_t t = (time_t)(us / 1000000);
 	int rank = yk_logline_rank(e->level.p);
+	const char *sgr = l->colour ? colours[rank] : "";
 	const char *m = e->message.p ? e->message.p : "", *nl;
 	size_t left = e->message.len;
 	struct tm tm;
@@ -86,10 +90,9 @@ print_tty(struct logt *l, const char *robot)
 	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
 	yk_buf_addf(b, "%s ", hms);
 	yk_text_tty(b, robot, strlen(robot));
-	yk_buf_addf(b, " %s", colours[rank]);
-	for (const char *p = e->level.p; *p; p++)
-		yk_buf_addc(b, (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p));
-	yk_buf_adds(b, *colours[rank] ? "\033[0m " : " ");
+	yk_buf_addf(b, " %s", sgr);
+	yk_logline_level_tty(b, e->level.p, e->level.len);
+	yk_buf_adds(b, *sgr ? "\033[0m " : " ");
 	for (;;) {
 		nl = memchr(m, '\n', left);
 		yk_text_tty(b, m, nl ? (size_t)(nl - m) : left);
@@ -139,10 +142,20 @@ follow(struct yk_mqtt *s, struct logt *l, struct yk_err *err)
 static int
 check_args(struct logt *l, int nargs, char **args, struct yk_err *err)
 {
-	int i = l->level ? yk_fleet_pick("level", yk_fleet_levels, l->level,
-					 err)
-			 : 1;
+	int i;
 
+	l->guess = l->level && strcmp(l->level, "auto") == 0;
+	if (l->guess && l->follow)
+		return yk_err_set(err, YK_EUSAGE,
+				  "--level auto goes with sending, not "
+				  "--follow");
+	i = l->level && !l->guess ? yk_fleet_pick("level", yk_fleet_levels,
+						  l->level, err)
+				  : 1;
+	if (i < 0 && !l->follow)
+		return yk_err_set(err, YK_EUSAGE,
+				  "invalid level '%s': use debug, info, warn, "
+				  "error or auto", l->level);
 	if (i < 0)
 		return err->rc;
 	if (l->follow) {
@@ -155,7 +168,7 @@ check_args(struct logt *l, int nargs, char **args, struct yk_err *err)
 		return yk_follow_expr(&l->ex, l->scope, nargs ? args[0] : "*",
 				      "log", err);
 	}
-	l->level = yk_fleet_levels[i];
+	l->level = l->guess ? NULL : yk_fleet_levels[i];
 	if (l->json)
 		return yk_err_set(err, YK_EUSAGE, "--json goes with --follow");
 	if (nargs == 0 && isatty(0))
@@ -191,9 +204,10 @@ main(int argc, char **argv)
 	yk_conf_init(&c, &cli, YK_CONF_ROBOT | YK_CONF_QUEUE);
 	struct yk_opt opts[] = {
 		YK_GROUP("Log"),
-		YK_STR(0, "level", &l.level, "debug|info|warn|error",
-		       "level of the entries (default info); --follow: show "
-		       "this level and above"),
+		YK_STR(0, "level", &l.level, "debug|info|warn|error|auto",
+		       "level of the entries (default info; auto: from each "
+		       "line's prefix, ERROR, W/, [warn] ...); --follow: "
+		       "show this level and above"),
 		YK_FLAG(0, "follow", &l.follow,
 			"print the fleet's log entries as they arrive "
 			"(PATTERN: robots, default *)"),
@@ -213,6 +227,7 @@ main(int argc, char **argv)
 	if (check_args(&l, nargs, argv, &err) != YK_OK)
 		goto out;
 	l.tty = l.follow && yk_out_human(1) && !l.json;
+	l.colour = yk_out_colour(1);
 	if (!l.follow && yk_conf_robot(&c, &err) != YK_OK)
 		goto out;
 	yk_fleet_topic(&l.topic, &c.scope, c.robot, "log");

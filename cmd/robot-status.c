@@ -20,6 +20,7 @@
 #include "ready.h"
 #include "roster.h"
 #include "sig.h"
+#include "text.h"
 #include "watch.h"
 
 static const char usage[] =
@@ -96,6 +97,7 @@ do_set(struct rs *o, const char *status, struct yk_err *err)
 	struct yk_buf p = {0};
 
 	if (yk_fleet_pick("status", yk_fleet_statuses, status, err) < 0 ||
+	    yk_text_check("--reason", o->reason, err) != YK_OK ||
 	    yk_conf_robot(&o->c, err) != YK_OK)
 		return err->rc;
 	yk_fleet_status_json(&p, &st);
@@ -114,7 +116,9 @@ do_register(struct rs *o, const char *robot, bool on, struct yk_err *err)
 					  NULL};
 	struct yk_buf p = {0};
 
-	if (yk_id_check("robot id", robot, err) != YK_OK)
+	if (yk_id_check("robot id", robot, err) != YK_OK ||
+	    yk_text_check("--name", o->name, err) != YK_OK ||
+	    yk_text_check("--model", o->model, err) != YK_OK)
 		return err->rc;
 	if (!on)
 		return publish(o, robot, all, NULL, err);
@@ -251,18 +255,14 @@ show(struct view *v, bool human, bool changes)
 	struct yk_buf sig = {0};
 
 	if (human && changes) {
-		/* redraw in place, as top does: home, each line cleared to
-		 * its end, the rest of the screen cleared (no flicker) */
-		yk_roster_table(&sig, &v->ro, rv, n, now, true);
-		yk_buf_adds(&v->out.b, "\033[H");
-		for (size_t i = 0; i < sig.len; i++) {
-			if (sig.p[i] == '\n')
-				yk_buf_adds(&v->out.b, "\033[K");
-			yk_buf_addc(&v->out.b, sig.p[i]);
-		}
-		yk_buf_adds(&v->out.b, "\033[J");
+		/* the last line stays empty: a newline there would scroll
+		 * the header away */
+		yk_roster_table(&sig, &v->ro, rv, n, now, yk_out_colour(1),
+				yk_out_cols(1), yk_out_rows(1) - 1);
+		yk_out_redraw(&v->out.b, sig.p, sig.len);
 	} else if (human) {
-		yk_roster_table(&v->out.b, &v->ro, rv, n, now, true);
+		yk_roster_table(&v->out.b, &v->ro, rv, n, now,
+				yk_out_colour(1), yk_out_cols(1), 0);
 	}
 	if (human) {
 		yk_buf_free(&sig);

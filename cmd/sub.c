@@ -67,10 +67,11 @@ decode(struct sub *u, struct yk_outmsg *m)
 	m->error = u->dec_err.msg;
 	m->b64 = true;
 	if (u->dec_failed++ == 0)
-		fprintf(stderr, "%s: cannot decode '%s': %s (printed %s; said "
-			"once)\n", yk_prog, m->key, u->dec_err.msg,
-			u->fmt == YK_FMT_TEXT ? "as it came"
-					      : "as payload_b64 with \"error\"");
+		yk_err_say("cannot decode '%s': %s (printed %s; said once)",
+			   m->key, u->dec_err.msg,
+			   u->fmt == YK_FMT_TEXT
+				   ? "as it came"
+				   : "as payload_b64 with \"error\"");
 }
 
 static void
@@ -96,13 +97,14 @@ on_msg(void *ud, const struct yk_rx *rx)
 	if (++u->seen == u->count)
 		yk_mqtt_stop_reading(rx->session);
 	if (u->stats) {
-		yk_stats_add(&u->st, key, rx->len, rx->ts_us, yk_now_us());
+		yk_stats_msg(&u->st, key, rx->len, rx->ts_us, rx->retain,
+			     yk_now_us());
 		return;
 	}
 	struct yk_outmsg m = {
 		.key = key, .ts_us = rx->ts_us, .qos = rx->qos,
 		.retain = rx->retain, .caps = caps, .ncaps = u->w.ex[i].ncap,
-		.payload = rx->payload, .len = rx->len,
+		.payload = rx->payload, .len = rx->len, .tty = u->out.tty,
 	};
 	if (u->decode)
 		decode(u, &m);
@@ -159,6 +161,7 @@ run(struct yk_mqtt *s, struct sub *u, struct yk_err *err)
 			goto done;
 		if (u->stats && now >= next_report) {
 			yk_stats_report(&u->st, &u->out.b, tty, tty,
+					yk_out_cols(1), yk_out_rows(1),
 					yk_now_us());
 			next_report += 1000;
 		}

@@ -201,7 +201,8 @@ watch(struct yk_mqtt *s, struct tele *t, struct yk_err *err)
 
 		if (t->tty && (now - drawn >= 1000 ||
 			       (t->dirty && now - drawn >= DRAW_MS))) {
-			yk_board_draw(&t->board, &t->out.b, now);
+			yk_board_draw(&t->board, &t->out.b, now,
+				      yk_out_cols(1), yk_out_rows(1));
 			drawn = now;
 			t->dirty = false;
 		}

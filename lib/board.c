@@ -1,5 +1,12 @@
 /*
  * board.c - the --watch table.
+ *
+ * Numbers are never cut (a longitude cut at 24 characters looks like
+ * another place): they keep the sender's text, or, past NUM_MAX
+ * characters, are written %.12g (48.858370090000001 as 48.85837009:
+ * a tenth of a millimetre, still exact enough to read).  Text (a --data
+ * object, a long name) is cut by the table printer to the terminal's
+ * width, with "…".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,28 +15,45 @@
 #include "board.h"
 #include "err.h"
 #include "json.h"
+#include "out.h"
 #include "spark.h"
 #include "text.h"
 
-/* Columns wider than this are cut: the sparkline must stay on the line. */
-#define COL_MAX 24
+/* What a row keeps of a name or a text value: the table cuts it to the
+ * terminal anyway, this bounds the memory a hostile reading takes. */
+#define TEXT_MAX 512
+/* A number longer than this is written in its %.12g form. */
+#define NUM_MAX 16
+
+enum { C_ROBOT, C_METRIC, C_VALUE, C_UNIT, C_AGE, C_SPARK, NCOL };
 
 struct row {
-	char *robot, *metric; /* terminal-safe */
+	char *robot, *metric; /* valid UTF-8, at most TEXT_MAX */
 	struct yk_buf value, unit;
+	bool number;          /* value is numbers only: never cut */
 	int64_t at;
 	struct yk_spark spark;
 };
 
-/* s[0..n) for a terminal, at most COL_MAX characters. */
-static void
-cell(struct yk_buf *out, const char *s, size_t n)
+static char *
+text(const char *s, size_t n)
 {
 	struct yk_buf t = {0};
+	char *r;
 
-	yk_text_utf8(&t, s, n, COL_MAX);
-	yk_text_tty(out, t.p ? t.p : "", t.len);
+	yk_text_utf8(&t, s, n, TEXT_MAX);
+	r = yk_strndup(t.p ? t.p : "", t.len);
 	yk_buf_free(&t);
+	return r;
+}
+
+static void
+num(struct yk_buf *out, const struct yk_num *v)
+{
+	if (v->n <= NUM_MAX)
+		yk_buf_add(out, v->p, v->n);
+	else
+		yk_buf_addf(out, "%.12g", v->v);
 }
 
 void
@@ -46,40 +70,33 @@ yk_board_add(struct yk_board *b, const char *robot,
 	e = yk_map_put(&b->rows, k.p);
 	w = e->val;
 	if (w == NULL) {
-		struct yk_buf t = {0};
-
 		w = yk_calloc(1, sizeof(*w));
-		cell(&t, robot, strlen(robot));
-		w->robot = yk_strdup(t.p ? t.p : "");
-		yk_buf_truncate(&t, 0);
-		cell(&t, r->metric, r->metric_len);
-		w->metric = yk_strdup(t.p ? t.p : "");
-		yk_buf_free(&t);
+		w->robot = text(robot, strlen(robot));
+		w->metric = text(r->metric, r->metric_len);
 		yk_spark_init(&w->spark, YK_BOARD_WINDOW_MS);
 		e->val = w;
 	}
 	yk_buf_free(&k);
 	yk_buf_truncate(&w->value, 0);
 	yk_buf_truncate(&w->unit, 0);
+	w->number = true;
 	if (r->value.set) {
-		cell(&w->value, r->value.p, r->value.n);
+		num(&w->value, &r->value);
 		if (r->unit)
-			cell(&w->unit, r->unit, r->unit_len);
+			yk_text_utf8(&w->unit, r->unit, r->unit_len,
+				     TEXT_MAX);
 		yk_spark_add(&w->spark, now_ms, r->value.v);
 	} else if (r->lat.set) {
-		struct yk_buf t = {0};
-
-		yk_buf_add(&t, r->lat.p, r->lat.n);
-		yk_buf_addc(&t, ',');
-		yk_buf_add(&t, r->lng.p, r->lng.n);
-		cell(&w->value, t.p, t.len);
-		yk_buf_free(&t);
+		num(&w->value, &r->lat);
+		yk_buf_addc(&w->value, ',');
+		num(&w->value, &r->lng);
 	} else if (r->data) {
 		struct yk_buf t = {0};
 
 		yk_json_minify(&t, r->data, r->data_len);
-		cell(&w->value, t.p, t.len);
+		yk_text_utf8(&w->value, t.p ? t.p : "", t.len, TEXT_MAX);
 		yk_buf_free(&t);
+		w->number = false;
 	}
 	w->at = now_ms;
 }
@@ -94,34 +111,6 @@ cmp_rows(const void *a, const void *b)
 	return c ? c : strcmp(x->metric, y->metric);
 }
 
-/* Characters (code points) in valid UTF-8 s. */
-static int
-width(const char *s, size_t n)
-{
-	int w = 0;
-
-	for (size_t i = 0; i < n; i++)
-		w += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return w;
-}
-
-static void
-widen(int *w, const char *s, size_t n)
-{
-	if (width(s, n) > *w)
-		*w = width(s, n);
-}
-
-static void
-pad(struct yk_buf *out, const char *s, size_t n, int w)
-{
-	if (n > 0)
-		yk_buf_add(out, s, n);
-	for (int i = width(s, n); i < w; i++)
-		yk_buf_addc(out, ' ');
-	yk_buf_addc(out, ' ');
-}
-
 static void
 age(char *t, size_t n, int64_t ms)
 {
@@ -133,43 +122,90 @@ age(char *t, size_t n, int64_t ms)
 		snprintf(t, n, "%lldm", (long long)(ms / 60000));
 }
 
-void
-yk_board_draw(const struct yk_board *b, struct yk_buf *out, int64_t now_ms)
+static void
+row_free(struct row *w)
 {
-	struct row **v = yk_calloc(b->rows.n + 1, sizeof(*v));
+	free(w->robot);
+	free(w->metric);
+	yk_buf_free(&w->value);
+	yk_buf_free(&w->unit);
+	free(w);
+}
+
+/* Drop the rows quiet for YK_BOARD_FORGET_MS, into a map sized for what
+ * is left (yk_map_del keeps the slots). */
+static void
+forget(struct yk_board *b, int64_t now_ms)
+{
+	struct yk_map keep = {0};
 	struct yk_map_ent *e;
-	int wr = 5, wm = 6, wv = 5, wu = 4, n = 0;
-	size_t i = 0;
+	size_t i = 0, gone = 0;
 
 	while ((e = yk_map_next(&b->rows, &i)) != NULL) {
 		struct row *w = e->val;
 
-		v[n++] = w;
-		widen(&wr, w->robot, strlen(w->robot));
-		widen(&wm, w->metric, strlen(w->metric));
-		widen(&wv, w->value.p, w->value.len);
-		widen(&wu, w->unit.p, w->unit.len);
+		if (now_ms - w->at >= YK_BOARD_FORGET_MS) {
+			row_free(w);
+			e->val = NULL;
+			gone++;
+		}
 	}
-	qsort(v, (size_t)n, sizeof(*v), cmp_rows);
-	yk_buf_adds(out, "\033[H\033[2J");
-	pad(out, "ROBOT", 5, wr);
-	pad(out, "METRIC", 6, wm);
-	pad(out, "VALUE", 5, wv);
-	pad(out, "UNIT", 4, wu);
-	pad(out, "AGE", 3, 5);
-	yk_buf_adds(out, "LAST 60 S\n");
-	for (int k = 0; k < n; k++) {
-		char t[32];
+	if (gone == 0)
+		return;
+	i = 0;
+	while ((e = yk_map_next(&b->rows, &i)) != NULL)
+		if (e->val)
+			yk_map_put(&keep, e->key)->val = e->val;
+	yk_map_free(&b->rows);
+	b->rows = keep;
+}
 
-		pad(out, v[k]->robot, strlen(v[k]->robot), wr);
-		pad(out, v[k]->metric, strlen(v[k]->metric), wm);
-		pad(out, v[k]->value.p, v[k]->value.len, wv);
-		pad(out, v[k]->unit.p, v[k]->unit.len, wu);
-		age(t, sizeof(t), now_ms - v[k]->at);
-		pad(out, t, strlen(t), 5);
-		yk_spark_draw(out, &v[k]->spark, now_ms);
-		yk_buf_addc(out, '\n');
+void
+yk_board_draw(struct yk_board *b, struct yk_buf *out, int64_t now_ms,
+	      int cols, int rows)
+{
+	static const char *const heads[NCOL] = {"ROBOT", "METRIC", "VALUE",
+						"UNIT", "AGE", "LAST 60 S"};
+	/* a narrow terminal sees the newest part of the sparkline */
+	static const unsigned flags[NCOL] = {[C_AGE] = YK_COL_KEEP,
+					     [C_SPARK] = YK_COL_TAIL};
+	struct row **v;
+	struct yk_map_ent *e;
+	struct yk_table t;
+	struct yk_buf screen = {0}, sp = {0};
+	size_t i = 0, n = 0;
+
+	forget(b, now_ms);
+	v = yk_calloc(b->rows.n + 1, sizeof(*v));
+	while ((e = yk_map_next(&b->rows, &i)) != NULL)
+		v[n++] = e->val;
+	qsort(v, n, sizeof(*v), cmp_rows);
+	yk_table_init(&t, NCOL, flags);
+	for (int j = 0; j < NCOL; j++)
+		yk_table_cellz(&t, heads[j]);
+	yk_table_keep(&t); /* the sparkline is never narrower than that */
+	for (size_t k = 0; k < n; k++) {
+		char a[32];
+
+		yk_table_cellz(&t, v[k]->robot);
+		yk_table_cellz(&t, v[k]->metric);
+		yk_table_cell(&t, v[k]->value.p, v[k]->value.len);
+		if (v[k]->number)
+			yk_table_keep(&t);
+		yk_table_cell(&t, v[k]->unit.p, v[k]->unit.len);
+		age(a, sizeof(a), now_ms - v[k]->at);
+		yk_table_cellz(&t, a);
+		yk_buf_truncate(&sp, 0);
+		yk_spark_draw(&sp, &v[k]->spark, now_ms);
+		yk_table_cell(&t, sp.p, sp.len);
 	}
+	/* the last line stays empty: a newline there would scroll the
+	 * header away */
+	yk_table_draw(&t, &screen, cols, rows > 1 ? rows - 1 : 0, false);
+	yk_out_redraw(out, screen.p, screen.len);
+	yk_table_free(&t);
+	yk_buf_free(&screen);
+	yk_buf_free(&sp);
 	free(v);
 }
 
@@ -179,14 +215,7 @@ yk_board_free(struct yk_board *b)
 	struct yk_map_ent *e;
 	size_t i = 0;
 
-	while ((e = yk_map_next(&b->rows, &i)) != NULL) {
-		struct row *w = e->val;
-
-		free(w->robot);
-		free(w->metric);
-		yk_buf_free(&w->value);
-		yk_buf_free(&w->unit);
-		free(w);
-	}
+	while ((e = yk_map_next(&b->rows, &i)) != NULL)
+		row_free(e->val);
 	yk_map_free(&b->rows);
 }

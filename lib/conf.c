@@ -492,7 +492,7 @@ yk_conf_log(void *ud, int level, const char *msg)
 {
 	(void)ud;
 	(void)level;
-	fprintf(stderr, "%s: %s\n", yk_prog, msg);
+	yk_err_say("%s", msg);
 }
 
 void

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "text.h"
 
 const char *yk_prog = "yoke";
 
@@ -49,11 +50,36 @@ yk_err_wrap(struct yk_err *err, const char *fmt, ...)
 	return err->rc;
 }
 
+static void
+say(const char *msg)
+{
+	struct yk_buf b = {0};
+
+	yk_buf_adds(&b, yk_prog);
+	yk_buf_adds(&b, ": ");
+	yk_text_tty(&b, msg, strlen(msg));
+	yk_buf_addc(&b, '\n');
+	fwrite(b.p, 1, b.len, stderr);
+	yk_buf_free(&b);
+}
+
 int
 yk_err_print(const struct yk_err *err)
 {
-	fprintf(stderr, "%s: %s\n", yk_prog, err->msg);
+	say(err->msg);
 	return err->rc;
+}
+
+void
+yk_err_say(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	say(msg);
 }
 
 void

@@ -35,8 +35,12 @@ int yk_err_set(struct yk_err *err, int rc, const char *fmt, ...)
 int yk_err_wrap(struct yk_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Print "<prog>: <msg>" to stderr; returns err->rc for use as exit code. */
+/* Print "<prog>: <msg>" to stderr; returns err->rc for use as exit code.
+ * Messages quote what came from the network (a robot's RpcError, a key):
+ * they are made safe for a terminal here (lib/text.h), the one place. */
 int yk_err_print(const struct yk_err *err);
+/* The same for a message that is no error result (a warning). */
+void yk_err_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Out of memory is not an error path a CLI can recover from: say so, abort. */
 void yk_oom(void) __attribute__((noreturn));

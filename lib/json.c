@@ -253,6 +253,16 @@ yk_json_valid(const char *s, size_t n)
 	return skip_ws(p, end) == end;
 }
 
+static const char hexdig[] = "0123456789abcdef";
+
+/* A C1 control (U+0080..U+009F) in UTF-8 at s. */
+static bool
+is_c1(const char *s, const char *end)
+{
+	return end - s >= 2 && (unsigned char)s[0] == 0xc2 &&
+	       (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] < 0xa0;
+}
+
 void
 yk_json_minify(struct yk_buf *out, const char *s, size_t n)
 {
@@ -264,7 +274,18 @@ yk_json_minify(struct yk_buf *out, const char *s, size_t n)
 	while (p < end) {
 		char c = *p++;
 
-		if (in_str) {
+		if (in_str && is_c1(p - 1, end)) {
+			/* U+0080..U+009F written raw is valid JSON but a
+			 * control to a terminal: escaped, the same string */
+			out->len = (size_t)(o - out->p);
+			yk_buf_reserve(out, (size_t)(end - p) + 6);
+			o = out->p + out->len;
+			memcpy(o, "\\u00", 4);
+			o[4] = hexdig[(unsigned char)*p >> 4];
+			o[5] = hexdig[*p & 15];
+			o += 6;
+			p++;
+		} else if (in_str) {
 			*o++ = c;
 			if (c == '\\')
 				*o++ = *p++;
@@ -281,8 +302,6 @@ yk_json_minify(struct yk_buf *out, const char *s, size_t n)
 	out->p[out->len] = '\0';
 }
 
-static const char hexdig[] = "0123456789abcdef";
-
 void
 yk_json_str(struct yk_buf *out, const char *s, size_t n)
 {
@@ -293,7 +312,9 @@ yk_json_str(struct yk_buf *out, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c >= 0x20 && c != '"' && c != '\\') {
+		if (is_c1(s + i, s + n)) {
+			c = (unsigned char)s[++i]; /* \u0080..\u009f below */
+		} else if (c >= 0x20 && c != '"' && c != '\\') {
 			*o++ = (char)c;
 			continue;
 		}

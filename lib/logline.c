@@ -1,6 +1,7 @@
 /*
  * logline.c - log entries: write, read, rank.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,157 @@ yk_logline_rank(const char *level)
 		if (strcmp(yk_fleet_levels[i], level) == 0)
 			return i;
 	return 1;
+}
+
+enum { DEBUG, INFO, WARN, ERROR };
+
+/* The words, any case; syslog's, Python's, Java's (SEVERE, FINE), Go's
+ * and Rust's (TRACE); and the first line of a Python or Java crash
+ * (Traceback, Exception), so that its indented lines are errors too. */
+static const struct {
+	const char *word;
+	int level;
+} words[] = {
+	{"trace", DEBUG},   {"debug", DEBUG},  {"dbg", DEBUG},
+	{"verbose", DEBUG}, {"fine", DEBUG},   {"finer", DEBUG},
+	{"finest", DEBUG},  {"info", INFO},    {"notice", INFO},
+	{"warn", WARN},     {"warning", WARN}, {"error", ERROR},
+	{"err", ERROR},     {"fatal", ERROR},  {"critical", ERROR},
+	{"crit", ERROR},    {"alert", ERROR},  {"emerg", ERROR},
+	{"panic", ERROR},   {"severe", ERROR}, {"traceback", ERROR},
+	{"exception", ERROR},
+};
+
+/* logcat and glog letters; syslog priorities 0..7 */
+static int
+letter(char c)
+{
+	switch (c) {
+	case 'V': case 'D': return DEBUG;
+	case 'I': return INFO;
+	case 'W': return WARN;
+	case 'E': case 'F': case 'A': return ERROR;
+	}
+	return -1;
+}
+
+static const int prio[8] = {ERROR, ERROR, ERROR, ERROR,
+			    WARN,  INFO,  INFO,  DEBUG};
+
+/* The level word at s (a level in its own right: what follows it ends
+ * it), or -1. */
+static int
+word_at(const char *s, const char *e)
+{
+	const char *w;
+	size_t n;
+
+	if (s < e && strchr("[(<", *s))
+		s++;
+	for (w = s; w < e && isalpha((unsigned char)*w); w++)
+		;
+	n = (size_t)(w - s);
+	if (n == 0 || (w < e && !strchr(" \t:|-])>", *w)))
+		return -1;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i].word) == n &&
+		    strncasecmp(words[i].word, s, n) == 0)
+			return words[i].level;
+	return -1;
+}
+
+/* A timestamp word: a digit first (after an optional '['), then only
+ * digits and - : . , / T Z + ]. */
+static bool
+stamp(const char *s, const char *e)
+{
+	if (s < e && *s == '[')
+		s++;
+	if (s == e || !isdigit((unsigned char)*s))
+		return false;
+	for (; s < e; s++)
+		if (!isdigit((unsigned char)*s) && !strchr("-:.,/TZ+]", *s))
+			return false;
+	return true;
+}
+
+static const char *
+skip_blanks(const char *s, const char *e)
+{
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	return s;
+}
+
+static const char *
+word_end(const char *s, const char *e)
+{
+	while (s < e && *s != ' ' && *s != '\t')
+		s++;
+	return s;
+}
+
+static int
+guess(const char *s, const char *e)
+{
+	const char *w;
+	int lv;
+
+	s = skip_blanks(s, e);
+	/* <3>: a syslog priority */
+	if (e - s >= 3 && s[0] == '<' && s[1] >= '0' && s[1] <= '7' &&
+	    s[2] == '>')
+		return prio[s[1] - '0'];
+	/* E/Tag: logcat; E1204: glog (month and day) */
+	if (e - s >= 2 && letter(s[0]) >= 0 && s[1] == '/')
+		return letter(s[0]);
+	if (e - s >= 5 && letter(s[0]) >= 0 && s[0] != 'V' && s[0] != 'D' &&
+	    s[0] != 'A' && isdigit((unsigned char)s[1]) &&
+	    isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) &&
+	    isdigit((unsigned char)s[4]))
+		return letter(s[0]);
+	lv = word_at(s, e);
+	if (lv >= 0)
+		return lv;
+	/* up to two timestamp words, then a separator, then the word */
+	for (int k = 0; k < 2 && s < e; k++) {
+		w = word_end(s, e);
+		if (!stamp(s, w))
+			break;
+		s = skip_blanks(w, e);
+		if (e - s >= 2 && strchr("-|", *s) &&
+		    (s[1] == ' ' || s[1] == '\t'))
+			s = skip_blanks(s + 1, e);
+		lv = word_at(s, e);
+		if (lv >= 0)
+			return lv;
+	}
+	return -1;
+}
+
+const char *
+yk_logline_guess(const char *s, size_t n, const char *prev)
+{
+	int lv = guess(s, s + n);
+
+	if (lv >= 0)
+		return yk_fleet_levels[lv];
+	if (prev && n > 0 && (s[0] == ' ' || s[0] == '\t'))
+		return prev;
+	return yk_fleet_levels[INFO];
+}
+
+void
+yk_logline_level_tty(struct yk_buf *b, const char *level, size_t n)
+{
+	struct yk_buf t = {0};
+
+	yk_buf_add(&t, level, n);
+	for (size_t i = 0; i < t.len; i++)
+		if (t.p[i] >= 'a' && t.p[i] <= 'z')
+			t.p[i] = (char)(t.p[i] - 'a' + 'A');
+	yk_text_fit(b, t.p ? t.p : "", t.len, YK_LOG_LEVEL_COLS);
+	yk_buf_free(&t);
 }
 
 void

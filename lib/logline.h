@@ -30,6 +30,26 @@ int yk_logline_parse(struct yk_logline *l, const char *p, size_t n);
 /* Order for "this level and above": the index in yk_fleet_levels
  * (debug 0 .. error 3); a level not listed there ranks as info. */
 int yk_logline_rank(const char *level);
+/*
+ * --level auto: the level that line s[0..n) names by its prefix, as
+ * programs write them (yoke-log(1) has the table):
+ *   a level word at the start, any case, bare or in [] () <>, followed
+ *   by a blank, ':', '|', '-' or the end: "ERROR disk", "error: disk",
+ *   "[warn] x", "WARNING:root:x" (Python logging), "<info> x";
+ *   after up to two leading timestamp words ("2026-12-04 18:00:00,123",
+ *   "[18:00:00]") and a '-' or '|';
+ *   Android logcat "E/Tag: x", glog "E1204 18:00:00.1 ...", the syslog
+ *   priority "<3>x" (kernel, systemd).
+ * A line with no such prefix that starts with a blank (a traceback, a
+ * continuation) keeps prev, the level of the line before; any other is
+ * info.  Returns one of yk_fleet_levels.
+ */
+const char *yk_logline_guess(const char *s, size_t n, const char *prev);
+/* A level for a terminal: upper-cased, made safe, at most
+ * YK_LOG_LEVEL_COLS columns (cut with "…"), so a hostile level can
+ * neither drive the terminal nor push the message off the line. */
+#define YK_LOG_LEVEL_COLS 12
+void yk_logline_level_tty(struct yk_buf *b, const char *level, size_t n);
 void yk_logline_free(struct yk_logline *l);
 
 #endif

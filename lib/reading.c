@@ -14,6 +14,7 @@
 #include "json.h"
 #include "out.h"
 #include "reading.h"
+#include "text.h"
 
 /* Longest number text taken: far beyond what a double can tell apart. */
 #define NUM_MAX 128
@@ -88,10 +89,9 @@ yk_reading_metric(const char *s, size_t n, struct yk_err *err)
 {
 	if (n == 0)
 		return yk_err_set(err, YK_EUSAGE, "metric is empty");
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return yk_err_set(err, YK_EUSAGE,
-					  "metric holds a control character");
+	if (yk_text_has_ctl(s, n))
+		return yk_err_set(err, YK_EUSAGE,
+				  "metric holds a control character");
 	if (!yk_utf8_valid(s, n))
 		return yk_err_set(err, YK_EUSAGE, "metric is not valid UTF-8");
 	return YK_OK;
@@ -111,6 +111,10 @@ yk_reading_check(const struct yk_reading *r, const char *pre,
 		return yk_err_set(err, YK_EUSAGE,
 				  "%sheading needs %slat and %slng", pre, pre,
 				  pre);
+	/* shown on operators' terminals (yoke-telemetry --watch) */
+	if (r->unit && yk_text_has_ctl(r->unit, r->unit_len))
+		return yk_err_set(err, YK_EUSAGE,
+				  "%sunit holds a control character", pre);
 	if (!r->value.set && !r->lat.set && !r->data)
 		return yk_err_set(err, YK_EUSAGE,
 				  "give at least one of %svalue, %slat/%slng "

@@ -358,91 +358,59 @@ status_colour(const char *st)
 	return "";
 }
 
+/* One robot's row; every cell is made safe by the table printer. */
 static void
 cells(const struct yk_roster *r, const struct yk_robot *rb, int64_t now,
-      char c[NCOL][80], const char **colour)
+      struct yk_table *t)
 {
 	struct yk_verdict v;
 	char age[32];
 
 	yk_roster_judge(r, rb, now, &v);
-	*colour = status_colour(v.status);
-	snprintf(c[C_ROBOT], 80, "%s", rb->id);
-	snprintf(c[C_STATUS], 80, "%s", v.status);
+	yk_table_cellz(t, rb->id);
+	yk_table_cellz(t, v.status);
+	yk_table_paint(t, status_colour(v.status));
 	if (rb->has_hb)
-		yk_roster_age(c[C_HB], 80, now - rb->hb_us);
-	else
-		snprintf(c[C_HB], 80, "-");
-	snprintf(c[C_ALIVE], 80, "%s", rb->has_token ? "yes" : "no");
+		yk_roster_age(age, sizeof(age), now - rb->hb_us);
+	yk_table_cellz(t, rb->has_hb ? age : "-");
+	yk_table_cellz(t, rb->has_token ? "yes" : "no");
 	if (rb->fault_code) {
+		struct yk_buf f = {0};
+
 		yk_roster_age(age, sizeof(age), now - rb->fault_ts);
-		snprintf(c[C_FAULT], 80, "%.40s %s %s", rb->fault_code,
-			 rb->fault_sev ? rb->fault_sev : "?",
-			 rb->fault_ts > 0 ? age : "");
+		yk_buf_addf(&f, "%s %s %s", rb->fault_code,
+			    rb->fault_sev ? rb->fault_sev : "?",
+			    rb->fault_ts > 0 ? age : "");
+		while (f.len > 0 && f.p[f.len - 1] == ' ')
+			f.len--;
+		yk_table_cell(t, f.p, f.len);
+		yk_buf_free(&f);
 	} else {
-		snprintf(c[C_FAULT], 80, "-");
+		yk_table_cellz(t, "-");
 	}
-	snprintf(c[C_NAME], 80, "%s", rb->name ? rb->name : "-");
-	snprintf(c[C_MODEL], 80, "%s", rb->model ? rb->model : "-");
-	snprintf(c[C_REASON], 80, "%s", v.reason);
-}
-
-/* Display width of UTF-8 text: code points (names may hold any). */
-static int
-width(const char *s)
-{
-	int w = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			w++;
-	return w;
+	yk_table_cellz(t, rb->name ? rb->name : "-");
+	yk_table_cellz(t, rb->model ? rb->model : "-");
+	yk_table_cellz(t, v.reason);
 }
 
 void
 yk_roster_table(struct yk_buf *b, const struct yk_roster *r,
-		struct yk_robot **v, size_t n, int64_t now_us, bool colour)
+		struct yk_robot **v, size_t n, int64_t now_us, bool colour,
+		int cols, int rows)
 {
-	char(*c)[NCOL][80] = yk_malloc(sizeof(*c) * (n + 1));
-	const char **col = yk_malloc(sizeof(*col) * (n + 1));
-	int w[NCOL];
+	/* the verdict and ages are never cut */
+	static const unsigned flags[NCOL] = {[C_STATUS] = YK_COL_KEEP,
+					     [C_HB] = YK_COL_KEEP,
+					     [C_ALIVE] = YK_COL_KEEP};
+	struct yk_table t;
 
-	for (int j = 0; j < NCOL; j++) {
-		snprintf(c[0][j], 80, "%s", heads[j]);
-		w[j] = width(heads[j]);
-	}
-	col[0] = "";
-	for (size_t i = 0; i < n; i++) {
-		cells(r, v[i], now_us, c[i + 1], &col[i + 1]);
-		for (int j = 0; j < NCOL; j++)
-			if (width(c[i + 1][j]) > w[j])
-				w[j] = width(c[i + 1][j]);
-	}
-	for (size_t i = 0; i <= n; i++) {
-		for (int j = 0; j < NCOL; j++) {
-			bool paint = colour && j == C_STATUS && *col[i];
-			int pad = w[j] - width(c[i][j]);
-
-			if (colour && i == 0 && j == 0)
-				yk_buf_adds(b, "\033[1m");
-			if (paint)
-				yk_buf_adds(b, col[i]);
-			yk_buf_adds(b, c[i][j]);
-			if (paint)
-				yk_buf_adds(b, "\033[0m");
-			if (j == NCOL - 1)
-				break;
-			yk_buf_addf(b, "%*s", pad + 2, "");
-		}
-		/* no trailing blanks when the reason is empty */
-		while (b->len > 0 && b->p[b->len - 1] == ' ')
-			b->len--;
-		if (colour && i == 0)
-			yk_buf_adds(b, "\033[0m");
-		yk_buf_addc(b, '\n');
-	}
-	free(c);
-	free(col);
+	yk_table_init(&t, NCOL, flags);
+	for (int j = 0; j < NCOL; j++)
+		yk_table_cellz(&t, heads[j]);
+	for (size_t i = 0; i < n; i++)
+		cells(r, v[i], now_us, &t);
+	yk_table_draw(&t, b, cols, rows, colour);
+	yk_table_free(&t);
 }
 
 void

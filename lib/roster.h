@@ -77,10 +77,12 @@ struct yk_robot **yk_roster_sorted(const struct yk_roster *r, size_t *n);
  * changes with every heartbeat: for "has anything changed" checks. */
 void yk_roster_json(struct yk_buf *b, const struct yk_roster *r,
 		    const struct yk_robot *rb, int64_t now_us, bool ages);
-/* The fleet table, one row per robot, with a header; colour: ANSI. */
+/* The fleet table, one row per robot, with a header; colour: ANSI; in
+ * cols columns and rows lines (0: as it takes), text cut with "…", rows
+ * beyond counted on the last line. */
 void yk_roster_table(struct yk_buf *b, const struct yk_roster *r,
 		     struct yk_robot **v, size_t n, int64_t now_us,
-		     bool colour);
+		     bool colour, int cols, int rows);
 /* "45s", "3m12s", "2h05m", "3d04h" */
 void yk_roster_age(char *out, size_t n, int64_t us);
 void yk_roster_free(struct yk_roster *r);

@@ -1,6 +1,7 @@
 /*
  * spark.c - bucketed sparklines.
  */
+#include <math.h>
 #include <string.h>
 
 #include "spark.h"
@@ -63,15 +64,33 @@ yk_spark_line(struct yk_buf *out, const double *v, const bool *has, int n)
 			hi = v[i];
 		any = true;
 	}
+	/* The scale spans at least SPAN_MIN of the values' magnitude,
+	 * centred on them: 95.96 -> 95.95 is noise, not a full swing. */
+	if (any) {
+		double mid = lo / 2 + hi / 2;
+		double m = lo < 0 ? -lo : lo, span;
+
+		if ((hi < 0 ? -hi : hi) > m)
+			m = hi < 0 ? -hi : hi;
+		span = m * YK_SPARK_SPAN_MIN;
+
+		/* mid on the middle bar, as a flat line */
+		if (!(hi - lo >= span)) {
+			lo = mid - span * 3 / 7;
+			hi = lo + span;
+		}
+	}
 	for (int i = 0; i < n; i++) {
-		int k = 3; /* a flat line sits in the middle */
+		int k = 3;
 
 		if (!has[i]) {
 			yk_buf_addc(out, ' ');
 			continue;
 		}
-		if (hi > lo)
+		if (hi > lo && isfinite(hi - lo))
 			k = (int)((v[i] - lo) / (hi - lo) * 7 + 0.5);
+		if (k < 0 || k > 7)
+			k = 3;
 		yk_buf_adds(out, bars[k]);
 	}
 }

@@ -1,7 +1,10 @@
 /*
  * spark.h - a unicode sparkline of the recent past of one value
  * (yoke-telemetry --watch on a terminal): ▁▂▃▄▅▆▇█ scaled between the
- * window's lowest and highest, a blank where no reading came.
+ * window's lowest and highest, a blank where no reading came.  The scale
+ * spans at least YK_SPARK_SPAN_MIN of the values' magnitude, so that a
+ * change in the last digit of a large value draws flat, not as a full
+ * swing (95.96 -> 95.95 is 0.01 %).
  *
  * Memory is fixed per line, whatever the rate: readings are summed into
  * YK_SPARK_N time buckets, each drawn as its mean.
@@ -15,6 +18,7 @@
 #include "buf.h"
 
 #define YK_SPARK_N 30
+#define YK_SPARK_SPAN_MIN 0.01 /* 1 % */
 
 struct yk_spark {
 	int64_t width;            /* ms per bucket */

@@ -7,14 +7,17 @@
 
 #include "err.h"
 #include "json.h"
+#include "out.h"
 #include "stats.h"
 
 struct keystat {
 	uint64_t total;     /* messages since start */
 	uint64_t n;         /* in this period */
 	uint64_t bytes;     /* in this period */
+	uint64_t retained;  /* in this period */
 	uint64_t ndelay;
 	double dsum, dmin, dmax; /* delay in ms */
+	int64_t last_us;    /* the last message */
 };
 
 void
@@ -25,8 +28,8 @@ yk_stats_init(struct yk_stats *st, int64_t now_us)
 }
 
 void
-yk_stats_add(struct yk_stats *st, const char *key, size_t bytes,
-	     int64_t ts_us, int64_t now_us)
+yk_stats_msg(struct yk_stats *st, const char *key, size_t bytes,
+	     int64_t ts_us, bool retain, int64_t now_us)
 {
 	struct yk_map_ent *e = yk_map_put(&st->keys, key);
 	struct keystat *k = e->val;
@@ -38,7 +41,10 @@ yk_stats_add(struct yk_stats *st, const char *key, size_t bytes,
 	k->total++;
 	k->n++;
 	k->bytes += bytes;
-	if (ts_us >= 0) {
+	k->last_us = now_us;
+	if (retain) {
+		k->retained++;
+	} else if (ts_us >= 0) {
 		double d = (double)(now_us - ts_us) / 1000.0;
 
 		if (k->ndelay == 0 || d < k->dmin)
@@ -48,6 +54,50 @@ yk_stats_add(struct yk_stats *st, const char *key, size_t bytes,
 		k->dsum += d;
 		k->ndelay++;
 	}
+}
+
+void
+yk_stats_add(struct yk_stats *st, const char *key, size_t bytes,
+	     int64_t ts_us, int64_t now_us)
+{
+	yk_stats_msg(st, key, bytes, ts_us, false, now_us);
+}
+
+size_t
+yk_stats_keys(const struct yk_stats *st)
+{
+	return st->keys.n;
+}
+
+/* Drop the keys quiet for YK_STATS_FORGET_S; when few are left, move
+ * them to a smaller map, so that memory goes back down too. */
+static void
+forget(struct yk_stats *st, int64_t now_us)
+{
+	int64_t quiet = (int64_t)YK_STATS_FORGET_S * 1000000;
+	struct yk_map keep = {0};
+	struct yk_map_ent *e;
+	size_t i = 0, gone = 0;
+
+	while ((e = yk_map_next(&st->keys, &i)) != NULL) {
+		struct keystat *k = e->val;
+
+		if (now_us - k->last_us >= quiet) {
+			free(k);
+			e->val = NULL;
+			gone++;
+		}
+	}
+	if (gone == 0)
+		return;
+	/* yk_map_del leaves the slots; a new map is sized for what is
+	 * left */
+	i = 0;
+	while ((e = yk_map_next(&st->keys, &i)) != NULL)
+		if (e->val)
+			yk_map_put(&keep, e->key)->val = e->val;
+	yk_map_free(&st->keys);
+	st->keys = keep;
 }
 
 static int
@@ -70,58 +120,96 @@ human_bytes(char *buf, size_t n, double b)
 		snprintf(buf, n, "%.0f B/s", b);
 }
 
+enum { C_KEY, C_RATE, C_BW, C_DELAY, C_COUNT, NCOL };
+
+static void
+row(struct yk_table *t, const struct yk_map_ent *e, double dt)
+{
+	const struct keystat *k = e->val;
+	char b[32];
+
+	yk_table_cellz(t, e->key);
+	yk_table_cellf(t, "%.1f/s", (double)k->n / dt);
+	human_bytes(b, sizeof(b), (double)k->bytes / dt);
+	yk_table_cellz(t, b);
+	if (k->ndelay)
+		yk_table_cellf(t, "%.2f/%.2f/%.2f",
+			       k->dsum / (double)k->ndelay, k->dmin, k->dmax);
+	else
+		yk_table_cellz(t, "-");
+	yk_table_cellf(t, "%llu", (unsigned long long)k->total);
+}
+
+static void
+line(struct yk_buf *out, const struct yk_map_ent *e, double dt)
+{
+	const struct keystat *k = e->val;
+
+	yk_buf_add(out, "{\"key\":", 7);
+	yk_json_strz(out, e->key);
+	yk_buf_addf(out, ",\"hz\":%.3f,\"bytes_per_s\":%.1f,\"count\":%llu",
+		    (double)k->n / dt, (double)k->bytes / dt,
+		    (unsigned long long)k->total);
+	if (k->retained)
+		yk_buf_addf(out, ",\"retained\":%llu",
+			    (unsigned long long)k->retained);
+	if (k->ndelay)
+		yk_buf_addf(out,
+			    ",\"delay_ms\":{\"mean\":%.3f,\"min\":%.3f,"
+			    "\"max\":%.3f}",
+			    k->dsum / (double)k->ndelay, k->dmin, k->dmax);
+	yk_buf_add(out, "}\n", 2);
+}
+
 void
 yk_stats_report(struct yk_stats *st, struct yk_buf *out, bool table,
-		bool clear, int64_t now_us)
+		bool redraw, int cols, int rows, int64_t now_us)
 {
+	static const char *const heads[NCOL] = {
+		"KEY", "RATE", "BANDWIDTH", "DELAY ms (mean/min/max)", "COUNT"};
+	static const unsigned flags[NCOL] = {
+		[C_RATE] = YK_COL_KEEP | YK_COL_RIGHT,
+		[C_BW] = YK_COL_KEEP | YK_COL_RIGHT,
+		[C_DELAY] = YK_COL_KEEP | YK_COL_RIGHT,
+		[C_COUNT] = YK_COL_KEEP | YK_COL_RIGHT};
 	double dt = (double)(now_us - st->since_us) / 1e6;
-	struct yk_map_ent **v = yk_calloc(st->keys.n, sizeof(*v));
+	struct yk_map_ent **v;
 	struct yk_map_ent *e;
+	struct yk_table t;
+	struct yk_buf screen = {0};
 	size_t i = 0, n = 0;
 
+	forget(st, now_us);
+	v = yk_calloc(st->keys.n + 1, sizeof(*v));
 	if (dt <= 0)
 		dt = 1e-6;
 	for (e = yk_map_next(&st->keys, &i); e; e = yk_map_next(&st->keys, &i))
 		v[n++] = e;
 	qsort(v, n, sizeof(*v), cmp_ent);
 	if (table) {
-		if (clear)
-			yk_buf_adds(out, "\033[H\033[2J");
-		yk_buf_addf(out, "%-40s %9s %12s %26s %10s\n", "KEY", "RATE",
-			    "BANDWIDTH", "DELAY ms (mean/min/max)", "COUNT");
+		yk_table_init(&t, NCOL, flags);
+		for (int j = 0; j < NCOL; j++)
+			yk_table_cellz(&t, heads[j]);
 	}
 	for (size_t j = 0; j < n; j++) {
 		struct keystat *k = v[j]->val;
-		double hz = (double)k->n / dt, bw = (double)k->bytes / dt;
 
-		if (table) {
-			char b[32], d[48] = "-";
-
-			human_bytes(b, sizeof(b), bw);
-			if (k->ndelay)
-				snprintf(d, sizeof(d), "%.2f/%.2f/%.2f",
-					 k->dsum / (double)k->ndelay, k->dmin,
-					 k->dmax);
-			yk_buf_addf(out, "%-40s %7.1f/s %12s %26s %10llu\n",
-				    v[j]->key, hz, b, d,
-				    (unsigned long long)k->total);
-		} else {
-			yk_buf_add(out, "{\"key\":", 7);
-			yk_json_strz(out, v[j]->key);
-			yk_buf_addf(out,
-				    ",\"hz\":%.3f,\"bytes_per_s\":%.1f,"
-				    "\"count\":%llu",
-				    hz, bw, (unsigned long long)k->total);
-			if (k->ndelay)
-				yk_buf_addf(out,
-					    ",\"delay_ms\":{\"mean\":%.3f,"
-					    "\"min\":%.3f,\"max\":%.3f}",
-					    k->dsum / (double)k->ndelay,
-					    k->dmin, k->dmax);
-			yk_buf_add(out, "}\n", 2);
-		}
-		k->n = k->bytes = k->ndelay = 0;
+		if (table)
+			row(&t, v[j], dt);
+		else
+			line(out, v[j], dt);
+		k->n = k->bytes = k->ndelay = k->retained = 0;
 		k->dsum = 0;
+	}
+	if (table) {
+		/* redrawn: the last line stays empty, or the header would
+		 * scroll away */
+		yk_table_draw(&t, redraw ? &screen : out, cols,
+			      redraw && rows > 1 ? rows - 1 : 0, false);
+		if (redraw)
+			yk_out_redraw(out, screen.p, screen.len);
+		yk_table_free(&t);
+		yk_buf_free(&screen);
 	}
 	free(v);
 	st->since_us = now_us;

@@ -511,3 +511,12 @@ X="-b mqtt://127.0.0.1:1"
 	[ "$status" -eq 0 ]
 	[ "$(grep -c "(p5, c1, k5)" "$BROKER_DIR/log")" -gt "$before" ]
 }
+
+@test "--watch on a terminal: a token live before the watch shows its since, not now" {
+	mosquitto_pub -p "$BROKER_PORT" -r -q 1 -t "yoke/default/$R/old/alive" \
+		-m '{"alive":true,"since":1795300000.5,"host":"h","pid":1}'
+	w="$BATS_TEST_TMPDIR/tty"
+	tty_until "$w" "$R/old" "yoke-alive $B --watch '$R/**'"
+	[ "$(grep -v '^Script ' "$w" | tr -d '\r')" = \
+		"$(date -d @1795300000 +%H:%M:%S) + $R/old" ]
+}

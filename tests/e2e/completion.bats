@@ -129,3 +129,8 @@ complete_words() {
 	kill_pids
 	stop_broker
 }
+
+@test "yoke-log --level: the levels and auto" {
+	run complete_words yoke-log --level ""
+	[ "$output" = "auto debug error info warn " ]
+}

@@ -143,6 +143,15 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 	[ "$(jq -r .error.code "$BATS_TEST_TMPDIR/inv.out")" = CANCELLED ]
 }
 
+@test "a robot's RpcError on stderr is made safe for the terminal" {
+	sim
+	# the robot's message quotes the name it was asked for
+	run --separate-stderr drive "$R" invoke $'fly\033]0;PWNED\007' '{}'
+	[ "$status" -eq 2 ]
+	[[ "$stderr" != *$'\033'* ]]
+	[[ "$stderr" == "yoke-drive: '$R' refused invoke 'fly?]0;PWNED?': UNKNOWN_SKILL: no skill 'fly?]0;PWNED?'"* ]]
+}
+
 @test "unknown skill, bad arguments: exit 2 with the robot's reason, nothing on stdout" {
 	sim
 	run --separate-stderr drive "$R" invoke fly '{}'

@@ -426,7 +426,7 @@ has_line() { grep -qxF -- "$2" "$1"; }
 	done
 }
 
-@test "--watch on a terminal: one line per fault, the severity coloured" {
+@test "--watch on a terminal: one line per fault, the severity coloured, columns aligned" {
 	if ! script -qc true /dev/null > /dev/null 2>&1; then
 		skip "needs script(1)"
 	fi
@@ -441,17 +441,52 @@ has_line() { grep -qxF -- "$2" "$1"; }
 	qpub arm-1 '{"fault_id":"d","code":"C4","severity":"info","data":{},"ts":1795300003}'
 	qpub arm-1 $'bad\033[2J'
 	wait_lines "$w" 6
-	# the fault's own time, local; the severity padded to CRITICAL's width
+	# the fault's own time, local; the severity padded to CRITICAL's
+	# width, robots and codes to the widest so far
 	hms() { date -d "@$1" +%H:%M:%S; }
 	e=$'\033'
 	[ "$(grep -v '^yoke-fault: ' "$w" | tr -d '\r' | head -4)" = "$(printf '%s\n' \
-		"$(hms 1795300000)  arm-1  $e[1;31mCRITICAL$e[0m  MOTOR_OVERHEAT  {\"motor\":3}" \
-		"$(hms 1795300001)  arm-12  $e[31mERROR$e[0m     C2" \
-		"$(hms 1795300002)  arm-1  $e[33mWARNING$e[0m   C3" \
-		"$(hms 1795300003)  arm-1  INFO      C4  {}")" ]
+		"$(hms 1795300000)  arm-1     $e[1;31mCRITICAL$e[0m  MOTOR_OVERHEAT  {\"motor\":3}" \
+		"$(hms 1795300001)  arm-12    $e[31mERROR$e[0m     C2" \
+		"$(hms 1795300002)  arm-1     $e[33mWARNING$e[0m   C3" \
+		"$(hms 1795300003)  arm-1     INFO      C4              {}")" ]
 	# no ts: the time it came; control bytes of a payload made harmless
 	[[ "$(grep -v '^yoke-fault: ' "$w" | tr -d '\r' | sed -n 5p)" =~ \
-		^[0-9]{2}:[0-9]{2}:[0-9]{2}"  arm-1  MALFORMED  bad?[2J"$ ]]
+		^[0-9]{2}:[0-9]{2}:[0-9]{2}"  arm-1     MALFORMED  bad?[2J"$ ]]
+}
+
+@test "--watch on a terminal: columns by display width; hostile text made safe; NO_COLOR: no colour" {
+	w="$BATS_TEST_TMPDIR/tty"
+	script -qfc "NO_COLOR=1 COLUMNS=100 yoke-fault $B $O -v --watch -C 4 -W 10" \
+		"$w" > /dev/null 2>&1 3>&- &
+	PIDS+=($!)
+	wait_for grep -q "subscribed to" "$w"
+	qpub 日本-1 '{"fault_id":"a","code":"ÉCHEC_MOTEUR","severity":"critical","data":{"k":1},"ts":1795300000}'
+	qpub arm-1 '{"fault_id":"b","code":"C2","severity":"error","data":{"k":2},"ts":1795300001}'
+	qpub arm-1 '{"fault_id":"c","code":"\u001b]0;PWNED\u0007","severity":"\u001b[2Jcritical","data":{"m":"\u001b[31m"},"ts":1795300002}'
+	qpub arm-1 "{\"fault_id\":\"d\",\"code\":\"LONG\",\"severity\":\"info\",\"data\":{\"text\":\"$(printf 'x%.0s' $(seq 1 200))\"},\"ts\":1795300003}"
+	wait_for grep -q LONG "$w"
+	out=$(grep -v '^yoke-fault: ' "$w" | grep -v '^Script ' | tr -d '\r')
+	[[ "$out" != *$'\033'* ]]
+	hms() { date -d "@$1" +%H:%M:%S; }
+	[ "$(echo "$out" | head -3)" = "$(printf '%s\n' \
+		"$(hms 1795300000)  日本-1    CRITICAL  ÉCHEC_MOTEUR  {\"k\":1}" \
+		"$(hms 1795300001)  arm-1     ERROR     C2            {\"k\":2}" \
+		"$(hms 1795300002)  arm-1     ?[2JCRI…  ?]0;PWNED?    {\"m\":\"\\u001b[31m\"}")" ]
+	# text beyond the terminal's width is cut, with an ellipsis
+	long=$(echo "$out" | sed -n 4p)
+	[[ "$long" == *"LONG          {\"text\":\"xxx"*"…" ]]
+	[ "$(printf '%s' "$long" | sed 's/…/./' | wc -c)" -eq 100 ]
+}
+
+@test "yoke-fault CODE with control characters: exit 2, no fault_id" {
+	run --separate-stderr yoke-fault $B $O -r arm-1 $'OVER\033[2JHEAT'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-fault: fault code must not contain control characters" ]
+	[ -z "$output" ]
+	run --separate-stderr yoke-fault $B $O -r arm-1 $'\xc2\x9bX'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-fault: fault code must not contain control characters" ]
 }
 
 @test "stdout that cannot be written: exit 1 with the cause" {

@@ -147,3 +147,24 @@ setup() {
 	PIDS=()
 }
 teardown() { kill_pids; }
+
+# tty_until FILE PATTERN COMMAND-LINE: run the command on a pseudo-terminal
+# (script(1); its size from COLUMNS and LINES, as script gives it none),
+# the bytes it writes in FILE, until PATTERN shows in FILE; then stop it.
+tty_until() {
+	local file=$1 pat=$2 pid rc=0
+	shift 2
+	: > "$file"
+	script -qfec "$*" "$file" > /dev/null 2>&1 < /dev/null 3>&- &
+	pid=$!
+	wait_for grep -q -- "$pat" "$file" || rc=1
+	kill "$pid" 2> /dev/null || true
+	wait "$pid" 2> /dev/null || true
+	return $rc
+}
+
+# no_esc FILE: FILE holds no ESC byte (nothing a payload sent, under
+# NO_COLOR, can drive the terminal).
+no_esc() {
+	! grep -q $'\033' "$1"
+}

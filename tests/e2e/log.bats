@@ -57,6 +57,9 @@ entries() {
 	run --separate-stderr yoke-log $B -r "$R" --level warning hi
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
+	[ "$stderr" = "yoke-log: invalid level 'warning': use debug, info, warn, error or auto" ]
+	run --separate-stderr yoke-log $B --follow --level warning
+	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-log: invalid level 'warning': use debug, info, warn or error" ]
 }
 
@@ -72,6 +75,35 @@ entries() {
 	[ "$(entries)" = '{"level":"warn","message":"first"}
 {"level":"warn","message":"  second "}
 {"level":"warn","message":"third \"quoted\" \\ \t tab"}' ]
+}
+
+@test "--level auto: each line's level from its prefix; a continuation keeps the last" {
+	listen 8
+	run --separate-stderr yoke-log $B -r "$R" --level auto <<- 'EOF'
+		ERROR: disk full
+		Traceback (most recent call last):
+		  File "x.py", line 1
+		W/Camera( 42): slow frame
+		2026-12-04 18:00:00,123 DEBUG poll
+		[warn] battery low
+		E1204 18:00:00.123 1 main.cc:9] failed
+		plain text
+	EOF
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(entries | jq -r .level | paste -sd ' ')" = \
+		"error error error warn debug warn error info" ]
+	# the message is kept whole, prefix included
+	[ "$(entries | sed -n 1p)" = '{"level":"error","message":"ERROR: disk full"}' ]
+}
+
+@test "--level auto: a MESSAGE too; with --follow: exit 2" {
+	listen 1
+	yoke-log $B -r "$R" --level auto "WARNING: low battery"
+	[ "$(entries)" = '{"level":"warn","message":"WARNING: low battery"}' ]
+	run --separate-stderr yoke-log $B --follow --level auto
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-log: --level auto goes with sending, not --follow" ]
 }
 
 @test "CMD 2>&1 | yoke-log: a thousand lines, all acknowledged, in order" {
@@ -188,4 +220,21 @@ entries() {
 	[ "$(printf '%s\n' "$plain" | sed -n 3p)" = "         lines?[2J" ]
 	printf '%s\n' "$out" | sed -n 1p | grep -qF $'\033[31mERROR'
 	printf '%s\n' "$out" | sed -n 2p | grep -qF $'\033[33mWARN'
+}
+
+@test "--follow on a terminal: a hostile level and message made safe; NO_COLOR: no colour" {
+	w="$BATS_TEST_TMPDIR/tty"
+	script -qfc "NO_COLOR=1 yoke-log $B --org $R --follow -v" "$w" \
+		> /dev/null 2>&1 3>&- &
+	PIDS+=($!)
+	wait_for grep -q "subscribed to" "$w"
+	mosquitto_pub -p "$BROKER_PORT" -q 1 -t "yoke/$R/evil-3/log" \
+		-m '{"level":"\u001b]0;PWNED\u0007\u001b[2Jerror","message":"\u009b2J\u001b[31mred","ts":1795300000}'
+	yoke-log $B --org "$R" -r arm-1 --level error "plain"
+	wait_for grep -q plain "$w"
+	[ "$(grep -c $'\033' "$w")" -eq 0 ]
+	[ "$(grep -c $'\xc2\x9b' "$w")" -eq 0 ]
+	# the level is cut at 12 columns, so the message stays in view
+	grep -q ' evil-3 ?\]0;PWNED??… ?2J?\[31mred' "$w"
+	grep -q ' arm-1 ERROR plain' "$w"
 }

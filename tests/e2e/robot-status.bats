@@ -229,7 +229,7 @@ fault_then() {
 	[ "$(row arm-1 | jq -r .status)" = fault ]
 }
 
-@test "fleet view on a terminal: a table, status coloured; NO_COLOR: JSON" {
+@test "fleet view on a terminal: a table, status coloured; NO_COLOR: the table without colour" {
 	rs set online -r arm-1
 	rs register arm-1 --name "Arm one" --model UR5
 	run script -qec "yoke-robot-status $B $O" /dev/null
@@ -238,7 +238,88 @@ fault_then() {
 	[[ "$out" == *"ROBOT"*"STATUS"*"HEARTBEAT"*"ALIVE"*"FAULT"*"NAME"*"MODEL"*"REASON"* ]]
 	[[ "$out" == *"arm-1  "$'\033[32m'"online"$'\033[0m'*"Arm one"*"UR5"* ]]
 	run script -qec "NO_COLOR=1 yoke-robot-status $B $O" /dev/null
+	[ "$status" -eq 0 ]
+	out=$(echo "$output" | tr -d '\r')
+	[[ "$out" != *$'\033'* ]]
+	[[ "$out" == "ROBOT  STATUS  HEARTBEAT"*$'\n'"arm-1  online  -"*"Arm one  UR5" ]]
+	# JSON comes from --json or a pipe
+	run script -qec "NO_COLOR=1 yoke-robot-status $B $O --json" /dev/null
 	[ "$(echo "$output" | tr -d '\r' | jq -r .name)" = "Arm one" ]
+}
+
+# What a hostile robot (or anyone who may write its topics) publishes
+# never drives the operator's terminal: name, model, reason, fault code
+# and severity, in the table and in --watch.
+evil() {
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/evil-3/meta" -r -q 1 \
+		-m '{"name":"\u001b]0;PWNED\u0007\u001b[2J","model":"\u009b2J\u202e"}'
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/evil-3/status" -r -q 1 \
+		-m '{"status":"fault","ts":1795300718.5,"reason":"\u001b[31mred","fault":{"fault_id":"f-1","code":"\u001b]2;X\u0007","severity":"\u001b[5mcritical","data":null,"ts":1795300718.5}}'
+}
+
+@test "terminal injection: the fleet table shows hostile text made safe" {
+	evil
+	run script -qec "COLUMNS=200 NO_COLOR=1 yoke-robot-status $B $O evil-3" /dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" != *$'\033'* ]]
+	[[ "$output" != *$'\xc2\x9b'* ]]
+	[[ "$output" == *"evil-3  fault"*"?]2;X? ?[5mcritical"*"?]0;PWNED??[2J"*"?2J?"*"?[31mred"* ]]
+	# with colour: ours only, around the status
+	run script -qec "yoke-robot-status $B $O evil-3" /dev/null
+	[ "$(printf '%s' "$output" | grep -o $'\033' | wc -l)" -eq 4 ]
+	[[ "$output" != *$'\033]'* ]]
+	[[ "$output" != *$'\033[2J'* ]]
+}
+
+@test "terminal injection: --watch shows hostile text made safe" {
+	evil
+	tty_until "$BATS_TEST_TMPDIR/tty" PWNED \
+		"COLUMNS=200 NO_COLOR=1 yoke-robot-status $B $O --watch"
+	no_esc_but_redraw "$BATS_TEST_TMPDIR/tty"
+	grep -q '?]0;PWNED??\[2J' "$BATS_TEST_TMPDIR/tty"
+}
+
+@test "terminal injection: a reason from the network on stderr made safe (wait)" {
+	evil
+	run --separate-stderr rs wait evil-3 online -W 0.5
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "yoke-robot-status: 'evil-3' is not online after 0.5 s: it is fault, ?[31mred" ]
+}
+
+# no_esc_but_redraw FILE: the only escape sequences are the redraw's own
+no_esc_but_redraw() {
+	! sed -e $'s/\033\\[[HKJ]//g' "$1" | grep -q $'\033'
+}
+
+@test "producers refuse control characters: register --name, --model, set --reason (exit 2)" {
+	run --separate-stderr rs register arm-1 --name $'Arm\033]0;X\007'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-robot-status: --name must not contain control characters" ]
+	run --separate-stderr rs register arm-1 --model $'\xc2\x9b2J'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-robot-status: --model must not contain control characters" ]
+	run --separate-stderr rs set fault -r arm-1 --reason $'hot\n\033[2J'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-robot-status: --reason must not contain control characters" ]
+	run --separate-stderr rs set fault -r arm-1 --reason $'bad \xff'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-robot-status: --reason is not valid UTF-8" ]
+	# nothing was published
+	run --separate-stderr rs --json
+	[ "$status" -eq 3 ]
+	# UTF-8 text is fine
+	rs register arm-1 --name "Bras \u00e9 日本"
+	[ "$(row arm-1 | jq -r .name)" = "Bras \u00e9 日本" ]
+}
+
+@test "the table fits the terminal's width: long text cut with an ellipsis" {
+	rs set online -r arm-1 --reason "$(printf 'word %.0s' $(seq 1 40))"
+	rs register arm-1 --name "$(printf 'n%.0s' $(seq 1 50))"
+	run script -qec "COLUMNS=70 NO_COLOR=1 yoke-robot-status $B $O" /dev/null
+	[ "$status" -eq 0 ]
+	out=$(echo "$output" | tr -d '\r')
+	[ "$(echo "$out" | LC_ALL=C.UTF-8 wc -L)" -eq 70 ]
+	[[ "$out" == *"arm-1  online"*"…"* ]]
 }
 
 @test "register: the roster entry; never seen -> missing" {
@@ -393,4 +474,16 @@ fault_then() {
 	run --separate-stderr unshare -u sh -c \
 		"hostname Arm-1 && yoke-robot-status $B $O set online -r arm-1"
 	[ "$status" -eq 0 ]
+}
+
+@test "--watch on a small terminal: the header stays, the rows that do not fit counted" {
+	for i in 1 2 3 4 5 6 7 8; do rs set online -r "arm-$i"; done
+	tmux -L "yk$R" new-session -d -x 100 -y 6 \
+		"yoke-robot-status $B $O --watch"
+	wait_for bash -c "tmux -L yk$R capture-pane -p | grep -q 'more'"
+	out=$(tmux -L "yk$R" capture-pane -p)
+	tmux -L "yk$R" kill-server
+	[[ "$(printf '%s\n' "$out" | head -1)" =~ ^ROBOT\ +STATUS ]]
+	[ "$(printf "%s\n" "$out" | sed -n 5p)" = "… 5 more" ]
+	[ "$(printf '%s\n' "$out" | grep -c '^arm-')" -eq 3 ]
 }

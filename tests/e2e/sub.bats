@@ -4,6 +4,11 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
+teardown() {
+	tmux -L "yk$R" kill-server 2> /dev/null || true
+	kill_pids
+}
+
 # bgsub OUT ARGS...: yoke-sub in the background, subscribed on return.
 # The sync: a retained marker under the test's robot, seen first.
 bgsub() {
@@ -185,6 +190,43 @@ $R/b=2 true" ]
 	jq -e 'has("hz") and has("bytes_per_s")' "$BATS_TEST_TMPDIR/out" > /dev/null
 }
 
+@test "--stats: a retained message counts, apart, and is no delay" {
+	# sent long ago (ts 1000 s after the epoch), kept by the broker
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/default/$R/cfg" -r -q 1 \
+		-D publish user-property ts 1000000000 -m old
+	yoke-sub $B -v "$R/*" --stats --json > "$BATS_TEST_TMPDIR/out" \
+		2> "$BATS_TEST_TMPDIR/sub.err" &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	yoke-pub $B "$R/cfg" -m new
+	wait_for grep -q '"count":2' "$BATS_TEST_TMPDIR/out"
+	# the live one's delay only: milliseconds, not years
+	run jq -s -c 'map(select(.count == 2)) | .[0] |
+		[.retained // 0, .delay_ms.max < 60000]' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = "[0,true]" ] || [ "$output" = "[1,true]" ]
+	run jq -s -c 'map(.retained // 0) | add' "$BATS_TEST_TMPDIR/out"
+	[ "$output" = 1 ]
+	run jq -s -c 'map(select(.delay_ms.max > 60000)) | length' \
+		"$BATS_TEST_TMPDIR/out"
+	[ "$output" = 0 ]
+}
+
+@test "--stats on a terminal: a table redrawn in place, its header first, fit to the width" {
+	tmux -L "yk$R" new-session -d -x 70 -y 8 \
+		"yoke-sub $B -v '$R/**' --stats 2> $BATS_TEST_TMPDIR/sub.err"
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	for i in $(seq 1 10); do
+		echo "$i" | yoke-pub $B "$R/a-rather-long-key-name-that-does-not-fit/$i" -l
+	done
+	wait_for bash -c "tmux -L yk$R capture-pane -pJ | grep -q 'more'"
+	out=$(tmux -L "yk$R" capture-pane -pJ)
+	tmux -L "yk$R" kill-server
+	[[ "$(printf '%s\n' "$out" | head -1)" =~ ^KEY\ +RATE\ +BANDWIDTH ]]
+	[ "$(printf '%s\n' "$out" | LC_ALL=C.UTF-8 wc -L)" -le 70 ]
+	[ "$(printf '%s\n' "$out" | grep -c '…  ')" -ge 1 ]
+	[[ "$(printf '%s\n' "$out" | grep -c .)" -eq 7 ]]
+}
+
 @test "yoke's own query channels are not shown as keys" {
 	bgsub "$BATS_TEST_TMPDIR/out" '**'
 	yoke-get $B "$R/nothing" -W 0.3 || true
@@ -251,4 +293,28 @@ $R/b=2 true" ]
 	grep -q "as ka-$R (p5, c0, k60)" "$BROKER_DIR/log"
 	run yoke-sub $B "$R/x" -W 0.2 --session "kb-$R" -k 7
 	grep -q "as kb-$R (p5, c0, k7)" "$BROKER_DIR/log"
+}
+
+@test "on a terminal: no payload byte drives it (JSON lines; --format text made safe)" {
+	w="$BATS_TEST_TMPDIR/tty"
+	script -qfc "yoke-sub $B -v '$R/*' -C 3" "$w" > /dev/null 2>&1 3>&- &
+	PIDS+=($!)
+	wait_for grep -q "subscribed to" "$w"
+	# valid JSON may hold U+009B (CSI) raw; text may hold anything
+	yoke-pub $B "$R/json" -m $'{"m":"\xc2\x9b2J"}'
+	yoke-pub $B "$R/text" -m $'a\033]0;PWNED\007\xc2\x9b2J'
+	yoke-pub $B "$R/last" -m last
+	wait_for grep -q '"last"' "$w"
+	! grep -q $'\033' "$w"
+	! grep -q $'\xc2\x9b' "$w"
+	grep -qF '"payload":{"m":"\u009b2J"}' "$w"
+	w2="$BATS_TEST_TMPDIR/tty2"
+	script -qfc "yoke-sub $B -v '$R/*' -C 2 --format text" "$w2" > /dev/null 2>&1 3>&- &
+	PIDS+=($!)
+	wait_for grep -q "subscribed to" "$w2"
+	yoke-pub $B "$R/text" -m $'a\033]0;PWNED\007\xc2\x9b2J'
+	yoke-pub $B "$R/last" -m last
+	wait_for grep -q "$R/last last" "$w2"
+	! grep -q $'\033' "$w2"
+	grep -q "^$R/text a?]0;PWNED??2J" "$w2"
 }

@@ -165,9 +165,11 @@ on_tty() {
 	[ "$output" = "yoke-telemetry: give at least one of --value, --lat/--lng or --data" ]
 }
 
-@test "the metric: not empty, no control characters" {
+@test "the metric and the unit: not empty, no control characters" {
 	fails "metric is empty" '' --value 1
 	fails "metric holds a control character" $'a\tb' --value 1
+	fails "metric holds a control character" $'a\xc2\x9b' --value 1
+	fails "--unit holds a control character" a --value 1 --unit $'C\033[2J'
 	fails "missing METRIC" --value 1
 	fails "expected one METRIC, got 2 arguments" a b --value 1
 }
@@ -401,4 +403,48 @@ yoke-telemetry: skipped 1 bad line of 1" ]
 	[[ "$(printf '%s\n' "$out" | head -1)" =~ ^ROBOT\ +METRIC\ +VALUE\ +UNIT\ +AGE\ +LAST\ 60\ S ]]
 	[[ "$(printf '%s\n' "$out" | sed -n 2p)" =~ ^arm-0\ +battery_pct\ +42\ +%\ +[0-9.]+s\ +\ *▄$ ]]
 	[[ "$(printf '%s\n' "$out" | sed -n 3p)" =~ ^arm-1\ +temp_c\ +30\ +C\ +[0-9.]+s\ +\ *[▁▂▃▄▅▆▇█]+$ ]]
+}
+
+@test "--watch on a terminal: rows fit its width, numbers whole, text cut with …, the header stays" {
+	tmux -L "yk$R" new-session -d -x 60 -y 10 \
+		"yoke-telemetry $B --org $R --watch -v 2> $BATS_TEST_TMPDIR/w.err"
+	subscribed "$BATS_TEST_TMPDIR/w.err"
+	yoke-telemetry $B --org "$R" -r arm-0 pos \
+		--lat 48.858370090000001 --lng 2.2944812999999999
+	yoke-telemetry $B --org "$R" -r arm-0 blob \
+		--data "{\"text\":\"$(printf 'x%.0s' $(seq 1 200))\",\"k\":1}"
+	for i in $(seq 1 12); do
+		echo "{\"metric\":\"m$i\",\"value\":$i}"
+	done | yoke-telemetry $B --org "$R" -r arm-1 m0
+	wait_for bash -c "tmux -L yk$R capture-pane -pJ | grep -q 'more'"
+	out=$(tmux -L "yk$R" capture-pane -pJ)
+	tmux -L "yk$R" kill-server
+	# one screen: the header first, no row wrapped, the rest counted
+	[[ "$(printf '%s\n' "$out" | head -1)" =~ ^ROBOT\ +METRIC\ +VALUE ]]
+	[ "$(printf '%s\n' "$out" | LC_ALL=C.UTF-8 wc -L)" -le 60 ]
+	[ "$(printf '%s\n' "$out" | grep -c .)" -eq 9 ]
+	[[ "$(printf '%s\n' "$out" | sed -n 9p)" =~ ^…\ [0-9]+\ more$ ]]
+	# a position is never cut; a --data object is, with a mark
+	printf '%s\n' "$out" | grep -q '^arm-0  pos  *48.85837009,2.2944813  '
+	printf '%s\n' "$out" | grep -q '^arm-0  blob  *{"text":"xxxx*…  '
+}
+
+@test "--watch on a terminal: hostile metric, unit and data made safe" {
+	tty_until "$BATS_TEST_TMPDIR/tty" 'ctl' \
+		"yoke-telemetry $B --org $R --watch -v 2> $BATS_TEST_TMPDIR/w.err" &
+	tty=$!
+	subscribed "$BATS_TEST_TMPDIR/w.err"
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/evil-3/telemetry" \
+		-m '{"metric":"a","value":1,"unit":"\u001b]0;PWNED\u0007"}'
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/evil-3/telemetry" \
+		-m $'{"metric":"b","data":{"m":"\xc2\x9b2J\\u001b[31m"}}'
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/evil-3/telemetry" \
+		-m '{"metric":"ctl","value":2}'
+	wait "$tty"
+	# the only escape sequences are the redraw's own
+	! sed -e $'s/\033\\[[HKJ]//g' "$BATS_TEST_TMPDIR/tty" | grep -q $'\033'
+	! grep -q $'\xc2\x9b' "$BATS_TEST_TMPDIR/tty"
+	grep -q 'evil-3  b  *{"m":"\\u009b2J\\u001b\[31m' "$BATS_TEST_TMPDIR/tty"
+	# a unit with control characters makes no reading (as a metric)
+	! grep -q 'evil-3  a ' "$BATS_TEST_TMPDIR/tty"
 }

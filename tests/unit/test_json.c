@@ -469,11 +469,29 @@ test_b64_decode_refuses(void **state)
 	yk_buf_free(&b);
 }
 
+/* U+0080..U+009F are valid raw in a JSON string but controls to a
+ * terminal (U+009B is CSI): written escaped, the same string. */
+static void
+test_c1_escaped(void **state)
+{
+	struct yk_buf b = {0};
+
+	(void)state;
+	yk_json_str(&b, "a\xc2\x9b" "b\xc2\xa0\xc2\x80", 8);
+	assert_string_equal(b.p, "\"a\\u009bb\xc2\xa0\\u0080\"");
+	yk_buf_truncate(&b, 0);
+	yk_json_minify(&b, "{ \"\xc2\x9b\": \"x\xc2\x9d\\\"\" }", 17);
+	assert_string_equal(b.p, "{\"\\u009b\":\"x\\u009d\\\"\"}");
+	assert_true(yk_json_valid(b.p, b.len));
+	yk_buf_free(&b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_values),
+		cmocka_unit_test(test_c1_escaped),
 		cmocka_unit_test(test_invalid_values),
 		cmocka_unit_test(test_valid_uses_length),
 		cmocka_unit_test(test_valid_depth_cap),

@@ -76,10 +76,104 @@ test_rank(void **state)
 	assert_int_equal(yk_logline_rank("fatal"), 1);
 }
 
+#define G(line, prev) yk_logline_guess(line, strlen(line), prev)
+
+/* --level auto: the prefixes of yoke-log(1), and what is not one. */
+static void
+test_guess(void **state)
+{
+	static const struct {
+		const char *line, *level;
+	} cases[] = {
+		/* level words, any case, bare or bracketed */
+		{"ERROR disk full", "error"},
+		{"error: disk full", "error"},
+		{"Error: disk full", "error"},
+		{"ERR boom", "error"},
+		{"FATAL: out of memory", "error"},
+		{"CRITICAL:root:boom", "error"},
+		{"panic: runtime error", "error"},
+		{"SEVERE: x", "error"},
+		{"[error] x", "error"},
+		{"(warn) x", "warn"},
+		{"<warning> x", "warn"},
+		{"WARN x", "warn"},
+		{"WARNING:root:low battery", "warn"},
+		{"warning| x", "warn"},
+		{"INFO starting", "info"},
+		{"notice: x", "info"},
+		{"DEBUG x", "debug"},
+		{"trace: x", "debug"},
+		{"[VERBOSE] x", "debug"},
+		{"  ERROR indented", "error"},
+		{"ERROR", "error"},
+		{"Traceback (most recent call last):", "error"},
+		{"Exception in thread \"main\" java.lang.Error", "error"},
+		/* logcat, glog, syslog priorities */
+		{"E/AndroidRuntime: FATAL EXCEPTION", "error"},
+		{"W/Camera( 123): slow", "warn"},
+		{"I/ActivityManager: start", "info"},
+		{"D/Tag: x", "debug"},
+		{"V/Tag: x", "debug"},
+		{"F/libc: abort", "error"},
+		{"E1204 18:00:00.123456  1234 main.cc:12] failed", "error"},
+		{"W1204 18:00:00.1 1 a.cc:1] slow", "warn"},
+		{"I1204 18:00:00.1 1 a.cc:1] ok", "info"},
+		{"<3>kernel: oops", "error"},
+		{"<4>x", "warn"},
+		{"<6>x", "info"},
+		{"<7>x", "debug"},
+		/* after timestamps */
+		{"2026-12-04 18:00:00,123 ERROR root: boom", "error"},
+		{"2026-12-04T18:00:00Z WARN x", "warn"},
+		{"18:00:00 - DEBUG - x", "debug"},
+		{"18:00:00.5 | warn | x", "warn"},
+		{"[2026-12-04 18:00:00] [error] x", "error"},
+		{"[18:00:00] INFO x", "info"},
+		/* no prefix: info */
+		{"disk full", "info"},
+		{"errors: 0", "info"},
+		{"information", "info"},
+		{"Errored out", "info"},
+		{"a warning: x", "info"},
+		{"ERROR2 x", "info"},
+		{"E/", "error"},
+		{"E123", "info"},
+		{"X1204 x", "info"},
+		{"<8>x", "info"},
+		{"2026-12-04 hello ERROR", "info"},
+		{"", "info"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = G(cases[i].line, NULL);
+
+		if (strcmp(got, cases[i].level) != 0)
+			fail_msg("'%s': %s, want %s", cases[i].line, got,
+				 cases[i].level);
+	}
+}
+
+/* A line with no prefix that starts with a blank continues the one
+ * before (a traceback stays error); other lines without one are info. */
+static void
+test_guess_continued(void **state)
+{
+	(void)state;
+	assert_string_equal(G("  File \"x.py\", line 1", "error"), "error");
+	assert_string_equal(G("\tat Foo.bar(Foo.java:1)", "warn"), "warn");
+	assert_string_equal(G("  File \"x.py\", line 1", NULL), "info");
+	assert_string_equal(G("next line", "error"), "info");
+	assert_string_equal(G("  DEBUG x", "error"), "debug");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_guess),
+		cmocka_unit_test(test_guess_continued),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_rank),

@@ -370,6 +370,127 @@ test_flush_failure(void **state)
 	close(fd);
 }
 
+/* The table printer: display widths, cells made safe, the widest text
+ * column cut with "…" to fit, numbers and kept cells never cut, no
+ * trailing blanks, rows beyond the limit counted. */
+static void
+test_table(void **state)
+{
+	static const unsigned flags[] = {0, YK_COL_KEEP | YK_COL_RIGHT, 0};
+	struct yk_table t;
+	struct yk_buf b = {0};
+
+	(void)state;
+	yk_table_init(&t, 3, flags);
+	yk_table_cellz(&t, "NAME");
+	yk_table_cellz(&t, "N");
+	yk_table_cellz(&t, "NOTE");
+	yk_table_cellz(&t, "\xe6\x97\xa5\xe6\x9c\xac");
+	yk_table_cellz(&t, "12345");
+	yk_table_cellz(&t, "\x1b]0;PWNED\x07\x1b[2J");
+	yk_table_cellz(&t, "x");
+	yk_table_cellz(&t, "1");
+	yk_table_cellz(&t, "");
+	assert_int_equal(yk_table_rows(&t), 3);
+	yk_table_draw(&t, &b, 0, 0, false);
+	assert_string_equal(b.p, "NAME      N  NOTE\n"
+				 "\xe6\x97\xa5\xe6\x9c\xac  12345  "
+				 "?]0;PWNED??[2J\n"
+				 "x         1\n");
+	yk_buf_truncate(&b, 0);
+	/* 20 columns: NOTE (the widest text) is cut, N never */
+	yk_table_draw(&t, &b, 20, 0, false);
+	assert_string_equal(b.p, "NAME      N  NOTE\n"
+				 "\xe6\x97\xa5\xe6\x9c\xac  12345  "
+				 "?]0;PW\xe2\x80\xa6\n"
+				 "x         1\n");
+	yk_buf_truncate(&b, 0);
+	/* two lines: the header and how many rows did not fit */
+	yk_table_draw(&t, &b, 0, 2, true);
+	assert_string_equal(b.p, "\033[1mNAME      N  NOTE\033[0m\n"
+				 "\xe2\x80\xa6 2 more\n");
+	yk_table_free(&t);
+
+	/* a kept cell holds its column's width; paint only with colour */
+	yk_table_init(&t, 2, NULL);
+	yk_table_cellz(&t, "A");
+	yk_table_cellz(&t, "B");
+	yk_table_cellz(&t, "48.8583701,2.2944813");
+	yk_table_keep(&t);
+	yk_table_paint(&t, "\033[32m");
+	yk_table_cellz(&t, "abcdefghijklmnop");
+	yk_buf_truncate(&b, 0);
+	yk_table_draw(&t, &b, 30, 0, false);
+	assert_string_equal(b.p, "A                     B\n"
+				 "48.8583701,2.2944813  abcdefg\xe2\x80\xa6\n");
+	yk_buf_truncate(&b, 0);
+	yk_table_draw(&t, &b, 30, 0, true);
+	assert_non_null(strstr(b.p, "\033[32m48.8583701,2.2944813\033[0m  "));
+	yk_table_free(&t);
+	yk_buf_free(&b);
+}
+
+/* NO_COLOR means no colour, and nothing else: human output stays (on a
+ * terminal; a pipe is never one). */
+static void
+test_no_color(void **state)
+{
+	int fds[2], m = posix_openpt(O_RDWR | O_NOCTTY), s;
+
+	(void)state;
+	assert_true(m >= 0);
+	assert_int_equal(grantpt(m), 0);
+	assert_int_equal(unlockpt(m), 0);
+	s = open(ptsname(m), O_RDWR | O_NOCTTY);
+	assert_true(s >= 0);
+	setenv("NO_COLOR", "1", 1);
+	assert_true(yk_out_human(s));
+	assert_false(yk_out_colour(s));
+	unsetenv("NO_COLOR");
+	assert_true(yk_out_colour(s));
+	close(s);
+	close(m);
+	assert_int_equal(pipe(fds), 0);
+	assert_false(yk_out_human(fds[1]));
+	assert_false(yk_out_colour(fds[1]));
+	close(fds[0]);
+	close(fds[1]);
+	setenv("COLUMNS", "132", 1);
+	assert_int_equal(yk_out_cols(-1), 132);
+	unsetenv("COLUMNS");
+	assert_int_equal(yk_out_cols(-1), 80);
+}
+
+/* --format text on a terminal: key and payload made safe; elsewhere as
+ * they came. */
+static void
+test_text_tty(void **state)
+{
+	struct yk_outmsg m = {.key = "a/\033[2J", .ts_us = -1,
+			      .payload = "x\033]0;T\007\xc2\x9b", .len = 9};
+	struct yk_buf b = {0};
+
+	(void)state;
+	yk_out_message(&b, YK_FMT_TEXT, &m);
+	assert_memory_equal(b.p, "a/\033[2J x\033]0;T\007\xc2\x9b\n", 17);
+	yk_buf_truncate(&b, 0);
+	m.tty = true;
+	yk_out_message(&b, YK_FMT_TEXT, &m);
+	assert_string_equal(b.p, "a/?[2J x?]0;T??\n");
+	yk_buf_free(&b);
+}
+
+static void
+test_redraw(void **state)
+{
+	struct yk_buf b = {0};
+
+	(void)state;
+	yk_out_redraw(&b, "a\nb\n", 4);
+	assert_string_equal(b.p, "\033[Ha\033[K\nb\033[K\n\033[J");
+	yk_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -383,6 +504,10 @@ main(void)
 		cmocka_unit_test(test_flush_large),
 		cmocka_unit_test(test_flush_epipe),
 		cmocka_unit_test(test_flush_failure),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_no_color),
+		cmocka_unit_test(test_redraw),
+		cmocka_unit_test(test_text_tty),
 	};
 	static char names[64][64];
 	size_t n = 0;

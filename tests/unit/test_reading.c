@@ -73,6 +73,11 @@ test_metric(void **state)
 	assert_string_equal(err.msg, "metric holds a control character");
 	assert_int_equal(yk_reading_metric("a\xff", 2, &err), YK_EUSAGE);
 	assert_string_equal(err.msg, "metric is not valid UTF-8");
+	/* C1 (U+009B is CSI) and bidi overrides too */
+	assert_int_equal(yk_reading_metric("a\xc2\x9b", 3, &err), YK_EUSAGE);
+	assert_string_equal(err.msg, "metric holds a control character");
+	assert_int_equal(yk_reading_metric("a\xe2\x80\xae", 4, &err),
+			 YK_EUSAGE);
 }
 
 static void

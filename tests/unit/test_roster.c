@@ -162,7 +162,7 @@ test_table(void **state)
 	(void)state;
 	fleet(&r);
 	v = yk_roster_sorted(&r, &n);
-	yk_roster_table(&b, &r, v, n, T0 + 30 * SEC, false);
+	yk_roster_table(&b, &r, v, n, T0 + 30 * SEC, false, 0, 0);
 	assert_string_equal(
 		b.p,
 		"ROBOT  STATUS  HEARTBEAT  ALIVE  FAULT                        "
@@ -172,7 +172,7 @@ test_table(void **state)
 		"arm-2  fault   30s        yes    MOTOR_OVERHEAT critical 29s  "
 		"-      -\n");
 	yk_buf_truncate(&b, 0);
-	yk_roster_table(&b, &r, v, n, T0 + 30 * SEC, true);
+	yk_roster_table(&b, &r, v, n, T0 + 30 * SEC, true, 0, 0);
 	assert_non_null(strstr(b.p, "arm-2  \033[1;31mfault\033[0m   30s"));
 	free(v);
 	yk_buf_free(&b);

@@ -30,6 +30,33 @@ test_line(void **state)
 	yk_buf_free(&b);
 }
 
+/* The scale spans at least 1 % of the values: a change in the last digit
+ * of 95.96 is not a full swing; a real change still is. */
+static void
+test_span(void **state)
+{
+	double v[] = {95.96, 95.95, 95.96, 95.95};
+	double w[] = {95, 100};
+	double z[] = {-5, 5};
+	double f[] = {0, 0};
+	bool has[] = {1, 1, 1, 1};
+	struct yk_buf b = {0};
+
+	(void)state;
+	yk_spark_line(&b, v, has, 4);
+	assert_string_equal(b.p, "▄▄▄▄");
+	yk_buf_truncate(&b, 0);
+	yk_spark_line(&b, w, has, 2);
+	assert_string_equal(b.p, "▁█");
+	yk_buf_truncate(&b, 0);
+	yk_spark_line(&b, z, has, 2);
+	assert_string_equal(b.p, "▁█");
+	yk_buf_truncate(&b, 0);
+	yk_spark_line(&b, f, has, 2);
+	assert_string_equal(b.p, "▄▄");
+	yk_buf_free(&b);
+}
+
 static void
 test_window(void **state)
 {
@@ -54,6 +81,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_line),
 		cmocka_unit_test(test_window),
+		cmocka_unit_test(test_span),
 	};
 
 	return cmocka_run_group_tests_name("spark", tests, NULL, NULL);

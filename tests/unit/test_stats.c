@@ -27,10 +27,11 @@ report_is(struct yk_stats *st, int64_t now, const char *want)
 {
 	struct yk_buf b = {0};
 
-	yk_stats_report(st, &b, false, false, now);
+	yk_stats_report(st, &b, false, false, 0, 0, now);
 	if (b.p == NULL)
 		yk_buf_adds(&b, "");
-	assert_string_equal(b.p, want);
+	if (want)
+		assert_string_equal(b.p, want);
 	/* each line is one JSON object */
 	for (const char *l = b.p; *l;) {
 		const char *nl = strchr(l, '\n');
@@ -158,6 +159,86 @@ test_key_escaped(void **state)
 	yk_stats_free(&st);
 }
 
+/* A retained message is counted, but its age is no delay: the broker
+ * kept it since it was sent.  The line counts it apart. */
+static void
+test_retained_no_delay(void **state)
+{
+	struct yk_stats st;
+
+	(void)state;
+	yk_stats_init(&st, T0);
+	yk_stats_msg(&st, "arm/status", 10, T0 - 163 * SEC, true, T0);
+	yk_stats_msg(&st, "arm/status", 10, T0 - 2000, false, T0 + 1000);
+	report_is(&st, T0 + SEC,
+		  "{\"key\":\"arm/status\",\"hz\":2.000,"
+		  "\"bytes_per_s\":20.0,\"count\":2,\"retained\":1,"
+		  "\"delay_ms\":{\"mean\":3.000,\"min\":3.000,"
+		  "\"max\":3.000}}\n");
+	yk_stats_msg(&st, "arm/status", 10, T0 - 163 * SEC, true,
+		     T0 + SEC);
+	report_is(&st, T0 + 2 * SEC,
+		  "{\"key\":\"arm/status\",\"hz\":1.000,"
+		  "\"bytes_per_s\":10.0,\"count\":3,\"retained\":1}\n");
+	yk_stats_free(&st);
+}
+
+/* Keys quiet for YK_STATS_FORGET_S leave the table and memory; the
+ * others stay, whatever came and went. */
+static void
+test_forget(void **state)
+{
+	struct yk_stats st;
+	char k[32];
+	int64_t quiet = YK_STATS_FORGET_S * SEC;
+
+	(void)state;
+	yk_stats_init(&st, T0);
+	for (int i = 0; i < 20000; i++) {
+		snprintf(k, sizeof(k), "bot-%d/x", i);
+		yk_stats_add(&st, k, 1, -1, T0);
+	}
+	yk_stats_add(&st, "arm/imu", 1, -1, T0 + quiet - SEC);
+	assert_int_equal(yk_stats_keys(&st), 20001);
+	report_is(&st, T0 + quiet - 1, NULL);
+	assert_int_equal(yk_stats_keys(&st), 20001);
+	report_is(&st, T0 + quiet,
+		  "{\"key\":\"arm/imu\",\"hz\":0.000,\"bytes_per_s\":0.0,"
+		  "\"count\":1}\n");
+	assert_int_equal(yk_stats_keys(&st), 1);
+	/* the map shrank with it */
+	assert_true(st.keys.cap <= 16);
+	report_is(&st, T0 + 2 * quiet, "");
+	assert_int_equal(yk_stats_keys(&st), 0);
+	yk_stats_free(&st);
+}
+
+/* The table: keys made safe and cut to the width, numbers whole, drawn
+ * in place with the header kept on screen. */
+static void
+test_table(void **state)
+{
+	struct yk_stats st;
+	struct yk_buf b = {0};
+
+	(void)state;
+	yk_stats_init(&st, T0);
+	yk_stats_add(&st, "evil/\033]0;PWNED\007/a-rather-long-key-name", 10,
+		     T0 - 2000, T0);
+	yk_stats_report(&st, &b, true, false, 72, 0, T0 + SEC);
+	assert_null(memchr(b.p, '\033', b.len));
+	assert_string_equal(b.p,
+		"KEY                      RATE  BANDWIDTH  "
+		"DELAY ms (mean/min/max)  COUNT\n"
+		"evil/?]0;PWNED?/a-rat\xe2\x80\xa6  1.0/s     10 B/s  "
+		"         2.00/2.00/2.00      1\n");
+	yk_buf_truncate(&b, 0);
+	yk_stats_report(&st, &b, true, true, 72, 24, T0 + 2 * SEC);
+	assert_memory_equal(b.p, "\033[HKEY", 6);
+	yk_buf_free(&b);
+	yk_stats_free(&st);
+}
+
 int
 main(void)
 {
@@ -168,6 +249,9 @@ main(void)
 		cmocka_unit_test(test_periods),
 		cmocka_unit_test(test_fractional_delay),
 		cmocka_unit_test(test_key_escaped),
+		cmocka_unit_test(test_retained_no_delay),
+		cmocka_unit_test(test_forget),
+		cmocka_unit_test(test_table),
 	};
 
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
