@@ -447,13 +447,13 @@ X="-b mqtt://127.0.0.1:1"
 	run --separate-stderr yoke-get $X 'a/+/b'
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
-	[ "$stderr" = "yoke-get: invalid key expression 'a/+/b': '*' and '**' stand alone as segments, '+', '#', '{', '}' are not allowed in names" ]
+	[ "$stderr" = "yoke-get: invalid key expression 'a/+/b': '**' stands alone as a segment, '+', '#', '{', '}' are not allowed in names" ]
 	run --separate-stderr yoke-get $X 'Arm/x'
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-get: invalid key expression 'Arm/x': invalid robot id 'Arm': use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit" ]
-	run --separate-stderr yoke-get $X 'arm-*/x'
+	run --separate-stderr yoke-get $X 'Arm-*/x'
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-get: invalid key expression 'arm-*/x': '*' and '**' stand alone as segments, '+', '#', '{', '}' are not allowed in names" ]
+	[ "$stderr" = "yoke-get: invalid key expression 'Arm-*/x': invalid robot id pattern 'Arm-*': use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit" ]
 	run --separate-stderr yoke-get $X 'a//b'
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-get: invalid key expression 'a//b': empty segment" ]

@@ -212,7 +212,7 @@ $R/b=2 true" ]
 @test "invalid key expressions exit 2 with the reason" {
 	run --separate-stderr yoke-sub $B 'a/+/b'
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-sub: invalid key expression 'a/+/b': '*' and '**' stand alone as segments, '+', '#', '{', '}' are not allowed in names" ]
+	[ "$stderr" = "yoke-sub: invalid key expression 'a/+/b': '**' stands alone as a segment, '+', '#', '{', '}' are not allowed in names" ]
 	run --separate-stderr yoke-sub $B 'x/{key}'
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-sub: invalid key expression 'x/{key}': capture name 'key' is reserved for an output field" ]
