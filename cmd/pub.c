@@ -108,7 +108,7 @@ frame_ndjson(void *ud, struct yk_mqtt *s, const char *f, size_t n,
 	struct yk_msg m;
 	int prio = p->prio;
 
-	if (n == 0)
+	if (yk_ndjson_blank(f, n))
 		return YK_OK;
 	p->k.len = 0;
 	p->topic.len = 0;

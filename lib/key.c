@@ -51,6 +51,23 @@ yk_id_check(const char *what, const char *id, struct yk_err *err)
 	return YK_OK;
 }
 
+/* True when s[0..n) holds a control character (C0, DEL or C1, which
+ * MQTT refuses in topics): it would also reach terminals raw. */
+static bool
+has_ctl(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f ||
+		    (c == 0xc2 && i + 1 < n &&
+		     (unsigned char)s[i + 1] >= 0x80 &&
+		     (unsigned char)s[i + 1] < 0xa0))
+			return true;
+	}
+	return false;
+}
+
 /* Check one literal segment [p, p+n). */
 static bool
 lit_ok(const char *p, size_t n)
@@ -174,6 +191,10 @@ yk_key_check(const struct yk_scope *sc, const char *key, struct yk_err *err)
 				  "invalid key '%.40s...': more than %d "
 				  "segments",
 				  key, YK_KEY_MAX_SEGS);
+	if (has_ctl(key, strlen(key)))
+		return yk_err_set(err, YK_EUSAGE,
+				  "invalid key: control characters are not "
+				  "allowed");
 	for (;;) {
 		const char *s = strchr(p, '/');
 		size_t n = s ? (size_t)(s - p) : strlen(p);
@@ -384,6 +405,12 @@ yk_kexpr_parse(struct yk_kexpr *ke, const struct yk_scope *sc,
 	ke->seg = yk_calloc(nslash + 1, sizeof(*ke->seg));
 	if (*text == '\0') {
 		yk_err_set(err, YK_EUSAGE, "key expression must not be empty");
+		goto fail;
+	}
+	if (has_ctl(text, strlen(text))) {
+		yk_err_set(err, YK_EUSAGE,
+			   "invalid key expression: control characters are "
+			   "not allowed");
 		goto fail;
 	}
 	if (nslash >= YK_KEY_MAX_SEGS) {

@@ -505,8 +505,16 @@ string_of(struct ctx *c, struct yk_buf *t, const char *v, size_t n)
 	yk_buf_truncate(t, 0);
 	if (*v != '"')
 		return want(c, "a string", v);
-	if (yk_json_unescape(t, v, n) != 0)
+	switch (yk_json_unescape_strict(t, v, n)) {
+	case 0:
+		break;
+	case YK_JSON_LONE_SURROGATE:
+		/* protobuf strings are UTF-8: U+FFFD would be made up */
+		return bad(c, "%s", "a lone surrogate escape is not a "
+				    "character");
+	default:
 		return bad(c, "%s", "bad string");
+	}
 	yk_buf_addc(t, '\0');
 	t->len--;
 	return YK_OK;

@@ -806,6 +806,28 @@ test_kexpr_intersects_bounded(void **state)
 }
 
 static void
+test_key_control_chars(void **state)
+{
+	static const char *const bad[] = {
+		"arm-1/a\001b", "arm-1/\033]0;x\007", "arm-1/\177",
+		"arm-1/\302\233x", "arm-1/\t", NULL,
+	};
+	struct yk_err err = {0};
+
+	(void)state;
+	for (int i = 0; bad[i]; i++) {
+		assert_int_equal(yk_key_check(&raw, bad[i], &err), YK_EUSAGE);
+		assert_string_equal(err.msg, "invalid key: control characters "
+					     "are not allowed");
+		parse_err(&raw, bad[i], "invalid key expression: control "
+					"characters are not allowed");
+	}
+	/* other non-ASCII text stays a key */
+	assert_int_equal(yk_key_check(&raw, "arm-1/\302\240x\303\251", &err),
+			 YK_OK);
+}
+
+static void
 test_kexpr_segment_limit(void **state)
 {
 	char *ok = long_key("arm-1", YK_KEY_MAX_SEGS - 1, "*", NULL);
@@ -871,6 +893,7 @@ main(void)
 		cmocka_unit_test(test_kexpr_match_bounded),
 		cmocka_unit_test(test_kexpr_intersects_bounded),
 		cmocka_unit_test(test_kexpr_segment_limit),
+		cmocka_unit_test(test_key_control_chars),
 	};
 
 	return cmocka_run_group_tests_name("key", tests, NULL, NULL);

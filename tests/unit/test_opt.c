@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -973,6 +974,27 @@ test_parse_helpers(void **state)
 	assert_int_equal(yk_parse_double("nan", -1e9, 1e9, &d), -1);
 	assert_int_equal(yk_parse_double("1e400", 0, 1e308, &d), -1);
 	assert_int_equal(yk_parse_double("1.5", 0, 1, &d), -1);
+	assert_true(d == 0.25);
+	/* what a caller may hand on from input: nothing, blanks, garbage */
+	assert_int_equal(yk_parse_long(NULL, 0, 100, &l), -1);
+	assert_int_equal(yk_parse_long(" 5", 0, 100, &l), -1);
+	assert_int_equal(yk_parse_long("5 ", 0, 100, &l), -1);
+	assert_int_equal(yk_parse_long("0x5", 0, 100, &l), -1);
+	assert_int_equal(yk_parse_long("-", -10, 10, &l), -1);
+	assert_int_equal(yk_parse_long("-99999999999999999999", LONG_MIN, 0,
+				       &l), -1);
+	assert_int_equal(l, 7);
+	assert_int_equal(yk_parse_double(NULL, 0, 1, &d), -1);
+	assert_int_equal(yk_parse_double("", 0, 1, &d), -1);
+	assert_int_equal(yk_parse_double(" 1", 0, 1, &d), -1);
+	assert_int_equal(yk_parse_double("1 ", 0, 1, &d), -1);
+	assert_int_equal(yk_parse_double("inf", -1e9, 1e9, &d), -1);
+	assert_int_equal(yk_parse_double("-infinity", -1e9, 1e9, &d), -1);
+	assert_int_equal(yk_parse_double("0x1p3", 0, 100, &d), -1);
+	assert_int_equal(yk_parse_double("1e", 0, 100, &d), -1);
+	assert_int_equal(yk_parse_double(".", 0, 100, &d), -1);
+	assert_int_equal(yk_parse_double("-", -1, 1, &d), -1);
+	assert_int_equal(yk_parse_double("1e-400", -1, 1, &d), -1);
 	assert_true(d == 0.25);
 }
 
