@@ -31,6 +31,8 @@ struct yk_in {
 	bool eof;
 	bool done;           /* the last frame has been handed out */
 	unsigned long frame; /* number of the frame last handed out (1-based) */
+	size_t scan;         /* lines: bytes after off searched for '\n' */
+	unsigned long long scanned; /* lines: bytes searched in all (tests) */
 };
 
 void yk_in_init(struct yk_in *in, int fd, enum yk_framing mode,
