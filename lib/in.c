@@ -2,7 +2,9 @@
  * in.c - input framing.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "in.h"
@@ -166,6 +168,28 @@ yk_in_next(struct yk_in *in, const char **p, size_t *n, struct yk_err *err)
 		in->frame = 1;
 		return 1;
 	}
+}
+
+int
+yk_in_open_regular(const char *path, const char **why)
+{
+	/* O_NONBLOCK: open(2) of a FIFO without a writer waits for one */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*why = S_ISDIR(st.st_mode) ? strerror(EISDIR)
+					    : "not a regular file";
+		close(fd);
+		return -2;
+	}
+	/* a regular file never blocks; reads are plain from here */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
 }
 
 bool

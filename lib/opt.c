@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h> /* isfinite: a macro, no libm */
 #include <stdlib.h>
 #include <string.h>
@@ -443,6 +444,24 @@ holds_secret(const struct yk_optreg *r, const char *value)
 	return strcmp(r->lname, "broker") == 0 && yk_url_has_password(value);
 }
 
+/* The config file for reading.  O_NONBLOCK: a FIFO (or a device) in its
+ * place would otherwise block in open(2) for ever, before the check for a
+ * regular file could refuse it; a regular file reads the same either
+ * way. */
+static FILE *
+open_config(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "r");
+	if (f == NULL)
+		close(fd);
+	return f;
+}
+
 static int
 parse_config(struct yk_cli *cli, struct yk_err *err)
 {
@@ -457,7 +476,7 @@ parse_config(struct yk_cli *cli, struct yk_err *err)
 
 	if (path == NULL)
 		return YK_OK;
-	f = fopen(path, "r");
+	f = open_config(path);
 	if (f == NULL) {
 		rc = yk_err_set(err, explicit ? YK_EUSAGE : YK_ERUNTIME,
 				"cannot read config file '%s': %s", path,

@@ -206,6 +206,25 @@ served() { wait_for has_reply "$1"; }
 		"$BATS_TEST_TMPDIR/serve.err"
 }
 
+@test "--reply-file that is a FIFO: refused at the start, an error reply later; serving goes on" {
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	run --separate-stderr timeout 20 yoke-get $B $O --serve arm-1/config \
+		--reply-file "$BATS_TEST_TMPDIR/fifo"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-get: cannot read --reply-file '$BATS_TEST_TMPDIR/fifo': not a regular file" ]
+	echo ok > "$BATS_TEST_TMPDIR/reply"
+	serve arm-1/config --reply-file "$BATS_TEST_TMPDIR/reply"
+	served arm-1/config
+	mv "$BATS_TEST_TMPDIR/fifo" "$BATS_TEST_TMPDIR/reply"
+	run --separate-stderr timeout 20 yoke-get $B $O arm-1/config -W 1
+	[ "$status" -eq 0 ]
+	[ "$(norm)" = "{\"key\":\"arm-1/config\",\"source\":\"reply\",\"qos\":1,\"retain\":false,\"error\":\"cannot read '$BATS_TEST_TMPDIR/reply': not a regular file\",\"payload\":\"\"}" ]
+	rm "$BATS_TEST_TMPDIR/reply"
+	echo '"again"' > "$BATS_TEST_TMPDIR/reply"
+	run --separate-stderr timeout 20 yoke-get $B $O arm-1/config -W 1
+	[ "$(norm)" = '{"key":"arm-1/config","source":"reply","qos":1,"retain":false,"payload":"again"}' ]
+}
+
 @test "a retained value and a queryable for the same key both answer" {
 	echo '"live"' > "$BATS_TEST_TMPDIR/reply"
 	serve arm-1/config --reply-file "$BATS_TEST_TMPDIR/reply"

@@ -707,6 +707,24 @@ test_config_directory(void **state)
 }
 
 static void
+test_config_fifo(void **state)
+{
+	struct tool *t = *state;
+	char want[300], fifo[128];
+
+	/* a FIFO would block open(2) for ever: refused without a reader */
+	snprintf(t->dir, sizeof(t->dir), "/tmp/yk-test-dir.XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", t->dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	setenv("YOKE_CONFIG", fifo, 1);
+	snprintf(want, sizeof(want),
+		 "cannot read config file '%s': not a regular file", fifo);
+	run_err(t, run(t, NULL), want);
+	unlink(fifo);
+}
+
+static void
 test_config_flag_wins(void **state)
 {
 	struct tool *t = *state;
@@ -1108,6 +1126,7 @@ main(void)
 		T(test_config_bad_value),
 		T(test_config_missing),
 		T(test_config_directory),
+		T(test_config_fifo),
 		T(test_config_flag_wins),
 		T(test_config_default_path),
 		T(test_config_secret_mode),
