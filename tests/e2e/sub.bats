@@ -43,6 +43,23 @@ bgsub() {
 	[ $((now - t)) -le 5 ]
 }
 
+@test "a ts property that is not plain digits (blank, sign, past 64 bits) is not the send time" {
+	bgsub "$BATS_TEST_TMPDIR/out" "$R/x"
+	for ts in 99999999999999999999 ' 1700000000000000' '+1700000000000000' \
+		1700000000000000; do
+		mosquitto_pub -p "$BROKER_PORT" -V 5 -t "$T/x" -m 1 \
+			-D publish user-property ts "$ts"
+	done
+	wait_lines "$BATS_TEST_TMPDIR/out" 5
+	now=$(date +%s)
+	for l in 2 3 4; do
+		t=$(sed -n ${l}p "$BATS_TEST_TMPDIR/out" | jq .ts)
+		t=${t%%.*}
+		[ $((now - t)) -le 60 ] && [ $((t - now)) -le 60 ]
+	done
+	[ "$(sed -n 5p "$BATS_TEST_TMPDIR/out" | jq .ts)" = 1700000000 ]
+}
+
 @test "a pretty-printed JSON payload stays one line" {
 	bgsub "$BATS_TEST_TMPDIR/out" "$R/x"
 	printf '{\n  "a": [1, 2],\n  "b": "x y"\n}\n' | yoke-pub $B "$R/x" -s
