@@ -44,8 +44,8 @@ int yk_in_next(struct yk_in *in, const char **p, size_t *n,
 	       struct yk_err *err);
 /* Open a file that must be a regular one (a reply file, a key file):
  * its descriptor, or -1 (cannot open) or -2 (not a regular file) with
- * *why saying why not, without blocking on a FIFO or a device.  Input that may be a FIFO (yoke-pub -f) is opened
- * plainly. */
+ * *why saying why not, without blocking on a FIFO or a device.  Input
+ * that may be a FIFO (yoke-pub -f) is opened plainly. */
 int yk_in_open_regular(const char *path, const char **why);
 /* True when every frame has been handed out. */
 bool yk_in_done(const struct yk_in *in);
