@@ -408,6 +408,24 @@ trim(char *s)
 }
 
 /* The config file to read: NULL when there is none to read. */
+/* The config file for reading.  O_NONBLOCK: a FIFO (or a device) in its
+ * place would otherwise block in open(2) for ever, before the check for a
+ * regular file could refuse it; a regular file reads the same either
+ * way. */
+static FILE *
+open_config(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "r");
+	if (f == NULL)
+		close(fd);
+	return f;
+}
+
 static char *
 config_path(const struct yk_cli *cli, bool *explicit)
 {
@@ -442,24 +460,6 @@ holds_secret(const struct yk_optreg *r, const char *value)
 		return true;
 	/* A broker URL with user:password@ is a secret too. */
 	return strcmp(r->lname, "broker") == 0 && yk_url_has_password(value);
-}
-
-/* The config file for reading.  O_NONBLOCK: a FIFO (or a device) in its
- * place would otherwise block in open(2) for ever, before the check for a
- * regular file could refuse it; a regular file reads the same either
- * way. */
-static FILE *
-open_config(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	FILE *f;
-
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, "r");
-	if (f == NULL)
-		close(fd);
-	return f;
 }
 
 static int
