@@ -108,6 +108,8 @@ frame_ndjson(void *ud, struct yk_mqtt *s, const char *f, size_t n,
 	struct yk_msg m;
 	int prio = p->prio;
 
+	if (n == 0)
+		return YK_OK;
 	if (yk_ndjson_blank(f, n))
 		return YK_OK;
 	p->k.len = 0;

@@ -6,23 +6,6 @@
 #include "ndjson.h"
 #include "pq.h"
 
-static int
-priority(const char *v, size_t vn, int *prio, struct yk_err *err)
-{
-	struct yk_buf s = {0};
-	int rc = YK_OK;
-
-	if (*v == '"')
-		yk_json_unescape_strict(&s, v, vn);
-	else
-		yk_buf_add(&s, v, vn);
-	if (yk_prio_parse(s.p, prio) != 0)
-		rc = yk_err_set(err, YK_EUSAGE,
-				"\"priority\" must be 0-255 or a class name");
-	yk_buf_free(&s);
-	return rc;
-}
-
 bool
 yk_ndjson_blank(const char *line, size_t n)
 {
@@ -39,6 +22,23 @@ lone(struct yk_err *err, const char *name)
 	return yk_err_set(err, YK_EUSAGE,
 			  "\"%s\": a lone surrogate escape is not a character",
 			  name);
+}
+
+static int
+priority(const char *v, size_t vn, int *prio, struct yk_err *err)
+{
+	struct yk_buf s = {0};
+	int rc = YK_OK;
+
+	if (*v == '"')
+		yk_json_unescape_strict(&s, v, vn);
+	else
+		yk_buf_add(&s, v, vn);
+	if (yk_prio_parse(s.p, prio) != 0)
+		rc = yk_err_set(err, YK_EUSAGE,
+				"\"priority\" must be 0-255 or a class name");
+	yk_buf_free(&s);
+	return rc;
 }
 
 int

@@ -12,11 +12,9 @@
 #ifndef YK_NDJSON_H
 #define YK_NDJSON_H
 
-#include <stdbool.h>
-#include <stddef.h>
-
 #include "buf.h"
 #include "err.h"
+#include "json.h"
 
 /* True for a line that holds only JSON whitespace (none included): it
  * is skipped, as an empty line is, not an error. */

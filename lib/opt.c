@@ -114,8 +114,10 @@ yk_parse_double(const char *s, double lo, double hi, double *out)
 	char *end;
 	double v;
 
+	if (s == NULL)
+		return -1;
 	/* decimal only: strtod would also take hex, "inf" and "nan" */
-	if (s == NULL || strspn(s, "+-0123456789.eE") != strlen(s))
+	if (strspn(s, "+-0123456789.eE") != strlen(s))
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
