@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "conf.h"
+#include "in.h"
 #include "job.h"
 #include "json.h"
 #include "map.h"
@@ -277,7 +278,8 @@ answer_file(struct get *g, const struct reply_to *r)
 {
 	struct yk_buf b = {0};
 	char msg[300];
-	int fd = open(g->reply_file, O_RDONLY | O_CLOEXEC);
+	const char *why = NULL;
+	int fd = yk_in_open_regular(g->reply_file, &why);
 	ssize_t n = 0;
 
 	if (fd >= 0) {
@@ -291,7 +293,7 @@ answer_file(struct get *g, const struct reply_to *r)
 	}
 	if (fd < 0 || n < 0) {
 		snprintf(msg, sizeof(msg), "cannot read '%s': %s",
-			 g->reply_file, strerror(errno));
+			 g->reply_file, fd < 0 ? why : strerror(errno));
 		fprintf(stderr, "%s: %s\n", yk_prog, msg);
 		send_reply(g, r, "", 0, msg);
 	} else {
@@ -467,6 +469,18 @@ check_args(struct get *g, int nargs, struct yk_err *err)
 	if (!g->serve && (g->exec || g->reply_file))
 		return yk_err_set(err, YK_EUSAGE,
 				  "--exec and --reply-file go with --serve");
+	if (g->reply_file) {
+		const char *why;
+		int fd = yk_in_open_regular(g->reply_file, &why);
+
+		/* one missing now may be there by the first query */
+		if (fd == -2)
+			return yk_err_set(err, YK_EUSAGE,
+					  "cannot read --reply-file '%s': %s",
+					  g->reply_file, why);
+		if (fd >= 0)
+			close(fd);
+	}
 	if (g->serve && (g->count || g->expect))
 		return yk_err_set(err, YK_EUSAGE,
 				  "--count and --expect go with queries, "

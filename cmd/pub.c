@@ -134,6 +134,8 @@ frame_ndjson(void *ud, struct yk_mqtt *s, const char *f, size_t n,
 	(void)ts_us;
 	if (n == 0)
 		return YK_OK;
+	if (yk_ndjson_blank(f, n))
+		return YK_OK;
 	p->k.len = 0;
 	p->topic.len = 0;
 	if (yk_ndjson_replay(f, n, &p->k, &p->payload, &prio, &meta, err) !=

@@ -383,7 +383,8 @@ read_private(const char *path, size_t max, bool mine, size_t *n,
 	struct stat st;
 	char *p = NULL;
 	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not block before it is refused below */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 
 	memset(why, 0, sizeof(*why));
 	if (fd < 0) {

@@ -5,10 +5,12 @@
  * Invariant: the API key is never an option on the command line, never in
  * a message, and wiped once the first session is open.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -250,6 +252,24 @@ read_key(struct yk_conf *c, struct yk_err *err)
 	return YK_OK;
 }
 
+/*
+ * libmosquitto and OpenSSL fopen(3) these files when the session starts:
+ * a FIFO there would block for ever.  Refused here, by name; a file that
+ * is missing or unreadable is left to them (their message names it).
+ */
+static int
+tls_file(const char *what, const char *path, struct yk_err *err)
+{
+	struct stat st;
+
+	if (path == NULL || stat(path, &st) != 0 || S_ISREG(st.st_mode))
+		return YK_OK;
+	return yk_err_set(err, YK_EUSAGE, "cannot read %s '%s': %s", what,
+			  path,
+			  S_ISDIR(st.st_mode) ? strerror(EISDIR)
+					      : "not a regular file");
+}
+
 int
 yk_conf_finish(struct yk_conf *c, const struct yk_cli *cli,
 	       struct yk_err *err)
@@ -279,6 +299,10 @@ yk_conf_finish(struct yk_conf *c, const struct yk_cli *cli,
 	if ((c->cert == NULL) != (c->key == NULL))
 		return yk_err_set(err, YK_EUSAGE,
 				  "--cert and --key go together");
+	if (tls_file("--cafile", c->cafile, err) != YK_OK ||
+	    tls_file("--cert", c->cert, err) != YK_OK ||
+	    tls_file("--key", c->key, err) != YK_OK)
+		return err->rc;
 	if (c->session) {
 		for (const char *p = c->session; *p; p++)
 			if (!((*p >= 'a' && *p <= 'z') ||

@@ -2,7 +2,7 @@
  * follow.h - watch one fleet channel (DESIGN.md `<robot>/<chan>`) of many
  * robots: yoke-telemetry --watch and yoke-log --follow.
  *
- * PATTERN is a robot key expression (`*`, `arm-*` is not one: see key.h;
+ * PATTERN is a robot key expression (`*`, `arm-*`: see key.h;
  * `{name}` captures are allowed but not printed); the subscription is
  * PATTERN/<chan>.  Each message is printed as one JSON line, the robot
  * first and the payload's own fields after it, as yoke-alive prints

@@ -31,6 +31,8 @@ struct yk_in {
 	bool eof;
 	bool done;           /* the last frame has been handed out */
 	unsigned long frame; /* number of the frame last handed out (1-based) */
+	size_t scan;         /* lines: bytes after off searched for '\n' */
+	unsigned long long scanned; /* lines: bytes searched in all (tests) */
 };
 
 void yk_in_init(struct yk_in *in, int fd, enum yk_framing mode,
@@ -40,6 +42,11 @@ int yk_in_fill(struct yk_in *in, struct yk_err *err);
 /* 1: a frame in *p, *n; 0: need more input (or all done); <0: bad input. */
 int yk_in_next(struct yk_in *in, const char **p, size_t *n,
 	       struct yk_err *err);
+/* Open a file that must be a regular one (a reply file, a key file):
+ * its descriptor, or -1 (cannot open) or -2 (not a regular file) with
+ * *why saying why not, without blocking on a FIFO or a device.  Input
+ * that may be a FIFO (yoke-pub -f) is opened plainly. */
+int yk_in_open_regular(const char *path, const char **why);
 /* True when every frame has been handed out. */
 bool yk_in_done(const struct yk_in *in);
 void yk_in_free(struct yk_in *in);

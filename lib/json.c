@@ -381,13 +381,16 @@ hex4(const char *p)
 			  yk_hexval(p[2]) << 4 | yk_hexval(p[3]));
 }
 
-int
-yk_json_unescape(struct yk_buf *out, const char *tok, size_t n)
+static int
+unescape(struct yk_buf *out, const char *tok, size_t n, bool strict)
 {
 	const char *p = tok, *end = tok + n;
+	int rc = 0;
 
 	if (n < 2 || *p != '"' || skip_string(p, end) != end)
 		return -1;
+	/* "" too leaves out a C string: callers pass out->p on as one */
+	yk_buf_add(out, "", 0);
 	p++;
 	end--;
 	while (p < end) {
@@ -419,8 +422,11 @@ yk_json_unescape(struct yk_buf *out, const char *tok, size_t n)
 					q += 6;
 				}
 			}
-			if (cp >= 0xd800 && cp < 0xe000)
+			if (cp >= 0xd800 && cp < 0xe000) {
 				cp = 0xfffd; /* lone surrogate */
+				if (strict)
+					rc = YK_JSON_LONE_SURROGATE;
+			}
 			put_utf8(out, cp);
 			break;
 		}
@@ -429,7 +435,19 @@ yk_json_unescape(struct yk_buf *out, const char *tok, size_t n)
 		}
 		p = q;
 	}
-	return 0;
+	return rc;
+}
+
+int
+yk_json_unescape(struct yk_buf *out, const char *tok, size_t n)
+{
+	return unescape(out, tok, n, false);
+}
+
+int
+yk_json_unescape_strict(struct yk_buf *out, const char *tok, size_t n)
+{
+	return unescape(out, tok, n, true);
 }
 
 bool

@@ -33,8 +33,16 @@ int yk_hexval(char c);
 /* True when s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 bool yk_utf8_valid(const char *s, size_t n);
 
-/* Decode the JSON string token tok[0..n) (with its quotes) into out. */
+/* Decode the JSON string token tok[0..n) (with its quotes) into out:
+ * 0, or -1 when tok is not a string token.  out->p is a C string after
+ * any success, "" included.  A lone surrogate escape (\ud800 without its
+ * pair) becomes U+FFFD: right for what is only shown. */
 int yk_json_unescape(struct yk_buf *out, const char *tok, size_t n);
+/* The same for input that is published or encoded, where U+FFFD would
+ * change the data without a word: YK_JSON_LONE_SURROGATE for a lone
+ * surrogate (out still holds the text with U+FFFD). */
+#define YK_JSON_LONE_SURROGATE (-2)
+int yk_json_unescape_strict(struct yk_buf *out, const char *tok, size_t n);
 
 /*
  * Walk the members of one JSON object.  yk_json_obj_begin checks that

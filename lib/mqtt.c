@@ -645,9 +645,13 @@ on_message(struct mosquitto *m, void *ud, const struct mosquitto_message *msg,
 	ts = yk_rx_prop(&rx, "ts");
 	if (ts) {
 		char *end;
-		long long v = strtoll(ts, &end, 10);
+		long long v;
 
-		if (*end == '\0' && end != ts && v >= 0)
+		/* digits only: no blanks, signs or a value past 64 bits */
+		errno = 0;
+		v = strtoll(ts, &end, 10);
+		if (*end == '\0' && end != ts && v >= 0 && errno == 0 &&
+		    *ts >= '0' && *ts <= '9')
 			rx.ts_us = v;
 		free(ts);
 	}

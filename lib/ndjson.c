@@ -11,6 +11,24 @@
 #include "pbreg.h"
 #include "pq.h"
 
+bool
+yk_ndjson_blank(const char *line, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			return false;
+	return true;
+}
+
+/* U+FFFD in place of \ud800 would publish what the line does not say. */
+static int
+lone(struct yk_err *err, const char *name)
+{
+	return yk_err_set(err, YK_EUSAGE,
+			  "\"%s\": a lone surrogate escape is not a character",
+			  name);
+}
+
 static int
 priority(const char *v, size_t vn, int *prio, struct yk_err *err)
 {
@@ -18,7 +36,7 @@ priority(const char *v, size_t vn, int *prio, struct yk_err *err)
 	int rc = YK_OK;
 
 	if (*v == '"')
-		yk_json_unescape(&s, v, vn);
+		yk_json_unescape_strict(&s, v, vn);
 	else
 		yk_buf_add(&s, v, vn);
 	if (yk_prio_parse(s.p, prio) != 0)
@@ -129,14 +147,15 @@ yk_ndjson_replay(const char *line, size_t n, struct yk_buf *key,
 				return yk_err_set(err, YK_EUSAGE,
 						  "\"key\" must be a string");
 			key->len = 0;
-			yk_json_unescape(key, v, vn);
+			if (yk_json_unescape_strict(key, v, vn) != 0)
+				return lone(err, "key");
 			have_key = true;
 		} else if (yk_json_key_is(k, kn, "payload")) {
 			payload->len = 0;
-			if (*v == '"')
-				yk_json_unescape(payload, v, vn);
-			else
+			if (*v != '"')
 				yk_json_minify(payload, v, vn);
+			else if (yk_json_unescape_strict(payload, v, vn) != 0)
+				return lone(err, "payload");
 			have_payload = true;
 			if (meta)
 				meta->object = *v == '{';

@@ -20,6 +20,11 @@
 
 #include "buf.h"
 #include "err.h"
+#include "json.h"
+
+/* True for a line that holds only JSON whitespace (none included): it
+ * is skipped, as an empty line is, not an error. */
+bool yk_ndjson_blank(const char *line, size_t n);
 
 /* Parse one line into key and payload (both replaced); *prio is set
  * when the line has a priority and left alone otherwise. */

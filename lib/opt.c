@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h> /* isfinite: a macro, no libm */
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,8 @@ yk_parse_long(const char *s, long lo, long hi, long *out)
 	char *end;
 	long v;
 
+	if (s == NULL)
+		return -1;
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (*s == '\0' || isspace((unsigned char)*s) || *end != '\0' ||
@@ -113,6 +116,8 @@ yk_parse_double(const char *s, double lo, double hi, double *out)
 	char *end;
 	double v;
 
+	if (s == NULL)
+		return -1;
 	/* decimal only: strtod would also take hex, "inf" and "nan" */
 	if (strspn(s, "+-0123456789.eE") != strlen(s))
 		return -1;
@@ -468,6 +473,24 @@ trim(char *s)
 }
 
 /* The config file to read: NULL when there is none to read. */
+/* The config file for reading.  O_NONBLOCK: a FIFO (or a device) in its
+ * place would otherwise block in open(2) for ever, before the check for a
+ * regular file could refuse it; a regular file reads the same either
+ * way. */
+static FILE *
+open_config(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "r");
+	if (f == NULL)
+		close(fd);
+	return f;
+}
+
 static char *
 config_path(const struct yk_cli *cli, bool *explicit)
 {
@@ -509,7 +532,7 @@ parse_config(struct yk_cli *cli, struct yk_err *err)
 
 	if (path == NULL)
 		return YK_OK;
-	f = fopen(path, "r");
+	f = open_config(path);
 	if (f == NULL) {
 		rc = yk_err_set(err, explicit ? YK_EUSAGE : YK_ERUNTIME,
 				"cannot read config file '%s': %s", path,

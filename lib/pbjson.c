@@ -17,6 +17,7 @@
 #include "json.h"
 #include "pbjson.h"
 #include "text.h"
+#include "varint.h"
 
 #define EXACT53 9007199254740992.0 /* 2^53: doubles hold integers to here */
 
@@ -505,8 +506,16 @@ string_of(struct ctx *c, struct yk_buf *t, const char *v, size_t n)
 	yk_buf_truncate(t, 0);
 	if (*v != '"')
 		return want(c, "a string", v);
-	if (yk_json_unescape(t, v, n) != 0)
+	switch (yk_json_unescape_strict(t, v, n)) {
+	case 0:
+		break;
+	case YK_JSON_LONE_SURROGATE:
+		/* protobuf strings are UTF-8: U+FFFD would be made up */
+		return bad(c, "%s", "a lone surrogate escape is not a "
+				    "character");
+	default:
 		return bad(c, "%s", "bad string");
+	}
 	yk_buf_addc(t, '\0');
 	t->len--;
 	return YK_OK;
@@ -1094,19 +1103,175 @@ yk_pb_bytes_to_json(struct yk_buf *out, const ProtobufCMessageDescriptor *d,
 	return YK_OK;
 }
 
+/* ---- packing, -0.0 kept ---- */
+
+/*
+ * protobuf-c leaves out a singular (implicit presence) float or double
+ * that compares equal to 0, so -0.0 is lost; protobuf's own runtimes
+ * compare the bits and send it.  So a message that holds one is packed by
+ * protobuf-c with the fields that need it hidden, and those follow:
+ * each -0.0 as its own field, each message that holds one (packed the
+ * same way) as a length-delimited field.  Fields may come in any order on
+ * the wire; a message without -0.0 (nearly all) is protobuf-c's bytes.
+ */
+static bool
+is_neg0(const ProtobufCFieldDescriptor *f, const void *p)
+{
+	if (f->label != PROTOBUF_C_LABEL_NONE ||
+	    (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF))
+		return false;
+	if (f->type == PROTOBUF_C_TYPE_FLOAT)
+		return *(const float *)p == 0 && signbit(*(const float *)p);
+	if (f->type == PROTOBUF_C_TYPE_DOUBLE)
+		return *(const double *)p == 0 && signbit(*(const double *)p);
+	return false;
+}
+
+static bool has_neg0(const ProtobufCMessage *m);
+
+/* The field's message (or, repeated, one of its messages) holds a -0.0. */
+static bool
+sub_neg0(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
+{
+	const char *base = (const char *)m;
+	const void *p = base + f->offset;
+
+	if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+		return false;
+	if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+	    *(const uint32_t *)(base + f->quantifier_offset) != f->id)
+		return false;
+	if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+		size_t k = *(const size_t *)(base + f->quantifier_offset);
+		ProtobufCMessage *const *arr = *(ProtobufCMessage **const *)p;
+
+		for (size_t i = 0; i < k; i++)
+			if (has_neg0(arr[i]))
+				return true;
+		return false;
+	}
+	return *(ProtobufCMessage *const *)p &&
+	       has_neg0(*(ProtobufCMessage *const *)p);
+}
+
+static bool
+has_neg0(const ProtobufCMessage *m)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+
+		if (is_neg0(f, (const char *)m + f->offset) || sub_neg0(m, f))
+			return true;
+	}
+	return false;
+}
+
+static void pack(struct yk_buf *out, ProtobufCMessage *m);
+
+static void
+put_sub(struct yk_buf *out, uint32_t id, ProtobufCMessage *sub)
+{
+	struct yk_buf b = {0};
+
+	pack(&b, sub);
+	yk_varint_put(out, (uint64_t)id << 3 | 2);
+	yk_varint_put(out, b.len);
+	if (b.len)
+		yk_buf_add(out, b.p, b.len);
+	yk_buf_free(&b);
+}
+
+/* What a hidden field held: a oneof's case, a repeated field's count, a
+ * message's pointer. */
+struct hidden {
+	bool on;
+	size_t count;
+	void *ptr;
+};
+
+static void
+pack(struct yk_buf *out, ProtobufCMessage *m)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	char *base = (char *)m;
+	struct hidden *h;
+	size_t len;
+
+	if (!has_neg0(m)) {
+		len = protobuf_c_message_get_packed_size(m);
+		yk_buf_reserve(out, len);
+		protobuf_c_message_pack(m, (uint8_t *)out->p + out->len);
+		out->len += len;
+		return;
+	}
+	h = yk_calloc(d->n_fields, sizeof(*h));
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		void *q = base + f->quantifier_offset;
+
+		if (!sub_neg0(m, f))
+			continue;
+		h[i].on = true;
+		if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+			*(uint32_t *)q = 0;
+		} else if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			h[i].count = *(size_t *)q;
+			*(size_t *)q = 0;
+		} else {
+			h[i].ptr = *(void **)(base + f->offset);
+			*(void **)(base + f->offset) = NULL;
+		}
+	}
+	len = protobuf_c_message_get_packed_size(m);
+	yk_buf_reserve(out, len);
+	protobuf_c_message_pack(m, (uint8_t *)out->p + out->len);
+	out->len += len;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		void *p = base + f->offset;
+		void *q = base + f->quantifier_offset;
+		uint8_t le[8];
+
+		if (is_neg0(f, p)) {
+			bool dbl = f->type == PROTOBUF_C_TYPE_DOUBLE;
+
+			/* -0.0 is the sign bit alone, little-endian last */
+			memset(le, 0, sizeof(le));
+			le[dbl ? 7 : 3] = 0x80;
+			yk_varint_put(out, (uint64_t)f->id << 3 | (dbl ? 1 : 5));
+			yk_buf_add(out, le, dbl ? 8 : 4);
+			continue;
+		}
+		if (!h[i].on)
+			continue;
+		if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+			*(uint32_t *)q = f->id;
+			put_sub(out, f->id, *(ProtobufCMessage **)p);
+		} else if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			ProtobufCMessage **arr = *(ProtobufCMessage ***)p;
+
+			*(size_t *)q = h[i].count;
+			for (size_t k = 0; k < h[i].count; k++)
+				put_sub(out, f->id, arr[k]);
+		} else {
+			*(void **)p = h[i].ptr;
+			put_sub(out, f->id, h[i].ptr);
+		}
+	}
+	free(h);
+}
+
 int
 yk_pb_json_to_bytes(struct yk_buf *out, const ProtobufCMessageDescriptor *d,
 		    const char *s, size_t n, struct yk_err *err)
 {
 	ProtobufCMessage *m;
-	size_t len;
 
 	if (yk_pb_from_json(&m, d, s, n, err) != YK_OK)
 		return err->rc;
-	len = protobuf_c_message_get_packed_size(m);
-	yk_buf_reserve(out, len);
-	protobuf_c_message_pack(m, (uint8_t *)out->p + out->len);
-	out->len += len;
+	pack(out, m);
 	protobuf_c_message_free_unpacked(m, NULL);
 	return YK_OK;
 }

@@ -183,6 +183,38 @@ EOF2
 	[ "$output" = "$(printf '[1,"MODE_STAND"]\n[2,"MODE_DAMP"]')" ]
 }
 
+@test "--encode: -0.0 in a singular float is sent, as protoc-c sends it" {
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/commands" -C 1 -W 5 -F %x \
+		> "$BATS_TEST_TMPDIR/hex" &
+	PIDS+=($!)
+	# no readiness line from mosquitto_sub: a retained message instead
+	yoke-pub $B "$R/commands" -q 1 -r --encode CloudCommand \
+		-m '{"sequence":3,"velocity":{"vx":-0.0,"vy":0.5,"vyaw":-0}}'
+	wait "${PIDS[-1]}"
+	printf "$(sed 's/../\\x&/g' "$BATS_TEST_TMPDIR/hex")" \
+		> "$BATS_TEST_TMPDIR/wire"
+	run protoc_c decode asimov.CloudCommand < "$BATS_TEST_TMPDIR/wire"
+	[ "$status" -eq 0 ]
+	[ "$output" = "sequence: 3
+velocity {
+  vx: -0
+  vy: 0.5
+  vyaw: -0
+}" ]
+	run yoke-sub $B "$R/commands" --retained-only --decode auto
+	[ "$(echo "$output" | jq -c .payload)" = '{"timestamp_us":0,"sequence":3,"velocity":{"vx":-0,"vy":0.5,"vyaw":-0}}' ]
+}
+
+@test "--encode -l: a lone surrogate exits 2 naming the line and the field" {
+	run --separate-stderr yoke-pub $B "$R/rpc/invoke" -q 1 -l \
+		--encode yoke.InvokeRequest <<'EOF2'
+{"skill":"wave"}
+{"skill":"x\ud800"}
+EOF2
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input line 2: yoke.InvokeRequest: skill: a lone surrogate escape is not a character" ]
+}
+
 @test "--encode: bad JSON in -m, -f and -s exits 2 before publishing" {
 	run --separate-stderr yoke-pub $B "$R/c" -r -q 1 --encode CloudCommand \
 		-m '{"mode":{"mode":"FW_MODE_MOVE"}}'

@@ -80,6 +80,46 @@ setup() {
 	[ "$stderr" = "yoke-pub: cannot read config file '/nonexistent/config': No such file or directory" ]
 }
 
+@test "a FIFO named as a file to read is refused at once, not waited on" {
+	f="$BATS_TEST_TMPDIR/fifo"
+	mkfifo "$f"
+	# timeout: only a hang guard; nobody ever writes to the FIFO
+	run --separate-stderr timeout 20 yoke-pub $B --config "$f" x/y -m 1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: cannot read config file '$f': not a regular file" ]
+	YOKE_CONFIG="$f" run --separate-stderr timeout 20 yoke-sub $B x/y
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-sub: cannot read config file '$f': not a regular file" ]
+	for o in cafile cert key; do
+		run --separate-stderr timeout 20 yoke-pub \
+			-b mqtts://127.0.0.1:"$BROKER_PORT" --cert "$f" \
+			--key "$f" --"$o" "$f" x/y -m 1
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == "yoke-pub: cannot read --"@(cafile|cert)" '$f': not a regular file" ]]
+	done
+	run --separate-stderr timeout 20 yoke-pub $B --cafile "$BATS_TEST_TMPDIR" x/y -m 1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: cannot read --cafile '$BATS_TEST_TMPDIR': Is a directory" ]
+	cfg "backend = http://127.0.0.1:1" "api_key_file = $f"
+	run --separate-stderr timeout 20 yoke-pub x/y -m 1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: cannot read API key file '$f': not a regular file" ]
+}
+
+@test "yoke-pub -f FIFO still reads the FIFO: a stream is what it is for" {
+	f="$BATS_TEST_TMPDIR/fifo"
+	mkfifo "$f"
+	yoke-sub $B -v "$R/x" -C 1 -W 10 --format text \
+		> "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/sub.err" &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	(echo hello > "$f") &
+	run --separate-stderr timeout 20 yoke-pub $B -q 1 -f "$f" "$R/x"
+	[ "$status" -eq 0 ]
+	wait "${PIDS[-1]}"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$R/x hello" ]
+}
+
 @test "an unknown setting names the file and the line" {
 	cfg "org = a" "colour = blue"
 	run --separate-stderr yoke-pub $B x/y -m 1

@@ -263,9 +263,8 @@ has_line() { grep -qxF -- "$2" "$1"; }
 		--watch arm-1/x
 	usage_error "invalid PATTERN '**': give a robot id, '*' or '{name}'" \
 		--watch '**'
-	# key expressions have no partial wildcards
-	usage_error "invalid key expression 'arm-*': '*' and '**' stand alone as segments, '+', '#', '{', '}' are not allowed in names" \
-		--watch 'arm-*'
+	usage_error "invalid key expression 'Arm-*': invalid robot id pattern 'Arm-*': use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit" \
+		--watch 'Arm-*'
 	# the error quotes the robot part of ROBOT/faults
 	usage_error "invalid key expression 'Arm-1': invalid robot id 'Arm-1': use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit" \
 		--watch Arm-1/faults
@@ -307,6 +306,21 @@ has_line() { grep -qxF -- "$2" "$1"; }
 	c=$(yoke-fault $B $O -r arm-2 C)
 	wait_lines "$w" 2
 	[ "$(jq -r .fault_id "$w")" = "$(printf '%s\n' "$b" "$c")" ]
+}
+
+@test "--watch 'arm-*': a '*' inside the robot id, matched here" {
+	w="$BATS_TEST_TMPDIR/watch"
+	watch "$w" 'arm-*'
+	# the broker gets one segment wildcard, this side the pattern
+	has_line "$w.err" "yoke-fault: subscribed to 'yoke/$R/+/faults'"
+	yoke-fault $B $O -r cam-1 A > /dev/null
+	yoke-fault $B $O -r farm-1 A > /dev/null
+	a=$(yoke-fault $B $O -r arm-7 B)
+	wait_lines "$w" 1
+	s=$(yoke-fault $B $O -r arm-8 C)
+	wait_lines "$w" 2
+	[ "$(jq -r '"\(.robot) \(.fault_id)"' "$w")" = "$(printf '%s\n' \
+		"arm-7 $a" "arm-8 $s")" ]
 }
 
 @test "--watch: a fault delivered twice (same fault_id) is shown once" {

@@ -206,6 +206,25 @@ served() { wait_for has_reply "$1"; }
 		"$BATS_TEST_TMPDIR/serve.err"
 }
 
+@test "--reply-file that is a FIFO: refused at the start, an error reply later; serving goes on" {
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	run --separate-stderr timeout 20 yoke-get $B $O --serve arm-1/config \
+		--reply-file "$BATS_TEST_TMPDIR/fifo"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-get: cannot read --reply-file '$BATS_TEST_TMPDIR/fifo': not a regular file" ]
+	echo ok > "$BATS_TEST_TMPDIR/reply"
+	serve arm-1/config --reply-file "$BATS_TEST_TMPDIR/reply"
+	served arm-1/config
+	mv "$BATS_TEST_TMPDIR/fifo" "$BATS_TEST_TMPDIR/reply"
+	run --separate-stderr timeout 20 yoke-get $B $O arm-1/config -W 1
+	[ "$status" -eq 0 ]
+	[ "$(norm)" = "{\"key\":\"arm-1/config\",\"source\":\"reply\",\"qos\":1,\"retain\":false,\"error\":\"cannot read '$BATS_TEST_TMPDIR/reply': not a regular file\",\"payload\":\"\"}" ]
+	rm "$BATS_TEST_TMPDIR/reply"
+	echo '"again"' > "$BATS_TEST_TMPDIR/reply"
+	run --separate-stderr timeout 20 yoke-get $B $O arm-1/config -W 1
+	[ "$(norm)" = '{"key":"arm-1/config","source":"reply","qos":1,"retain":false,"payload":"again"}' ]
+}
+
 @test "a retained value and a queryable for the same key both answer" {
 	echo '"live"' > "$BATS_TEST_TMPDIR/reply"
 	serve arm-1/config --reply-file "$BATS_TEST_TMPDIR/reply"
@@ -613,13 +632,13 @@ X="-b mqtt://127.0.0.1:1"
 	run --separate-stderr yoke-get $X 'a/+/b'
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
-	[ "$stderr" = "yoke-get: invalid key expression 'a/+/b': '*' and '**' stand alone as segments, '+', '#', '{', '}' are not allowed in names" ]
+	[ "$stderr" = "yoke-get: invalid key expression 'a/+/b': '**' stands alone as a segment, '+', '#', '{', '}' are not allowed in names" ]
 	run --separate-stderr yoke-get $X 'Arm/x'
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-get: invalid key expression 'Arm/x': invalid robot id 'Arm': use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit" ]
-	run --separate-stderr yoke-get $X 'arm-*/x'
+	run --separate-stderr yoke-get $X 'Arm-*/x'
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-get: invalid key expression 'arm-*/x': '*' and '**' stand alone as segments, '+', '#', '{', '}' are not allowed in names" ]
+	[ "$stderr" = "yoke-get: invalid key expression 'Arm-*/x': invalid robot id pattern 'Arm-*': use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit" ]
 	run --separate-stderr yoke-get $X 'a//b'
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-get: invalid key expression 'a//b': empty segment" ]

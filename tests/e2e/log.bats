@@ -206,6 +206,23 @@ entries() {
 ["arm-1","error","last"]' ]
 }
 
+@test "--follow 'arm-*': robots whose id the pattern matches" {
+	yoke-log $B --org "$R" --follow 'arm-*' -v \
+		> "$BATS_TEST_TMPDIR/f.out" 2> "$BATS_TEST_TMPDIR/f.err" 3>&- &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/f.err"
+	grep -qxF "yoke-log: subscribed to 'yoke/$R/+/log'" \
+		"$BATS_TEST_TMPDIR/f.err"
+	yoke-log $B --org "$R" -r cam-1 one
+	yoke-log $B --org "$R" -r arm-2 two
+	yoke-log $B --org "$R" -r farm-3 three
+	yoke-log $B --org "$R" -r arm-4 four
+	wait_lines "$BATS_TEST_TMPDIR/f.out" 2
+	[ "$(jq -c '[.robot, .message]' "$BATS_TEST_TMPDIR/f.out")" = \
+		'["arm-2","two"]
+["arm-4","four"]' ]
+}
+
 @test "--follow on a terminal: HH:MM:SS robot LEVEL message, coloured" {
 	tmux -L "yk$R" new-session -d -x 120 -y 20 \
 		"yoke-log $B --org $R --follow -v 2> $BATS_TEST_TMPDIR/f.err"

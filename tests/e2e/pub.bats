@@ -177,6 +177,48 @@ EOF2
 $R/ok 2" ]
 }
 
+@test "--ndjson: an empty priority exits 2 naming the line, no crash; earlier lines delivered" {
+	yoke-sub $B -v "$R/ok" -C 2 -W 10 --format text \
+		> "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/sub.err" &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/sub.err"
+	# a line of blanks is skipped as an empty one is
+	run --separate-stderr yoke-pub $B --ndjson -q 1 <<EOF2
+{"key":"$R/ok","payload":1}
+  	 
+{"key":"$R/ok","payload":2,"priority":"data"}
+{"key":"$R/ok","payload":3,"priority":""}
+{"key":"$R/ok","payload":4}
+EOF2
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input line 4: \"priority\" must be 0-255 or a class name" ]
+	wait "${PIDS[-1]}"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$R/ok 1
+$R/ok 2" ]
+}
+
+@test "--ndjson: a control character in a key, a lone surrogate: exit 2 naming the line" {
+	run --separate-stderr yoke-pub $B --ndjson <<EOF2
+{"key":"$R/ok","payload":1}
+{"key":"$R/a\u001b[2Jb","payload":1}
+EOF2
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input line 2: invalid key: control characters are not allowed" ]
+	run --separate-stderr yoke-pub $B --ndjson <<EOF2
+
+{"key":"$R/ok","payload":"\ud800"}
+EOF2
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input line 2: \"payload\": a lone surrogate escape is not a character" ]
+	run --separate-stderr yoke-pub $B --ndjson <<< '{"key":"'"$R"'/\udc00","payload":1}'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input line 1: \"key\": a lone surrogate escape is not a character" ]
+	# and a key given as an argument
+	run --separate-stderr yoke-pub $B "$R/a"$'\t'"b" -m 1
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: invalid key: control characters are not allowed" ]
+}
+
 @test "--ndjson: missing key, bad key, not an object: exit 2 with the reason" {
 	run --separate-stderr yoke-pub $B --ndjson <<< '{"payload":1}'
 	[ "$status" -eq 2 ]

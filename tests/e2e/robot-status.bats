@@ -214,6 +214,15 @@ fault_then() {
 		"a-1 idle,b-1 fault,b-2 online," ]
 	run --separate-stderr rs --json b-2
 	[ "$(echo "$output" | jq -r .robot)" = b-2 ]
+	# a '*' inside the robot id, as people type it
+	run --separate-stderr rs --json 'b-*'
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r .robot | tr '\n' ,)" = "b-1,b-2," ]
+	run --separate-stderr rs --json '*-1'
+	[ "$(echo "$output" | jq -r .robot | tr '\n' ,)" = "a-1,b-1," ]
+	run --separate-stderr rs --json 'c-*'
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "yoke-robot-status: no robot matches 'c-*'" ]
 	run --separate-stderr rs --json 'c-9'
 	[ "$status" -eq 3 ]
 	[ "$stderr" = "yoke-robot-status: no robot matches 'c-9'" ]

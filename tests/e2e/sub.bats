@@ -48,6 +48,23 @@ bgsub() {
 	[ $((now - t)) -le 5 ]
 }
 
+@test "a ts property that is not plain digits (blank, sign, past 64 bits) is not the send time" {
+	bgsub "$BATS_TEST_TMPDIR/out" "$R/x"
+	for ts in 99999999999999999999 ' 1700000000000000' '+1700000000000000' \
+		1700000000000000; do
+		mosquitto_pub -p "$BROKER_PORT" -V 5 -t "$T/x" -m 1 \
+			-D publish user-property ts "$ts"
+	done
+	wait_lines "$BATS_TEST_TMPDIR/out" 5
+	now=$(date +%s)
+	for l in 2 3 4; do
+		t=$(sed -n ${l}p "$BATS_TEST_TMPDIR/out" | jq .ts)
+		t=${t%%.*}
+		[ $((now - t)) -le 60 ] && [ $((t - now)) -le 60 ]
+	done
+	[ "$(sed -n 5p "$BATS_TEST_TMPDIR/out" | jq .ts)" = 1700000000 ]
+}
+
 @test "a pretty-printed JSON payload stays one line" {
 	bgsub "$BATS_TEST_TMPDIR/out" "$R/x"
 	printf '{\n  "a": [1, 2],\n  "b": "x y"\n}\n' | yoke-pub $B "$R/x" -s
@@ -254,7 +271,7 @@ $R/b=2 true" ]
 @test "invalid key expressions exit 2 with the reason" {
 	run --separate-stderr yoke-sub $B 'a/+/b'
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-sub: invalid key expression 'a/+/b': '*' and '**' stand alone as segments, '+', '#', '{', '}' are not allowed in names" ]
+	[ "$stderr" = "yoke-sub: invalid key expression 'a/+/b': '**' stands alone as a segment, '+', '#', '{', '}' are not allowed in names" ]
 	run --separate-stderr yoke-sub $B 'x/{key}'
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-sub: invalid key expression 'x/{key}': capture name 'key' is reserved for an output field" ]

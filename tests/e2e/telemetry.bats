@@ -382,8 +382,24 @@ yoke-telemetry: skipped 1 bad line of 1" ]
 ["arm-2",3]' ]
 }
 
+@test "--watch 'arm-*': robots whose id the pattern matches" {
+	yoke-telemetry $B --org "$R" --watch 'arm-*' -v \
+		> "$BATS_TEST_TMPDIR/w.out" 2> "$BATS_TEST_TMPDIR/w.err" 3>&- &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/w.err"
+	grep -qxF "yoke-telemetry: subscribed to 'yoke/$R/+/telemetry'" \
+		"$BATS_TEST_TMPDIR/w.err"
+	yoke-telemetry $B --org "$R" -r cam-1 t --value 1
+	yoke-telemetry $B --org "$R" -r arm-2 t --value 2
+	yoke-telemetry $B --org "$R" -r xarm-3 t --value 3
+	yoke-telemetry $B --org "$R" -r arm-4 t --value 4
+	wait_lines "$BATS_TEST_TMPDIR/w.out" 2
+	[ "$(jq -c '[.robot, .value]' "$BATS_TEST_TMPDIR/w.out")" = '["arm-2",2]
+["arm-4",4]' ]
+}
+
 @test "--watch with a bad PATTERN: exit 2" {
-	fails "invalid key expression 'a/#': '*' and '**' stand alone as segments, '+', '#', '{', '}' are not allowed in names" \
+	fails "invalid key expression 'a/#': '**' stands alone as a segment, '+', '#', '{', '}' are not allowed in names" \
 		--watch 'a/#'
 }
 

@@ -215,6 +215,116 @@ test_lines_long(void **state)
 	free(data);
 }
 
+/*
+ * Feed chunks through a pipe, one read each, and collect the lines as
+ * "<line>" into out; returns the bytes the line scanner searched.
+ */
+static unsigned long long
+feed(const char *const *chunks, size_t nchunks, const size_t *lens,
+     struct yk_buf *out)
+{
+	struct yk_in in;
+	struct yk_err err = {0};
+	const char *p;
+	size_t n;
+	int fds[2];
+	unsigned long long scanned;
+
+	assert_int_equal(pipe(fds), 0);
+	yk_in_init(&in, fds[0], YK_FRAME_LINES, "standard input");
+	for (size_t i = 0; i <= nchunks; i++) {
+		if (i < nchunks) {
+			assert_int_equal(write(fds[1], chunks[i], lens[i]),
+					 (ssize_t)lens[i]);
+		} else {
+			close(fds[1]);
+		}
+		do
+			assert_int_equal(yk_in_fill(&in, &err), YK_OK);
+		while (i == nchunks && !in.eof);
+		while (yk_in_next(&in, &p, &n, &err) == 1) {
+			yk_buf_addc(out, '<');
+			yk_buf_add(out, p, n);
+			yk_buf_addc(out, '>');
+		}
+	}
+	assert_true(yk_in_done(&in));
+	scanned = in.scanned;
+	yk_in_free(&in);
+	close(fds[0]);
+	return scanned;
+}
+
+static void
+test_lines_long_scanned_once(void **state)
+{
+	enum { PIECE = 4096, PIECES = 512 }; /* a 2 MiB line in 512 reads */
+	const char *chunks[PIECES + 1];
+	size_t lens[PIECES + 1];
+	char *piece = malloc(PIECE);
+	struct yk_buf out = {0};
+	unsigned long long scanned;
+
+	(void)state;
+	assert_non_null(piece);
+	memset(piece, 'x', PIECE);
+	for (int i = 0; i < PIECES; i++) {
+		chunks[i] = piece;
+		lens[i] = PIECE;
+	}
+	chunks[PIECES] = "\nend\n";
+	lens[PIECES] = 5;
+	scanned = feed(chunks, PIECES + 1, lens, &out);
+	/* each byte once: before, the scan restarted at the line's start
+	 * on every read, 512 x 1 MiB on average */
+	if (scanned > (unsigned long long)PIECE * PIECES + 5)
+		fail_msg("%llu bytes scanned for %d", scanned,
+			 PIECE * PIECES + 5);
+	assert_int_equal(out.len, (size_t)PIECE * PIECES + 2 + 5);
+	assert_memory_equal(out.p + out.len - 6, "><end>", 6);
+	yk_buf_free(&out);
+	free(piece);
+}
+
+static void
+test_lines_read_boundaries(void **state)
+{
+	static const struct {
+		const char *chunks[4];
+		const char *want;
+	} t[] = {
+		/* the newline alone, first in a read */
+		{{"abc", "\ndef", "\n"}, "<abc><def>"},
+		/* CR at the end of one read, LF at the start of the next */
+		{{"abc\r", "\nd\r", "\n"}, "<abc><d>"},
+		/* empty lines across reads */
+		{{"\n", "\n\n", "a"}, "<><><><a>"},
+		/* a line ends exactly at the end of a read */
+		{{"ab\n", "cd\n", "ef"}, "<ab><cd><ef>"},
+		/* several lines in one read, the last one split */
+		{{"a\nb\nc", "c\nd"}, "<a><b><cc><d>"},
+		/* a CR that is not before a LF stays */
+		{{"a\rb", "\r", "x\n"}, "<a\rb\rx>"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		size_t lens[4], k;
+		struct yk_buf out = {0};
+		unsigned long long scanned, total = 0;
+
+		for (k = 0; k < 4 && t[i].chunks[k]; k++) {
+			lens[k] = strlen(t[i].chunks[k]);
+			total += lens[k];
+		}
+		scanned = feed(t[i].chunks, k, lens, &out);
+		yk_buf_addc(&out, '\0');
+		assert_string_equal(out.p, t[i].want);
+		assert_true(scanned <= total);
+		yk_buf_free(&out);
+	}
+}
+
 static void
 test_lines_through_pipe(void **state)
 {
@@ -488,6 +598,8 @@ main(void)
 		cmocka_unit_test(test_lines_empty),
 		cmocka_unit_test(test_lines_binary),
 		cmocka_unit_test(test_lines_many),
+		cmocka_unit_test(test_lines_long_scanned_once),
+		cmocka_unit_test(test_lines_read_boundaries),
 		cmocka_unit_test(test_lines_long),
 		cmocka_unit_test(test_lines_through_pipe),
 		cmocka_unit_test(test_whole),

@@ -280,6 +280,51 @@ test_unescape(void **state)
 }
 
 static void
+test_unescape_empty_is_a_string(void **state)
+{
+	struct yk_buf b = {0};
+
+	(void)state;
+	/* "" leaves a C string, not a NULL pointer for strtol and strcmp */
+	assert_int_equal(yk_json_unescape(&b, S("\"\"")), 0);
+	assert_non_null(b.p);
+	assert_string_equal(b.p, "");
+	yk_buf_free(&b);
+	assert_int_equal(yk_json_unescape_strict(&b, S("\"\"")), 0);
+	assert_non_null(b.p);
+	yk_buf_free(&b);
+}
+
+static void
+test_unescape_strict(void **state)
+{
+	static const char *const lone[] = {
+		"\"\\ud800\"", "\"\\udfff\"", "\"a\\ud83dx\"",
+		"\"\\ud83d\\u0041\"", "\"\\ude00\\ud83d\"", NULL,
+	};
+	struct yk_buf b = {0};
+
+	(void)state;
+	assert_int_equal(yk_json_unescape_strict(&b, S("\"\\ud83d\\ude00\"")),
+			 0);
+	assert_memory_equal(b.p, "\xf0\x9f\x98\x80", 4);
+	yk_buf_free(&b);
+	for (int i = 0; lone[i]; i++) {
+		if (yk_json_unescape_strict(&b, lone[i], strlen(lone[i])) !=
+		    YK_JSON_LONE_SURROGATE)
+			fail_msg("%s: no lone surrogate", lone[i]);
+		/* the lenient one still shows it as U+FFFD */
+		yk_buf_free(&b);
+		assert_int_equal(yk_json_unescape(&b, lone[i], strlen(lone[i])),
+				 0);
+		assert_non_null(strstr(b.p, "\xef\xbf\xbd"));
+		yk_buf_free(&b);
+	}
+	assert_int_equal(yk_json_unescape_strict(&b, S("\"x")), -1);
+	yk_buf_free(&b);
+}
+
+static void
 test_unescape_appends(void **state)
 {
 	struct yk_buf b = {0};
@@ -503,6 +548,8 @@ main(void)
 		cmocka_unit_test(test_utf8_valid),
 		cmocka_unit_test(test_unescape),
 		cmocka_unit_test(test_unescape_appends),
+		cmocka_unit_test(test_unescape_empty_is_a_string),
+		cmocka_unit_test(test_unescape_strict),
 		cmocka_unit_test(test_unescape_refuses),
 		cmocka_unit_test(test_obj_iter),
 		cmocka_unit_test(test_obj_iter_empty_and_refused),

@@ -323,6 +323,14 @@ test_kexpr_filters(void **state)
 		{&raw, "Factory/+/temp", "Factory/+/temp", 0, false, false},
 		{&raw, "Factory/#", "Factory/#", 0, false, false},
 		{&raw, "Factory/*/temp", "Factory/+/temp", 0, false, false},
+		/* a '*' inside a segment: the broker sends the level */
+		{&scoped, "bot-*", "yoke/default/+", 0, true, false},
+		{&scoped, "bot-*/status", "yoke/default/+/status", 0, true,
+		 false},
+		{&scoped, "*-1/**", "yoke/default/+/#", 0, true, false},
+		{&scoped, "arm-1/cam*/info", "yoke/default/arm-1/+/info", 0,
+		 true, false},
+		{&raw, "Fac*/temp", "+/temp", 0, true, false},
 	};
 
 	(void)state;
@@ -351,18 +359,18 @@ test_kexpr_errors(void **state)
 	parse_err(&scoped, "a//b", "invalid key expression 'a//b': empty "
 				   "segment");
 	parse_err(&scoped, "a/", "invalid key expression 'a/': empty segment");
-	parse_err(&scoped, "a/b*", "invalid key expression 'a/b*': '*' and "
-				   "'**' stand alone as segments, '+', '#', "
-				   "'{', '}' are not allowed in names");
-	parse_err(&scoped, "a/+", "invalid key expression 'a/+': '*' and "
-				  "'**' stand alone as segments, '+', '#', "
-				  "'{', '}' are not allowed in names");
-	parse_err(&scoped, "a/#", "invalid key expression 'a/#': '*' and "
-				  "'**' stand alone as segments, '+', '#', "
-				  "'{', '}' are not allowed in names");
-	parse_err(&scoped, "a/***", "invalid key expression 'a/***': '*' "
-				    "and '**' stand alone as segments, '+', "
-				    "'#', '{', '}' are not allowed in names");
+	parse_err(&scoped, "a/+", "invalid key expression 'a/+': '**' stands "
+				  "alone as a segment, '+', '#', '{', '}' "
+				  "are not allowed in names");
+	parse_err(&scoped, "a/#", "invalid key expression 'a/#': '**' stands "
+				  "alone as a segment, '+', '#', '{', '}' "
+				  "are not allowed in names");
+	parse_err(&scoped, "a/***", "invalid key expression 'a/***': '**' "
+				    "stands alone as a segment, '+', '#', "
+				    "'{', '}' are not allowed in names");
+	parse_err(&scoped, "a/b*+", "invalid key expression 'a/b*+': '**' "
+				    "stands alone as a segment, '+', '#', "
+				    "'{', '}' are not allowed in names");
 	parse_err(&scoped, "Arm/x", "invalid key expression 'Arm/x': invalid "
 				    "robot id 'Arm': " ID_HINT);
 	parse_err(&scoped, "{robot}/{robot}",
@@ -604,6 +612,252 @@ test_kexpr_meet(void **state)
 	meet_is("a/*/c", "a/b", NULL);
 }
 
+static void
+test_kexpr_glob_errors(void **state)
+{
+	(void)state;
+	/* the first segment names robots: a pattern of robot ids */
+	parse_err(&scoped, "Bot-*/status",
+		  "invalid key expression 'Bot-*/status': invalid robot id "
+		  "pattern 'Bot-*': " ID_HINT);
+	parse_err(&scoped, "-*/status",
+		  "invalid key expression '-*/status': invalid robot id "
+		  "pattern '-*': " ID_HINT);
+	parse_err(&scoped, "bot-*/x/{c*}",
+		  "invalid key expression 'bot-*/x/{c*}': capture name 'c*' "
+		  "must match [a-z_][a-z0-9_]*");
+}
+
+static void
+test_kexpr_match_glob(void **state)
+{
+	(void)state;
+	assert_true(matches("bot-*/status", "bot-1/status"));
+	assert_true(matches("bot-*/status", "bot-east-12/status"));
+	assert_true(matches("bot-*/status", "bot-/status"));
+	assert_false(matches("bot-*/status", "robot-1/status"));
+	assert_false(matches("bot-*/status", "bot-1/x/status"));
+	assert_false(matches("bot-*/status", "bot-1/statuses"));
+	assert_true(matches("*-1/status", "arm-1/status"));
+	assert_false(matches("*-1/status", "arm-11x/status"));
+	assert_true(matches("bot-*", "bot-9"));
+	assert_false(matches("bot-*", "bot-9/status"));
+	assert_true(matches("a/*x*y/b", "a/xy/b"));
+	assert_true(matches("a/*x*y/b", "a/xxyy/b"));
+	assert_true(matches("a/*x*y/b", "a/qxqqy/b"));
+	assert_false(matches("a/*x*y/b", "a/yx/b"));
+	assert_false(matches("a/*x*y/b", "a/xyq/b"));
+	assert_true(matches("a/x*x/b", "a/xx/b"));
+	assert_false(matches("a/x*x/b", "a/x/b"));
+	/* with `**` around: the restart keeps the in-segment pattern */
+	assert_true(matches("arm-*/**/cam*/info", "arm-1/video/cam0/info"));
+	assert_true(matches("arm-*/**/cam*/info", "arm-1/cam/info"));
+	assert_true(matches("arm-*/**/cam*/info",
+			    "arm-1/cam/x/camera/info"));
+	assert_false(matches("arm-*/**/cam*/info", "arm-1/video/mic/info"));
+	assert_true(matches("**/*s", "a/b/xs"));
+	assert_false(matches("**/*s", "a/xs/b"));
+}
+
+static void
+test_kexpr_glob_captures(void **state)
+{
+	struct yk_cap caps[YK_MAX_CAPS];
+	struct yk_kexpr ke;
+
+	(void)state;
+	parse_ok(&ke, &scoped, "bot-*/{chan}");
+	assert_true(yk_kexpr_match(&ke, "bot-7/status", caps));
+	cap_is(&caps[0], "chan", "status");
+	assert_false(yk_kexpr_match(&ke, "cam-7/status", caps));
+	yk_kexpr_free(&ke);
+
+	parse_ok(&ke, &scoped, "{robot}/**/x*/{leaf}");
+	assert_true(yk_kexpr_match(&ke, "arm/a/xa/b/xb/imu", caps));
+	cap_is(&caps[0], "robot", "arm");
+	cap_is(&caps[1], "leaf", "imu");
+	assert_true(yk_kexpr_match(&ke, "arm/xb/xc/gps", caps));
+	cap_is(&caps[1], "leaf", "gps");
+	yk_kexpr_free(&ke);
+}
+
+static void
+test_kexpr_intersects_glob(void **state)
+{
+	(void)state;
+	assert_true(intersects("bot-*/status", "bot-1/status"));
+	assert_true(intersects("bot-*/status", "*/status"));
+	assert_true(intersects("bot-*/status", "{robot}/status"));
+	assert_true(intersects("bot-*/status", "*-1/status"));
+	assert_true(intersects("bot-*/status", "b*/**"));
+	assert_false(intersects("bot-*/status", "cam-*/status"));
+	assert_false(intersects("bot-*/status", "cam-1/status"));
+	assert_false(intersects("bot-*/status", "*-1/faults"));
+	assert_false(intersects("*-1/x", "*-2/x"));
+	assert_true(intersects("a*b/x", "ab*/x"));
+	assert_true(intersects("a*b/x", "*a*/x"));
+	assert_false(intersects("a*b/x", "*c/x"));
+	assert_true(intersects("arm-1/**/c*", "*/x/cam"));
+	assert_false(intersects("arm-1/**/c*", "*/x/mic"));
+}
+
+static void
+test_kexpr_meet_glob(void **state)
+{
+	(void)state;
+	meet_is("bot-*/status", "bot-1/*", "bot-1/status");
+	meet_is("bot-*/status", "*/status", "bot-*/status");
+	meet_is("bot-*/status", "{robot}/status", "bot-*/status");
+	/* no single glob is both: the one that says more stands */
+	meet_is("bot-*/status", "*-1/status", "bot-*/status");
+	meet_is("a*/x", "*b/x", "*b/x");
+	meet_is("bot-*/x", "cam-*/x", NULL);
+	meet_is("bot-*/**", "*/config", "bot-*/config");
+}
+
+/* key: first, then n more "/seg" segments, then "/last" unless NULL */
+static char *
+long_key(const char *first, int n, const char *seg, const char *last)
+{
+	struct yk_buf b = {0};
+
+	yk_buf_adds(&b, first);
+	for (int i = 0; i < n; i++) {
+		yk_buf_addc(&b, '/');
+		yk_buf_adds(&b, seg);
+	}
+	if (last) {
+		yk_buf_addc(&b, '/');
+		yk_buf_adds(&b, last);
+	}
+	return b.p;
+}
+
+static void
+test_kexpr_match_bounded(void **state)
+{
+	static const char *const exprs[] = {
+		"arm-1/**/a/**/a/**/b",
+		"arm-1/**/a/**/a/**/a/**/a/**/a/**/b",
+		"arm-1/**/a*/**/*a/**/a*a/**/b",
+		"{robot}/**/a/**/{x}/**/a/**/b",
+	};
+	char *key = long_key("arm-1", 2000, "a", NULL);
+	char *hit = long_key("arm-1", 2000, "a", "b");
+	char *seg = long_key("arm-1", 3, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+			     "b");
+	struct yk_cap caps[YK_MAX_CAPS];
+
+	(void)state;
+	/* 2,000 segments: the backtracking matcher took seconds on these */
+	for (size_t i = 0; i < sizeof(exprs) / sizeof(exprs[0]); i++) {
+		struct yk_kexpr ke;
+		unsigned long steps, bound;
+
+		parse_ok(&ke, &scoped, exprs[i]);
+		bound = (unsigned long)(ke.nseg + 1) * 2002;
+		assert_false(yk_kexpr_match_counted(&ke, key, caps, &steps));
+		if (i != 2 && steps > bound)
+			fail_msg("'%s': %lu steps, bound %lu", exprs[i], steps,
+				 bound);
+		/* the in-segment patterns add at most the key's bytes per
+		 * segment of the expression */
+		if (i == 2 && steps > bound + (unsigned long)(ke.nseg + 1) *
+						      strlen(key) * 4)
+			fail_msg("'%s': %lu steps", exprs[i], steps);
+		assert_true(yk_kexpr_match(&ke, hit, caps) == (i != 2));
+		assert_true(yk_kexpr_match(&ke, seg, caps) == (i == 2));
+		yk_kexpr_free(&ke);
+	}
+	free(key);
+	free(hit);
+	free(seg);
+}
+
+static void
+test_kexpr_intersects_bounded(void **state)
+{
+	struct yk_kexpr x, y;
+	struct yk_buf out = {0};
+	char *a = long_key("arm-1", 60, "**/a", "b");
+	char *b = long_key("arm-1", 60, "**/a", "c");
+	unsigned long steps, bound;
+
+	(void)state;
+	parse_ok(&x, &scoped, a);
+	parse_ok(&y, &scoped, b);
+	bound = 3ul * (unsigned long)(x.nseg + 1) *
+		(unsigned long)(y.nseg + 1);
+	assert_false(yk_kexpr_intersects_counted(&x, &y, &steps));
+	if (steps > bound)
+		fail_msg("intersects: %lu steps, bound %lu", steps, bound);
+	assert_false(yk_kexpr_meet_counted(&x, &y, &out, &steps));
+	if (steps > bound)
+		fail_msg("meet: %lu steps, bound %lu", steps, bound);
+	assert_int_equal(out.len, 0);
+	yk_kexpr_free(&y);
+	parse_ok(&y, &scoped, "arm-1/**/b");
+	assert_true(yk_kexpr_intersects_counted(&x, &y, &steps));
+	assert_true(steps <= bound);
+	yk_kexpr_free(&x);
+	yk_kexpr_free(&y);
+	free(a);
+	free(b);
+}
+
+static void
+test_key_control_chars(void **state)
+{
+	static const char *const bad[] = {
+		"arm-1/a\001b", "arm-1/\033]0;x\007", "arm-1/\177",
+		"arm-1/\302\233x", "arm-1/\t", NULL,
+	};
+	struct yk_err err = {0};
+
+	(void)state;
+	for (int i = 0; bad[i]; i++) {
+		assert_int_equal(yk_key_check(&raw, bad[i], &err), YK_EUSAGE);
+		assert_string_equal(err.msg, "invalid key: control characters "
+					     "are not allowed");
+		parse_err(&raw, bad[i], "invalid key expression: control "
+					"characters are not allowed");
+	}
+	/* other non-ASCII text stays a key */
+	assert_int_equal(yk_key_check(&raw, "arm-1/\302\240x\303\251", &err),
+			 YK_OK);
+}
+
+static void
+test_kexpr_segment_limit(void **state)
+{
+	char *ok = long_key("arm-1", YK_KEY_MAX_SEGS - 1, "*", NULL);
+	char *big = long_key("arm-1", YK_KEY_MAX_SEGS, "*", NULL);
+	char *kok = long_key("arm-1", YK_KEY_MAX_SEGS - 1, "x", NULL);
+	char *kbig = long_key("arm-1", YK_KEY_MAX_SEGS, "x", NULL);
+	char want[200];
+	struct yk_kexpr ke;
+	struct yk_err err = {0};
+
+	(void)state;
+	parse_ok(&ke, &scoped, ok);
+	assert_int_equal(ke.nseg, YK_KEY_MAX_SEGS);
+	yk_kexpr_free(&ke);
+	snprintf(want, sizeof(want),
+		 "invalid key expression '%.40s...': more than %d segments",
+		 big, YK_KEY_MAX_SEGS);
+	parse_err(&scoped, big, want);
+	assert_int_equal(yk_key_check(&scoped, kok, &err), YK_OK);
+	assert_int_equal(yk_key_check(&scoped, kbig, &err), YK_EUSAGE);
+	snprintf(want, sizeof(want),
+		 "invalid key '%.40s...': more than %d segments", kbig,
+		 YK_KEY_MAX_SEGS);
+	assert_string_equal(err.msg, want);
+	free(ok);
+	free(big);
+	free(kok);
+	free(kbig);
+}
+
 int
 main(void)
 {
@@ -631,6 +885,15 @@ main(void)
 		cmocka_unit_test(test_kexpr_captures),
 		cmocka_unit_test(test_kexpr_intersects),
 		cmocka_unit_test(test_kexpr_meet),
+		cmocka_unit_test(test_kexpr_glob_errors),
+		cmocka_unit_test(test_kexpr_match_glob),
+		cmocka_unit_test(test_kexpr_glob_captures),
+		cmocka_unit_test(test_kexpr_intersects_glob),
+		cmocka_unit_test(test_kexpr_meet_glob),
+		cmocka_unit_test(test_kexpr_match_bounded),
+		cmocka_unit_test(test_kexpr_intersects_bounded),
+		cmocka_unit_test(test_kexpr_segment_limit),
+		cmocka_unit_test(test_key_control_chars),
 	};
 
 	return cmocka_run_group_tests_name("key", tests, NULL, NULL);

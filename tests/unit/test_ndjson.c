@@ -56,6 +56,35 @@ refused(const char *line, const char *msg)
 }
 
 static void
+test_lone_surrogates(void **state)
+{
+	(void)state;
+	/* a pair is a character; half of one would be published as U+FFFD */
+	msg_is("{\"key\":\"a/b\",\"payload\":\"\\ud83d\\ude00\"}", "a/b",
+	       S("\xf0\x9f\x98\x80"));
+	refused("{\"key\":\"a/b\",\"payload\":\"x\\ud800\"}",
+		"\"payload\": a lone surrogate escape is not a character");
+	refused("{\"key\":\"a/b\",\"payload\":\"\\udc00x\"}",
+		"\"payload\": a lone surrogate escape is not a character");
+	refused("{\"key\":\"a/\\ud800\",\"payload\":1}",
+		"\"key\": a lone surrogate escape is not a character");
+	/* the empty string is a payload, and a key the caller checks */
+	msg_is("{\"key\":\"a/b\",\"payload\":\"\"}", "a/b", "", 0);
+	msg_is("{\"key\":\"\",\"payload\":1}", "", S("1"));
+}
+
+static void
+test_blank(void **state)
+{
+	(void)state;
+	assert_true(yk_ndjson_blank(S("")));
+	assert_true(yk_ndjson_blank(S(" ")));
+	assert_true(yk_ndjson_blank(S(" \t \r")));
+	assert_false(yk_ndjson_blank(S(" {} ")));
+	assert_false(yk_ndjson_blank(S("\v")));
+}
+
+static void
 test_payload_kinds(void **state)
 {
 	(void)state;
@@ -211,6 +240,21 @@ test_priority(void **state)
 				       &k, &p, &prio, &err), YK_EUSAGE);
 	assert_string_equal(err.msg,
 			    "\"priority\" must be 0-255 or a class name");
+	/* an empty string, or one that empties: no NULL reaches a parser */
+	prio = 100;
+	refused("{\"key\":\"a/b\",\"payload\":1,\"priority\":\"\"}",
+		"\"priority\" must be 0-255 or a class name");
+	refused("{\"key\":\"a/b\",\"payload\":1,\"priority\":\" \"}",
+		"\"priority\" must be 0-255 or a class name");
+	refused("{\"key\":\"a/b\",\"payload\":1,\"priority\":\"\\u0000\"}",
+		"\"priority\" must be 0-255 or a class name");
+	refused("{\"key\":\"a/b\",\"payload\":1,\"priority\":\"7x\"}",
+		"\"priority\" must be 0-255 or a class name");
+	refused("{\"key\":\"a/b\",\"payload\":1,\"priority\":7.5}",
+		"\"priority\" must be 0-255 or a class name");
+	refused("{\"key\":\"a/b\",\"payload\":1,\"priority\":null}",
+		"\"priority\" must be 0-255 or a class name");
+	assert_int_equal(prio, 100);
 	yk_buf_free(&k);
 	yk_buf_free(&p);
 }
@@ -362,6 +406,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_priority),
+		cmocka_unit_test(test_lone_surrogates),
+		cmocka_unit_test(test_blank),
 		cmocka_unit_test(test_payload_kinds),
 		cmocka_unit_test(test_yoke_sub_lines),
 		cmocka_unit_test(test_errors),

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -768,6 +769,24 @@ test_config_directory(void **state)
 }
 
 static void
+test_config_fifo(void **state)
+{
+	struct tool *t = *state;
+	char want[300], fifo[128];
+
+	/* a FIFO would block open(2) for ever: refused without a reader */
+	snprintf(t->dir, sizeof(t->dir), "/tmp/yk-test-dir.XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", t->dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	setenv("YOKE_CONFIG", fifo, 1);
+	snprintf(want, sizeof(want),
+		 "cannot read config file '%s': not a regular file", fifo);
+	run_err(t, run(t, NULL), want);
+	unlink(fifo);
+}
+
+static void
 test_config_flag_wins(void **state)
 {
 	struct tool *t = *state;
@@ -1036,6 +1055,27 @@ test_parse_helpers(void **state)
 	assert_int_equal(yk_parse_double("1e400", 0, 1e308, &d), -1);
 	assert_int_equal(yk_parse_double("1.5", 0, 1, &d), -1);
 	assert_true(d == 0.25);
+	/* what a caller may hand on from input: nothing, blanks, garbage */
+	assert_int_equal(yk_parse_long(NULL, 0, 100, &l), -1);
+	assert_int_equal(yk_parse_long(" 5", 0, 100, &l), -1);
+	assert_int_equal(yk_parse_long("5 ", 0, 100, &l), -1);
+	assert_int_equal(yk_parse_long("0x5", 0, 100, &l), -1);
+	assert_int_equal(yk_parse_long("-", -10, 10, &l), -1);
+	assert_int_equal(yk_parse_long("-99999999999999999999", LONG_MIN, 0,
+				       &l), -1);
+	assert_int_equal(l, 7);
+	assert_int_equal(yk_parse_double(NULL, 0, 1, &d), -1);
+	assert_int_equal(yk_parse_double("", 0, 1, &d), -1);
+	assert_int_equal(yk_parse_double(" 1", 0, 1, &d), -1);
+	assert_int_equal(yk_parse_double("1 ", 0, 1, &d), -1);
+	assert_int_equal(yk_parse_double("inf", -1e9, 1e9, &d), -1);
+	assert_int_equal(yk_parse_double("-infinity", -1e9, 1e9, &d), -1);
+	assert_int_equal(yk_parse_double("0x1p3", 0, 100, &d), -1);
+	assert_int_equal(yk_parse_double("1e", 0, 100, &d), -1);
+	assert_int_equal(yk_parse_double(".", 0, 100, &d), -1);
+	assert_int_equal(yk_parse_double("-", -1, 1, &d), -1);
+	assert_int_equal(yk_parse_double("1e-400", -1, 1, &d), -1);
+	assert_true(d == 0.25);
 }
 
 /* Run yk_cli_parse on a bad table in a child: it must abort. */
@@ -1150,6 +1190,7 @@ main(void)
 		T(test_config_bad_value),
 		T(test_config_missing),
 		T(test_config_directory),
+		T(test_config_fifo),
 		T(test_config_flag_wins),
 		T(test_config_default_path),
 		T(test_config_secret_mode),

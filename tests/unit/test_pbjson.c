@@ -20,6 +20,7 @@
 #include "pbtest.pb-c.h"
 
 #define ALL (&pbtest__all__descriptor)
+#define S(lit) (lit), sizeof(lit) - 1
 
 /* The zero values every proto3 field without presence prints. */
 #define ZEROS \
@@ -110,6 +111,89 @@ test_nested_repeated_oneof(void **state)
 	/* null is "not set" */
 	round_trip("{\"inner\":null,\"name\":null}",
 		   "{" ZEROS "," EMPTY_LISTS ",\"joint_angle_rad\":0}");
+}
+
+/* -0.0 in a singular float or double: protobuf-c would drop it (it
+ * compares with 0), protobuf sends it (the bits differ). */
+static void
+test_negative_zero(void **state)
+{
+	struct yk_buf pb = {0}, out = {0};
+	struct yk_err err = {0};
+	Pbtest__Deep *d;
+	const char *in = "{\"all\":{\"fl\":-0.0,\"db\":-0,\"i32\":3},"
+			 "\"alls\":[{\"i32\":1},{\"db\":-0.0}],"
+			 "\"one\":{\"inner\":{\"id\":2},\"fl\":-0.0},"
+			 "\"top\":-0.0}";
+
+	(void)state;
+	assert_int_equal(yk_pb_json_to_bytes(&pb, ALL, S("{\"fl\":-0.0}"),
+					     &err), YK_OK);
+	assert_int_equal(pb.len, 5);
+	assert_memory_equal(pb.p, "\x5d\x00\x00\x00\x80", 5);
+	yk_buf_free(&pb);
+	assert_int_equal(yk_pb_json_to_bytes(&pb, ALL, S("{\"db\":-0}"),
+					     &err), YK_OK);
+	assert_int_equal(pb.len, 9);
+	assert_memory_equal(pb.p, "\x61\0\0\0\0\0\0\0\x80", 9);
+	yk_buf_free(&pb);
+	/* +0.0 is the default: nothing on the wire */
+	assert_int_equal(yk_pb_json_to_bytes(&pb, ALL, S("{\"fl\":0.0}"),
+					     &err), YK_OK);
+	assert_int_equal(pb.len, 0);
+	round_trip("{\"fl\":-0.0,\"db\":\"-0\"}",
+		   "{\"i32\":0,\"s32\":0,\"sf32\":0,\"u32\":0,\"f32\":0,"
+		   "\"i64\":0,\"s64\":0,\"sf64\":0,\"u64\":0,\"f64\":0,"
+		   "\"fl\":-0,\"db\":-0,\"flag\":false,"
+		   "\"text\":\"\",\"blob\":\"\",\"color\":\"COLOR_UNSPECIFIED\","
+		   EMPTY_LISTS ",\"joint_angle_rad\":0}");
+
+	/* at depth, read back by protobuf-c itself */
+	assert_int_equal(yk_pb_json_to_bytes(&pb, &pbtest__deep__descriptor,
+					     in, strlen(in), &err), YK_OK);
+	d = pbtest__deep__unpack(NULL, pb.len, (uint8_t *)pb.p);
+	assert_non_null(d);
+	assert_non_null(d->all);
+	assert_true(d->all->fl == 0 && signbit(d->all->fl));
+	assert_true(d->all->db == 0 && signbit(d->all->db));
+	assert_int_equal(d->all->i32, 3);
+	assert_int_equal(d->n_alls, 2);
+	assert_int_equal(d->alls[0]->i32, 1);
+	assert_false(signbit(d->alls[0]->db));
+	assert_true(d->alls[1]->db == 0 && signbit(d->alls[1]->db));
+	assert_int_equal(d->pick_case, PBTEST__DEEP__PICK_ONE);
+	assert_true(signbit(d->one->fl));
+	assert_int_equal(d->one->inner->id, 2);
+	assert_true(d->top == 0 && signbit(d->top));
+	pbtest__deep__free_unpacked(d, NULL);
+	/* and the message it came from is left as it was */
+	yk_buf_free(&pb);
+	assert_int_equal(yk_pb_json_to_bytes(&pb, &pbtest__deep__descriptor,
+					     in, strlen(in), &err), YK_OK);
+	assert_int_equal(yk_pb_bytes_to_json(&out, &pbtest__deep__descriptor,
+					     pb.p, pb.len, &err), YK_OK);
+	yk_buf_addc(&out, '\0');
+	assert_non_null(strstr(out.p, "\"top\":-0"));
+	yk_buf_free(&pb);
+	yk_buf_free(&out);
+}
+
+static void
+test_lone_surrogate(void **state)
+{
+	(void)state;
+	refused("{\"text\":\"a\\ud800\"}",
+		"pbtest.All: text: a lone surrogate escape is not a character");
+	refused("{\"items\":[{},{\"label\":\"\\udfff\"}]}",
+		"pbtest.All: items[1].label: a lone surrogate escape is not a "
+		"character");
+	round_trip("{\"text\":\"\\ud83d\\ude00\"}",
+		   "{\"i32\":0,\"s32\":0,\"sf32\":0,\"u32\":0,\"f32\":0,"
+		   "\"i64\":0,\"s64\":0,\"sf64\":0,\"u64\":0,\"f64\":0,"
+		   "\"fl\":0,\"db\":0,\"flag\":false,"
+		   "\"text\":\"\xf0\x9f\x98\x80\",\"blob\":\"\","
+		   "\"color\":\"COLOR_UNSPECIFIED\","
+		   EMPTY_LISTS ",\"joint_angle_rad\":0}");
 }
 
 static void
@@ -342,6 +426,8 @@ main(void)
 		cmocka_unit_test(test_scalars),
 		cmocka_unit_test(test_nested_repeated_oneof),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_negative_zero),
+		cmocka_unit_test(test_lone_surrogate),
 		cmocka_unit_test(test_bad_bytes),
 		cmocka_unit_test(test_invalid_utf8_out),
 		cmocka_unit_test(test_reals_match_libc),
