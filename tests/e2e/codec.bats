@@ -244,11 +244,11 @@ EOF2
 	[ "$stderr" = "yoke-sub: unknown protobuf type 'asimov.Nope' (known: asimov.CloudCommand, asimov.EdgeTelemetry, asimov.EdgeEvent, yoke.RpcReply, foxglove.CompressedVideo, ...; see yoke(7))" ]
 	run --separate-stderr yoke-pub $B "$R/c" --encode CloudCommand -n
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-pub: --encode goes with -m, -f, -s or -l" ]
+	[ "$stderr" = "yoke-pub: --encode goes with -m, -f, -s, -l or --ndjson" ]
 	run --separate-stderr yoke-pub $B "$R/c" --encode CloudCommand \
 		--framing delimited
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-pub: --encode goes with -m, -f, -s or -l" ]
+	[ "$stderr" = "yoke-pub: --encode goes with -m, -f, -s, -l or --ndjson" ]
 	run --separate-stderr yoke-sub $B "$R/c" --framing delimited --format json
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-sub: --framing delimited and --format json disagree" ]
