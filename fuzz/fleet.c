@@ -52,7 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	yk_buf_truncate(&b, 0);
-	yk_roster_table(&b, &r, v, n, now, false);
+	yk_roster_table(&b, &r, v, n, now, false, 80, 0);
 	for (size_t k = 0; k < b.len; k++) {
 		unsigned char c = (unsigned char)b.p[k];
 
