@@ -16,6 +16,7 @@
 #include <mqtt_protocol.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,8 @@ struct yk_mqtt {
 	bool with_will;          /* the goodbye asks for our will (0x04) */
 
 	struct yk_err fatal;      /* fatal.rc != 0: stop */
+	char abort_msg[400];      /* see guard_abort */
+	size_t abort_len;
 };
 
 static void
@@ -1190,8 +1193,87 @@ quick_ack(struct yk_mqtt *s)
 		setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
 }
 
+/*
+ * A broker can make libmosquitto abort: 2.0.11 (and 2.0.18 still) logs an
+ * unknown property identifier, in any packet the broker sends (CONNACK,
+ * PUBLISH, SUBACK, AUTH, ...), through log__printf(NULL, ...), whose
+ * assert(mosq) then fails (property_mosq.c, the default case of
+ * property__read): `f0 06 18 ab d5 77 00 2f`, an AUTH whose property is
+ * id 0, does it, and so do about 5% of random 300-byte replies.  Nothing
+ * in its API prevents it: it reads and parses the socket itself, before
+ * any callback runs, so we cannot refuse the packet first; no option
+ * (MOSQ_OPT_*) skips property parsing, and a v5 client has no AUTH
+ * callback (handle__auth parses, then drops, the packet).  Peeking at the
+ * socket (MSG_PEEK) would see nothing under TLS.
+ *
+ * So, as a last resort, a SIGABRT handler: while libmosquitto reads a
+ * broker's packets (and only then), an abort becomes exit 1 with a
+ * message, by write(2) and _exit(2), both async-signal-safe, and no core
+ * dump.  The costs: the session cannot be resumed (libmosquitto's state
+ * after a failed assert is unknown, so no reconnect is tried); stdio
+ * buffers are not flushed (every tool flushes its stdout per record);
+ * glibc's "Assertion `mosq' failed" line comes first, before ours.  An
+ * abort anywhere else (a bug of ours) still aborts, with a core: the
+ * handler puts the default action back and raises the signal again.
+ * The message is formatted when the session opens; a store to a pointer
+ * marks the read, two per wakeup, not per packet.
+ */
+static const char *volatile guard_msg;
+static volatile size_t guard_len;
+
 static void
-read_socket(struct yk_mqtt *s)
+on_abort(int sig)
+{
+	const char *m = guard_msg;
+
+	if (m == NULL) {
+		signal(sig, SIG_DFL);
+		raise(sig); /* delivered as the handler returns */
+		return;
+	}
+	if (write(STDERR_FILENO, m, guard_len) < 0) {
+		/* nothing left to tell it to */
+	}
+	_exit(YK_ERUNTIME);
+}
+
+static void
+guard_init(struct yk_mqtt *s)
+{
+	static bool done;
+	struct sigaction sa = {0};
+	int n;
+
+	n = snprintf(s->abort_msg, sizeof(s->abort_msg),
+		     "%s: broker '%s' sent a packet that libmosquitto cannot "
+		     "handle (it aborted on it): giving up\n",
+		     yk_prog, s->hostport);
+	s->abort_len = n > 0 && (size_t)n < sizeof(s->abort_msg)
+			       ? (size_t)n
+			       : strlen(s->abort_msg);
+	if (done)
+		return;
+	done = true;
+	sa.sa_handler = on_abort;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGABRT, &sa, NULL);
+}
+
+static void
+guard_on(struct yk_mqtt *s)
+{
+	guard_len = s->abort_len;
+	guard_msg = s->abort_msg;
+}
+
+static void
+guard_off(void)
+{
+	guard_msg = NULL;
+}
+
+static void
+read_packets(struct yk_mqtt *s)
 {
 	/* Drain what the socket holds (bounded, to stay fair to the other
 	 * descriptors): one poll per burst instead of one per packet. */
@@ -1212,6 +1294,14 @@ read_socket(struct yk_mqtt *s)
 			return;
 	}
 	quick_ack(s);
+}
+
+static void
+read_socket(struct yk_mqtt *s)
+{
+	guard_on(s);
+	read_packets(s);
+	guard_off();
 }
 
 static void
@@ -1388,6 +1478,7 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 			 "yk-%02x%02x%02x%02x%02x%02x%02x%02x", r[0], r[1],
 			 r[2], r[3], r[4], r[5], r[6], r[7]);
 	}
+	guard_init(s);
 	mosquitto_lib_init();
 	lowest_free(pair);
 	s->m = mosquitto_new(s->client_id, cfg->clean_start, s);
