@@ -224,6 +224,10 @@ query(struct yk_mqtt *s, struct get *g, struct yk_err *err)
 	/* no answer may mean the query never went: the ACL said no */
 	if (g->answers == 0 && yk_mqtt_refusals(s, err) != YK_OK)
 		goto out;
+	/* or it never went: the broker did not acknowledge our inbox */
+	if (g->answers == 0 && !yk_sig_stop &&
+	    yk_mqtt_sub_check(s, err) != YK_OK)
+		goto out;
 	if (g->expected.n && !all_expected(g))
 		report_missing(g, err);
 	else if (g->answers == 0 && yk_sig_stop)

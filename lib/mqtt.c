@@ -80,6 +80,11 @@ struct yk_mqtt {
 	int64_t attempt_deadline; /* CONNECTING: give up at */
 	int64_t reconnect_at;     /* DOWN: next attempt at */
 	int64_t down_since;
+	int64_t last_rx;          /* UP: when the broker last sent a packet */
+	int64_t down_before;      /* down_since when this connection came */
+	bool answered;            /* ... anything after its CONNACK */
+	bool ever_answered;
+	bool silent;              /* the link ended by the watchdog */
 	double backoff;           /* seconds */
 	char cause[160];          /* why the last attempt or link failed */
 	enum tls_fail tls_fail;   /* of the current attempt */
@@ -112,7 +117,7 @@ struct yk_mqtt {
 	bool with_will;          /* the goodbye asks for our will (0x04) */
 
 	struct yk_err fatal;      /* fatal.rc != 0: stop */
-	char abort_msg[400];      /* see guard_abort */
+	char abort_msg[400];      /* see on_abort */
 	size_t abort_len;
 };
 
@@ -440,6 +445,9 @@ on_connect(struct mosquitto *m, void *ud, int rc, int flags,
 	s->state = ST_UP;
 	s->ever_up = true;
 	s->refreshed = false;
+	s->last_rx = yk_mono_ms();
+	s->answered = false;
+	s->down_before = s->down_since;
 	probe_close(s);
 	if (s->cfg.verbose < 3)
 		mosquitto_log_callback_set(s->m, NULL);
@@ -504,10 +512,13 @@ on_disconnect(struct mosquitto *m, void *ud, int rc,
 	int e = errno;
 	int64_t now = yk_mono_ms();
 	uint32_t r;
+	bool silent = s->silent;
 
 	(void)m;
 	(void)props;
-	set_cause(s, rc, e);
+	s->silent = false;
+	if (!silent) /* else the cause is the watchdog's */
+		set_cause(s, rc, e);
 	if (s->state == ST_CONNECTING && rc != MOSQ_ERR_SUCCESS &&
 	    s->fatal.rc == 0) {
 		if (s->tls_fail <= TLS_OTHER && unread_record(s))
@@ -523,6 +534,12 @@ on_disconnect(struct mosquitto *m, void *ud, int rc,
 	if (s->state == ST_UP) {
 		logf_(s, 1, "connection to %s lost: %s", s->hostport, s->cause);
 		s->down_since = now;
+		/* a broker that went silent was gone since it last spoke;
+		 * one that never answered on this connection was not there
+		 * at all: the offline clock goes on from before it */
+		if (silent || rc == MOSQ_ERR_KEEPALIVE)
+			s->down_since = s->answered ? s->last_rx
+						    : s->down_before;
 	}
 	s->state = ST_DOWN;
 	/* Unwritten QoS 0 packets are gone; in-flight QoS 1 stay with
@@ -1334,6 +1351,77 @@ connect_dead(struct yk_mqtt *s, int fd)
 	io_result(s, e ? MOSQ_ERR_ERRNO : MOSQ_ERR_CONN_LOST);
 }
 
+/* The first subscription the broker has not acknowledged, or NULL. */
+static const char *
+unacked(const struct yk_mqtt *s)
+{
+	for (int i = 0; i < s->nsubs; i++)
+		if (s->subs[i].mid != 0)
+			return s->subs[i].filter;
+	return NULL;
+}
+
+/*
+ * A broker that keeps the connection open and stops answering.
+ * libmosquitto sends a PINGREQ once nothing came for a keepalive, and
+ * gives up after a second one without a PINGRESP: two keepalives, and
+ * never, for a tool that only waits for an acknowledgement, when the
+ * broker that accepted the connection never answers anything at all.
+ * Ours: nothing for 1.5 x the keepalive (a healthy broker answers the
+ * PINGREQ in well under the half keepalive left) ends the link as lost,
+ * and it is retried as any lost link; when no connection was ever
+ * answered and a first connection must work (offline_timeout < 0),
+ * that is fatal.  Shutting the socket down makes libmosquitto's next
+ * read see the end, so it closes and reports the loss itself.
+ */
+static void
+watchdog(struct yk_mqtt *s, int64_t now)
+{
+	int64_t limit = (int64_t)s->cfg.keepalive * 1500;
+	const char *f = unacked(s);
+
+	if (s->state != ST_UP || s->cfg.keepalive <= 0 || s->no_reading ||
+	    now - s->last_rx <= limit || s->silent)
+		return;
+	if (f)
+		snprintf(s->cause, sizeof(s->cause),
+			 "the broker did not acknowledge the subscription to "
+			 "'%s' within %g s (1.5 x the keepalive)", f,
+			 limit / 1000.0);
+	else
+		snprintf(s->cause, sizeof(s->cause),
+			 "no answer from the broker within %g s (1.5 x the "
+			 "keepalive)", limit / 1000.0);
+	if (!s->ever_answered && s->cfg.offline_timeout < 0 &&
+	    s->fatal.rc == 0)
+		yk_err_set(&s->fatal, YK_ERUNTIME,
+			   "broker '%s' accepted the connection, then stopped "
+			   "answering: %s", s->hostport, s->cause);
+	s->silent = true;
+	shutdown(mosquitto_socket(s->m), SHUT_RDWR);
+	read_socket(s);
+}
+
+int
+yk_mqtt_sub_check(const struct yk_mqtt *s, struct yk_err *err)
+{
+	const char *f = unacked(s);
+
+	if (s->fatal.rc) {
+		*err = s->fatal;
+		return err->rc;
+	}
+	if (s->state != ST_UP)
+		return yk_err_set(err, YK_ERUNTIME,
+				  "no connection to '%s': %s", s->hostport,
+				  s->cause[0] ? s->cause : "not connected");
+	if (f)
+		return yk_err_set(err, YK_ERUNTIME,
+				  "broker '%s' did not acknowledge the "
+				  "subscription to '%s'", s->hostport, f);
+	return YK_OK;
+}
+
 int
 yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next, int timeout_ms,
 	     struct yk_err *err)
@@ -1361,9 +1449,12 @@ yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next, int timeout_ms,
 		fds[base + i] = ext[i];
 		fds[base + i].revents = 0;
 	}
-	/* Wake at least once a second for keepalive and reconnect timers. */
+	/* Wake at least once a second (a quarter keepalive, if less) for
+	 * the keepalive, its watchdog and reconnect timers. */
 	if (timeout_ms < 0 || timeout_ms > 1000)
 		timeout_ms = 1000;
+	if (s->cfg.keepalive > 0 && timeout_ms > s->cfg.keepalive * 250)
+		timeout_ms = s->cfg.keepalive * 250;
 	if (s->state == ST_DOWN && s->reconnect_at - now < timeout_ms)
 		timeout_ms = (int)(s->reconnect_at > now ? s->reconnect_at - now
 							 : 0);
@@ -1374,8 +1465,17 @@ yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next, int timeout_ms,
 	for (int i = 0; i < next; i++)
 		ext[i].revents = n > 0 ? fds[base + i].revents : 0;
 	if (n > 0 && base) {
-		if (fds[0].revents & (POLLIN | POLLERR | POLLHUP))
+		if (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) {
+			bool up = s->state == ST_UP;
+
 			read_socket(s);
+			/* the CONNACK itself is no answer (see watchdog) */
+			if (up && s->state == ST_UP &&
+			    (fds[0].revents & POLLIN)) {
+				s->last_rx = yk_mono_ms();
+				s->answered = s->ever_answered = true;
+			}
+		}
 		if (s->state == ST_CONNECTING &&
 		    (fds[0].revents & (POLLERR | POLLHUP)))
 			connect_dead(s, sock);
@@ -1384,6 +1484,7 @@ yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next, int timeout_ms,
 	}
 	if (s->state != ST_DOWN)
 		mosquitto_loop_misc(s->m);
+	watchdog(s, yk_mono_ms());
 	if (s->conn_pending_cb && s->state == ST_UP) {
 		s->conn_pending_cb = false;
 		if (s->on_conn)

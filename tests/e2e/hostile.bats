@@ -53,7 +53,49 @@ TOOLS=(
 	for i in $(seq 1 50); do
 		run --separate-stderr timeout 20 yoke-sub arm-1/x -W 1 -k 5 $FB
 		echo "run $i: $status: $stderr"
-		[ "$status" -lt 124 ]
+		# a broker that breaks the protocol failed: exit 1
+		[ "$status" -eq 1 ]
 		[ -n "$stderr" ]
 	done
+}
+
+@test "a silent broker: tools that wait for an acknowledgement end with exit 1" {
+	start_fake silent
+	hp="127.0.0.1:$FAKE_PORT"
+	run --separate-stderr timeout 30 yoke-pub arm-1/x -m 1 -q 1 -k 5 \
+		--offline-timeout 5 $FB
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "yoke-pub: no connection to '$hp' for 5 s: no answer from the broker within 7.5 s (1.5 x the keepalive)" ]
+	run --separate-stderr timeout 30 yoke-pub arm-1/x -m 1 -q 1 -k 5 $FB
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "yoke-pub: broker '$hp' accepted the connection, then stopped answering: no answer from the broker within 7.5 s (1.5 x the keepalive)" ]
+	# a holder whose command ended waits for its token's PUBACK
+	run --separate-stderr timeout 30 yoke-alive arm-1/k -k 5 $FB -- sleep 1
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "yoke-alive: broker '$hp' accepted the connection, then stopped answering: no answer from the broker within 7.5 s (1.5 x the keepalive)" ]
+	for t in "yoke-alive --list" "yoke-robot-status --json" \
+		"yoke-sub arm-1/x"; do
+		run --separate-stderr timeout 30 $t -k 5 $FB
+		echo "$t: $status: $stderr"
+		[ "$status" -eq 1 ]
+		[ -z "$output" ]
+		[[ "$stderr" == "${t%% *}: broker '$hp' accepted the connection, then stopped answering: the broker did not acknowledge the subscription to 'yoke/default/"*"' within 7.5 s (1.5 x the keepalive)" ]]
+	done
+}
+
+@test "a silent broker: a -W that ends is the broker's failure (1), not nothing (3)" {
+	start_fake silent
+	hp="127.0.0.1:$FAKE_PORT"
+	run --separate-stderr timeout 30 yoke-sub arm-1/x -W 1 $FB
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-sub: broker '$hp' did not acknowledge the subscription to 'yoke/default/arm-1/x'" ]
+	run --separate-stderr timeout 30 yoke-get arm-1/x -W 1 $FB
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ "$stderr" == "yoke-get: broker '$hp' did not acknowledge the subscription to 'yoke/default/"* ]]
+	run --separate-stderr timeout 30 yoke-drive arm-1 state -W 1 $FB
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ "$stderr" == "yoke-drive: no answer from 'arm-1' to state within 1 s: broker '$hp' did not acknowledge the subscription to 'yoke/default/_inbox/"* ]]
 }
