@@ -255,10 +255,26 @@ send_reply(struct get *g, const struct reply_to *r, const void *p, size_t n,
 	struct yk_err e = {0};
 
 	/* From a callback we cannot wait for room: a full queue (the asker
-	 * is long gone by then) loses this reply, and says so. */
-	if (yk_mqtt_send(g->s, &m, &e) != YK_OK)
-		fprintf(stderr, "%s: reply for '%s' dropped: %s\n", yk_prog,
-			r->key, e.rc == YK_EAGAIN ? "send queue full" : e.msg);
+	 * is long gone by then) loses this reply, and says so.  A reply
+	 * too large for the broker becomes an empty one with the reason as
+	 * its error, so the asker learns why at once. */
+	if (yk_mqtt_send(g->s, &m, &e) == YK_OK)
+		return;
+	if (yk_mqtt_too_large(g->s)) {
+		char why[80];
+
+		snprintf(why, sizeof(why), "reply too large for the broker "
+			 "(its limit is %lu bytes)", yk_mqtt_too_large(g->s));
+		fprintf(stderr, "%s: reply for '%s' not sent: %s; sent an "
+			"error reply instead\n", yk_prog, r->key, why);
+		props[1].value = why;
+		m.nprops = 2;
+		m.len = 0;
+		if (yk_mqtt_send(g->s, &m, &e) == YK_OK)
+			return;
+	}
+	fprintf(stderr, "%s: reply for '%s' dropped: %s\n", yk_prog, r->key,
+		e.rc == YK_EAGAIN ? "send queue full" : e.msg);
 }
 
 static void

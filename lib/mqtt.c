@@ -98,6 +98,9 @@ struct yk_mqtt {
 	unsigned char qos1_mid[65536 / 8];
 	unsigned long refused;
 	int refused_reason;
+	uint32_t max_packet;      /* broker's Maximum Packet Size, 0: none */
+	unsigned long oversized;  /* queued, then too large after a reconnect */
+	bool too_large;           /* the last yk_mqtt_send's failure */
 
 	struct sub *subs;
 	int nsubs;
@@ -457,6 +460,9 @@ on_connect(struct mosquitto *m, void *ud, int rc, int flags,
 	if (mosquitto_property_read_int16(props, MQTT_PROP_RECEIVE_MAXIMUM,
 					  &rmax, false))
 		s->win1 = rmax;
+	s->max_packet = 0;
+	mosquitto_property_read_int32(props, MQTT_PROP_MAXIMUM_PACKET_SIZE,
+				      &s->max_packet, false);
 	rmax = 0;
 	mosquitto_property_read_int16(props, MQTT_PROP_TOPIC_ALIAS_MAXIMUM,
 				      &rmax, false);
@@ -883,6 +889,54 @@ decimal(char *buf, int64_t v)
 	return p;
 }
 
+static size_t
+varint_len(size_t n)
+{
+	return n < 128 ? 1 : n < 16384 ? 2 : n < 2097152 ? 3 : 4;
+}
+
+/*
+ * The whole PUBLISH packet publish_item makes of it, as the broker's
+ * Maximum Packet Size counts it (fixed header included), with a topic of
+ * topic_len bytes and, if alias, a topic alias.  We check it ourselves:
+ * libmosquitto's own check before mosquitto_publish_v5 returns leaves
+ * out a few bytes (the property length, the fixed header), and the exact
+ * one after it, in send__publish, logs through log__printf(NULL, ...),
+ * which aborts (see on_abort).
+ */
+static size_t
+publish_size(const struct yk_pq_item *it, size_t topic_len, bool alias)
+{
+	char num[24];
+	size_t props = 1 + 2 + 2 + 2 + strlen(decimal(num, it->ts_us));
+	size_t rem;
+
+	if (it->prio >= 0 && it->prio != YK_PRIO_DEFAULT)
+		props += 1 + 2 + 4 + 2 + strlen(decimal(num, it->prio));
+	for (int i = 0; i < it->nprops; i++)
+		props += 1 + 2 + strlen(it->props[2 * i]) + 2 +
+			 strlen(it->props[2 * i + 1]);
+	if (it->resp_topic)
+		props += 1 + 2 + strlen(it->resp_topic);
+	if (it->corr)
+		props += 1 + 2 + it->corr_len;
+	if (alias)
+		props += 1 + 2;
+	rem = 2 + topic_len + (it->qos > 0 ? 2 : 0) + varint_len(props) +
+	      props + it->len;
+	return 1 + varint_len(rem) + rem;
+}
+
+/* The message cannot go to this broker, now or queued: its largest
+ * form (an alias defined along with the topic) is over the limit. */
+static bool
+too_large(const struct yk_mqtt *s, const struct yk_pq_item *it)
+{
+	return s->max_packet > 0 &&
+	       publish_size(it, strlen(it->topic), it->qos == 0) >
+		       s->max_packet;
+}
+
 static int
 publish_item(struct yk_mqtt *s, const struct yk_pq_item *it)
 {
@@ -919,6 +973,14 @@ publish_item(struct yk_mqtt *s, const struct yk_pq_item *it)
 					     (uint16_t)alias);
 		if (!define)
 			topic = NULL;
+	}
+	if (s->max_packet > 0 &&
+	    publish_size(it, topic ? strlen(topic) : 0, alias != 0) >
+		    s->max_packet) {
+		if (alias && define)
+			free(s->alias[--s->nalias]);
+		mosquitto_property_free_all(&props);
+		return MOSQ_ERR_OVERSIZE_PACKET;
 	}
 	if (it->qos == 1)
 		s->inflight1++;
@@ -963,6 +1025,16 @@ pump(struct yk_mqtt *s)
 		it = yk_pq_pop(&s->q);
 		rc = publish_item(s, it);
 		if (rc == MOSQ_ERR_SUCCESS) {
+			free(it);
+			continue;
+		}
+		if (rc == MOSQ_ERR_OVERSIZE_PACKET) {
+			/* it fitted when queued: a reconnect lowered the
+			 * limit; the others may still go */
+			s->oversized++;
+			logf_(s, 1, "dropped a message to '%s': too large for "
+			      "the broker (its limit is %u bytes)", it->topic,
+			      s->max_packet);
 			free(it);
 			continue;
 		}
@@ -1028,37 +1100,44 @@ item_new(const struct yk_msg *m)
 int
 yk_mqtt_send(struct yk_mqtt *s, const struct yk_msg *m, struct yk_err *err)
 {
+	struct yk_pq_item it = {
+		.qos = m->qos, .retain = m->retain, .prio = m->prio,
+		.ts_us = m->ts_us ? m->ts_us : yk_now_us(),
+		.topic = (char *)m->topic, .payload = (void *)m->payload,
+		.len = m->len, .resp_topic = (char *)m->resp_topic,
+		.corr = (void *)m->corr, .corr_len = m->corr_len,
+	};
+	char *pv[16];
+
+	s->too_large = false;
 	if (s->fatal.rc) {
 		*err = s->fatal;
 		return err->rc;
+	}
+	if (m->nprops <= 8) {
+		for (int i = 0; i < m->nprops; i++) {
+			pv[2 * i] = (char *)m->props[i].name;
+			pv[2 * i + 1] = (char *)m->props[i].value;
+		}
+		it.props = pv;
+		it.nprops = m->nprops;
+	}
+	/* Not fatal: this message cannot go, the session goes on. */
+	if (m->nprops <= 8 && too_large(s, &it)) {
+		s->too_large = true;
+		return yk_err_set(err, YK_ERUNTIME,
+				  "cannot publish to '%s': message too large "
+				  "for the broker (its limit is %u bytes)",
+				  m->topic, s->max_packet);
 	}
 	/* Fast path: nothing waits and the window is open, so the queue
 	 * would hand it straight on; skip the copy.  An express message
 	 * goes at once whatever waits: libmosquitto holds what exceeds the
 	 * window (QoS 1), and nothing orders it behind the queue. */
-	if (s->state == ST_UP &&
-	    (m->express || (s->q.count == 0 && window_open(s, m->qos)))) {
-		struct yk_pq_item it = {
-			.qos = m->qos, .retain = m->retain, .prio = m->prio,
-			.ts_us = m->ts_us ? m->ts_us : yk_now_us(),
-			.topic = (char *)m->topic,
-			.payload = (void *)m->payload,
-			.len = m->len, .resp_topic = (char *)m->resp_topic,
-			.corr = (void *)m->corr, .corr_len = m->corr_len,
-		};
-		char *pv[16];
-
-		if (m->nprops <= 8) {
-			for (int i = 0; i < m->nprops; i++) {
-				pv[2 * i] = (char *)m->props[i].name;
-				pv[2 * i + 1] = (char *)m->props[i].value;
-			}
-			it.props = pv;
-			it.nprops = m->nprops;
-			if (publish_item(s, &it) == MOSQ_ERR_SUCCESS)
-				return YK_OK;
-		}
-	}
+	if (s->state == ST_UP && m->nprops <= 8 &&
+	    (m->express || (s->q.count == 0 && window_open(s, m->qos))) &&
+	    publish_item(s, &it) == MOSQ_ERR_SUCCESS)
+		return YK_OK;
 	if (yk_pq_full(&s->q))
 		return YK_EAGAIN;
 	yk_pq_push(&s->q, item_new(m));
@@ -1068,6 +1147,12 @@ yk_mqtt_send(struct yk_mqtt *s, const struct yk_msg *m, struct yk_err *err)
 		return err->rc;
 	}
 	return YK_OK;
+}
+
+unsigned long
+yk_mqtt_too_large(const struct yk_mqtt *s)
+{
+	return s->too_large ? s->max_packet : 0;
 }
 
 void
@@ -1545,6 +1630,12 @@ yk_mqtt_refusals(const struct yk_mqtt *s, struct yk_err *err)
 {
 	bool auth = s->refused_reason == MQTT_RC_NOT_AUTHORIZED;
 
+	if (s->refused == 0 && s->oversized > 0)
+		return yk_err_set(err, YK_ERUNTIME,
+				  "%lu message%s dropped: too large for the "
+				  "broker (its limit is %u bytes)",
+				  s->oversized, s->oversized == 1 ? "" : "s",
+				  s->max_packet);
 	if (s->refused == 0)
 		return YK_OK;
 	return yk_err_set(err, auth ? YK_EREFUSED : YK_ERUNTIME,
