@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -118,6 +119,7 @@ struct yk_mqtt {
 	bool session_present;
 	bool no_reading;
 	bool with_will;          /* the goodbye asks for our will (0x04) */
+	bool probed;             /* see only_311 */
 
 	struct yk_err fatal;      /* fatal.rc != 0: stop */
 	char abort_msg[400];      /* see on_abort */
@@ -417,6 +419,15 @@ send_subscribe(struct yk_mqtt *s, int i)
 	}
 }
 
+/* What a broker that does not speak MQTT v5 is told it is. */
+static void
+not_v5(struct yk_mqtt *s, const char *how)
+{
+	yk_err_set(&s->fatal, YK_ERUNTIME,
+		   "broker '%s' does not speak MQTT v5, which yoke needs (%s)",
+		   s->hostport, how);
+}
+
 static void
 on_connect(struct mosquitto *m, void *ud, int rc, int flags,
 	   const mosquitto_property *props)
@@ -425,6 +436,14 @@ on_connect(struct mosquitto *m, void *ud, int rc, int flags,
 	uint16_t rmax = 0;
 
 	(void)m;
+	if (rc == MQTT_RC_UNSUPPORTED_PROTOCOL_VERSION ||
+	    rc == CONNACK_REFUSED_PROTOCOL_VERSION) {
+		/* libmosquitto reads a 3.1.1 CONNACK "unacceptable protocol
+		 * version" as 0x84: no later attempt can do better */
+		not_v5(s, "it refused our MQTT v5 CONNECT: unsupported "
+			  "protocol version");
+		return;
+	}
 	if (rc != 0) {
 		const char *why = reason_text(rc);
 
@@ -510,6 +529,75 @@ port_hint(struct yk_mqtt *s, int rc, int e)
 				 : " (is it a TLS port? then use mqtts://)");
 }
 
+/* Wait up to ms for fd to be ready for events; false on a timeout. */
+static bool
+wait_fd(int fd, short events, int ms)
+{
+	struct pollfd p = {fd, events, 0};
+
+	return poll(&p, 1, ms) == 1 && (p.revents & events);
+}
+
+/*
+ * A broker that speaks only MQTT 3.1.1 answers a v5 CONNECT with a 3.1.1
+ * CONNACK "unacceptable protocol version" (nats-server, aedes: see
+ * on_connect), or, when it cannot even parse it, closes without a word
+ * (RabbitMQ before 3.13: "unparseable payload").  That close looks like a
+ * TLS port's.  To tell them apart, once per session, on a fresh
+ * connection: a 3.1.1 CONNECT (clean session, empty client id, so no
+ * session is left behind).  A CONNACK of any return code says the broker
+ * speaks MQTT, only not v5.  Blocking, bounded by the connect timeout (3
+ * s at most), on a path that ends in an error anyway.
+ */
+static bool
+only_311(struct yk_mqtt *s)
+{
+	static const unsigned char connect311[] = {
+		0x10, 12, 0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 0, 0, 0,
+	};
+	static const unsigned char bye[] = {0xe0, 0};
+	struct addrinfo hints = {0}, *ai = NULL;
+	unsigned char b[4];
+	char port[16];
+	int ms = (int)(s->cfg.connect_timeout * 1000), fd = -1, got = 0;
+	bool yes = false;
+
+	if (s->probed || s->cfg.url->tls)
+		return false;
+	s->probed = true;
+	if (ms > 3000)
+		ms = 3000;
+	snprintf(port, sizeof(port), "%d", s->cfg.url->port);
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(s->cfg.url->host, port, &hints, &ai) != 0)
+		return false;
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    0);
+	if (fd < 0)
+		goto out;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 &&
+	    (errno != EINPROGRESS || !wait_fd(fd, POLLOUT, ms)))
+		goto out;
+	if (send(fd, connect311, sizeof(connect311), MSG_NOSIGNAL) !=
+	    (ssize_t)sizeof(connect311))
+		goto out;
+	while (got < 4 && wait_fd(fd, POLLIN, ms)) {
+		ssize_t n = recv(fd, b + got, sizeof(b) - (size_t)got, 0);
+
+		if (n <= 0)
+			break;
+		got += (int)n;
+	}
+	yes = got == 4 && b[0] == 0x20 && b[1] == 0x02;
+	if (yes)
+		send(fd, bye, sizeof(bye), MSG_NOSIGNAL);
+out:
+	if (fd >= 0)
+		close(fd);
+	freeaddrinfo(ai);
+	return yes;
+}
+
 static void
 on_disconnect(struct mosquitto *m, void *ud, int rc,
 	      const mosquitto_property *props)
@@ -530,7 +618,13 @@ on_disconnect(struct mosquitto *m, void *ud, int rc,
 		if (s->tls_fail <= TLS_OTHER && unread_record(s))
 			s->tls_fail = s->cfg.cert ? TLS_BADCERT : TLS_NOCERT;
 		tls_verdict(s);
-		port_hint(s, rc, e);
+		if ((rc == MOSQ_ERR_CONN_LOST ||
+		     (rc == MOSQ_ERR_ERRNO && e == ECONNRESET)) &&
+		    s->fatal.rc == 0 && only_311(s))
+			not_v5(s, "it closed the connection at our MQTT v5 "
+				  "CONNECT, and answers an MQTT 3.1.1 one");
+		else
+			port_hint(s, rc, e);
 	}
 	probe_close(s);
 	if (s->state == ST_CLOSING) {

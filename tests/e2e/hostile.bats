@@ -99,3 +99,19 @@ TOOLS=(
 	[ -z "$output" ]
 	[[ "$stderr" == "yoke-drive: no answer from 'arm-1' to state within 1 s: broker '$hp' did not acknowledge the subscription to 'yoke/default/_inbox/"* ]]
 }
+
+@test "a broker that speaks only MQTT 3.1.1 is said to be one, and not retried" {
+	# nats-server, aedes: a 3.1.1 CONNACK "unacceptable protocol version"
+	start_fake v311
+	run --separate-stderr timeout 20 yoke-pub arm-1/x -m 1 \
+		--offline-timeout 60 $FB
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "yoke-pub: broker '127.0.0.1:$FAKE_PORT' does not speak MQTT v5, which yoke needs (it refused our MQTT v5 CONNECT: unsupported protocol version)" ]
+	# RabbitMQ 3.10: closes without a word; a 3.1.1 CONNECT it answers
+	start_fake close
+	for t in "yoke-pub arm-1/x -m 1" "yoke-sub arm-1/x"; do
+		run --separate-stderr timeout 20 $t --offline-timeout 60 $FB
+		[ "$status" -eq 1 ]
+		[ "$stderr" = "${t%% *}: broker '127.0.0.1:$FAKE_PORT' does not speak MQTT v5, which yoke needs (it closed the connection at our MQTT v5 CONNECT, and answers an MQTT 3.1.1 one)" ]
+	done
+}
