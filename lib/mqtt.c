@@ -1628,12 +1628,13 @@ yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next, int timeout_ms,
 		fds[base + i] = ext[i];
 		fds[base + i].revents = 0;
 	}
-	/* Wake at least once a second (a quarter keepalive, if less) for
-	 * the keepalive, its watchdog and reconnect timers. */
+	/* Wake at least once a second (a tenth of the keepalive, if less)
+	 * for the keepalive, its watchdog and reconnect timers: the PINGREQ
+	 * goes at most that late, the watchdog's margin is the rest. */
 	if (timeout_ms < 0 || timeout_ms > 1000)
 		timeout_ms = 1000;
-	if (s->cfg.keepalive > 0 && timeout_ms > s->cfg.keepalive * 250)
-		timeout_ms = s->cfg.keepalive * 250;
+	if (s->cfg.keepalive > 0 && timeout_ms > s->cfg.keepalive * 100)
+		timeout_ms = s->cfg.keepalive * 100;
 	if (s->state == ST_DOWN && s->reconnect_at - now < timeout_ms)
 		timeout_ms = (int)(s->reconnect_at > now ? s->reconnect_at - now
 							 : 0);

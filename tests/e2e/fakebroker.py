@@ -14,6 +14,9 @@ MODE, after reading the client's CONNECT:
   random SEED   the CONNACK, then 300 random bytes, then as silent; one
                 generator seeded with SEED draws them for each connection
                 in turn, so a run of clients sees the same sequence
+  suback        the CONNACK, then a SUBACK (granted) for every SUBSCRIBE,
+                and nothing else (no PINGRESP): a broker that answered,
+                then stopped
   v311          what a broker that speaks only MQTT 3.1.1 answers a v5
                 CONNECT with, as nats-server and aedes do: a 3.1.1
                 CONNACK, return code 0x01 (unacceptable protocol
@@ -62,6 +65,32 @@ def sink(c):
         pass
 
 
+def varint(b, i):
+    n, mult = 0, 1
+    while True:
+        n += (b[i] & 0x7F) * mult
+        mult *= 128
+        i += 1
+        if b[i - 1] & 0x80 == 0:
+            return n, i
+
+
+def suback(c):
+    while True:
+        cmd, body = read_packet(c)
+        if cmd & 0xF0 != 0x80:
+            continue
+        plen, i = varint(body, 2)
+        i += plen
+        codes = b""
+        while i < len(body):
+            n = body[i] << 8 | body[i + 1]
+            codes += bytes([body[i + 2 + n] & 0x03])
+            i += 2 + n + 1
+        ack = body[0:2] + b"\x00" + codes
+        c.sendall(bytes([0x90, len(ack)]) + ack)
+
+
 def serve(c, mode, arg):
     try:
         cmd, body = read_packet(c)
@@ -83,6 +112,8 @@ def serve(c, mode, arg):
             with RNG_LOCK:
                 junk = bytes(RNG.randrange(256) for _ in range(300))
             c.sendall(junk)
+        elif mode == "suback":
+            suback(c)
         sink(c)
     except (OSError, EOFError):
         pass
