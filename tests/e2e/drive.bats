@@ -529,7 +529,7 @@ oom() { grep -c "out of memory" "$BROKER_DIR/log" || true; }
 	# the broker failed, not the robot: exit 1
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
-	[[ "$stderr" == "yoke-drive: no answer from '$R' to state within 0.5 s: broker '127.0.0.1:$port' did not acknowledge the subscription to 'yoke/default/_inbox/"* ]]
+	[[ "$stderr" == "yoke-drive: no answer from '$R' to state within 0.5 s: broker '127.0.0.1:$port' did not acknowledge the subscription to 'yoke/default/"* ]]
 }
 
 @test "vision: no JPEG to a terminal (as curl), refused before connecting" {

@@ -125,7 +125,7 @@ TOOLS=(
 	run --separate-stderr timeout 30 yoke-drive arm-1 state -W 1 $FB
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
-	[[ "$stderr" == "yoke-drive: no answer from 'arm-1' to state within 1 s: broker '$hp' did not acknowledge the subscription to 'yoke/default/_inbox/"* ]]
+	[[ "$stderr" == "yoke-drive: no answer from 'arm-1' to state within 1 s: broker '$hp' did not acknowledge the subscription to 'yoke/default/"* ]]
 }
 
 @test "a broker that speaks only MQTT 3.1.1 is said to be one, and not retried" {
