@@ -83,7 +83,7 @@ struct yk_mqtt {
 	int64_t down_since;
 	int64_t last_rx;          /* UP: when the broker last sent a packet */
 	int64_t down_before;      /* down_since when this connection came */
-	bool answered;            /* ... anything after its CONNACK */
+	bool answered;            /* it sent anything after this CONNACK */
 	bool ever_answered;
 	bool silent;              /* the link ended by the watchdog */
 	double backoff;           /* seconds */
