@@ -232,6 +232,10 @@ query(struct yk_mqtt *s, struct get *g, struct yk_err *err)
 	/* no answer may mean the query never went: the ACL said no */
 	if (g->answers == 0 && yk_mqtt_refusals(s, err) != YK_OK)
 		goto out;
+	/* or it never went: the broker did not acknowledge our inbox */
+	if (g->answers == 0 && !yk_sig_stop &&
+	    yk_mqtt_sub_check(s, err) != YK_OK)
+		goto out;
 	if (g->expected.n && !all_expected(g))
 		report_missing(g, err);
 	else if (g->answers == 0 && yk_sig_stop)
@@ -259,10 +263,26 @@ send_reply(struct get *g, const struct reply_to *r, const void *p, size_t n,
 	struct yk_err e = {0};
 
 	/* From a callback we cannot wait for room: a full queue (the asker
-	 * is long gone by then) loses this reply, and says so. */
-	if (yk_mqtt_send(g->s, &m, &e) != YK_OK)
-		yk_err_say("reply for '%s' dropped: %s", r->key,
-			   e.rc == YK_EAGAIN ? "send queue full" : e.msg);
+	 * is long gone by then) loses this reply, and says so.  A reply
+	 * too large for the broker becomes an empty one with the reason as
+	 * its error, so the asker learns why at once. */
+	if (yk_mqtt_send(g->s, &m, &e) == YK_OK)
+		return;
+	if (yk_mqtt_too_large(g->s)) {
+		char why[80];
+
+		snprintf(why, sizeof(why), "reply too large for the broker "
+			 "(its limit is %lu bytes)", yk_mqtt_too_large(g->s));
+		yk_err_say("reply for '%s' not sent: %s; sent an error "
+			   "reply instead", r->key, why);
+		props[1].value = why;
+		m.nprops = 2;
+		m.len = 0;
+		if (yk_mqtt_send(g->s, &m, &e) == YK_OK)
+			return;
+	}
+	yk_err_say("reply for '%s' dropped: %s", r->key,
+		   e.rc == YK_EAGAIN ? "send queue full" : e.msg);
 }
 
 static void

@@ -177,6 +177,11 @@ run(struct yk_mqtt *s, struct sub *u, struct yk_err *err)
 			goto done;
 	}
 	rc = yk_out_flush(&u->out, err);
+	/* nothing came: because nothing was there (3), or because the
+	 * broker never acknowledged the subscription (1) */
+	if (rc == YK_OK && u->seen == 0 && deadline >= 0 && !yk_sig_stop &&
+	    !u->sync.done)
+		rc = yk_mqtt_sub_check(s, err);
 	if (rc == YK_OK && u->seen == 0 &&
 	    ((deadline >= 0 && !yk_sig_stop) || u->sync.done))
 		rc = yk_err_set(err, YK_ETIMEOUT,

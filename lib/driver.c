@@ -640,12 +640,12 @@ yk_driver_rpc(struct yk_driver *d, const char *method, const char *subject,
 			d->call.interrupted = true;
 			return yk_err_set(err, YK_ERUNTIME, "interrupted");
 		}
-		if (timeout_s >= 0 && (left = end - yk_mono_ms()) <= 0)
-			return yk_err_set(err, YK_ETIMEOUT,
-					  "no answer from '%s' to %s within "
-					  "%g s (the broker did not confirm "
-					  "our inbox)", d->robot, method,
-					  timeout_s);
+		/* the broker failed, not the robot: exit 1 */
+		if (timeout_s >= 0 && (left = end - yk_mono_ms()) <= 0 &&
+		    yk_mqtt_sub_check(d->s, err) != YK_OK)
+			return yk_err_wrap(err, "no answer from '%s' to %s "
+					   "within %g s", d->robot, method,
+					   timeout_s);
 		if (yk_driver_step(d, NULL, 0, left < 1000 ? (int)left : 1000,
 				   err) != YK_OK)
 			return err->rc;

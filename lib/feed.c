@@ -5,6 +5,18 @@
 #include "feed.h"
 #include "sig.h"
 
+/* A frame too large for the broker ends the feed, as bad input does,
+ * and the message says which one. */
+static int
+too_large(struct yk_mqtt *s, const struct yk_in *in, struct yk_err *err)
+{
+	if (!yk_mqtt_too_large(s))
+		return err->rc;
+	return yk_err_wrap(err, "%s %s %lu", in->name,
+			   in->mode == YK_FRAME_LINES ? "line" : "frame",
+			   in->frame);
+}
+
 int
 yk_feed_run(struct yk_mqtt *s, struct yk_in *in, yk_feed_fn fn, void *ud,
 	    struct yk_err *err)
@@ -32,7 +44,7 @@ yk_feed_run_tick(struct yk_mqtt *s, struct yk_in *in, yk_feed_fn fn,
 			if (r == 0)
 				break;
 			if (fn(ud, s, f, n, in->frame, ts, err) != YK_OK)
-				return err->rc;
+				return too_large(s, in, err);
 		}
 		if (yk_in_done(in))
 			return YK_OK;
@@ -64,7 +76,7 @@ yk_feed_drain(struct yk_mqtt *s, int rc, struct yk_err *err)
 {
 	struct yk_err e2 = {0};
 
-	if ((rc == YK_OK || rc == YK_EUSAGE) &&
+	if ((rc == YK_OK || rc == YK_EUSAGE || yk_mqtt_too_large(s)) &&
 	    yk_mqtt_drain(s, &yk_sig_stop, &e2) != YK_OK &&
 	    (rc == YK_OK || yk_sig_stop))
 		*err = e2;

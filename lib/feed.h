@@ -34,7 +34,8 @@ typedef int (*yk_feed_tick_fn)(void *ud, struct yk_mqtt *s, int64_t now_ms,
 			       int64_t *next_ms, struct yk_err *err);
 
 /* After a feed that ended with rc: deliver what was accepted, even after
- * bad input (rc YK_EUSAGE, which stays the result); a failure to deliver
+ * bad input (rc YK_EUSAGE, which stays the result) or a frame too large
+ * for the broker (named by its line or frame number); a failure to deliver
  * replaces YK_OK, or anything once a stop signal came.  Returns err->rc. */
 int yk_feed_drain(struct yk_mqtt *s, int rc, struct yk_err *err);
 

@@ -14,8 +14,10 @@
 #include <fcntl.h>
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +81,11 @@ struct yk_mqtt {
 	int64_t attempt_deadline; /* CONNECTING: give up at */
 	int64_t reconnect_at;     /* DOWN: next attempt at */
 	int64_t down_since;
+	int64_t last_rx;          /* UP: when the broker last sent a packet */
+	int64_t down_before;      /* down_since when this connection came */
+	bool answered;            /* it sent anything after this CONNACK */
+	bool ever_answered;
+	bool silent;              /* the link ended by the watchdog */
 	double backoff;           /* seconds */
 	char cause[160];          /* why the last attempt or link failed */
 	enum tls_fail tls_fail;   /* of the current attempt */
@@ -92,6 +99,9 @@ struct yk_mqtt {
 	unsigned char qos1_mid[65536 / 8];
 	unsigned long refused;
 	int refused_reason;
+	uint32_t max_packet;      /* broker's Maximum Packet Size, 0: none */
+	unsigned long oversized;  /* queued, then too large after a reconnect */
+	bool too_large;           /* the last yk_mqtt_send's failure */
 
 	struct sub *subs;
 	int nsubs;
@@ -109,8 +119,11 @@ struct yk_mqtt {
 	bool session_present;
 	bool no_reading;
 	bool with_will;          /* the goodbye asks for our will (0x04) */
+	bool probed;             /* see only_311 */
 
 	struct yk_err fatal;      /* fatal.rc != 0: stop */
+	char abort_msg[400];      /* see on_abort */
+	size_t abort_len;
 };
 
 static void
@@ -406,6 +419,15 @@ send_subscribe(struct yk_mqtt *s, int i)
 	}
 }
 
+/* What a broker that does not speak MQTT v5 is told it is. */
+static void
+not_v5(struct yk_mqtt *s, const char *how)
+{
+	yk_err_set(&s->fatal, YK_ERUNTIME,
+		   "broker '%s' does not speak MQTT v5, which yoke needs (%s)",
+		   s->hostport, how);
+}
+
 static void
 on_connect(struct mosquitto *m, void *ud, int rc, int flags,
 	   const mosquitto_property *props)
@@ -414,6 +436,14 @@ on_connect(struct mosquitto *m, void *ud, int rc, int flags,
 	uint16_t rmax = 0;
 
 	(void)m;
+	if (rc == MQTT_RC_UNSUPPORTED_PROTOCOL_VERSION ||
+	    rc == CONNACK_REFUSED_PROTOCOL_VERSION) {
+		/* libmosquitto reads a 3.1.1 CONNACK "unacceptable protocol
+		 * version" as 0x84: no later attempt can do better */
+		not_v5(s, "it refused our MQTT v5 CONNECT: unsupported "
+			  "protocol version");
+		return;
+	}
 	if (rc != 0) {
 		const char *why = reason_text(rc);
 
@@ -437,6 +467,9 @@ on_connect(struct mosquitto *m, void *ud, int rc, int flags,
 	s->state = ST_UP;
 	s->ever_up = true;
 	s->refreshed = false;
+	s->last_rx = yk_mono_ms();
+	s->answered = false;
+	s->down_before = s->down_since;
 	probe_close(s);
 	if (s->cfg.verbose < 3)
 		mosquitto_log_callback_set(s->m, NULL);
@@ -446,6 +479,9 @@ on_connect(struct mosquitto *m, void *ud, int rc, int flags,
 	if (mosquitto_property_read_int16(props, MQTT_PROP_RECEIVE_MAXIMUM,
 					  &rmax, false))
 		s->win1 = rmax;
+	s->max_packet = 0;
+	mosquitto_property_read_int32(props, MQTT_PROP_MAXIMUM_PACKET_SIZE,
+				      &s->max_packet, false);
 	rmax = 0;
 	mosquitto_property_read_int16(props, MQTT_PROP_TOPIC_ALIAS_MAXIMUM,
 				      &rmax, false);
@@ -493,6 +529,75 @@ port_hint(struct yk_mqtt *s, int rc, int e)
 				 : " (is it a TLS port? then use mqtts://)");
 }
 
+/* Wait up to ms for fd to be ready for events; false on a timeout. */
+static bool
+wait_fd(int fd, short events, int ms)
+{
+	struct pollfd p = {fd, events, 0};
+
+	return poll(&p, 1, ms) == 1 && (p.revents & events);
+}
+
+/*
+ * A broker that speaks only MQTT 3.1.1 answers a v5 CONNECT with a 3.1.1
+ * CONNACK "unacceptable protocol version" (nats-server, aedes: see
+ * on_connect), or, when it cannot even parse it, closes without a word
+ * (RabbitMQ before 3.13: "unparseable payload").  That close looks like a
+ * TLS port's.  To tell them apart, once per session, on a fresh
+ * connection: a 3.1.1 CONNECT (clean session, empty client id, so no
+ * session is left behind).  A CONNACK of any return code says the broker
+ * speaks MQTT, only not v5.  Blocking, bounded by the connect timeout (3
+ * s at most), on a path that ends in an error anyway.
+ */
+static bool
+only_311(struct yk_mqtt *s)
+{
+	static const unsigned char connect311[] = {
+		0x10, 12, 0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 0, 0, 0,
+	};
+	static const unsigned char bye[] = {0xe0, 0};
+	struct addrinfo hints = {0}, *ai = NULL;
+	unsigned char b[4];
+	char port[16];
+	int ms = (int)(s->cfg.connect_timeout * 1000), fd = -1, got = 0;
+	bool yes = false;
+
+	if (s->probed || s->cfg.url->tls)
+		return false;
+	s->probed = true;
+	if (ms > 3000)
+		ms = 3000;
+	snprintf(port, sizeof(port), "%d", s->cfg.url->port);
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(s->cfg.url->host, port, &hints, &ai) != 0)
+		return false;
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    0);
+	if (fd < 0)
+		goto out;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 &&
+	    (errno != EINPROGRESS || !wait_fd(fd, POLLOUT, ms)))
+		goto out;
+	if (send(fd, connect311, sizeof(connect311), MSG_NOSIGNAL) !=
+	    (ssize_t)sizeof(connect311))
+		goto out;
+	while (got < 4 && wait_fd(fd, POLLIN, ms)) {
+		ssize_t n = recv(fd, b + got, sizeof(b) - (size_t)got, 0);
+
+		if (n <= 0)
+			break;
+		got += (int)n;
+	}
+	yes = got == 4 && b[0] == 0x20 && b[1] == 0x02;
+	if (yes)
+		send(fd, bye, sizeof(bye), MSG_NOSIGNAL);
+out:
+	if (fd >= 0)
+		close(fd);
+	freeaddrinfo(ai);
+	return yes;
+}
+
 static void
 on_disconnect(struct mosquitto *m, void *ud, int rc,
 	      const mosquitto_property *props)
@@ -501,16 +606,25 @@ on_disconnect(struct mosquitto *m, void *ud, int rc,
 	int e = errno;
 	int64_t now = yk_mono_ms();
 	uint32_t r;
+	bool silent = s->silent;
 
 	(void)m;
 	(void)props;
-	set_cause(s, rc, e);
+	s->silent = false;
+	if (!silent) /* else the cause is the watchdog's */
+		set_cause(s, rc, e);
 	if (s->state == ST_CONNECTING && rc != MOSQ_ERR_SUCCESS &&
 	    s->fatal.rc == 0) {
 		if (s->tls_fail <= TLS_OTHER && unread_record(s))
 			s->tls_fail = s->cfg.cert ? TLS_BADCERT : TLS_NOCERT;
 		tls_verdict(s);
-		port_hint(s, rc, e);
+		if ((rc == MOSQ_ERR_CONN_LOST ||
+		     (rc == MOSQ_ERR_ERRNO && e == ECONNRESET)) &&
+		    s->fatal.rc == 0 && only_311(s))
+			not_v5(s, "it closed the connection at our MQTT v5 "
+				  "CONNECT, and answers an MQTT 3.1.1 one");
+		else
+			port_hint(s, rc, e);
 	}
 	probe_close(s);
 	if (s->state == ST_CLOSING) {
@@ -520,6 +634,12 @@ on_disconnect(struct mosquitto *m, void *ud, int rc,
 	if (s->state == ST_UP) {
 		logf_(s, 1, "connection to %s lost: %s", s->hostport, s->cause);
 		s->down_since = now;
+		/* a broker that went silent was gone since it last spoke;
+		 * one that never answered on this connection was not there
+		 * at all: the offline clock goes on from before it */
+		if (silent || rc == MOSQ_ERR_KEEPALIVE)
+			s->down_since = s->answered ? s->last_rx
+						    : s->down_before;
 	}
 	s->state = ST_DOWN;
 	/* Unwritten QoS 0 packets are gone; in-flight QoS 1 stay with
@@ -867,6 +987,54 @@ decimal(char *buf, int64_t v)
 	return p;
 }
 
+static size_t
+varint_len(size_t n)
+{
+	return n < 128 ? 1 : n < 16384 ? 2 : n < 2097152 ? 3 : 4;
+}
+
+/*
+ * The whole PUBLISH packet publish_item makes of it, as the broker's
+ * Maximum Packet Size counts it (fixed header included), with a topic of
+ * topic_len bytes and, if alias, a topic alias.  We check it ourselves:
+ * libmosquitto's own check before mosquitto_publish_v5 returns leaves
+ * out a few bytes (the property length, the fixed header), and the exact
+ * one after it, in send__publish, logs through log__printf(NULL, ...),
+ * which aborts (see on_abort).
+ */
+static size_t
+publish_size(const struct yk_pq_item *it, size_t topic_len, bool alias)
+{
+	char num[24];
+	size_t props = 1 + 2 + 2 + 2 + strlen(decimal(num, it->ts_us));
+	size_t rem;
+
+	if (it->prio >= 0 && it->prio != YK_PRIO_DEFAULT)
+		props += 1 + 2 + 4 + 2 + strlen(decimal(num, it->prio));
+	for (int i = 0; i < it->nprops; i++)
+		props += 1 + 2 + strlen(it->props[2 * i]) + 2 +
+			 strlen(it->props[2 * i + 1]);
+	if (it->resp_topic)
+		props += 1 + 2 + strlen(it->resp_topic);
+	if (it->corr)
+		props += 1 + 2 + it->corr_len;
+	if (alias)
+		props += 1 + 2;
+	rem = 2 + topic_len + (it->qos > 0 ? 2 : 0) + varint_len(props) +
+	      props + it->len;
+	return 1 + varint_len(rem) + rem;
+}
+
+/* The message cannot go to this broker, now or queued: its largest
+ * form (an alias defined along with the topic) is over the limit. */
+static bool
+too_large(const struct yk_mqtt *s, const struct yk_pq_item *it)
+{
+	return s->max_packet > 0 &&
+	       publish_size(it, strlen(it->topic), it->qos == 0) >
+		       s->max_packet;
+}
+
 static int
 publish_item(struct yk_mqtt *s, const struct yk_pq_item *it)
 {
@@ -903,6 +1071,14 @@ publish_item(struct yk_mqtt *s, const struct yk_pq_item *it)
 					     (uint16_t)alias);
 		if (!define)
 			topic = NULL;
+	}
+	if (s->max_packet > 0 &&
+	    publish_size(it, topic ? strlen(topic) : 0, alias != 0) >
+		    s->max_packet) {
+		if (alias && define)
+			free(s->alias[--s->nalias]);
+		mosquitto_property_free_all(&props);
+		return MOSQ_ERR_OVERSIZE_PACKET;
 	}
 	if (it->qos == 1)
 		s->inflight1++;
@@ -947,6 +1123,16 @@ pump(struct yk_mqtt *s)
 		it = yk_pq_pop(&s->q);
 		rc = publish_item(s, it);
 		if (rc == MOSQ_ERR_SUCCESS) {
+			free(it);
+			continue;
+		}
+		if (rc == MOSQ_ERR_OVERSIZE_PACKET) {
+			/* it fitted when queued: a reconnect lowered the
+			 * limit; the others may still go */
+			s->oversized++;
+			logf_(s, 1, "dropped a message to '%s': too large for "
+			      "the broker (its limit is %u bytes)", it->topic,
+			      s->max_packet);
 			free(it);
 			continue;
 		}
@@ -1012,37 +1198,44 @@ item_new(const struct yk_msg *m)
 int
 yk_mqtt_send(struct yk_mqtt *s, const struct yk_msg *m, struct yk_err *err)
 {
+	struct yk_pq_item it = {
+		.qos = m->qos, .retain = m->retain, .prio = m->prio,
+		.ts_us = m->ts_us ? m->ts_us : yk_now_us(),
+		.topic = (char *)m->topic, .payload = (void *)m->payload,
+		.len = m->len, .resp_topic = (char *)m->resp_topic,
+		.corr = (void *)m->corr, .corr_len = m->corr_len,
+	};
+	char *pv[16];
+
+	s->too_large = false;
 	if (s->fatal.rc) {
 		*err = s->fatal;
 		return err->rc;
+	}
+	if (m->nprops <= 8) {
+		for (int i = 0; i < m->nprops; i++) {
+			pv[2 * i] = (char *)m->props[i].name;
+			pv[2 * i + 1] = (char *)m->props[i].value;
+		}
+		it.props = pv;
+		it.nprops = m->nprops;
+	}
+	/* Not fatal: this message cannot go, the session goes on. */
+	if (m->nprops <= 8 && too_large(s, &it)) {
+		s->too_large = true;
+		return yk_err_set(err, YK_ERUNTIME,
+				  "cannot publish to '%s': message too large "
+				  "for the broker (its limit is %u bytes)",
+				  m->topic, s->max_packet);
 	}
 	/* Fast path: nothing waits and the window is open, so the queue
 	 * would hand it straight on; skip the copy.  An express message
 	 * goes at once whatever waits: libmosquitto holds what exceeds the
 	 * window (QoS 1), and nothing orders it behind the queue. */
-	if (s->state == ST_UP &&
-	    (m->express || (s->q.count == 0 && window_open(s, m->qos)))) {
-		struct yk_pq_item it = {
-			.qos = m->qos, .retain = m->retain, .prio = m->prio,
-			.ts_us = m->ts_us ? m->ts_us : yk_now_us(),
-			.topic = (char *)m->topic,
-			.payload = (void *)m->payload,
-			.len = m->len, .resp_topic = (char *)m->resp_topic,
-			.corr = (void *)m->corr, .corr_len = m->corr_len,
-		};
-		char *pv[16];
-
-		if (m->nprops <= 8) {
-			for (int i = 0; i < m->nprops; i++) {
-				pv[2 * i] = (char *)m->props[i].name;
-				pv[2 * i + 1] = (char *)m->props[i].value;
-			}
-			it.props = pv;
-			it.nprops = m->nprops;
-			if (publish_item(s, &it) == MOSQ_ERR_SUCCESS)
-				return YK_OK;
-		}
-	}
+	if (s->state == ST_UP && m->nprops <= 8 &&
+	    (m->express || (s->q.count == 0 && window_open(s, m->qos))) &&
+	    publish_item(s, &it) == MOSQ_ERR_SUCCESS)
+		return YK_OK;
 	if (yk_pq_full(&s->q))
 		return YK_EAGAIN;
 	yk_pq_push(&s->q, item_new(m));
@@ -1052,6 +1245,12 @@ yk_mqtt_send(struct yk_mqtt *s, const struct yk_msg *m, struct yk_err *err)
 		return err->rc;
 	}
 	return YK_OK;
+}
+
+unsigned long
+yk_mqtt_too_large(const struct yk_mqtt *s)
+{
+	return s->too_large ? s->max_packet : 0;
 }
 
 void
@@ -1194,8 +1393,87 @@ quick_ack(struct yk_mqtt *s)
 		setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
 }
 
+/*
+ * A broker can make libmosquitto abort: 2.0.11 (and 2.0.18 still) logs an
+ * unknown property identifier, in any packet the broker sends (CONNACK,
+ * PUBLISH, SUBACK, AUTH, ...), through log__printf(NULL, ...), whose
+ * assert(mosq) then fails (property_mosq.c, the default case of
+ * property__read): `f0 06 18 ab d5 77 00 2f`, an AUTH whose property is
+ * id 0, does it, and so do about 5% of random 300-byte replies.  Nothing
+ * in its API prevents it: it reads and parses the socket itself, before
+ * any callback runs, so we cannot refuse the packet first; no option
+ * (MOSQ_OPT_*) skips property parsing, and a v5 client has no AUTH
+ * callback (handle__auth parses, then drops, the packet).  Peeking at the
+ * socket (MSG_PEEK) would see nothing under TLS.
+ *
+ * So, as a last resort, a SIGABRT handler: while libmosquitto reads a
+ * broker's packets (and only then), an abort becomes exit 1 with a
+ * message, by write(2) and _exit(2), both async-signal-safe, and no core
+ * dump.  The costs: the session cannot be resumed (libmosquitto's state
+ * after a failed assert is unknown, so no reconnect is tried); stdio
+ * buffers are not flushed (every tool flushes its stdout per record);
+ * glibc's "Assertion `mosq' failed" line comes first, before ours.  An
+ * abort anywhere else (a bug of ours) still aborts, with a core: the
+ * handler puts the default action back and raises the signal again.
+ * The message is formatted when the session opens; a store to a pointer
+ * marks the read, two per wakeup, not per packet.
+ */
+static const char *volatile guard_msg;
+static volatile size_t guard_len;
+
 static void
-read_socket(struct yk_mqtt *s)
+on_abort(int sig)
+{
+	const char *m = guard_msg;
+
+	if (m == NULL) {
+		signal(sig, SIG_DFL);
+		raise(sig); /* delivered as the handler returns */
+		return;
+	}
+	if (write(STDERR_FILENO, m, guard_len) < 0) {
+		/* nothing left to tell it to */
+	}
+	_exit(YK_ERUNTIME);
+}
+
+static void
+guard_init(struct yk_mqtt *s)
+{
+	static bool done;
+	struct sigaction sa = {0};
+	int n;
+
+	n = snprintf(s->abort_msg, sizeof(s->abort_msg),
+		     "%s: broker '%s' sent a packet that libmosquitto cannot "
+		     "handle (it aborted on it): giving up\n",
+		     yk_prog, s->hostport);
+	s->abort_len = n > 0 && (size_t)n < sizeof(s->abort_msg)
+			       ? (size_t)n
+			       : strlen(s->abort_msg);
+	if (done)
+		return;
+	done = true;
+	sa.sa_handler = on_abort;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGABRT, &sa, NULL);
+}
+
+static void
+guard_on(struct yk_mqtt *s)
+{
+	guard_len = s->abort_len;
+	guard_msg = s->abort_msg;
+}
+
+static void
+guard_off(void)
+{
+	guard_msg = NULL;
+}
+
+static void
+read_packets(struct yk_mqtt *s)
 {
 	/* Drain what the socket holds (bounded, to stay fair to the other
 	 * descriptors): one poll per burst instead of one per packet. */
@@ -1216,6 +1494,14 @@ read_socket(struct yk_mqtt *s)
 			return;
 	}
 	quick_ack(s);
+}
+
+static void
+read_socket(struct yk_mqtt *s)
+{
+	guard_on(s);
+	read_packets(s);
+	guard_off();
 }
 
 static void
@@ -1248,6 +1534,77 @@ connect_dead(struct yk_mqtt *s, int fd)
 	io_result(s, e ? MOSQ_ERR_ERRNO : MOSQ_ERR_CONN_LOST);
 }
 
+/* The first subscription the broker has not acknowledged, or NULL. */
+static const char *
+unacked(const struct yk_mqtt *s)
+{
+	for (int i = 0; i < s->nsubs; i++)
+		if (s->subs[i].mid != 0)
+			return s->subs[i].filter;
+	return NULL;
+}
+
+/*
+ * A broker that keeps the connection open and stops answering.
+ * libmosquitto sends a PINGREQ once nothing came for a keepalive, and
+ * gives up after a second one without a PINGRESP: two keepalives, and
+ * never, for a tool that only waits for an acknowledgement, when the
+ * broker that accepted the connection never answers anything at all.
+ * Ours: nothing for 1.5 x the keepalive (a healthy broker answers the
+ * PINGREQ in well under the half keepalive left) ends the link as lost,
+ * and it is retried as any lost link; when no connection was ever
+ * answered and a first connection must work (offline_timeout < 0),
+ * that is fatal.  Shutting the socket down makes libmosquitto's next
+ * read see the end, so it closes and reports the loss itself.
+ */
+static void
+watchdog(struct yk_mqtt *s, int64_t now)
+{
+	int64_t limit = (int64_t)s->cfg.keepalive * 1500;
+	const char *f = unacked(s);
+
+	if (s->state != ST_UP || s->cfg.keepalive <= 0 || s->no_reading ||
+	    now - s->last_rx <= limit || s->silent)
+		return;
+	if (f)
+		snprintf(s->cause, sizeof(s->cause),
+			 "the broker did not acknowledge the subscription to "
+			 "'%s' within %g s (1.5 x the keepalive)", f,
+			 limit / 1000.0);
+	else
+		snprintf(s->cause, sizeof(s->cause),
+			 "no answer from the broker within %g s (1.5 x the "
+			 "keepalive)", limit / 1000.0);
+	if (!s->ever_answered && s->cfg.offline_timeout < 0 &&
+	    s->fatal.rc == 0)
+		yk_err_set(&s->fatal, YK_ERUNTIME,
+			   "broker '%s' accepted the connection, then stopped "
+			   "answering: %s", s->hostport, s->cause);
+	s->silent = true;
+	shutdown(mosquitto_socket(s->m), SHUT_RDWR);
+	read_socket(s);
+}
+
+int
+yk_mqtt_sub_check(const struct yk_mqtt *s, struct yk_err *err)
+{
+	const char *f = unacked(s);
+
+	if (s->fatal.rc) {
+		*err = s->fatal;
+		return err->rc;
+	}
+	if (s->state != ST_UP)
+		return yk_err_set(err, YK_ERUNTIME,
+				  "no connection to '%s': %s", s->hostport,
+				  s->cause[0] ? s->cause : "not connected");
+	if (f)
+		return yk_err_set(err, YK_ERUNTIME,
+				  "broker '%s' did not acknowledge the "
+				  "subscription to '%s'", s->hostport, f);
+	return YK_OK;
+}
+
 int
 yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next, int timeout_ms,
 	     struct yk_err *err)
@@ -1275,9 +1632,13 @@ yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next, int timeout_ms,
 		fds[base + i] = ext[i];
 		fds[base + i].revents = 0;
 	}
-	/* Wake at least once a second for keepalive and reconnect timers. */
+	/* Wake at least once a second (a tenth of the keepalive, if less)
+	 * for the keepalive, its watchdog and reconnect timers: the PINGREQ
+	 * goes at most that late, the watchdog's margin is the rest. */
 	if (timeout_ms < 0 || timeout_ms > 1000)
 		timeout_ms = 1000;
+	if (s->cfg.keepalive > 0 && timeout_ms > s->cfg.keepalive * 100)
+		timeout_ms = s->cfg.keepalive * 100;
 	if (s->state == ST_DOWN && s->reconnect_at - now < timeout_ms)
 		timeout_ms = (int)(s->reconnect_at > now ? s->reconnect_at - now
 							 : 0);
@@ -1288,8 +1649,17 @@ yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next, int timeout_ms,
 	for (int i = 0; i < next; i++)
 		ext[i].revents = n > 0 ? fds[base + i].revents : 0;
 	if (n > 0 && base) {
-		if (fds[0].revents & (POLLIN | POLLERR | POLLHUP))
+		if (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) {
+			bool up = s->state == ST_UP;
+
 			read_socket(s);
+			/* the CONNACK itself is no answer (see watchdog) */
+			if (up && s->state == ST_UP &&
+			    (fds[0].revents & POLLIN)) {
+				s->last_rx = yk_mono_ms();
+				s->answered = s->ever_answered = true;
+			}
+		}
 		if (s->state == ST_CONNECTING &&
 		    (fds[0].revents & (POLLERR | POLLHUP)))
 			connect_dead(s, sock);
@@ -1298,6 +1668,7 @@ yk_mqtt_step(struct yk_mqtt *s, struct pollfd *ext, int next, int timeout_ms,
 	}
 	if (s->state != ST_DOWN)
 		mosquitto_loop_misc(s->m);
+	watchdog(s, yk_mono_ms());
 	if (s->conn_pending_cb && s->state == ST_UP) {
 		s->conn_pending_cb = false;
 		if (s->on_conn)
@@ -1358,6 +1729,12 @@ yk_mqtt_refusals(const struct yk_mqtt *s, struct yk_err *err)
 {
 	bool auth = s->refused_reason == MQTT_RC_NOT_AUTHORIZED;
 
+	if (s->refused == 0 && s->oversized > 0)
+		return yk_err_set(err, YK_ERUNTIME,
+				  "%lu message%s dropped: too large for the "
+				  "broker (its limit is %u bytes)",
+				  s->oversized, s->oversized == 1 ? "" : "s",
+				  s->max_packet);
 	if (s->refused == 0)
 		return YK_OK;
 	return yk_err_set(err, auth ? YK_EREFUSED : YK_ERUNTIME,
@@ -1392,6 +1769,7 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 			 "yk-%02x%02x%02x%02x%02x%02x%02x%02x", r[0], r[1],
 			 r[2], r[3], r[4], r[5], r[6], r[7]);
 	}
+	guard_init(s);
 	mosquitto_lib_init();
 	lowest_free(pair);
 	s->m = mosquitto_new(s->client_id, cfg->clean_start, s);

@@ -15,6 +15,11 @@
  *   ones are resent by libmosquitto after the reconnect;
  * - a lost connection is retried with exponential backoff from 1 s to 60 s,
  *   jittered +-10%, and subscriptions are renewed;
+ * - a broker that stops answering is a lost connection within 1.5 x the
+ *   keepalive; when it never answered anything after a CONNACK and the
+ *   first connection must work, that is fatal (YK_ERUNTIME);
+ * - a broker's packet that makes libmosquitto abort ends the process
+ *   with exit 1 and a message, never a core (see on_abort in mqtt.c);
  * - refused credentials are fatal at once (YK_EREFUSED), never retried;
  *   so is a client certificate the broker refuses, and a broker
  *   certificate that does not verify or name the host (YK_ERUNTIME), or
@@ -130,10 +135,22 @@ int yk_mqtt_subscribe(struct yk_mqtt *s, const char *filter, int qos,
 		      enum yk_rh rh, struct yk_err *err);
 /* True when every subscription has been acknowledged. */
 bool yk_mqtt_subscribed(const struct yk_mqtt *s);
+/* For a wait that ends with nothing received: YK_OK when every
+ * subscription was acknowledged (nothing was there: exit 3 is right);
+ * else YK_ERUNTIME, the broker failed: it did not acknowledge one, or
+ * the link is down. */
+int yk_mqtt_sub_check(const struct yk_mqtt *s, struct yk_err *err);
 
-/* Queue a message.  YK_EAGAIN: the queue is full, step and try again. */
+/* Queue a message.  YK_EAGAIN: the queue is full, step and try again.
+ * A message larger than the broker's Maximum Packet Size (its CONNACK
+ * says) is refused, YK_ERUNTIME "message too large for the broker (its
+ * limit is N bytes)", and yk_mqtt_too_large() is true: that message
+ * only, the session goes on (a server answers the next query). */
 int yk_mqtt_send(struct yk_mqtt *s, const struct yk_msg *m,
 		 struct yk_err *err);
+/* The broker's limit, when the last yk_mqtt_send failed because its
+ * message was over it; else 0. */
+unsigned long yk_mqtt_too_large(const struct yk_mqtt *s);
 /*
  * Read no further message.  libmosquitto acknowledges a QoS 1 message as it
  * reads it, before we see it; a subscriber that has had enough (-C) calls

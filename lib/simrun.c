@@ -167,6 +167,10 @@ publish(struct bot *b, const char *topic, const void *p, size_t n, int qos,
 				 "full (the broker is away or slow)", b->name);
 		return;
 	}
+	if (rc != YK_OK && yk_mqtt_too_large(b->s)) {
+		say(run, "dropped a message of '%s': %s", b->name, e.msg);
+		return;
+	}
 	if (rc != YK_OK && run->fail.rc == YK_OK)
 		run->fail = e;
 }
@@ -362,13 +366,28 @@ online(struct bot *b)
 
 /* ---- the RPC ---- */
 
+static void answer_error(struct bot *b, const struct yk_rpc_req *r,
+			 const char *code, const char *msg);
+
 static void
 answer(struct bot *b, const struct yk_rpc_req *r, const Yoke__RpcReply *rep)
 {
 	struct yk_err e = {0};
+	char why[80];
 
-	if (yk_rpc_answer(b->s, r, rep, &e) != YK_OK &&
-	    b->run->fail.rc == YK_OK)
+	if (yk_rpc_answer(b->s, r, rep, &e) == YK_OK)
+		return;
+	/* a reply (a camera frame) over the broker's limit: the caller is
+	 * told why, and the robot goes on serving */
+	if (yk_mqtt_too_large(b->s)) {
+		snprintf(why, sizeof(why), "reply too large for the broker "
+			 "(its limit is %lu bytes)", yk_mqtt_too_large(b->s));
+		say(b->run, "%s: %s: sent an error reply instead", b->name,
+		    why);
+		answer_error(b, r, "TOO_LARGE", why);
+		return;
+	}
+	if (b->run->fail.rc == YK_OK)
 		b->run->fail = e;
 }
 
