@@ -55,8 +55,9 @@ yk_in_fill(struct yk_in *in, struct yk_err *err)
 static int
 next_line(struct yk_in *in, const char **p, size_t *n, struct yk_err *err)
 {
-	char *s = in->buf.p + in->off;
 	size_t avail = in->buf.len - in->off;
+	/* before the first read buf.p is NULL: no offset from it */
+	char *s = avail ? in->buf.p + in->off : NULL;
 	char *nl = avail ? memchr(s, '\n', avail) : NULL;
 	size_t l;
 
@@ -91,8 +92,8 @@ static int
 next_delimited(struct yk_in *in, const char **p, size_t *n,
 	       struct yk_err *err)
 {
-	const char *s = in->buf.p + in->off;
 	size_t avail = in->buf.len - in->off;
+	const char *s = avail ? in->buf.p + in->off : NULL;
 	uint64_t len = 0;
 	int h;
 
