@@ -16,7 +16,7 @@ load drive
 
 setup_file() {
 	# not a skip: this file exists to be run once the sim is merged
-	if [ ! -x "$YOKE_TOP/bin/yoke-sim" ]; then
+	if [ ! -x "$YOKE_BIN/yoke-sim" ]; then
 		echo "drive-sim.bats: bin/yoke-sim is missing (merge and build the sim branch)" >&2
 		return 1
 	fi

@@ -542,7 +542,7 @@ oom() { grep -c "out of memory" "$BROKER_DIR/log" || true; }
 }
 
 @test "one-shot verbs do not load readline" {
-	[ "$(ldd "$YOKE_TOP/bin/yoke-drive" | grep -c readline)" -eq 0 ]
+	[ "$(ldd "$YOKE_BIN/yoke-drive" | grep -c readline)" -eq 0 ]
 }
 
 @test "--help lists every verb" {
