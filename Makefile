@@ -131,15 +131,23 @@ $(O)bin/yoke-%: $(O)cmd/%.o $(LIB_A) $(PB_LIB)
 	$(Q)$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PB_LIB) \
 		$(LIBS_MQTT) $(LIBS_PB) $(LIBS_yoke-$*)
 
-# Dependencies first (Debian packages; a no-op when present), then a clean
-# -Werror build, then every test.  Ends with "N passed, N failed".
+# Dependencies first (Debian packages; a no-op when present), then the
+# -Werror build and the sanitizer build side by side, then in one run of
+# tests/run (e2e files in parallel) every test and, on the sanitizer build,
+# the unit tests and the e2e files of SAN_E2E.  Ends with "N passed, N
+# failed".
+SAN_E2E = pub sub get alive drive sim
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PAR = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(JOBS))
 test: deps
-	$(MAKE) all unit
-	tests/run
+	+$(MAKE) $(PAR) all unit sanitize
+	YOKE_SAN_DIR=build/asan YOKE_SAN_E2E='$(SAN_E2E)' tests/run
 
-# The sanitizer build: build/asan/bin, build/asan/tests/unit/bin.
-sanitize:
-	+$(SAN_MAKE) all unit
+# Every test, on the sanitizer build only.
+check-sanitize: deps
+	+$(MAKE) $(PAR) sanitize
+	YOKE_BIN_DIR=build/asan/bin YOKE_UNIT_DIR=build/asan/tests/unit/bin \
+		tests/run
 
 deps:
 	scripts/install-deps
@@ -189,6 +197,13 @@ build/golden/%.bin: tests/unit/golden/%.txt $(PROTO_SRC)
 
 unit: $(PB_GOLDEN)
 
+# The sanitizer build: build/asan/bin, build/asan/tests/unit/bin.  What
+# both builds generate is made here first, so that they never write it at
+# once.
+sanitize: build/proto/.stamp build/proto/yoke.desc \
+		build/pbtest/pbtest.pb-c.c $(PB_GOLDEN)
+	+$(SAN_MAKE) all unit
+
 $(O)tests/unit/bin/%: tests/unit/%.c $(LIB_A) $(PB_LIB)
 	$(SAY) CC $@
 	$(Q)mkdir -p $(@D)
@@ -237,7 +252,7 @@ clean:
 	rm -rf bin build tests/unit/bin tests/out bench/out lib/libyoke.a \
 		lib/*.o lib/*.d cmd/*.o cmd/*.d
 
-.PHONY: all test sanitize deps unit fuzz bench demo install clean
+.PHONY: all test check-sanitize sanitize deps unit fuzz bench demo install clean
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(PROTO_OBJ:.o=.d)
 .SECONDARY:
