@@ -43,11 +43,13 @@ answers() { drive "$R" state mode -W 0.5 > /dev/null 2>&1; }
 # st KEY: one state value, as JSON
 st() { drive "$R" state "$1" -W 5; }
 
-# invoke_bg TARGET: invoke go_to TARGET (JSON) in the background, its
-# output in inv.out and inv.err, INV its pid, until the robot says the
-# action is running
+# invoke_bg: invoke in the background an action that only a cancel ends
+# (set_velocity for a day of simulated time: a go_to could end before
+# the first look at the state on a loaded machine), its output in inv.out
+# and inv.err, INV its pid, until the robot says the action is running
 invoke_bg() {
-	yoke-drive $B "$R" invoke go_to "{\"target\": $1}" \
+	yoke-drive $B "$R" invoke set_velocity \
+		'{"wz": 0.5, "duration_s": 86400}' \
 		> "$BATS_TEST_TMPDIR/inv.out" 2> "$BATS_TEST_TMPDIR/inv.err" 3>&- &
 	INV=$!
 	wait_for active
@@ -94,7 +96,7 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 
 @test "invoke, then cancel: the action ends failed CANCELLED, exit 1 with the code" {
 	sim
-	invoke_bg '{"x": 3.0, "y": 1.5}'
+	invoke_bg
 	run --separate-stderr drive "$R" cancel
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
@@ -106,7 +108,7 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 	[ "$(jq -r .status "$BATS_TEST_TMPDIR/inv.out")" = failed ]
 	[ "$(jq -r .error.code "$BATS_TEST_TMPDIR/inv.out")" = CANCELLED ]
 	[ "$(jq -r .meta.action_id "$BATS_TEST_TMPDIR/inv.out")" = "$id" ]
-	[[ "$(cat "$BATS_TEST_TMPDIR/inv.err")" == "yoke-drive: go_to failed: CANCELLED"* ]]
+	[[ "$(cat "$BATS_TEST_TMPDIR/inv.err")" == "yoke-drive: set_velocity failed: CANCELLED"* ]]
 	# nothing left to cancel
 	run --separate-stderr drive "$R" cancel
 	[ "$status" -eq 0 ]
@@ -115,19 +117,19 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 
 @test "SIGINT during invoke cancels the action: exit 1, saying so" {
 	sim
-	invoke_bg '{"kind": "entity", "entity_id": "pad_C"}'
+	invoke_bg
 	kill -INT "$INV"
 	rc=0
 	wait "$INV" || rc=$?
 	[ "$rc" -eq 1 ]
 	[ -z "$(cat "$BATS_TEST_TMPDIR/inv.out")" ]
-	[[ "$(cat "$BATS_TEST_TMPDIR/inv.err")" =~ ^"yoke-drive: interrupted; go_to cancelled (".+")"$ ]]
+	[[ "$(cat "$BATS_TEST_TMPDIR/inv.err")" =~ ^"yoke-drive: interrupted; set_velocity cancelled (".+")"$ ]]
 	run ! active
 }
 
 @test "a new invoke pre-empts the running one: it ends failed CANCELLED" {
 	sim
-	invoke_bg '{"kind": "entity", "entity_id": "pad_C"}'
+	invoke_bg
 	run --separate-stderr drive "$R" invoke dock '{}' -W 120
 	[ "$status" -eq 0 ]
 	rc=0
