@@ -143,6 +143,8 @@ test: deps
 	+$(MAKE) $(PAR) all unit sanitize
 	YOKE_SAN_DIR=build/asan YOKE_SAN_E2E='$(SAN_E2E)' tests/run
 
+.PHONY: check-sanitize sanitize
+
 # Every test, on the sanitizer build only.
 check-sanitize: deps
 	+$(MAKE) $(PAR) sanitize
@@ -252,7 +254,7 @@ clean:
 	rm -rf bin build tests/unit/bin tests/out bench/out lib/libyoke.a \
 		lib/*.o lib/*.d cmd/*.o cmd/*.d
 
-.PHONY: all test check-sanitize sanitize deps unit fuzz bench demo install clean
+.PHONY: all test deps unit fuzz bench demo install clean
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(PROTO_OBJ:.o=.d)
 .SECONDARY:
