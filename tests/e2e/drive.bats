@@ -407,8 +407,12 @@ exits() {
 	pid=$!
 	PIDS+=($pid)
 	sleep 0.3
-	restart_broker 1.5
+	stop_broker
+	sleep 1.5
+	# the broker may be back from here on: a command stamped later is
+	# fresh, even one that a loaded machine sends after the capture began
 	up=$(date +%s%N)
+	restart_broker
 	capture
 	# reconnected (back-off 1 s, then up to 2 s): fresh commands again
 	wait_for bash -c "awk '\$1 ~ /commands\$/' '$CAP' | grep -q ."
