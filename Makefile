@@ -18,13 +18,28 @@ YK_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 LDFLAGS ?=
 YK_LDFLAGS = -Wl,--as-needed
 
+# O: the output tree of objects, libraries and binaries (empty: lib/*.o,
+# bin/ as always).  The sanitizer build is the same rules with O=build/asan/
+# and the flags below, so its objects never mix with the -O2 ones.  clang,
+# because its -fsanitize=undefined also checks what gcc's leaves out: an
+# offset from a NULL pointer, a double that does not fit its integer type
+# (SAN_CC=gcc builds too).  Every report is fatal.
+O ?=
+SAN_CC ?= clang
+SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+SAN_MAKE = $(MAKE) O=build/asan/ CC='$(SAN_CC)' CFLAGS='$(SAN_FLAGS)' \
+	LDFLAGS='-fsanitize=address,undefined'
+
 # Every cmd/<name>.c is the tool yoke-<name> (cmd/yoke.c: the dispatcher).
 TOOLS = yoke $(sort $(patsubst cmd/%.c,yoke-%,\
 	$(filter-out cmd/yoke.c,$(wildcard cmd/*.c))))
-BINS = $(addprefix bin/,$(TOOLS))
+BINS = $(addprefix $(O)bin/,$(TOOLS))
 
 LIB_SRC = $(wildcard lib/*.c)
-LIB_OBJ = $(LIB_SRC:.c=.o)
+LIB_OBJ = $(patsubst %.c,$(O)%.o,$(LIB_SRC))
+CMD_OBJ = $(patsubst %.c,$(O)%.o,$(wildcard cmd/*.c))
+LIB_A = $(O)lib/libyoke.a
 
 # What the tools link beyond libyoke.a: libmosquitto, the generated
 # protobuf code and protobuf-c, and LIBS_yoke-<name> for what one tool
@@ -50,8 +65,8 @@ PROTOC_C = protoc-c
 PROTO_SRC = $(sort $(shell find proto -name '*.proto'))
 PROTO_C = $(patsubst proto/%.proto,build/proto/%.pb-c.c,$(PROTO_SRC))
 PROTO_H = $(PROTO_C:.c=.h)
-PROTO_OBJ = $(PROTO_C:.c=.o)
-PB_LIB = build/proto/libyokepb.a
+PROTO_OBJ = $(patsubst %.c,$(O)%.o,$(PROTO_C))
+PB_LIB = $(O)build/proto/libyokepb.a
 
 # `make V=1` shows the commands
 V ?= 0
@@ -81,8 +96,9 @@ build/proto/yoke.desc: $(PROTO_SRC)
 	$(Q)mkdir -p build/proto
 	$(Q)$(PROTOC_C) -Iproto --include_imports -o $@ $(PROTO_SRC)
 
-build/proto/%.o: build/proto/%.c
+$(O)build/proto/%.o: build/proto/%.c
 	$(SAY) CC $@
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(PB_LIB): $(PROTO_OBJ)
@@ -92,39 +108,54 @@ $(PB_LIB): $(PROTO_OBJ)
 
 # lib/ and cmd/ may include generated headers: make them first (the .d
 # files track them from then on).
-$(LIB_OBJ) $(patsubst %.c,%.o,$(wildcard cmd/*.c)): | $(PROTO_H)
+$(LIB_OBJ) $(CMD_OBJ): | $(PROTO_H)
 
-lib/libyoke.a: $(LIB_OBJ)
+$(LIB_A): $(LIB_OBJ)
 	$(SAY) AR $@
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
-%.o: %.c
+$(O)%.o: %.c
 	$(SAY) CC $@
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-bin/yoke: cmd/yoke.o lib/libyoke.a
+$(O)bin/yoke: $(O)cmd/yoke.o $(LIB_A)
 	$(SAY) LINK $@
-	$(Q)mkdir -p bin
-	$(Q)$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libyoke.a
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A)
 
-bin/yoke-%: cmd/%.o lib/libyoke.a $(PB_LIB)
+$(O)bin/yoke-%: $(O)cmd/%.o $(LIB_A) $(PB_LIB)
 	$(SAY) LINK $@
-	$(Q)mkdir -p bin
-	$(Q)$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libyoke.a $(PB_LIB) \
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PB_LIB) \
 		$(LIBS_MQTT) $(LIBS_PB) $(LIBS_yoke-$*)
 
-# Dependencies first (Debian packages; a no-op when present), then a clean
-# -Werror build, then every test.  Ends with "N passed, N failed".
+# Dependencies first (Debian packages; a no-op when present), then the
+# -Werror build and the sanitizer build side by side, then in one run of
+# tests/run (e2e files in parallel) every test and, on the sanitizer build,
+# the unit tests and the e2e files of SAN_E2E.  Ends with "N passed, N
+# failed".
+SAN_E2E = pub sub get alive drive sim
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PAR = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(JOBS))
 test: deps
-	$(MAKE) all unit
-	tests/run
+	+$(MAKE) $(PAR) all unit sanitize
+	YOKE_SAN_DIR=build/asan YOKE_SAN_E2E='$(SAN_E2E)' tests/run
+
+.PHONY: check-sanitize sanitize
+
+# Every test, on the sanitizer build only.
+check-sanitize: deps
+	+$(MAKE) $(PAR) sanitize
+	YOKE_BIN_DIR=build/asan/bin YOKE_UNIT_DIR=build/asan/tests/unit/bin \
+		tests/run
 
 deps:
 	scripts/install-deps
 
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
-UNIT_BIN = $(patsubst tests/unit/%.c,tests/unit/bin/%,$(UNIT_SRC))
+UNIT_BIN = $(patsubst tests/unit/%.c,$(O)tests/unit/bin/%,$(UNIT_SRC))
 
 unit: $(UNIT_BIN)
 
@@ -136,21 +167,22 @@ build/pbtest/pbtest.pb-c.c: tests/unit/proto/pbtest.proto
 	$(Q)mkdir -p build/pbtest
 	$(Q)$(PROTOC_C) --c_out=build/pbtest -Itests/unit/proto $<
 
-tests/unit/bin/test_pbjson: tests/unit/test_pbjson.c \
-		build/pbtest/pbtest.pb-c.c lib/libyoke.a
+$(O)tests/unit/bin/test_pbjson: tests/unit/test_pbjson.c \
+		build/pbtest/pbtest.pb-c.c $(LIB_A)
 	$(SAY) CC $@
-	$(Q)mkdir -p tests/unit/bin
-	$(Q)$(CC) $(YK_CFLAGS) -Ibuild/pbtest $(CFLAGS) -o $@ $< \
-		build/pbtest/pbtest.pb-c.c lib/libyoke.a -lcmocka $(LIBS_PB) -lm
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(YK_CFLAGS) -Ibuild/pbtest $(CFLAGS) $(LDFLAGS) -o $@ $< \
+		build/pbtest/pbtest.pb-c.c $(LIB_A) -lcmocka $(LIBS_PB) -lm
 
 # The camera modules' tests: libm for the renderer, libav* for the JPEG
 # encoder (and the decoder that checks it), the sim for its cameras.
-tests/unit/bin/test_render tests/unit/bin/test_jpeg \
-tests/unit/bin/test_simcam: tests/unit/bin/%: \
-		tests/unit/%.c lib/libyoke.a $(PB_LIB)
+$(O)tests/unit/bin/test_render $(O)tests/unit/bin/test_jpeg \
+$(O)tests/unit/bin/test_simcam: $(O)tests/unit/bin/%: \
+		tests/unit/%.c $(LIB_A) $(PB_LIB)
 	$(SAY) CC $@
-	$(Q)mkdir -p tests/unit/bin
-	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) -o $@ $< lib/libyoke.a $(PB_LIB) \
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(LIB_A) $(PB_LIB) \
 		-lcmocka $(LIBS_PB) $(LIBS_AV) -lm
 
 # Wire bytes for test_pbgolden from an encoder that shares no code with
@@ -167,10 +199,18 @@ build/golden/%.bin: tests/unit/golden/%.txt $(PROTO_SRC)
 
 unit: $(PB_GOLDEN)
 
-tests/unit/bin/%: tests/unit/%.c lib/libyoke.a $(PB_LIB)
+# The sanitizer build: build/asan/bin, build/asan/tests/unit/bin.  What
+# both builds generate is made here first, so that they never write it at
+# once.
+sanitize: build/proto/.stamp build/proto/yoke.desc \
+		build/pbtest/pbtest.pb-c.c $(PB_GOLDEN)
+	+$(SAN_MAKE) all unit
+
+$(O)tests/unit/bin/%: tests/unit/%.c $(LIB_A) $(PB_LIB)
 	$(SAY) CC $@
-	$(Q)mkdir -p tests/unit/bin
-	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) -o $@ $< lib/libyoke.a $(PB_LIB) \
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(LIB_A) $(PB_LIB) \
 		-lcmocka $(LIBS_MQTT) $(LIBS_PB) -lm
 
 include fuzz/fuzz.mk
@@ -198,5 +238,5 @@ clean:
 
 .PHONY: all test deps unit bench demo install clean
 
--include $(LIB_OBJ:.o=.d) $(wildcard cmd/*.d) $(PROTO_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(PROTO_OBJ:.o=.d)
 .SECONDARY:

@@ -20,7 +20,7 @@ void yk_buf_add(struct yk_buf *b, const void *data, size_t n);
 void yk_buf_adds(struct yk_buf *b, const char *s);
 void yk_buf_addc(struct yk_buf *b, char c);
 void yk_buf_addf(struct yk_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3), nonnull(1, 2)));
 /* Decimal integers without printf: the output hot path uses these. */
 void yk_buf_addi(struct yk_buf *b, long long v);
 void yk_buf_addu(struct yk_buf *b, unsigned long long v);

@@ -73,6 +73,7 @@ yk_drive_split(struct yk_drive_words *w, const char *s, size_t n,
 		if (s[i] == '{' || s[i] == '[') {
 			e = json_end(s, i, n);
 			if (e == 0) {
+				yk_buf_free(&b);
 				yk_drive_words_free(w);
 				return yk_err_set(err, YK_EUSAGE,
 						  "unbalanced '%c'", s[i]);

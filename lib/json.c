@@ -64,8 +64,11 @@ bool
 yk_utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	const unsigned char *end = p + n;
+	const unsigned char *end;
 
+	if (n == 0)
+		return true; /* s may be NULL: no offset from it */
+	end = p + n;
 	while (p < end) {
 		/* ASCII runs dominate; test eight bytes at a time. */
 		while (end - p >= 8) {

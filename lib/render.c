@@ -541,12 +541,15 @@ yk_render_pov(const struct yk_render_scene *sc, unsigned char *rgb,
 		double below = r + 0.5 - v.hz;
 		double depth = below > 0 ? v.f * YK_RENDER_EYE / below : 0;
 		int k = below > 0 ? fog(depth) : 0;
+		/* walls rise above the eye: below the horizon no sky shows,
+		 * and the gradient stops there (past it, not a byte) */
+		double sr = below > 0 ? v.hz : r + 0.5;
 		unsigned char sky[3];
 
 		for (int i = 0; i < 3; i++)
 			sky[i] = (unsigned char)(sky_top[i] +
 						 (sky_low[i] - sky_top[i]) *
-							 (r + 0.5) / v.hz);
+							 sr / v.hz);
 		for (int c = 0; c < width; c++, px += 3) {
 			const struct column *cc = &col[c];
 			const unsigned char *fl;

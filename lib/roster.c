@@ -46,10 +46,17 @@ num(const char *v, size_t n)
 	return strtod(tmp, NULL);
 }
 
+/* Microseconds from seconds; a value that does not fit 2^62 us (1e300,
+ * or what a NaN makes) is no date, as a string would be: now minus it
+ * must not overflow. */
 static int64_t
 secs_us(const char *v, size_t n)
 {
-	return (int64_t)(num(v, n) * 1e6 + 0.5);
+	double us = num(v, n) * 1e6 + 0.5;
+
+	if (!(us > -0x1p62 && us < 0x1p62))
+		return 0;
+	return (int64_t)us;
 }
 
 static void
@@ -139,6 +146,10 @@ read_heartbeat(struct yk_robot *rb, const char *p, size_t n, bool retain,
 		else if (yk_json_key_is(k, kn, "seq"))
 			rb->hb_seq = (long long)num(v, vn);
 	}
+	/* nor is it younger than its arrival: a date in the future must not
+	 * keep a robot fresh until then */
+	if (rb->hb_us > now_us)
+		rb->hb_us = now_us;
 }
 
 static void

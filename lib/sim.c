@@ -724,7 +724,7 @@ yk_sim_invoke(struct yk_sim *r, const char *skill, const char *args,
 {
 	struct yk_sim_action a = {0};
 	struct args in;
-	char why[96], pads[64];
+	char why[128], pads[64];
 
 	if (strcmp(skill, "go_to") == 0)
 		a.skill = YK_SIM_GOTO;

@@ -750,7 +750,8 @@ on_message(void *ud, const struct yk_rx *rx)
 		return;
 	}
 	x.payload = yk_malloc(rx->len ? rx->len : 1);
-	memcpy(x.payload, rx->payload, rx->len);
+	if (rx->len > 0) /* an empty message's payload is NULL */
+		memcpy(x.payload, rx->payload, rx->len);
 	x.len = rx->len;
 	if (b->inbox == NULL)
 		b->inbox = yk_calloc(INBOX_MAX, sizeof(*b->inbox));

@@ -10,7 +10,7 @@ load helpers
 where() {
 	local out="$BATS_TEST_TMPDIR/where" probe="probe/$R"
 	mosquitto_pub -p "$BROKER_PORT" -t "$probe" -m p -r
-	mosquitto_sub -p "$BROKER_PORT" -t "+/+/$R/x" -t "$probe" -C 2 -W 5 \
+	mosquitto_sub -p "$BROKER_PORT" -t "+/+/$R/x" -t "$probe" -C 2 -W 20 \
 		-F '%t' > "$out" &
 	local pid=$!
 	wait_for grep -q "^$probe" "$out"

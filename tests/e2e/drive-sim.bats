@@ -16,7 +16,7 @@ load drive
 
 setup_file() {
 	# not a skip: this file exists to be run once the sim is merged
-	if [ ! -x "$YOKE_TOP/bin/yoke-sim" ]; then
+	if [ ! -x "$YOKE_BIN/yoke-sim" ]; then
 		echo "drive-sim.bats: bin/yoke-sim is missing (merge and build the sim branch)" >&2
 		return 1
 	fi
@@ -46,11 +46,13 @@ sim() {
 # st KEY: one state value, as JSON
 st() { drive "$R" state "$1" -W 5; }
 
-# invoke_bg TARGET: invoke go_to TARGET (JSON) in the background, its
-# output in inv.out and inv.err, INV its pid, until the robot says the
-# action is running
+# invoke_bg: invoke in the background an action that only a cancel ends
+# (set_velocity for a day of simulated time: a go_to could end before
+# the first look at the state on a loaded machine), its output in inv.out
+# and inv.err, INV its pid, until the robot says the action is running
 invoke_bg() {
-	yoke-drive $B "$R" invoke go_to "{\"target\": $1}" \
+	yoke-drive $B "$R" invoke set_velocity \
+		'{"wz": 0.5, "duration_s": 86400}' \
 		> "$BATS_TEST_TMPDIR/inv.out" 2> "$BATS_TEST_TMPDIR/inv.err" 3>&- &
 	INV=$!
 	wait_for active
@@ -99,7 +101,7 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 
 @test "invoke, then cancel: the action ends failed CANCELLED, exit 1 with the code" {
 	sim
-	invoke_bg '{"x": 3.0, "y": 1.5}'
+	invoke_bg
 	run --separate-stderr drive "$R" cancel
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
@@ -113,7 +115,7 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 	[ "$(jq -r .meta.action_id "$BATS_TEST_TMPDIR/inv.out")" = "$id" ]
 	# no report: the empty text it is
 	[ "$(jq -c .result_json "$BATS_TEST_TMPDIR/inv.out")" = '""' ]
-	[[ "$(cat "$BATS_TEST_TMPDIR/inv.err")" == "yoke-drive: go_to failed: CANCELLED"* ]]
+	[[ "$(cat "$BATS_TEST_TMPDIR/inv.err")" == "yoke-drive: set_velocity failed: CANCELLED"* ]]
 	# nothing left to cancel
 	run --separate-stderr drive "$R" cancel
 	[ "$status" -eq 0 ]
@@ -122,19 +124,19 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 
 @test "SIGINT during invoke cancels the action: exit 1, saying so" {
 	sim
-	invoke_bg '{"kind": "entity", "entity_id": "pad_C"}'
+	invoke_bg
 	kill -INT "$INV"
 	rc=0
 	wait "$INV" || rc=$?
 	[ "$rc" -eq 1 ]
 	[ -z "$(cat "$BATS_TEST_TMPDIR/inv.out")" ]
-	[[ "$(cat "$BATS_TEST_TMPDIR/inv.err")" =~ ^"yoke-drive: interrupted; go_to cancelled (".+")"$ ]]
+	[[ "$(cat "$BATS_TEST_TMPDIR/inv.err")" =~ ^"yoke-drive: interrupted; set_velocity cancelled (".+")"$ ]]
 	run ! active
 }
 
 @test "a new invoke pre-empts the running one: it ends failed CANCELLED" {
 	sim
-	invoke_bg '{"kind": "entity", "entity_id": "pad_C"}'
+	invoke_bg
 	run --separate-stderr drive "$R" invoke dock '{}' -W 120
 	[ "$status" -eq 0 ]
 	rc=0
@@ -286,24 +288,38 @@ joints_near() {
 	yoke-drive $B "$R" vel 0 0 0.8 --for 30 3>&- &
 	v=$!
 	wait_for vel_is 0 0 0.8
+	# every state the robot sends from here on, in its order (one topic):
+	# the 500 ms between the will's zero and the deadman's STAND need no
+	# look at the right moment
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/state" -W 60 -F %x \
+		> "$BATS_TEST_TMPDIR/states" 3>&- &
+	PIDS+=($!)
+	wait_for has_lines "$BATS_TEST_TMPDIR/states" 1
 	kill -KILL "$v"
 	wait "$v" || true
-	rm -f "$BATS_TEST_TMPDIR/seen"
-	wait_for at_rest_or_stand
-	[ "$(cat "$BATS_TEST_TMPDIR/seen")" = MOVE ]
+	: > "$BATS_TEST_TMPDIR/modes"
+	wait_for stood
+	# the turn stopped while the robot was still in MOVE
+	[ "$(awk '$2 < 1e-3 && $2 > -1e-3 { print $1; exit }' \
+		"$BATS_TEST_TMPDIR/modes")" = FW_MODE_MOVE ]
 	# and what the broker sent last is the will: zero, no sequence
 	[ "$(sent | tail -1 | strip)" = "velocity { } " ]
 }
 
-# at_rest_or_stand: the robot stood still (its mode in seen) or left MOVE.
-at_rest_or_stand() {
-	drive "$R" state -W 5 > "$BATS_TEST_TMPDIR/all" || return 1
-	if jq -e '.mode != "MOVE"' "$BATS_TEST_TMPDIR/all" > /dev/null ||
-		jq -e '[.velocity[]] | map(fabs) | max < 1e-3' "$BATS_TEST_TMPDIR/all" > /dev/null; then
-		jq -r .mode "$BATS_TEST_TMPDIR/all" > "$BATS_TEST_TMPDIR/seen"
-		return 0
-	fi
-	return 1
+# stood: the states come so far, each decoded once into modes as "MODE
+# YAW-RATE", reached STAND.
+stood() {
+	local h n
+	n=$(wc -l < "$BATS_TEST_TMPDIR/modes")
+	while read -r h; do
+		printf "$(sed 's/../\\x&/g' <<< "$h")" |
+			protoc-c --decode=asimov.EdgeTelemetry \
+				-I"$YOKE_TOP/proto" "$YOKE_TOP/proto/asimov.proto" |
+			awk '/^fw_mode:/ { m = $2 } /^imu_gyro:/ { g = $2 }
+				END { print m, g }' >> "$BATS_TEST_TMPDIR/modes"
+	done < <(head -n "$(wc -l < "$BATS_TEST_TMPDIR/states")" \
+		"$BATS_TEST_TMPDIR/states" | tail -n +"$((n + 1))")
+	grep -q '^FW_MODE_STAND ' "$BATS_TEST_TMPDIR/modes"
 }
 
 @test "a script drives the robot: held velocity, sleep, invoke, stop" {

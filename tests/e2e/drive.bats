@@ -419,8 +419,12 @@ exits() {
 	pid=$!
 	PIDS+=($pid)
 	sleep 0.3
-	restart_broker 1.5
+	stop_broker
+	sleep 1.5
+	# the broker may be back from here on: a command stamped later is
+	# fresh, even one that a loaded machine sends after the capture began
 	up=$(date +%s%N)
+	restart_broker
 	capture
 	# reconnected (back-off 1 s, then up to 2 s): fresh commands again
 	wait_for bash -c "awk '\$1 ~ /commands\$/' '$CAP' | grep -q ."
@@ -555,7 +559,7 @@ oom() { grep -c "out of memory" "$BROKER_DIR/log" || true; }
 }
 
 @test "one-shot verbs do not load readline" {
-	[ "$(ldd "$YOKE_TOP/bin/yoke-drive" | grep -c readline)" -eq 0 ]
+	[ "$(ldd "$YOKE_BIN/yoke-drive" | grep -c readline)" -eq 0 ]
 }
 
 @test "--help lists every verb" {

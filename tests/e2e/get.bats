@@ -323,9 +323,12 @@ served() { wait_for has_reply "$1"; }
 }
 
 @test "--exec: a command that runs longer than -W is killed; reply says timed out" {
-	# queries for arm-1/probe answer at once (readiness); others hang
+	# queries for arm-1/probe answer at once (readiness); others hang,
+	# in a sleep of this test's own (the same file may run at once on
+	# the sanitizer build)
+	nap=7.77$RANDOM
 	serve 'arm-1/**' -W 1 --exec \
-		'case $YOKE_QUERY_KEY in */probe) echo ok ;; *) sleep 7.77 ;; esac'
+		'case $YOKE_QUERY_KEY in */probe) echo ok ;; *) sleep '"$nap"' ;; esac'
 	served arm-1/probe
 	start=$(now_ms)
 	run --separate-stderr yoke-get $B $O arm-1/slow -W 5 --count 1
@@ -336,7 +339,7 @@ served() { wait_for has_reply "$1"; }
 	[ "$took" -ge 900 ]
 	[ "$took" -lt 3000 ]
 	# the command was killed, not left behind
-	! pgrep -f '^sleep 7.77'
+	! pgrep -fx "sleep $nap"
 }
 
 @test "a queryable for arm-1/** does not answer (or run) a query for arm-2/x" {

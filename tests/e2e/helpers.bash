@@ -5,7 +5,10 @@
 # teardown_file; tests use $B (the -b argument) or YOKE_BROKER.
 
 YOKE_TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-export PATH="$YOKE_TOP/bin:$PATH"
+# The tools under test: bin/, or YOKE_BIN_DIR (tests/run sets it; the
+# sanitizer build's are in build/asan/bin).
+YOKE_BIN=${YOKE_BIN_DIR:-$YOKE_TOP/bin}
+export PATH="$YOKE_BIN:$PATH"
 # Tests must not read the developer's config.
 export XDG_CONFIG_HOME="$BATS_FILE_TMPDIR/xdg"
 unset YOKE_BROKER YOKE_ORG YOKE_ROOT YOKE_ROBOT YOKE_CONFIG YOKE_USERNAME \
@@ -55,19 +58,27 @@ write_broker_conf() {
 	} > "$BROKER_DIR/mosquitto.conf"
 }
 
-# wait_port PORT [PID]: until something listens on 127.0.0.1:PORT
+# wait_port PORT [PID]: until something listens on 127.0.0.1:PORT (PID
+# itself: tests/run runs files in parallel, and another file's broker may
+# hold the port while ours fails to bind it)
 wait_port() {
 	local i
 	for i in $(seq 1 100); do
 		if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then
 			return 1
 		fi
-		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null &&
+		    { [ -z "${2:-}" ] || listens "$1" "$2"; }; then
 			return 0
 		fi
 		sleep 0.05
 	done
 	return 1
+}
+
+# listens PORT PID: PID has the listening socket of 127.0.0.1:PORT
+listens() {
+	ss -Hltnp "sport = :$1" 2>/dev/null | grep -q "pid=$2,"
 }
 
 # The pid lives in a file: a broker restarted inside a test (another

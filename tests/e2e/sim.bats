@@ -240,6 +240,18 @@ ended() {
 	[ "$(field fw_mode "$BATS_TEST_TMPDIR/st")" = FW_MODE_MOVE ]
 }
 
+@test "an empty command (a payload of no bytes) does not stop the robot's loop" {
+	# slow time, as above: the velocity after it holds long enough to see
+	start_sim -r "$R" --speed 0.1
+	mosquitto_pub -p "$BROKER_PORT" -q 1 -t "$T/commands" -n
+	cmd 'sequence: 1 velocity { vyaw: 0.5 }'
+	turning 0.5 "$BATS_TEST_TMPDIR/st"
+	kill -INT "$SIM"
+	ended "$SIM"
+	[ "$RC" -eq 0 ]
+	[ ! -s "$BATS_TEST_TMPDIR/sim.err" ]
+}
+
 @test "mode damp and stand; the two mode enums are numbered apart" {
 	start_sim -r "$R"
 	# the command enum: MODE_DAMP is 1 on the wire

@@ -145,7 +145,7 @@ VERSION=0.1.0
 
 @test "yoke runs the tools beside its own binary, even off PATH" {
 	mkdir -p "$BATS_TEST_TMPDIR/elsewhere"
-	ln -s "$YOKE_TOP/bin/yoke" "$BATS_TEST_TMPDIR/elsewhere/yoke"
+	ln -s "$YOKE_BIN/yoke" "$BATS_TEST_TMPDIR/elsewhere/yoke"
 	run --separate-stderr env PATH=/usr/bin:/bin \
 		"$BATS_TEST_TMPDIR/elsewhere/yoke" pub --version
 	[ "$status" -eq 0 ]

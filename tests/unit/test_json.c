@@ -245,6 +245,8 @@ test_utf8_valid(void **state)
 	assert_true(yk_utf8_valid(S("a\0b")));
 	assert_true(yk_utf8_valid("\xc3\xa9\xff", 2));
 	assert_false(yk_utf8_valid("\xc3\xa9", 1));
+	/* an empty buffer, or an empty MQTT payload, has no bytes at all */
+	assert_true(yk_utf8_valid(NULL, 0));
 }
 
 static void

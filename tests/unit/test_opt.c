@@ -1045,6 +1045,9 @@ test_parse_helpers(void **state)
 	assert_int_equal(yk_parse_long("101", 0, 100, &l), -1);
 	assert_int_equal(yk_parse_long("", 0, 100, &l), -1);
 	assert_int_equal(yk_parse_long("4x", 0, 100, &l), -1);
+	/* no value at all (a JSON "" taken as NULL) is not a number */
+	assert_int_equal(yk_parse_long(NULL, 0, 100, &l), -1);
+	assert_int_equal(yk_parse_double(NULL, 0, 100, &d), -1);
 	assert_int_equal(yk_parse_long("99999999999999999999", 0, 100, &l),
 			 -1);
 	/* a refused value leaves the variable alone */

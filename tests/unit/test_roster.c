@@ -99,6 +99,40 @@ test_bad_payloads(void **state)
 	yk_roster_free(&r);
 }
 
+/* Dates from the network that no clock gives: the verdict stays one a
+ * person can act on, and no arithmetic on them overflows. */
+static void
+test_absurd_dates(void **state)
+{
+	struct yk_roster r = {.stale_us = STALE};
+	struct yk_buf b = {0};
+	char hb[64];
+
+	(void)state;
+	put(&r, "c", YK_CH_STATUS, "{\"status\":\"online\"}", true, T0);
+	put(&r, "c", YK_CH_ALIVE, "{\"alive\":true}", true, T0);
+	/* 1e300 s is no date: as old as a string for ts would make it */
+	put(&r, "c", YK_CH_HEARTBEAT, "{\"ts\":1e300,\"seq\":1}", true, T0);
+	judged(&r, "c", T0, "offline", "no heartbeat for 20778d22h");
+	yk_roster_json(&b, &r, yk_map_get(&r.robots, "c")->val, T0, true);
+	assert_non_null(strstr(b.p, "\"heartbeat_age_s\":1795300718.0,"));
+	put(&r, "c", YK_CH_HEARTBEAT, "{\"ts\":-1e300}", true, T0);
+	judged(&r, "c", T0, "offline", "no heartbeat for 20778d22h");
+	/* a retained heartbeat dated an hour ahead is as fresh as its
+	 * arrival, no fresher */
+	snprintf(hb, sizeof(hb), "{\"ts\":%lld}", T0 / SEC + 3600);
+	put(&r, "c", YK_CH_HEARTBEAT, hb, true, T0);
+	judged(&r, "c", T0 + STALE, "online", "");
+	judged(&r, "c", T0 + STALE + 1, "offline", "no heartbeat for 1m15s");
+	/* a fault or status dated 1e300 s: no overflow either */
+	put(&r, "c", YK_CH_FAULTS,
+	    "{\"fault_id\":\"f\",\"code\":\"X\",\"ts\":1e300}", true, T0);
+	put(&r, "c", YK_CH_STATUS, "{\"status\":\"idle\",\"ts\":-1e300}", true,
+	    T0);
+	yk_buf_free(&b);
+	yk_roster_free(&r);
+}
+
 static void
 fleet(struct yk_roster *r)
 {
@@ -203,6 +237,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_bad_payloads),
+		cmocka_unit_test(test_absurd_dates),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_age),
