@@ -134,14 +134,15 @@ $(O)bin/yoke-%: $(O)cmd/%.o $(LIB_A) $(PB_LIB)
 # Dependencies first (Debian packages; a no-op when present), then the
 # -Werror build and the sanitizer build side by side, then in one run of
 # tests/run (e2e files in parallel) every test and, on the sanitizer build,
-# the unit tests and the e2e files of SAN_E2E.  Ends with "N passed, N
-# failed".
+# the unit tests and the e2e files of SAN_E2E, and every fuzz target over
+# its seeds (past findings among them).  Ends with "N passed, N failed".
 SAN_E2E = pub sub get alive drive sim
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PAR = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(JOBS))
 test: deps
-	+$(MAKE) $(PAR) all unit sanitize
-	YOKE_SAN_DIR=build/asan YOKE_SAN_E2E='$(SAN_E2E)' tests/run
+	+$(MAKE) $(PAR) all unit sanitize fuzz-build
+	YOKE_SAN_DIR=build/asan YOKE_SAN_E2E='$(SAN_E2E)' \
+		YOKE_FUZZ_DIR=build/fuzz tests/run
 
 .PHONY: check-sanitize sanitize
 
