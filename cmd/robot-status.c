@@ -135,7 +135,8 @@ do_agent(struct rs *o, struct yk_err *err)
 {
 	struct yk_agent_cfg ac = {.status = o->status,
 				  .heartbeat_s = o->heartbeat,
-				  .stop = &yk_sig_stop};
+				  .stop = &yk_sig_stop,
+				  .log = yk_conf_log};
 	struct yk_agent *a = NULL;
 
 	if (yk_fleet_pick("status", yk_fleet_statuses, o->status, err) < 0 ||

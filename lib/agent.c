@@ -1,6 +1,7 @@
 /*
  * agent.c - a robot's status, heartbeat, token and wills.
  */
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include "json.h"
 #include "out.h"
 #include "roster.h"
+#include "token.h"
 
 struct yk_agent {
 	struct yk_conf *c;
@@ -19,7 +21,7 @@ struct yk_agent {
 	struct yk_buf st_topic, hb_topic, tok_topic;
 	struct yk_buf status;       /* the status payload we stand by */
 	struct yk_buf fault;        /* the fault it embeds (JSON), or "" */
-	struct yk_buf token;
+	struct yk_token token;      /* on t; see token.h */
 	bool rewill;                /* the fault changed: renew the will */
 	long long seq;
 	int64_t started;            /* wall clock, us */
@@ -52,8 +54,10 @@ heartbeat(struct yk_agent *a)
 		return;
 	yk_buf_adds(&p, "{\"ts\":");
 	yk_out_ts(&p, now);
-	yk_buf_addf(&p, ",\"seq\":%lld,\"uptime_s\":%lld}", ++a->seq,
-		    (long long)((now - a->started) / 1000000));
+	/* "token": this robot holds one, so a fleet view that finds it
+	 * gone says offline (roster.h); SDK readers ignore the field */
+	yk_buf_addf(&p, ",\"seq\":%lld,\"uptime_s\":%lld,\"token\":true}",
+		    ++a->seq, (long long)((now - a->started) / 1000000));
 	m.payload = p.p;
 	m.len = p.len;
 	yk_mqtt_send(a->s, &m, &a->fail);
@@ -77,7 +81,15 @@ token_up(void *ud, bool session_present)
 	struct yk_agent *a = ud;
 
 	(void)session_present;
-	send1(a->t, a->tok_topic.p, &a->token, &a->fail);
+	yk_token_send(&a->token);
+}
+
+static void
+on_token(void *ud, const struct yk_rx *rx)
+{
+	struct yk_agent *a = ud;
+
+	yk_token_rx(&a->token, rx);
 }
 
 /* The "fault" member of a status payload, as it is, into out. */
@@ -216,9 +228,13 @@ yk_agent_open(struct yk_agent **out, struct yk_conf *c,
 	yk_fleet_topic(&a->hb_topic, &c->scope, c->robot, "heartbeat");
 	yk_fleet_topic(&a->tok_topic, &c->scope, c->robot, "alive");
 	yk_fleet_status_json(&a->status, &st);
-	yk_fleet_alive_json(&a->token, c->hostname);
+	yk_token_init(&a->token, a->tok_topic.p, c->robot, c->hostname);
+	a->token.log = cfg->log;
+	a->token.log_ud = cfg->log_ud;
 	if (status_open(a, err) != YK_OK ||
-	    agent_open(a, &a->t, a->tok_topic.p, &none, NULL, err) != YK_OK)
+	    agent_open(a, &a->t, a->tok_topic.p, &none, on_token, err) !=
+		    YK_OK ||
+	    yk_token_hold(&a->token, a->t, err) != YK_OK)
 		return err->rc;
 	yk_mqtt_on_connect(a->t, token_up, a);
 	a->next = yk_mono_ms() + a->heartbeat_s * 1000;
@@ -233,6 +249,8 @@ yk_agent_step(struct yk_agent *a, int timeout_ms, struct yk_err *err)
 	do {
 		int wait = (int)((a->next < end ? a->next : end) - now);
 
+		if (a->token.fail.rc && !a->fail.rc)
+			a->fail = a->token.fail;
 		if (a->fail.rc) {
 			*err = a->fail;
 			return err->rc;
@@ -248,10 +266,13 @@ yk_agent_step(struct yk_agent *a, int timeout_ms, struct yk_err *err)
 				a->next = now + a->heartbeat_s * 1000;
 			continue;
 		}
-		/* the token session needs no haste: a second's delay in
-		 * reading its acknowledgements costs nothing */
-		if (yk_mqtt_step(a->s, NULL, 0, wait < 500 ? wait : 500,
-				 err) != YK_OK ||
+		/* one wait on both sockets: a token another process
+		 * cleared goes back within a round trip */
+		struct pollfd tp;
+		bool tup = yk_mqtt_pollfd(a->t, &tp);
+
+		if (yk_mqtt_step(a->s, &tp, tup ? 1 : 0,
+				 wait < 500 ? wait : 500, err) != YK_OK ||
 		    yk_mqtt_step(a->t, NULL, 0, 0, err) != YK_OK)
 			return err->rc;
 		now = yk_mono_ms();
@@ -270,8 +291,9 @@ yk_agent_stop(struct yk_agent *a, int ms, struct yk_err *err)
 	yk_mqtt_on_connect(a->s, NULL, NULL);
 	yk_mqtt_on_connect(a->t, NULL, NULL);
 	offline(&a->status, a, "stopped", yk_now_us());
+	/* the token only while it is ours: another holder keeps it */
 	if (send1(a->s, a->st_topic.p, &a->status, err) == YK_OK &&
-	    send1(a->t, a->tok_topic.p, NULL, err) == YK_OK &&
+	    yk_token_release(&a->token, err) == YK_OK &&
 	    yk_mqtt_drain_for(a->s, a->stop, ms, err) == YK_OK)
 		yk_mqtt_drain_for(a->t, a->stop,
 				  ms < 0 ? -1 : (int)(end - yk_mono_ms()),
@@ -291,6 +313,6 @@ yk_agent_close(struct yk_agent *a)
 	yk_buf_free(&a->tok_topic);
 	yk_buf_free(&a->status);
 	yk_buf_free(&a->fault);
-	yk_buf_free(&a->token);
+	yk_token_free(&a->token);
 	free(a);
 }

@@ -146,11 +146,34 @@ yk_fleet_status_json(struct yk_buf *b, const struct yk_status *st)
 }
 
 void
-yk_fleet_alive_json(struct yk_buf *b, const char *host)
+yk_fleet_alive_json(struct yk_buf *b, const char *host, const char *holder)
 {
 	yk_buf_adds(b, "{\"alive\":true,\"since\":");
 	yk_out_ts(b, yk_now_us());
 	yk_buf_adds(b, ",\"host\":");
 	yk_json_strz(b, host);
-	yk_buf_addf(b, ",\"pid\":%ld}", (long)getpid());
+	yk_buf_addf(b, ",\"pid\":%ld", (long)getpid());
+	if (holder) {
+		yk_buf_adds(b, ",\"holder\":");
+		yk_json_strz(b, holder);
+	}
+	yk_buf_addc(b, '}');
+}
+
+bool
+yk_fleet_token_live(const void *p, size_t n)
+{
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+
+	if (n == 0)
+		return false;
+	if (!yk_json_obj_begin(&it, p, n))
+		return true; /* any other bytes: another tool's token */
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn))
+		if (yk_json_key_is(k, kn, "alive") && vn == 5 &&
+		    memcmp(v, "false", 5) == 0)
+			return false;
+	return true;
 }

@@ -9,6 +9,8 @@
 #ifndef YK_FLEET_H
 #define YK_FLEET_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -66,7 +68,13 @@ struct yk_status {
 /* {"status","ts"[,"reason"][,"heartbeat_s"][,"fault":{...}]} */
 void yk_fleet_status_json(struct yk_buf *b, const struct yk_status *st);
 
-/* A liveliness token: {"alive":true,"since","host","pid"}, since now. */
-void yk_fleet_alive_json(struct yk_buf *b, const char *host);
+/* A liveliness token: {"alive":true,"since","host","pid","holder"},
+ * since now; holder (a yk_uuid4) tells this holder's token from another
+ * process's token for the same key. */
+void yk_fleet_alive_json(struct yk_buf *b, const char *host,
+			 const char *holder);
+/* Whether a message on <key>/alive says the token is live: anything but
+ * the empty message (cleared) and a JSON object whose "alive" is false. */
+bool yk_fleet_token_live(const void *p, size_t n);
 
 #endif

@@ -9,12 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleet.h"
 #include "json.h"
 #include "out.h"
 #include "roster.h"
 
 const char *const yk_roster_chans[] = {"status", "heartbeat", "alive",
 				       "meta", "faults", NULL};
+const char *const yk_roster_verdicts[] = {"online", "idle", "fault",
+					  "offline", "missing", "unknown",
+					  NULL};
 
 /* Replace *dst with the JSON string token v (NULL when not a string). */
 static void
@@ -131,6 +135,7 @@ read_heartbeat(struct yk_robot *rb, const char *p, size_t n, bool retain,
 	 * off must not look dead.  A retained one only has its own date. */
 	rb->hb_us = now_us;
 	rb->hb_seq = -1;
+	rb->hb_token = false;
 	if (!yk_json_obj_begin(&it, p, n))
 		return;
 	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
@@ -138,6 +143,8 @@ read_heartbeat(struct yk_robot *rb, const char *p, size_t n, bool retain,
 			rb->hb_us = secs_us(v, vn);
 		else if (yk_json_key_is(k, kn, "seq"))
 			rb->hb_seq = (long long)num(v, vn);
+		else if (yk_json_key_is(k, kn, "token"))
+			rb->hb_token = vn == 4 && memcmp(v, "true", 4) == 0;
 	}
 }
 
@@ -186,8 +193,8 @@ yk_roster_apply(struct yk_roster *r, const char *robot, enum yk_chan ch,
 			read_heartbeat(rb, p, n, retain, now_us);
 		break;
 	case YK_CH_ALIVE:
-		rb->has_token = n > 0;
-		rb->token_seen |= n > 0;
+		rb->has_token = yk_fleet_token_live(p, n);
+		rb->token_seen |= rb->has_token;
 		break;
 	case YK_CH_META:
 		rb->registered = n > 0;
@@ -225,6 +232,7 @@ yk_roster_judge(const struct yk_roster *r, const struct yk_robot *rb,
 {
 	char age[32];
 	bool agent = rb->has_hb || rb->token_seen;
+	bool holder = rb->token_seen || (rb->has_hb && rb->hb_token);
 
 	v->reason[0] = '\0';
 	if (rb->has_status && strcmp(rb->status, "offline") == 0) {
@@ -236,7 +244,7 @@ yk_roster_judge(const struct yk_roster *r, const struct yk_robot *rb,
 		yk_roster_age(age, sizeof(age), now_us - rb->hb_us);
 		snprintf(v->reason, sizeof(v->reason),
 			 "no heartbeat for %s", age);
-	} else if (agent && !rb->has_token) {
+	} else if (holder && !rb->has_token) {
 		v->status = "offline";
 		snprintf(v->reason, sizeof(v->reason), "token gone");
 	} else if (rb->has_status) {

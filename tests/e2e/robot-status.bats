@@ -185,10 +185,73 @@ fault_then() {
 	[ "$(rs --json arm-1 | jq -r .alive)" = true ]
 }
 
-@test "a robot whose token is gone is offline, even if its status says online" {
+@test "a robot that holds tokens is offline when its token is gone" {
+	# its heartbeat says it holds one ("token":true, as the agent's do)
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/arm-1/status" -r -q 1 \
+		-m "{\"status\":\"online\",\"ts\":$(date +%s)}"
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/arm-1/heartbeat" -r \
+		-m "{\"ts\":$(date +%s),\"seq\":1,\"uptime_s\":1,\"token\":true}"
+	[ "$(row arm-1 | jq -c '[.status, .reason, .reported, .alive]')" = '["offline","token gone","online",false]' ]
+	run --separate-stderr rs wait arm-1 offline -W 5
+	[ "$status" -eq 0 ]
+}
+
+@test "agent: puts its token back when someone else clears it" {
 	agent arm-1 -k 60
 	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/arm-1/alive" -r -n -q 1
-	[ "$(row arm-1 | jq -c '[.status, .reason, .reported, .alive]')" = '["offline","token gone","online",false]' ]
+	wait_for is_live arm-1
+	[ "$(row arm-1 | jq -c '[.status, .alive]')" = '["online",true]' ]
+	[ ! -s "$BATS_TEST_TMPDIR/agent.err" ]
+}
+
+@test "agent and a second holder: the robot stays online when the second leaves" {
+	# the README tour: robot-status agent, then yoke-alive ROBOT -- CMD
+	agent arm-1
+	run --separate-stderr yoke-alive $B $O arm-1 -- true
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "yoke-alive: 'arm-1' is already held (pid $AGENT on $(hostname)); holding it too" ]
+	wait_for is_live arm-1
+	[ "$(yoke-alive $B $O --list arm-1 | jq -r .pid)" = "$AGENT" ]
+	[ "$(row arm-1 | jq -c '[.status, .alive]')" = '["online",true]' ]
+	# the agent's own goodbye still clears it
+	kill -TERM "$AGENT"
+	wait "$AGENT"
+	is_gone arm-1
+	[ "$(row arm-1 | jq -c '[.status, .reason]')" = '["offline","stopped"]' ]
+}
+
+@test "agent started while another process holds the token: it warns, and stays" {
+	yoke-alive $B $O arm-1 > /dev/null 2>&1 &
+	other=$!
+	PIDS+=($other)
+	wait_for is_live arm-1
+	agent arm-1
+	wait_for grep -q "'arm-1' is already held (pid $other on " \
+		"$BATS_TEST_TMPDIR/agent.err"
+	kill -TERM "$other"
+	wait "$other"
+	# the agent's token came after the other's: it is the one kept
+	[ "$(yoke-alive $B $O --list arm-1 | jq -r .pid)" = "$AGENT" ]
+	[ "$(row arm-1 | jq -c '[.status, .alive]')" = '["online",true]' ]
+}
+
+@test "a robot of the fleet SDK (status, heartbeats, no token): one verdict, online" {
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/sdk-1/status" -r -q 1 \
+		-m "{\"status\":\"online\",\"ts\":$(date +%s)}"
+	yoke-robot-status $B $O --watch --json > "$BATS_TEST_TMPDIR/w" 2>&1 3>&- &
+	PIDS+=($!)
+	wait_lines "$BATS_TEST_TMPDIR/w" 1
+	# its first heartbeat (the SDK's: not retained, no token)
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/sdk-1/heartbeat" \
+		-m "{\"ts\":$(date +%s),\"seq\":1,\"uptime_s\":30}"
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/sdk-1/status" -r -q 1 \
+		-m "{\"status\":\"idle\",\"ts\":$(date +%s)}"
+	wait_lines "$BATS_TEST_TMPDIR/w" 2
+	run jq -c '[.status, .reason]' "$BATS_TEST_TMPDIR/w"
+	[ "$output" = "$(printf '%s\n' '["online",null]' '["idle",null]')" ]
+	[ "$(row sdk-1 | jq -c '[.status, .alive]')" = '["idle",false]' ]
+	run --separate-stderr rs wait sdk-1 idle -W 5
+	[ "$status" -eq 0 ]
 }
 
 @test "agent: stands by a status others set (a fault) across a reconnect" {

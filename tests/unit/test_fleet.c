@@ -124,6 +124,28 @@ test_payloads(void **state)
 	yk_buf_free(&b);
 }
 
+static void
+test_token(void **state)
+{
+	struct yk_buf b = {0};
+
+	(void)state;
+	yk_fleet_alive_json(&b, "vm", "0b4e-h");
+	assert_true(strncmp(b.p, "{\"alive\":true,\"since\":", 22) == 0);
+	assert_non_null(strstr(b.p, ",\"host\":\"vm\",\"pid\":"));
+	assert_non_null(strstr(b.p, ",\"holder\":\"0b4e-h\"}"));
+	assert_true(yk_fleet_token_live(b.p, b.len));
+	assert_false(yk_fleet_token_live("", 0));
+	assert_false(yk_fleet_token_live("{\"alive\":false}", 15));
+	assert_false(yk_fleet_token_live("{ \"pid\":1, \"alive\" : false }",
+					 28));
+	assert_true(yk_fleet_token_live("{\"alive\":true}", 14));
+	assert_true(yk_fleet_token_live("{}", 2));
+	assert_true(yk_fleet_token_live("1", 1));
+	assert_true(yk_fleet_token_live("false", 5)); /* not our schema */
+	yk_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -133,6 +155,7 @@ main(void)
 		cmocka_unit_test(test_uuid),
 		cmocka_unit_test(test_object),
 		cmocka_unit_test(test_payloads),
+		cmocka_unit_test(test_token),
 	};
 
 	return cmocka_run_group_tests_name("fleet", tests, NULL, NULL);

@@ -82,6 +82,41 @@ test_verdicts(void **state)
 	yk_roster_free(&r);
 }
 
+/* The token rule is for robots that hold tokens: a robot of the fleet
+ * SDK (status and heartbeats only) is judged by those alone. */
+static void
+test_token_rule(void **state)
+{
+	struct yk_roster r = {.stale_us = STALE};
+	const char *sdk = "{\"ts\":1795300718,\"seq\":1,\"uptime_s\":9}";
+	const char *ours = "{\"ts\":1795300718,\"seq\":1,\"uptime_s\":9,"
+			   "\"token\":true}";
+
+	(void)state;
+	put(&r, "sdk", YK_CH_STATUS, "{\"status\":\"online\"}", true, T0);
+	put(&r, "sdk", YK_CH_HEARTBEAT, sdk, false, T0);
+	judged(&r, "sdk", T0, "online", "");
+	judged(&r, "sdk", T0 + STALE + 1, "offline", "no heartbeat for 1m15s");
+	/* an agent's heartbeat says it holds a token: without one, offline */
+	put(&r, "agt", YK_CH_STATUS, "{\"status\":\"online\"}", true, T0);
+	put(&r, "agt", YK_CH_HEARTBEAT, ours, true, T0);
+	judged(&r, "agt", T0, "offline", "token gone");
+	put(&r, "agt", YK_CH_ALIVE, "{\"alive\":true}", true, T0);
+	judged(&r, "agt", T0, "online", "");
+	/* {"alive":false} is no live token */
+	put(&r, "agt", YK_CH_ALIVE, "{\"alive\":false}", false, T0);
+	judged(&r, "agt", T0, "offline", "token gone");
+	put(&r, "x", YK_CH_ALIVE, "{\"alive\":false}", true, T0);
+	assert_false(((struct yk_robot *)yk_map_get(&r.robots, "x")->val)
+			     ->token_seen);
+	/* a token seen, then gone: a holder, whatever its heartbeats say */
+	put(&r, "sdk", YK_CH_ALIVE, "1", false, T0);
+	judged(&r, "sdk", T0, "online", "");
+	put(&r, "sdk", YK_CH_ALIVE, "", false, T0);
+	judged(&r, "sdk", T0, "offline", "token gone");
+	yk_roster_free(&r);
+}
+
 static void
 test_bad_payloads(void **state)
 {
@@ -202,6 +237,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_token_rule),
 		cmocka_unit_test(test_bad_payloads),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_table),
