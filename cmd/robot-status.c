@@ -325,8 +325,9 @@ do_wait(struct rs *o, const char *robot, const char *status,
 					       (int64_t)(o->timeout * 1000)
 				     : -1;
 
+	/* every verdict the fleet view shows can be waited for */
 	if (yk_id_check("robot id", robot, err) != YK_OK ||
-	    yk_fleet_pick("status", yk_fleet_statuses, status, err) < 0)
+	    yk_fleet_pick("status", yk_roster_verdicts, status, err) < 0)
 		return err->rc;
 	yk_out_init(&v.out, 1);
 	if (view_open(&v, robot, false, err) != YK_OK)

@@ -40,7 +40,7 @@ complete_words() {
 	run complete_words yoke-robot-status set o
 	[ "$output" = "offline online " ]
 	run complete_words yoke robot-status wait arm-1 ""
-	[ "$output" = "fault idle offline online " ]
+	[ "$output" = "fault idle missing offline online unknown " ]
 	run complete_words yoke-robot-status agent --status i
 	[ "$output" = "idle " ]
 	# no verbs where a tool has none

@@ -396,6 +396,22 @@ fault_then() {
 	[ -z "$output$stderr" ]
 }
 
+@test "wait: every verdict the fleet view shows, missing and unknown too" {
+	rs register bot-2
+	[ "$(row bot-2 | jq -r .status)" = missing ]
+	run --separate-stderr rs wait bot-2 missing -W 5
+	[ "$status" -eq 0 ]
+	[ -z "$output$stderr" ]
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/bot-3/alive" -r -q 1 \
+		-m '{"alive":true}'
+	[ "$(row bot-3 | jq -r .status)" = unknown ]
+	run --separate-stderr rs wait bot-3 unknown -W 5
+	[ "$status" -eq 0 ]
+	run --separate-stderr rs wait bot-3 lost -W 5
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-robot-status: invalid status 'lost': use online, idle, fault, offline, missing or unknown" ]
+}
+
 @test "wait: exits 3 at the timeout, saying what the robot is" {
 	rs set idle -r arm-1
 	run --separate-stderr rs wait arm-1 online -W 0.5
@@ -415,7 +431,7 @@ fault_then() {
 	[ "$stderr" = "yoke-robot-status: wait: unexpected argument 'extra'" ]
 	run --separate-stderr rs wait arm-1 asleep
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-robot-status: invalid status 'asleep': use online, idle, fault or offline" ]
+	[ "$stderr" = "yoke-robot-status: invalid status 'asleep': use online, idle, fault, offline, missing or unknown" ]
 	run --separate-stderr rs register 'Arm/1'
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == "yoke-robot-status: invalid robot id 'Arm/1'"* ]]
