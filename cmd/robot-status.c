@@ -48,7 +48,12 @@ struct view {
 	struct yk_roster ro;
 	struct yk_sync sync;
 	struct yk_out out;
+	bool live;                  /* --watch --json, the fleet printed:
+				       each message's change is printed */
 };
+
+static void note(struct view *v, struct yk_robot *rb, int64_t now,
+		 bool changes);
 
 static int
 send1(struct yk_mqtt *s, const char *topic, const struct yk_buf *p, int qos,
@@ -158,6 +163,7 @@ static void
 on_fleet(void *ud, const struct yk_rx *rx)
 {
 	struct view *v = ud;
+	struct yk_robot *rb;
 	const char *key, *slash;
 	char robot[128];
 	int i;
@@ -174,8 +180,12 @@ on_fleet(void *ud, const struct yk_rx *rx)
 		return;
 	memcpy(robot, key, (size_t)(slash - key));
 	robot[slash - key] = '\0';
-	yk_roster_apply(&v->ro, robot, v->chan[i], rx->payload, rx->len,
-			rx->retain, yk_now_us());
+	rb = yk_roster_apply(&v->ro, robot, v->chan[i], rx->payload, rx->len,
+			     rx->retain, yk_now_us());
+	/* at once, not at the next tick: a fault that lasts 0.1 s is a
+	 * change of verdict too */
+	if (v->live && rb)
+		note(v, rb, yk_now_us(), true);
 }
 
 static int
@@ -261,21 +271,29 @@ show(struct view *v, bool human, bool changes)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (!v->o->watch) {
+		if (!v->o->watch)
 			yk_roster_json(&v->out.b, &v->ro, rv[i], now, true);
-			continue;
-		}
-		yk_buf_truncate(&sig, 0);
-		yk_roster_json(&sig, &v->ro, rv[i], now, false);
-		if (changes && rv[i]->shown &&
-		    strcmp(rv[i]->shown, sig.p) == 0)
-			continue;
-		free(rv[i]->shown);
-		rv[i]->shown = yk_strdup(sig.p);
-		yk_roster_json(&v->out.b, &v->ro, rv[i], now, true);
+		else
+			note(v, rv[i], now, changes);
 	}
 	yk_buf_free(&sig);
 	free(rv);
+}
+
+/* --watch --json: the robot's line, unless it says what the last one
+ * said (ages aside). */
+static void
+note(struct view *v, struct yk_robot *rb, int64_t now, bool changes)
+{
+	struct yk_buf sig = {0};
+
+	yk_roster_json(&sig, &v->ro, rb, now, false);
+	if (!(changes && rb->shown && strcmp(rb->shown, sig.p) == 0)) {
+		free(rb->shown);
+		rb->shown = yk_strdup(sig.p);
+		yk_roster_json(&v->out.b, &v->ro, rb, now, true);
+	}
+	yk_buf_free(&sig);
 }
 
 static int
@@ -296,16 +314,22 @@ do_view(struct rs *o, const char *pattern, struct yk_err *err)
 	}
 	show(&v, human, o->watch && human);
 	rc = yk_out_flush(&v.out, err);
+	v.live = o->watch && !human;
 	while (o->watch && rc == YK_OK && !yk_sig_stop) {
 		int64_t tick = yk_mono_ms() + 1000;
 
-		/* a burst of updates is one redraw; the watchdog and ages
-		 * are looked at every second */
-		while (yk_mono_ms() < tick && !yk_sig_stop)
+		/* a burst of updates is one redraw; JSON lines go as each
+		 * change comes; the watchdog and ages are looked at every
+		 * second */
+		while (yk_mono_ms() < tick && !yk_sig_stop && rc == YK_OK) {
 			if (yk_mqtt_step(v.s, NULL, 0,
 					 (int)(tick - yk_mono_ms()), err) !=
 			    YK_OK)
 				goto out;
+			rc = yk_out_flush(&v.out, err);
+		}
+		if (rc != YK_OK)
+			break;
 		show(&v, human, true);
 		rc = yk_out_flush(&v.out, err);
 	}

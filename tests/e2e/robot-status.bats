@@ -352,6 +352,22 @@ fault_then() {
 	[ "$output" = "$(printf '%s\n' '["arm-1","online"]' '["arm-1","idle"]' '["arm-2","online"]')" ]
 }
 
+@test "--watch --json: every change of verdict, however short" {
+	rs set online -r arm-1
+	yoke-robot-status $B $O --watch --json > "$BATS_TEST_TMPDIR/w" 2>&1 3>&- &
+	PIDS+=($!)
+	wait_lines "$BATS_TEST_TMPDIR/w" 1
+	# four flips in one burst, well inside a second
+	printf '%s\n' '{"status":"fault"}' '{"status":"online"}' \
+		'{"status":"fault"}' '{"status":"online"}' |
+		mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/arm-1/status" \
+			-r -q 1 -l
+	wait_lines "$BATS_TEST_TMPDIR/w" 5
+	sleep 1.5 # and nothing more: the tick has nothing new to say
+	run jq -r .status "$BATS_TEST_TMPDIR/w"
+	[ "$output" = "$(printf '%s\n' online fault online fault online)" ]
+}
+
 @test "--watch on a terminal: the table redrawn in place as robots change" {
 	rs set online -r arm-1
 	tmux -L "yk$R" new-session -d -x 120 -y 20 \
