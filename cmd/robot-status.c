@@ -22,7 +22,7 @@
 #include "watch.h"
 
 static const char usage[] =
-	"[options] [PATTERN] [--watch] [--json]\n"
+	"[options] [PATTERN] [--watch] [--json] [--all]\n"
 	"[options] set STATUS [--reason TEXT]\n"
 	"[options] agent [--status STATUS] [--heartbeat S]\n"
 	"[options] wait ROBOT STATUS [-W S]\n"
@@ -33,8 +33,8 @@ struct rs {
 	struct yk_conf c;
 	const char *status, *reason, *name, *model;
 	long heartbeat;
-	double stale, timeout;
-	bool watch, json;
+	double stale, timeout, hide_after;
+	bool watch, json, all;
 };
 
 
@@ -184,7 +184,7 @@ on_fleet(void *ud, const struct yk_rx *rx)
 			     rx->retain, yk_now_us());
 	/* at once, not at the next tick: a fault that lasts 0.1 s is a
 	 * change of verdict too */
-	if (v->live && rb)
+	if (v->live && rb && yk_roster_visible(&v->ro, rb, yk_now_us()))
 		note(v, rb, yk_now_us(), true);
 }
 
@@ -210,6 +210,7 @@ view_open(struct view *v, const char *pattern, bool faults,
 			goto out;
 	}
 	v->ro.stale_us = (int64_t)(v->o->stale * 1e6);
+	v->ro.hide_us = v->o->all ? 0 : (int64_t)(v->o->hide_after * 1e6);
 	yk_conf_mqtt(&v->o->c, &mc);
 	mc.on_message = on_fleet;
 	mc.msg_ud = v;
@@ -247,8 +248,8 @@ static void
 show(struct view *v, bool human, bool changes)
 {
 	int64_t now = yk_now_us();
-	size_t n;
-	struct yk_robot **rv = yk_roster_sorted(&v->ro, &n);
+	size_t n, hidden;
+	struct yk_robot **rv = yk_roster_view(&v->ro, now, &n, &hidden);
 	struct yk_buf sig = {0};
 
 	if (human && changes) {
@@ -301,15 +302,22 @@ do_view(struct rs *o, const char *pattern, struct yk_err *err)
 {
 	struct view v = {.o = o};
 	bool human = yk_out_human(1) && !o->json;
-	size_t n;
+	size_t n, hidden;
 	int rc;
 
 	yk_out_init(&v.out, 1);
 	if (view_open(&v, pattern, o->watch, err) != YK_OK || yk_sig_stop)
 		goto out;
-	free(yk_roster_sorted(&v.ro, &n));
+	free(yk_roster_view(&v.ro, yk_now_us(), &n, &hidden));
 	if (n == 0 && !o->watch) {
-		yk_err_set(err, YK_ETIMEOUT, "no robot matches '%s'", pattern);
+		if (hidden > 0)
+			yk_err_set(err, YK_ETIMEOUT,
+				   "no robot matches '%s' (%zu offline for "
+				   "more than %g s: --all shows them)",
+				   pattern, hidden, o->hide_after);
+		else
+			yk_err_set(err, YK_ETIMEOUT, "no robot matches '%s'",
+				   pattern);
 		goto out;
 	}
 	show(&v, human, o->watch && human);
@@ -404,6 +412,7 @@ check_verb(const struct yk_cli *cli, const char *verb, struct yk_err *err)
 		{"reason", "set"},       {"timeout", "wait"},
 		{"name", "register"},    {"model", "register"},
 		{"watch", "view"},       {"json", "view"},
+		{"all", "view"},         {"hide-after", "view"},
 		{"stale", "view wait"},
 	};
 
@@ -440,7 +449,8 @@ main(int argc, char **argv)
 			     .summary = "Report a robot's status, keep it "
 					"alive, wait for it, or show the "
 					"fleet."};
-	struct rs o = {.status = "online", .heartbeat = 30, .stale = 75};
+	struct rs o = {.status = "online", .heartbeat = 30, .stale = 75,
+		       .hide_after = 86400};
 	struct yk_err err = {0};
 	const char *verb = "view";
 	int nargs, rc;
@@ -453,6 +463,10 @@ main(int argc, char **argv)
 		YK_FLAG(0, "json", &o.json, "JSON lines even on a terminal"),
 		YK_NUM(0, "stale", &o.stale, "S", 1, 1e9,
 		       "offline after S s without a heartbeat (default 75)"),
+		YK_FLAG(0, "all", &o.all,
+			"show the robots offline for long too"),
+		YK_NUM(0, "hide-after", &o.hide_after, "S", 1, 1e12,
+		       "leave out robots offline over S s (default 86400)"),
 		YK_GROUP("Verbs"),
 		YK_STR(0, "status", &o.status, "STATUS",
 		       "agent: the status to report (default online)"),

@@ -281,19 +281,68 @@ by_id(const void *a, const void *b)
 	return strcmp((*x)->id, (*y)->id);
 }
 
-struct yk_robot **
-yk_roster_sorted(const struct yk_roster *r, size_t *n)
+int64_t
+yk_roster_last_seen(const struct yk_robot *rb)
+{
+	int64_t t = rb->has_status ? rb->status_ts : 0;
+
+	if (rb->has_hb && rb->hb_us > t)
+		t = rb->hb_us;
+	return t;
+}
+
+bool
+yk_roster_visible(const struct yk_roster *r, const struct yk_robot *rb,
+		  int64_t now_us)
+{
+	struct yk_verdict v;
+	int64_t last;
+
+	if (!shows(rb))
+		return false;
+	if (r->hide_us <= 0)
+		return true;
+	last = yk_roster_last_seen(rb);
+	if (last <= 0 || now_us - last <= r->hide_us)
+		return true;
+	yk_roster_judge(r, rb, now_us, &v);
+	return strcmp(v.status, "offline") != 0;
+}
+
+static struct yk_robot **
+pick(const struct yk_roster *r, bool all, int64_t now_us, size_t *n,
+     size_t *hidden)
 {
 	struct yk_robot **v = yk_malloc(sizeof(*v) * (r->robots.n + 1));
 	struct yk_map_ent *e;
 	size_t i = 0;
 
-	*n = 0;
-	while ((e = yk_map_next(&r->robots, &i)) != NULL)
-		if (shows(e->val))
+	*n = *hidden = 0;
+	while ((e = yk_map_next(&r->robots, &i)) != NULL) {
+		if (!shows(e->val))
+			continue;
+		if (all || yk_roster_visible(r, e->val, now_us))
 			v[(*n)++] = e->val;
+		else
+			(*hidden)++;
+	}
 	qsort(v, *n, sizeof(*v), by_id);
 	return v;
+}
+
+struct yk_robot **
+yk_roster_sorted(const struct yk_roster *r, size_t *n)
+{
+	size_t hidden;
+
+	return pick(r, true, 0, n, &hidden);
+}
+
+struct yk_robot **
+yk_roster_view(const struct yk_roster *r, int64_t now_us, size_t *n,
+	       size_t *hidden)
+{
+	return pick(r, false, now_us, n, hidden);
 }
 
 static void

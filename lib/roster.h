@@ -59,6 +59,8 @@ struct yk_robot {
 struct yk_roster {
 	struct yk_map robots; /* id -> struct yk_robot */
 	int64_t stale_us;     /* the watchdog */
+	int64_t hide_us;      /* offline, no sign for longer: not in the
+				 view (0: show every robot) */
 };
 
 struct yk_verdict {
@@ -81,6 +83,18 @@ void yk_roster_judge(const struct yk_roster *r, const struct yk_robot *rb,
 		     int64_t now_us, struct yk_verdict *v);
 /* The robots that have anything to show, sorted by id (free the array). */
 struct yk_robot **yk_roster_sorted(const struct yk_roster *r, size_t *n);
+/* The last sign of life: the newest of its status's and heartbeat's
+ * dates (0: none is dated, as a will is not). */
+int64_t yk_roster_last_seen(const struct yk_robot *rb);
+/* Whether the view shows rb now: it has anything to show, and it is not
+ * offline with its last sign of life older than r->hide_us.  A missing
+ * robot (on the roster) is always shown: it is expected. */
+bool yk_roster_visible(const struct yk_roster *r, const struct yk_robot *rb,
+		       int64_t now_us);
+/* yk_roster_sorted, the visible robots only; *hidden counts the others
+ * that yk_roster_sorted would give. */
+struct yk_robot **yk_roster_view(const struct yk_roster *r, int64_t now_us,
+				 size_t *n, size_t *hidden);
 
 /* One robot as a JSON line (with "\n").  ages=false leaves out what
  * changes with every heartbeat: for "has anything changed" checks. */

@@ -304,6 +304,40 @@ fault_then() {
 	[ "$(echo "$output" | tr -d '\r' | jq -r .name)" = "Arm one" ]
 }
 
+@test "fleet view: robots offline for more than a day leave it; --all shows them" {
+	old=$(($(date +%s) - 2 * 86400))
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/gone-1/status" -r -q 1 \
+		-m "{\"status\":\"offline\",\"ts\":$old,\"reason\":\"stopped\"}"
+	run --separate-stderr rs --json
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "yoke-robot-status: no robot matches '*' (1 offline for more than 86400 s: --all shows them)" ]
+	# a will (no ts) dated by the robot's last heartbeat
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/gone-2/status" -r -q 1 \
+		-m '{"status":"offline","reason":"connection lost"}'
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/gone-2/heartbeat" -r \
+		-m "{\"ts\":$old,\"seq\":9,\"uptime_s\":9,\"token\":true}"
+	# expected robots stay (missing), so do recent ones
+	rs register gone-3
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/gone-3/status" -r -q 1 \
+		-m "{\"status\":\"offline\",\"ts\":$old,\"reason\":\"connection lost\"}"
+	rs set offline -r recent-1
+	run --separate-stderr rs --json
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r '.robot + " " + .status' | tr '\n' ,)" = \
+		"gone-3 missing,recent-1 offline," ]
+	run --separate-stderr rs --json --all
+	[ "$(echo "$output" | jq -r .robot | tr '\n' ,)" = \
+		"gone-1,gone-2,gone-3,recent-1," ]
+	run --separate-stderr rs --json --hide-after 300000
+	[ "$(echo "$output" | jq -r .robot | tr '\n' ,)" = \
+		"gone-1,gone-2,gone-3,recent-1," ]
+	run --separate-stderr rs wait gone-1 offline -W 5
+	[ "$status" -eq 0 ]
+	run --separate-stderr rs wait gone-1 offline --all
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-robot-status: --all does not go with wait" ]
+}
+
 @test "register: the roster entry; never seen -> missing" {
 	run --separate-stderr rs register arm-9 --name "Arm nine" --model UR10
 	[ "$status" -eq 0 ]

@@ -117,6 +117,48 @@ test_token_rule(void **state)
 	yk_roster_free(&r);
 }
 
+/* Offline robots gone for longer than hide_us leave the view. */
+static void
+test_hide(void **state)
+{
+	struct yk_roster r = {.stale_us = STALE, .hide_us = 86400 * SEC};
+	struct yk_robot **v;
+	size_t n, hidden;
+
+	(void)state;
+	put(&r, "a", YK_CH_STATUS, "{\"status\":\"offline\",\"ts\":1795300718}",
+	    true, T0);
+	put(&r, "b", YK_CH_STATUS, "{\"status\":\"online\",\"ts\":1795300718}",
+	    true, T0);
+	put(&r, "c", YK_CH_STATUS, "{\"status\":\"offline\"}", true, T0);
+	put(&r, "d", YK_CH_META, "{\"name\":\"D\"}", true, T0);
+	put(&r, "d", YK_CH_STATUS,
+	    "{\"status\":\"offline\",\"ts\":1795300718,\"reason\":"
+	    "\"connection lost\"}", true, T0);
+	put(&r, "e", YK_CH_HEARTBEAT, "{\"ts\":1795300718,\"seq\":1}", true,
+	    T0);
+	assert_int_equal(yk_roster_last_seen(yk_map_get(&r.robots, "e")->val),
+			 T0);
+	v = yk_roster_view(&r, T0 + 86400 * SEC, &n, &hidden);
+	assert_int_equal(n, 5);
+	assert_int_equal(hidden, 0);
+	free(v);
+	/* a day and a second later: offline a (dated) and e (watchdog)
+	 * go; b (a script's online), c (undated), d (missing) stay */
+	v = yk_roster_view(&r, T0 + 86401 * SEC, &n, &hidden);
+	assert_int_equal(n, 3);
+	assert_int_equal(hidden, 2);
+	assert_string_equal(v[0]->id, "b");
+	assert_string_equal(v[1]->id, "c");
+	assert_string_equal(v[2]->id, "d");
+	free(v);
+	r.hide_us = 0;
+	v = yk_roster_view(&r, T0 + 86401 * SEC, &n, &hidden);
+	assert_int_equal(n, 5);
+	free(v);
+	yk_roster_free(&r);
+}
+
 static void
 test_bad_payloads(void **state)
 {
@@ -238,6 +280,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_token_rule),
+		cmocka_unit_test(test_hide),
 		cmocka_unit_test(test_bad_payloads),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_table),
