@@ -20,7 +20,7 @@ struct yk_agent {
 	struct yk_mqtt *s, *t;      /* status + heartbeat; token */
 	struct yk_buf st_topic, hb_topic, tok_topic;
 	struct yk_buf status;       /* the status payload we stand by */
-	struct yk_buf fault;        /* the fault it embeds (JSON), or "" */
+	struct yk_buf fault;        /* its fault members (status_fault) */
 	struct yk_token token;      /* on t; see token.h */
 	bool rewill;                /* the fault changed: renew the will */
 	long long seq;
@@ -92,7 +92,8 @@ on_token(void *ud, const struct yk_rx *rx)
 	yk_token_rx(&a->token, rx);
 }
 
-/* The "fault" member of a status payload, as it is, into out. */
+/* The "fault" and "open_faults" members of a status payload, as they
+ * are, into out (",\"fault\":{...},\"open_faults\":[...]", or ""). */
 static void
 status_fault(struct yk_buf *out, const char *p, size_t n)
 {
@@ -104,8 +105,15 @@ status_fault(struct yk_buf *out, const char *p, size_t n)
 	if (!yk_json_obj_begin(&it, p, n))
 		return;
 	while (yk_json_obj_next(&it, &k, &kn, &v, &vn))
-		if (yk_json_key_is(k, kn, "fault") && vn > 0 && v[0] == '{')
+		if ((yk_json_key_is(k, kn, "fault") && vn > 0 &&
+		     v[0] == '{') ||
+		    (yk_json_key_is(k, kn, "open_faults") && vn > 0 &&
+		     v[0] == '[')) {
+			yk_buf_addc(out, ',');
+			yk_buf_add(out, k, kn);
+			yk_buf_addc(out, ':');
 			yk_buf_add(out, v, vn);
+		}
 }
 
 /* Our offline status: with a ts, or none (a will cannot know when it
@@ -123,10 +131,8 @@ offline(struct yk_buf *b, const struct yk_agent *a, const char *reason,
 	}
 	yk_buf_adds(b, ",\"reason\":");
 	yk_json_strz(b, reason);
-	if (a->fault.len > 0) {
-		yk_buf_adds(b, ",\"fault\":");
+	if (a->fault.len > 0)
 		yk_buf_add(b, a->fault.p, a->fault.len);
-	}
 	yk_buf_addc(b, '}');
 }
 

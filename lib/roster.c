@@ -90,6 +90,25 @@ read_fault(struct yk_robot *rb, const char *p, size_t n)
 	return rb->fault_code != NULL;
 }
 
+/* A resolution of the fault shown: it is shown no more (the status that
+ * follows names the next open one). */
+static void
+resolved(struct yk_robot *rb, const char *p, size_t n)
+{
+	char *id = NULL;
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+
+	yk_json_obj_begin(&it, p, n);
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn))
+		if (yk_json_key_is(k, kn, "fault_id"))
+			take_str(&id, v, vn);
+	if (id && rb->fault_id && strcmp(id, rb->fault_id) == 0)
+		clear_fault(rb);
+	free(id);
+}
+
 static bool
 read_status(struct yk_robot *rb, const char *p, size_t n)
 {
@@ -202,6 +221,10 @@ yk_roster_apply(struct yk_roster *r, const char *robot, enum yk_chan ch,
 			read_meta(rb, p, n);
 		break;
 	case YK_CH_FAULTS:
+		if (n > 0 && yk_fleet_is_resolution(p, n)) {
+			resolved(rb, p, n);
+			break;
+		}
 		if (n == 0 || !read_fault(rb, p, n))
 			return NULL;
 		break;

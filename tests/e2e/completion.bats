@@ -92,3 +92,10 @@ complete_words() {
 	run complete_words yoke si
 	[ "$output" = "sim " ]
 }
+
+@test "yoke-fault: --resolve and --resolve-all; yoke-robot-status: --all, --hide-after" {
+	run complete_words yoke-fault --res
+	[ "$output" = "--resolve --resolve-all " ]
+	run complete_words yoke-robot-status --hi
+	[ "$output" = "--hide-after " ]
+}

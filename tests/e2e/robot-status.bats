@@ -432,6 +432,18 @@ fault_then() {
 	[ "$(tail -1 "$BATS_TEST_TMPDIR/w" | jq -c '[.status, .fault.code, .fault.severity]')" = '["online","LOW_BATTERY","warning"]' ]
 }
 
+@test "--watch: a resolved fault is shown no more, the status follows" {
+	rs set online -r arm-1
+	yoke-robot-status $B $O --watch --json > "$BATS_TEST_TMPDIR/w" 2>&1 3>&- &
+	PIDS+=($!)
+	wait_lines "$BATS_TEST_TMPDIR/w" 1
+	id=$(yoke-fault $B $O -r arm-1 low_battery)
+	wait_for grep -q '"status":"fault"' "$BATS_TEST_TMPDIR/w"
+	yoke-fault $B $O -r arm-1 --resolve "$id"
+	wait_for bash -c "tail -1 '$BATS_TEST_TMPDIR/w' | grep -q '\"status\":\"online\"'"
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/w" | jq -c '[.status, .fault]')" = '["online",null]' ]
+}
+
 @test "wait: exits 0 when the robot reaches the status" {
 	rs set idle -r arm-1
 	rs wait arm-1 idle -W 5

@@ -146,6 +146,80 @@ test_token(void **state)
 	yk_buf_free(&b);
 }
 
+static void
+test_open_faults(void **state)
+{
+	struct yk_open_faults o;
+	struct yk_buf b = {0};
+	const char *f1 = "{\"fault_id\":\"f1\",\"code\":\"A\"}";
+	const char *f2 = "{ \"fault_id\": \"f2\", \"code\": \"B\" }";
+	const char *st = "{\"status\":\"fault\",\"ts\":1,\"fault\":"
+			 "{\"fault_id\":\"f2\",\"code\":\"B\"},\"open_faults\":"
+			 "[{\"fault_id\":\"f1\",\"code\":\"A\"},"
+			 "{\"fault_id\":\"f2\",\"code\":\"B\"}]}";
+
+	(void)state;
+	yk_fleet_open_read(&o, "", 0);
+	assert_true(o.known);
+	assert_int_equal(o.n, 0);
+	yk_fleet_open_add(&o, f1, strlen(f1));
+	yk_fleet_open_add(&o, f2, strlen(f2));
+	yk_fleet_open_status(&b, NULL, 0, "fault", T0, &o);
+	assert_string_equal(b.p, "{\"status\":\"fault\",\"ts\":"
+			    "1795300718.861248,\"fault\":{\"fault_id\":\"f2\","
+			    "\"code\":\"B\"},\"open_faults\":[{\"fault_id\":"
+			    "\"f1\",\"code\":\"A\"},{\"fault_id\":\"f2\","
+			    "\"code\":\"B\"}]}");
+	yk_fleet_open_free(&o);
+	/* read back: the list; resolve the newest, the status is kept */
+	yk_fleet_open_read(&o, st, strlen(st));
+	assert_int_equal(o.n, 2);
+	assert_string_equal(o.status, "fault");
+	assert_int_equal(yk_fleet_open_find(&o, "f2"), 1);
+	assert_int_equal(yk_fleet_open_find(&o, "f3"), -1);
+	yk_fleet_open_del(&o, 1);
+	yk_buf_truncate(&b, 0);
+	yk_fleet_open_status(&b, st, strlen(st), "fault", T0, &o);
+	assert_string_equal(b.p, "{\"status\":\"fault\",\"ts\":1,\"fault\":"
+			    "{\"fault_id\":\"f1\",\"code\":\"A\"},\"open_faults\":"
+			    "[{\"fault_id\":\"f1\",\"code\":\"A\"}]}");
+	yk_fleet_open_del(&o, 0);
+	yk_buf_truncate(&b, 0);
+	yk_fleet_open_status(&b, st, strlen(st), "online", T0, &o);
+	assert_string_equal(b.p, "{\"status\":\"online\",\"ts\":"
+			    "1795300718.861248}");
+	yk_fleet_open_free(&o);
+	/* an embedded fault alone; a fault status naming none */
+	yk_fleet_open_read(&o, "{\"status\":\"offline\",\"fault\":{\"fault_id\""
+			   ":\"f9\"}}", 46);
+	assert_int_equal(o.n, 1);
+	assert_string_equal(o.id[0], "f9");
+	yk_fleet_open_free(&o);
+	yk_fleet_open_read(&o, "{\"status\":\"fault\"}", 18);
+	assert_false(o.known);
+	/* at most YK_FLEET_OPEN_MAX: the oldest give way */
+	for (int i = 0; i < YK_FLEET_OPEN_MAX + 2; i++) {
+		char f[64];
+
+		snprintf(f, sizeof(f), "{\"fault_id\":\"g%d\"}", i);
+		yk_fleet_open_add(&o, f, strlen(f));
+	}
+	assert_int_equal(o.n, YK_FLEET_OPEN_MAX);
+	assert_string_equal(o.id[0], "g2");
+	yk_fleet_open_free(&o);
+	yk_buf_truncate(&b, 0);
+	yk_fleet_resolution_json(&b, "f1", "A", T0);
+	assert_string_equal(b.p, "{\"fault_id\":\"f1\",\"code\":\"A\","
+			    "\"resolved\":true,\"ts\":1795300718.861248}");
+	assert_true(yk_fleet_is_resolution(b.p, b.len));
+	assert_false(yk_fleet_is_resolution(f1, strlen(f1)));
+	assert_true(yk_fleet_is_id("5b0c2d1e-8a4b-4c1e-9d2a-1b3c4d5e6f70"));
+	assert_false(yk_fleet_is_id(""));
+	assert_false(yk_fleet_is_id("a b"));
+	assert_false(yk_fleet_is_id("a\"b"));
+	yk_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -156,6 +230,7 @@ main(void)
 		cmocka_unit_test(test_object),
 		cmocka_unit_test(test_payloads),
 		cmocka_unit_test(test_token),
+		cmocka_unit_test(test_open_faults),
 	};
 
 	return cmocka_run_group_tests_name("fleet", tests, NULL, NULL);

@@ -117,6 +117,30 @@ test_token_rule(void **state)
 	yk_roster_free(&r);
 }
 
+/* A resolution on <robot>/faults: the fault it names is shown no more. */
+static void
+test_resolution(void **state)
+{
+	struct yk_roster r = {.stale_us = STALE};
+	struct yk_robot *rb;
+
+	(void)state;
+	rb = put(&r, "a", YK_CH_FAULTS,
+		 "{\"fault_id\":\"f1\",\"code\":\"X\",\"severity\":\"error\"}",
+		 false, T0);
+	assert_string_equal(rb->fault_code, "X");
+	assert_ptr_equal(put(&r, "a", YK_CH_FAULTS,
+			     "{\"fault_id\":\"f0\",\"resolved\":true}", false,
+			     T0),
+			 rb);
+	assert_string_equal(rb->fault_code, "X");
+	put(&r, "a", YK_CH_FAULTS, "{\"fault_id\":\"f1\",\"code\":\"X\","
+	    "\"resolved\":true,\"ts\":1}", false, T0);
+	assert_null(rb->fault_code);
+	assert_null(rb->fault_id);
+	yk_roster_free(&r);
+}
+
 /* Offline robots gone for longer than hide_us leave the view. */
 static void
 test_hide(void **state)
@@ -281,6 +305,7 @@ main(void)
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_token_rule),
 		cmocka_unit_test(test_hide),
+		cmocka_unit_test(test_resolution),
 		cmocka_unit_test(test_bad_payloads),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_table),
