@@ -8,8 +8,9 @@
  * only once the broker has acknowledged both.
  *
  * Resolving: a resolution per fault on <robot>/faults, then the status
- * that follows (lib/fleet.h, "Open faults").  Both reporting and resolving
- * read the retained status first, since it lists the open faults.
+ * that follows.  Both reporting and resolving read the retained status
+ * first, since it lists the open faults; what they send is made by
+ * yk_fleet_report and yk_fleet_resolve (lib/fleet.h, "Open faults").
  *
  * Watching: QoS 1 may deliver a fault twice; a fault_id already shown
  * (among the last SEEN_MAX) is not shown again.  Payloads that are not a
@@ -356,41 +357,23 @@ pattern(struct fault *f, int nargs, char **args, struct yk_err *err)
 	return YK_OK;
 }
 
-/* What reporting or resolving sends: up to the open faults' resolutions
- * and a status, in this order; and what it prints once all are
- * acknowledged. */
-#define NMSG (YK_FLEET_OPEN_MAX + 2)
+/* Reporting or resolving: the robot's topics, the fault reported, and
+ * what goes out (lib/fleet.h). */
 struct plan {
-	struct yk_buf topic[NMSG], payload[NMSG];
-	int n;
-	struct yk_buf print;
-	struct yk_buf code;          /* the reported fault's */
+	struct yk_buf code;           /* the reported fault's */
 	struct yk_fault flt;
 	char id[37];
 	struct yk_buf faults, status; /* the robot's topics */
+	struct yk_fleet_change ch;
 };
-
-static void
-plan_add(struct plan *pl, const struct yk_buf *topic, const struct yk_buf *p)
-{
-	yk_buf_add(&pl->topic[pl->n], topic->p, topic->len);
-	yk_buf_addc(&pl->topic[pl->n], '\0');
-	pl->topic[pl->n].len--;
-	yk_buf_add(&pl->payload[pl->n], p->p, p->len);
-	pl->n++;
-}
 
 static void
 plan_free(struct plan *pl)
 {
-	for (int i = 0; i < NMSG; i++) {
-		yk_buf_free(&pl->topic[i]);
-		yk_buf_free(&pl->payload[i]);
-	}
-	yk_buf_free(&pl->print);
 	yk_buf_free(&pl->code);
 	yk_buf_free(&pl->faults);
 	yk_buf_free(&pl->status);
+	yk_fleet_change_free(&pl->ch);
 }
 
 /* The robot's retained status (the open faults), until the second
@@ -433,107 +416,6 @@ read_status(struct yk_mqtt *s, struct fault *f, const char *faults,
 	return YK_OK;
 }
 
-/* CODE: the fault, then the status "fault" that embeds it and lists it
- * among the open ones. */
-static void
-plan_report(struct fault *f, struct plan *pl)
-{
-	struct yk_open_faults o;
-	struct yk_buf b = {0};
-
-	yk_fleet_fault_json(&b, &pl->flt);
-	plan_add(pl, &pl->faults, &b);
-	yk_fleet_open_read(&o, f->old.p, f->old.len);
-	yk_fleet_open_add(&o, b.p, b.len);
-	yk_buf_truncate(&b, 0);
-	yk_fleet_open_status(&b, NULL, 0, "fault", pl->flt.ts_us, &o);
-	plan_add(pl, &pl->status, &b);
-	yk_buf_adds(&pl->print, pl->id);
-	yk_buf_addc(&pl->print, '\n');
-	yk_fleet_open_free(&o);
-	yk_buf_free(&b);
-}
-
-/* One resolution of open fault i (or of id, when the open faults are not
- * known), its fault_id printed. */
-static void
-resolve_one(struct plan *pl, const struct yk_open_faults *o, int i,
-	    const char *id, int64_t now)
-{
-	struct yk_buf b = {0};
-	char code[128] = "";
-	struct yk_json_iter it;
-	const char *k, *v;
-	size_t kn, vn;
-
-	if (i >= 0) {
-		id = o->id[i];
-		yk_json_obj_begin(&it, o->f[i].p, o->f[i].len);
-		while (yk_json_obj_next(&it, &k, &kn, &v, &vn))
-			if (yk_json_key_is(k, kn, "code") && v[0] == '"' &&
-			    vn < sizeof(code)) {
-				struct yk_buf c = {0};
-
-				if (yk_json_unescape(&c, v, vn) == YK_OK)
-					snprintf(code, sizeof(code), "%.*s",
-						 (int)c.len, c.p);
-				yk_buf_free(&c);
-			}
-	}
-	yk_fleet_resolution_json(&b, id, code, now);
-	plan_add(pl, &pl->faults, &b);
-	yk_buf_adds(&pl->print, id);
-	yk_buf_addc(&pl->print, '\n');
-	yk_buf_free(&b);
-}
-
-/*
- * --resolve ID, --resolve-all: a resolution per fault, then the status
- * without them: "online" when the robot was in "fault" and none is left,
- * else as it was (an offline robot stays offline).  Nothing open to
- * resolve is exit 3, and nothing is sent.
- */
-static int
-plan_resolve(struct fault *f, const char *robot, struct plan *pl,
-	     struct yk_err *err)
-{
-	struct yk_open_faults o;
-	struct yk_buf b = {0};
-	const char *st;
-	int64_t now = yk_now_us();
-	int i;
-
-	yk_fleet_open_read(&o, f->old.p, f->old.len);
-	if (f->resolve_all) {
-		if (o.n == 0 && o.known) {
-			yk_err_set(err, YK_ETIMEOUT, "no open fault on '%s'",
-				   robot);
-			goto out;
-		}
-		for (size_t j = 0; j < o.n; j++)
-			resolve_one(pl, &o, (int)j, NULL, now);
-		yk_fleet_open_free(&o);
-	} else {
-		i = yk_fleet_open_find(&o, f->resolve);
-		if (i < 0 && o.known) {
-			yk_err_set(err, YK_ETIMEOUT,
-				   "no open fault '%s' on '%s'", f->resolve,
-				   robot);
-			goto out;
-		}
-		resolve_one(pl, &o, i, f->resolve, now);
-		if (i >= 0)
-			yk_fleet_open_del(&o, i);
-	}
-	st = o.n == 0 && strcmp(o.status, "fault") == 0 ? "online" : o.status;
-	yk_fleet_open_status(&b, f->old.p, f->old.len, st, now, &o);
-	plan_add(pl, &pl->status, &b);
-out:
-	yk_fleet_open_free(&o);
-	yk_buf_free(&b);
-	return err->rc;
-}
-
 /*
  * The messages in flight at once (the broker handles a client's messages
  * in order), the status last; once all are acknowledged, the ids on
@@ -544,13 +426,16 @@ static int
 send_plan(struct yk_mqtt *s, struct fault *f, struct plan *pl,
 	  struct yk_err *err)
 {
+	const struct yk_fleet_change *ch = &pl->ch;
 	int rc;
 
-	for (int i = 0; i < pl->n; i++) {
+	for (int i = 0; i <= ch->nevent; i++) {
+		bool st = i == ch->nevent;
+		const struct yk_buf *p = st ? &ch->status : &ch->event[i];
 		struct yk_msg m = {
-			.topic = pl->topic[i].p, .payload = pl->payload[i].p,
-			.len = pl->payload[i].len, .qos = 1,
-			.retain = i == pl->n - 1, .prio = YK_PRIO_DEFAULT,
+			.topic = st ? pl->status.p : pl->faults.p,
+			.payload = p->p, .len = p->len, .qos = 1,
+			.retain = st, .prio = YK_PRIO_DEFAULT,
 			.ts_us = f->ts_us,
 		};
 
@@ -559,7 +444,7 @@ send_plan(struct yk_mqtt *s, struct fault *f, struct plan *pl,
 	}
 	if (yk_mqtt_drain(s, &yk_sig_stop, err) != YK_OK)
 		return err->rc;
-	yk_buf_add(&f->out.b, pl->print.p, pl->print.len);
+	yk_buf_add(&f->out.b, ch->ids.p, ch->ids.len);
 	rc = yk_out_flush(&f->out, err);
 	return rc == YK_EXIT ? YK_OK : rc;
 }
@@ -708,9 +593,12 @@ main(int argc, char **argv)
 		watch(s, f, &err);
 	} else if (read_status(s, f, pl->faults.p, &err) == YK_OK) {
 		if (f->resolve || f->resolve_all)
-			plan_resolve(f, c.robot, pl, &err);
+			yk_fleet_resolve(&pl->ch, f->old.p, f->old.len,
+					 f->resolve, c.robot, yk_now_us(),
+					 &err);
 		else
-			plan_report(f, pl);
+			yk_fleet_report(&pl->ch, f->old.p, f->old.len,
+					&pl->flt);
 		if (err.rc == YK_OK)
 			send_plan(s, f, pl, &err);
 	}

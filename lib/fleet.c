@@ -362,3 +362,83 @@ yk_fleet_is_id(const char *s)
 			return false;
 	return true;
 }
+
+void
+yk_fleet_report(struct yk_fleet_change *ch, const void *old, size_t n,
+		const struct yk_fault *f)
+{
+	struct yk_open_faults o;
+	struct yk_buf *b = &ch->event[ch->nevent++];
+
+	yk_fleet_fault_json(b, f);
+	yk_fleet_open_read(&o, old, n);
+	yk_fleet_open_add(&o, b->p, b->len);
+	yk_fleet_open_status(&ch->status, NULL, 0, "fault", f->ts_us, &o);
+	yk_buf_adds(&ch->ids, f->id);
+	yk_buf_addc(&ch->ids, '\n');
+	yk_fleet_open_free(&o);
+}
+
+/* One resolution of open fault i, or of id when the open faults are not
+ * known (i < 0). */
+static void
+resolution(struct yk_fleet_change *ch, const struct yk_open_faults *o,
+	   int i, const char *id, int64_t now_us)
+{
+	char code[128] = "";
+
+	if (i >= 0) {
+		id = o->id[i];
+		str_member(code, sizeof(code), o->f[i].p, o->f[i].len,
+			   "code");
+	}
+	yk_fleet_resolution_json(&ch->event[ch->nevent++], id, code, now_us);
+	yk_buf_adds(&ch->ids, id);
+	yk_buf_addc(&ch->ids, '\n');
+}
+
+int
+yk_fleet_resolve(struct yk_fleet_change *ch, const void *old, size_t n,
+		 const char *id, const char *robot, int64_t now_us,
+		 struct yk_err *err)
+{
+	struct yk_open_faults o;
+	const char *st;
+	int i = -1;
+
+	yk_fleet_open_read(&o, old, n);
+	if (id)
+		i = yk_fleet_open_find(&o, id);
+	if (o.known && (id ? i < 0 : o.n == 0)) {
+		yk_fleet_open_free(&o);
+		if (id)
+			return yk_err_set(err, YK_ETIMEOUT,
+					  "no open fault '%s' on '%s'", id,
+					  robot);
+		return yk_err_set(err, YK_ETIMEOUT, "no open fault on '%s'",
+				  robot);
+	}
+	if (id) {
+		resolution(ch, &o, i, id, now_us);
+		if (i >= 0)
+			yk_fleet_open_del(&o, i);
+	} else {
+		for (size_t j = 0; j < o.n; j++)
+			resolution(ch, &o, (int)j, NULL, now_us);
+		yk_fleet_open_free(&o);
+	}
+	st = o.n == 0 && strcmp(o.status, "fault") == 0 ? "online" : o.status;
+	yk_fleet_open_status(&ch->status, old, n, st, now_us, &o);
+	yk_fleet_open_free(&o);
+	return YK_OK;
+}
+
+void
+yk_fleet_change_free(struct yk_fleet_change *ch)
+{
+	for (int i = 0; i < ch->nevent; i++)
+		yk_buf_free(&ch->event[i]);
+	ch->nevent = 0;
+	yk_buf_free(&ch->status);
+	yk_buf_free(&ch->ids);
+}

@@ -106,6 +106,32 @@ void yk_fleet_open_free(struct yk_open_faults *o);
 void yk_fleet_open_status(struct yk_buf *b, const void *old, size_t n,
 			  const char *status, int64_t ts_us,
 			  const struct yk_open_faults *o);
+/* What a report or a resolution sends, in this order: events for
+ * <robot>/faults, then the robot's status (retained); and the fault_ids
+ * to print, one a line. */
+struct yk_fleet_change {
+	struct yk_buf event[YK_FLEET_OPEN_MAX];
+	int nevent;
+	struct yk_buf status;
+	struct yk_buf ids;
+};
+
+/* Report f: the fault, and the status "fault" that adds it to the open
+ * faults of old[0..n) (the robot's retained status, or empty). */
+void yk_fleet_report(struct yk_fleet_change *ch, const void *old, size_t n,
+		     const struct yk_fault *f);
+/*
+ * Resolve the open fault id (NULL: every open fault) of the robot whose
+ * retained status is old[0..n): a resolution each, then the status
+ * without them ("online" for a robot in "fault" with none left, else
+ * its status as it was).  Nothing open to resolve: YK_ETIMEOUT ("no open
+ * fault 'ID' on 'ROBOT'"), and ch is empty.  A status "fault" naming no
+ * fault (the fleet SDK's) takes any id, and is online again.
+ */
+int yk_fleet_resolve(struct yk_fleet_change *ch, const void *old, size_t n,
+		     const char *id, const char *robot, int64_t now_us,
+		     struct yk_err *err);
+void yk_fleet_change_free(struct yk_fleet_change *ch);
 /* {"fault_id","code"(when known),"resolved":true,"ts"} */
 void yk_fleet_resolution_json(struct yk_buf *b, const char *id,
 			      const char *code, int64_t ts_us);

@@ -381,7 +381,8 @@ status() {
 	yoke-robot-status $B $O wait arm-1 online -W 10
 	# its will (renewed when the faults changed) no longer names it
 	restart_broker
-	yoke-robot-status $B $O wait arm-1 online -W 10
+	# (its reconnect backs off: a generous bound, as a hang guard)
+	yoke-robot-status $B $O wait arm-1 online -W 30
 	[ "$(yoke-robot-status $B $O --json arm-1 | jq -c '[.status, .fault]')" = '["online",null]' ]
 }
 

@@ -220,6 +220,65 @@ test_open_faults(void **state)
 	yk_buf_free(&b);
 }
 
+static void
+test_resolve(void **state)
+{
+	struct yk_fleet_change ch = {0};
+	struct yk_err err = {0};
+	struct yk_fault f = {.id = "f2", .code = "B", .severity = "error",
+			     .ts_us = T0};
+	const char *st = "{\"status\":\"fault\",\"ts\":1,\"fault\":"
+			 "{\"fault_id\":\"f1\",\"code\":\"A\"}}";
+	const char *off = "{\"status\":\"offline\",\"reason\":\"connection "
+			  "lost\",\"fault\":{\"fault_id\":\"f1\"}}";
+
+	(void)state;
+	/* a report adds to the faults the status names */
+	yk_fleet_report(&ch, st, strlen(st), &f);
+	assert_int_equal(ch.nevent, 1);
+	assert_string_equal(ch.ids.p, "f2\n");
+	assert_non_null(strstr(ch.status.p, "\"open_faults\":[{\"fault_id\":"
+					   "\"f1\",\"code\":\"A\"},{\"fault_id\""
+					   ":\"f2\""));
+	yk_fleet_change_free(&ch);
+	/* resolve the one open: online */
+	assert_int_equal(yk_fleet_resolve(&ch, st, strlen(st), "f1", "r",
+					  T0, &err),
+			 YK_OK);
+	assert_int_equal(ch.nevent, 1);
+	assert_string_equal(ch.event[0].p, "{\"fault_id\":\"f1\",\"code\":"
+			    "\"A\",\"resolved\":true,\"ts\":1795300718.861248}");
+	assert_string_equal(ch.status.p, "{\"status\":\"online\",\"ts\":"
+			    "1795300718.861248}");
+	yk_fleet_change_free(&ch);
+	/* nothing such open */
+	assert_int_equal(yk_fleet_resolve(&ch, st, strlen(st), "f9", "r",
+					  T0, &err),
+			 YK_ETIMEOUT);
+	assert_string_equal(err.msg, "no open fault 'f9' on 'r'");
+	assert_int_equal(ch.nevent, 0);
+	assert_int_equal(yk_fleet_resolve(&ch, "", 0, NULL, "r", T0, &err),
+			 YK_ETIMEOUT);
+	assert_string_equal(err.msg, "no open fault on 'r'");
+	/* an offline robot stays offline */
+	assert_int_equal(yk_fleet_resolve(&ch, off, strlen(off), NULL, "r",
+					  T0, &err),
+			 YK_OK);
+	assert_string_equal(ch.ids.p, "f1\n");
+	assert_string_equal(ch.status.p, "{\"status\":\"offline\",\"reason\""
+			    ":\"connection lost\"}");
+	yk_fleet_change_free(&ch);
+	/* the fleet SDK's fault status names none: any id, then online */
+	assert_int_equal(yk_fleet_resolve(&ch, "{\"status\":\"fault\"}", 18,
+					  "x-1", "r", T0, &err),
+			 YK_OK);
+	assert_string_equal(ch.event[0].p, "{\"fault_id\":\"x-1\",\"resolved\""
+			    ":true,\"ts\":1795300718.861248}");
+	assert_string_equal(ch.status.p, "{\"status\":\"online\",\"ts\":"
+			    "1795300718.861248}");
+	yk_fleet_change_free(&ch);
+}
+
 int
 main(void)
 {
@@ -231,6 +290,7 @@ main(void)
 		cmocka_unit_test(test_payloads),
 		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_open_faults),
+		cmocka_unit_test(test_resolve),
 	};
 
 	return cmocka_run_group_tests_name("fleet", tests, NULL, NULL);
