@@ -109,6 +109,22 @@ resolved(struct yk_robot *rb, const char *p, size_t n)
 	free(id);
 }
 
+/* The elements of an array token; -1 when it is none. */
+static int
+count(const char *v, size_t n)
+{
+	struct yk_json_iter it;
+	const char *e;
+	size_t en;
+	int c = 0;
+
+	if (!yk_json_arr_enter(&it, v, n))
+		return -1;
+	while (yk_json_arr_next(&it, &e, &en))
+		c++;
+	return c;
+}
+
 static bool
 read_status(struct yk_robot *rb, const char *p, size_t n)
 {
@@ -122,6 +138,7 @@ read_status(struct yk_robot *rb, const char *p, size_t n)
 	free(rb->reason);
 	rb->reason = NULL;
 	rb->status_ts = 0;
+	rb->open_faults = -1;
 	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
 		if (yk_json_key_is(k, kn, "status"))
 			take_str(&st, v, vn);
@@ -132,6 +149,8 @@ read_status(struct yk_robot *rb, const char *p, size_t n)
 		else if (yk_json_key_is(k, kn, "fault") && vn > 0 &&
 			 v[0] == '{')
 			read_fault(rb, v, vn);
+		else if (yk_json_key_is(k, kn, "open_faults"))
+			rb->open_faults = count(v, vn);
 	}
 	if (st == NULL || strlen(st) >= sizeof(rb->status)) {
 		free(st);
@@ -409,6 +428,8 @@ yk_roster_json(struct yk_buf *b, const struct yk_roster *r,
 		}
 		yk_buf_addc(b, '}');
 	}
+	if (rb->has_status && rb->open_faults >= 0)
+		yk_buf_addf(b, ",\"open_faults\":%d", rb->open_faults);
 	json_field(b, "name", rb->name);
 	json_field(b, "model", rb->model);
 	yk_buf_adds(b, rb->registered ? ",\"registered\":true}\n"

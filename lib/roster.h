@@ -53,6 +53,7 @@ struct yk_robot {
 	char *name, *model;
 	char *fault_id, *fault_code, *fault_sev;
 	int64_t fault_ts;
+	int open_faults;     /* as its status lists them; -1: not listed */
 	char *shown;         /* the tool's: what was last printed */
 };
 

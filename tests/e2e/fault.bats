@@ -302,12 +302,14 @@ status() {
 	st=$(status arm-1)
 	[ "$(echo "$st" | jq -c '[.status, .fault.fault_id, [.open_faults[].fault_id]]')" = \
 		"[\"fault\",\"$id1\",[\"$id1\"]]" ]
+	[ "$(yoke-robot-status $B $O --json arm-1 | jq -c '[.status, .fault.fault_id, .open_faults]')" = \
+		"[\"fault\",\"$id1\",1]" ]
 	# none left: online again
 	run --separate-stderr yoke-fault $B $O -r arm-1 --resolve "$id1"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$id1" ]
 	[ "$(status arm-1 | jq -c 'del(.ts)')" = '{"status":"online"}' ]
-	[ "$(yoke-robot-status $B $O --json arm-1 | jq -c '[.status, .fault]')" = '["online",null]' ]
+	[ "$(yoke-robot-status $B $O --json arm-1 | jq -c '[.status, .fault, .open_faults]')" = '["online",null,null]' ]
 }
 
 @test "--resolve-all: every open fault of the robot, oldest first" {

@@ -138,6 +138,17 @@ test_resolution(void **state)
 	    "\"resolved\":true,\"ts\":1}", false, T0);
 	assert_null(rb->fault_code);
 	assert_null(rb->fault_id);
+	/* the status that follows lists what is still open */
+	put(&r, "a", YK_CH_STATUS, "{\"status\":\"fault\",\"fault\":{"
+	    "\"fault_id\":\"f2\",\"code\":\"Y\"},\"open_faults\":[{\"fault_id\""
+	    ":\"f0\",\"code\":\"Z\"},{\"fault_id\":\"f2\",\"code\":\"Y\"}]}",
+	    true, T0);
+	assert_int_equal(rb->open_faults, 2);
+	struct yk_buf b = {0};
+
+	yk_roster_json(&b, &r, rb, T0, false);
+	assert_non_null(strstr(b.p, "},\"open_faults\":2,\"registered\""));
+	yk_buf_free(&b);
 	yk_roster_free(&r);
 }
 
