@@ -31,6 +31,7 @@
 #include "pq.h"
 #include "seen.h"
 #include "sig.h"
+#include "text.h"
 
 /* QoS 1 redelivers within a session's resend, seconds apart: 4096 ids
  * (about 300 KiB with the map) cover far more faults than that. */
@@ -218,6 +219,20 @@ print_human(struct fault *f, const char *robot, const struct yk_rx *rx,
 	yk_buf_addc(b, '\n');
 }
 
+/* A JSON string token for a terminal (lib/text.h makes it safe). */
+static void
+add_tty(struct yk_buf *b, const char *tok, size_t n)
+{
+	struct yk_buf t = {0}, u = {0};
+
+	if (yk_json_unescape(&t, tok, n) == YK_OK) {
+		yk_text_utf8(&u, t.p ? t.p : "", t.len, 64);
+		yk_text_tty(b, u.p ? u.p : "", u.len);
+	}
+	yk_buf_free(&t);
+	yk_buf_free(&u);
+}
+
 /* HH:MM:SS  ROBOT  RESOLVED  CODE  FAULT_ID: a fault that was resolved */
 static void
 print_resolved(struct fault *f, const char *robot, const struct yk_rx *rx,
@@ -241,13 +256,13 @@ print_resolved(struct fault *f, const char *robot, const struct yk_rx *rx,
 	localtime_r(&t, &tm);
 	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
 	yk_buf_addf(b, "%s  ", hms);
-	add_safe(b, robot, strlen(robot));
+	yk_text_tty(b, robot, strlen(robot));
 	yk_buf_adds(b, "  RESOLVED  ");
 	if (v->code) {
-		add_str(b, v->code, v->coden, false);
+		add_tty(b, v->code, v->coden);
 		yk_buf_adds(b, "  ");
 	}
-	add_str(b, v->id, v->idn, false);
+	add_tty(b, v->id, v->idn);
 	yk_buf_addc(b, '\n');
 }
 

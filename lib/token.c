@@ -6,6 +6,7 @@
 
 #include "fleet.h"
 #include "json.h"
+#include "text.h"
 #include "token.h"
 
 void
@@ -74,16 +75,16 @@ member(struct yk_buf *out, const struct yk_rx *rx, const char *name)
 		}
 }
 
-/* At most max bytes of text from the network, printable only: the
- * message reaches a terminal. */
+/* At most max characters of text from the network, made safe for the
+ * terminal the message reaches (lib/text.h). */
 static void
 add_safe(struct yk_buf *b, const struct yk_buf *s, size_t max)
 {
-	for (size_t i = 0; i < s->len && i < max; i++) {
-		unsigned char c = (unsigned char)s->p[i];
+	struct yk_buf u = {0};
 
-		yk_buf_addc(b, c < 0x20 || c == 0x7f ? '?' : (char)c);
-	}
+	yk_text_utf8(&u, s->p ? s->p : "", s->len, max);
+	yk_text_tty(b, u.p ? u.p : "", u.len);
+	yk_buf_free(&u);
 }
 
 static void
