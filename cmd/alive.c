@@ -4,7 +4,9 @@
  *
  * A token is the retained message <key>/alive; its will clears it, so a
  * holder that dies is gone for watchers once the broker misses 1.5
- * keepalives.
+ * keepalives.  A token belongs to its holder (lib/token.h): a holder
+ * leaves a token that another process holds, and puts back its own when
+ * someone else clears it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@
 #include "ready.h"
 #include "sig.h"
 #include "text.h"
+#include "token.h"
 
 static const char usage[] =
 	"[options] KEY [-- CMD ARGS...]\n"
@@ -36,13 +39,13 @@ struct alive {
 	struct yk_mqtt *s;
 	bool list, watch, no_history, json, tty;
 	const struct yk_scope *scope;
-	struct yk_buf topic, payload;
+	struct yk_buf topic;
+	struct yk_token tok;  /* holding: ours */
 	struct yk_kexpr ex;
 	struct yk_out out;
 	struct yk_sync sync;
 	struct yk_map live;   /* key -> non-NULL */
 	long found;
-	struct yk_err fail;
 	struct yk_ready ready;
 };
 
@@ -56,26 +59,42 @@ ready(struct alive *a)
 		yk_err_print(&w); /* a warning: we go on */
 }
 
-static void
-send_token(struct alive *a, bool on)
-{
-	struct yk_msg m = {
-		.topic = a->topic.p, .payload = on ? a->payload.p : "",
-		.len = on ? a->payload.len : 0, .qos = 1, .retain = true,
-		.prio = -1,
-	};
-
-	if (yk_mqtt_send(a->s, &m, &a->fail) == YK_EAGAIN)
-		yk_err_set(&a->fail, YK_ERUNTIME, "send queue full");
-}
-
 /* (Re)publish the token after every connect: a broker restart, or our
  * own will firing after a network cut, may have cleared it. */
 static void
 on_connect(void *ud, bool session_present)
 {
+	struct alive *a = ud;
+
 	(void)session_present;
-	send_token(ud, true);
+	yk_token_send(&a->tok);
+}
+
+static void
+on_holder_msg(void *ud, const struct yk_rx *rx)
+{
+	struct alive *a = ud;
+
+	yk_token_rx(&a->tok, rx);
+}
+
+/* The token as the broker keeps it: ours came back (and any holder's
+ * before it was reported), or a failure.  The bound is a hang guard for
+ * a broker that lets us write our token but not read it. */
+static int
+await_token(struct yk_mqtt *s, struct alive *a, struct yk_err *err)
+{
+	int64_t end = yk_mono_ms() + 5000;
+
+	while (!yk_token_ready(&a->tok) && !a->tok.fail.rc && !yk_sig_stop &&
+	       yk_mono_ms() < end)
+		if (yk_mqtt_step(s, NULL, 0, 100, err) != YK_OK)
+			return err->rc;
+	if (a->tok.fail.rc) {
+		*err = a->tok.fail;
+		return err->rc;
+	}
+	return YK_OK;
 }
 
 static int
@@ -89,11 +108,12 @@ hold(struct yk_mqtt *s, struct alive *a, char **cmd, struct yk_err *err)
 	 * (and not refused) before we hold it, or run the command. */
 	if (yk_mqtt_step(s, NULL, 0, 100, err) != YK_OK)
 		return err->rc;
-	if (a->fail.rc) {
-		*err = a->fail;
+	if (a->tok.fail.rc) {
+		*err = a->tok.fail;
 		return err->rc;
 	}
-	if (yk_mqtt_drain(s, &yk_sig_stop, err) != YK_OK)
+	if (yk_mqtt_drain(s, &yk_sig_stop, err) != YK_OK ||
+	    await_token(s, a, err) != YK_OK)
 		return err->rc;
 	ready(a);
 	if (cmd && !yk_sig_stop) {
@@ -120,7 +140,10 @@ hold(struct yk_mqtt *s, struct alive *a, char **cmd, struct yk_err *err)
 				break;
 			}
 		}
-		if (yk_mqtt_step(s, NULL, 0, 1000, err) != YK_OK) {
+		if (a->tok.fail.rc)
+			*err = a->tok.fail;
+		if (a->tok.fail.rc ||
+		    yk_mqtt_step(s, NULL, 0, 1000, err) != YK_OK) {
 			/* No token, no command: it must not outlive it. */
 			if (p.pid > 0) {
 				kill(p.pid, SIGTERM);
@@ -130,8 +153,8 @@ hold(struct yk_mqtt *s, struct alive *a, char **cmd, struct yk_err *err)
 		}
 	}
 	yk_mqtt_on_connect(s, NULL, NULL);
-	send_token(a, false);
-	if (yk_mqtt_drain(s, &yk_sig_stop, err) != YK_OK)
+	if (yk_token_release(&a->tok, err) != YK_OK ||
+	    yk_mqtt_drain(s, &yk_sig_stop, err) != YK_OK)
 		return err->rc;
 	return status;
 }
@@ -220,7 +243,7 @@ on_token(void *ud, const struct yk_rx *rx)
 	const char *key;
 	char *k;
 	size_t n;
-	bool on = rx->len > 0, was;
+	bool on = yk_fleet_token_live(rx->payload, rx->len), was;
 
 	if (yk_sync_check(&a->sync, rx))
 		return;
@@ -369,7 +392,8 @@ main(int argc, char **argv)
 	} else if (yk_key_check(&c.scope, argv[0], &err) == YK_OK) {
 		yk_key_topic(&a.topic, &c.scope, argv[0]);
 		yk_buf_adds(&a.topic, "/alive");
-		yk_fleet_alive_json(&a.payload, c.hostname);
+		yk_token_init(&a.tok, a.topic.p, argv[0], c.hostname);
+		a.tok.log = yk_conf_log;
 	} else {
 		goto out;
 	}
@@ -381,6 +405,8 @@ main(int argc, char **argv)
 		mc.will_len = 0;
 		mc.will_qos = 1;
 		mc.will_retain = true;
+		mc.on_message = on_holder_msg;
+		mc.msg_ud = &a;
 	} else {
 		mc.on_message = on_token;
 		mc.msg_ud = &a;
@@ -388,10 +414,12 @@ main(int argc, char **argv)
 	if (yk_conf_open(&c, &mc, &s, &err) != YK_OK)
 		goto out;
 	a.s = s;
-	if (a.topic.p)
-		status = hold(s, &a, cmd, &err);
-	else
+	if (a.topic.p) {
+		if (yk_token_hold(&a.tok, s, &err) == YK_OK)
+			status = hold(s, &a, cmd, &err);
+	} else {
 		observe(s, &a, &err);
+	}
 out:
 	yk_mqtt_close(s);
 	rc = err.rc;
@@ -403,7 +431,7 @@ out:
 	yk_map_free(&a.live);
 	yk_ready_free(&a.ready);
 	yk_buf_free(&a.topic);
-	yk_buf_free(&a.payload);
+	yk_token_free(&a.tok);
 	yk_out_free(&a.out);
 	yk_conf_free(&c);
 	yk_cli_free(&cli);

@@ -1,11 +1,16 @@
 /*
- * yoke-fault - report a fault and print its fault_id, or watch the faults
- * of the fleet.
+ * yoke-fault - report a fault and print its fault_id, resolve faults, or
+ * watch the faults of the fleet.
  *
  * Reporting: the fault goes to <robot>/faults (QoS 1, not retained), then
  * the status "fault", with the same fault embedded, to <robot>/status
  * (QoS 1, retained).  The fault_id is printed, and the exit status is 0,
  * only once the broker has acknowledged both.
+ *
+ * Resolving: a resolution per fault on <robot>/faults, then the status
+ * that follows.  Both reporting and resolving read the retained status
+ * first, since it lists the open faults; what they send is made by
+ * yk_fleet_report and yk_fleet_resolve (lib/fleet.h, "Open faults").
  *
  * Watching: QoS 1 may deliver a fault twice; a fault_id already shown
  * (among the last SEEN_MAX) is not shown again.  Payloads that are not a
@@ -34,11 +39,13 @@
 
 static const char usage[] =
 	"[options] CODE [--severity LEVEL] [--data JSON] [-r ROBOT]\n"
+	"[options] --resolve FAULT_ID [-r ROBOT]\n"
+	"[options] --resolve-all [-r ROBOT]\n"
 	"[options] --watch [PATTERN] [--json] [-C N] [-W S]";
 
 struct fault {
-	const char *severity, *data;
-	bool watch, json, tty, colour;
+	const char *severity, *data, *resolve;
+	bool watch, json, tty, colour, resolve_all;
 	int cols, w_robot, w_code; /* the terminal's; the columns so far */
 	long count;
 	double wait;
@@ -49,6 +56,10 @@ struct fault {
 	long shown;
 	int64_t ts_us;         /* the reported fault's, and its messages' */
 	struct yk_err out_err; /* a failed write inside on_fault */
+	/* reporting and resolving: the retained status, read first */
+	const char *status_topic;
+	struct yk_buf old;
+	bool status_in;        /* the retained one arrived, if any */
 };
 
 /* The members of a received fault that the output needs (raw tokens). */
@@ -210,6 +221,53 @@ print_human(struct fault *f, const char *robot, const struct yk_rx *rx,
 	yk_buf_addc(b, '\n');
 }
 
+/* A JSON string token for a terminal (lib/text.h makes it safe). */
+static void
+add_tty(struct yk_buf *b, const char *tok, size_t n)
+{
+	struct yk_buf t = {0}, u = {0};
+
+	if (yk_json_unescape(&t, tok, n) == YK_OK) {
+		yk_text_utf8(&u, t.p ? t.p : "", t.len, 64);
+		yk_text_tty(b, u.p ? u.p : "", u.len);
+	}
+	yk_buf_free(&t);
+	yk_buf_free(&u);
+}
+
+/* HH:MM:SS  ROBOT  RESOLVED  CODE  FAULT_ID: a fault that was resolved */
+static void
+print_resolved(struct fault *f, const char *robot, const struct yk_rx *rx,
+	       const struct view *v)
+{
+	struct yk_buf *b = &f->out.b;
+	int64_t us = rx->ts_us > 0 ? rx->ts_us : yk_now_us();
+	double ts;
+	char hms[16], tsz[64];
+	time_t t;
+	struct tm tm;
+
+	/* the resolution's own time, as a fault's */
+	if (v->ts && v->tsn < sizeof(tsz)) {
+		memcpy(tsz, v->ts, v->tsn);
+		tsz[v->tsn] = '\0';
+		if (yk_parse_double(tsz, 0, 1e11, &ts) == 0)
+			us = (int64_t)(ts * 1e6);
+	}
+	t = (time_t)(us / 1000000);
+	localtime_r(&t, &tm);
+	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+	yk_buf_addf(b, "%s  ", hms);
+	yk_text_tty(b, robot, strlen(robot));
+	yk_buf_adds(b, "  RESOLVED  ");
+	if (v->code) {
+		add_tty(b, v->code, v->coden);
+		yk_buf_adds(b, "  ");
+	}
+	add_tty(b, v->id, v->idn);
+	yk_buf_addc(b, '\n');
+}
+
 static void
 on_fault(void *ud, const struct yk_rx *rx)
 {
@@ -228,6 +286,9 @@ on_fault(void *ud, const struct yk_rx *rx)
 	if (v.id && (yk_json_unescape(&id, v.id, v.idn) != YK_OK ||
 		     id.len == 0))
 		v.id = NULL;
+	/* a resolution shares its fault's id, and is news all the same */
+	if (v.id && yk_fleet_is_resolution(rx->payload, rx->len))
+		yk_buf_adds(&id, "/resolved");
 	if (v.id && yk_seen_check(&f->seen, id.p)) {
 		yk_buf_free(&id);
 		return;
@@ -236,7 +297,9 @@ on_fault(void *ud, const struct yk_rx *rx)
 	if (++f->shown == f->count)
 		yk_mqtt_stop_reading(rx->session);
 	robot = yk_strndup(key, strlen(key) - strlen("/faults"));
-	if (f->tty)
+	if (f->tty && v.id && yk_fleet_is_resolution(rx->payload, rx->len))
+		print_resolved(f, robot, rx, &v);
+	else if (f->tty)
 		print_human(f, robot, rx, &v);
 	else
 		print_json(f, robot, rx, &v);
@@ -311,24 +374,86 @@ pattern(struct fault *f, int nargs, char **args, struct yk_err *err)
 	return YK_OK;
 }
 
+/* Reporting or resolving: the robot's topics, the fault reported, and
+ * what goes out (lib/fleet.h). */
+struct plan {
+	struct yk_buf code;           /* the reported fault's */
+	struct yk_fault flt;
+	char id[37];
+	struct yk_buf faults, status; /* the robot's topics */
+	struct yk_fleet_change ch;
+};
+
+static void
+plan_free(struct plan *pl)
+{
+	yk_buf_free(&pl->code);
+	yk_buf_free(&pl->faults);
+	yk_buf_free(&pl->status);
+	yk_fleet_change_free(&pl->ch);
+}
+
+/* The robot's retained status (the open faults), until the second
+ * subscription is acknowledged; a live one that came meanwhile is as
+ * current. */
+static void
+on_status(void *ud, const struct yk_rx *rx)
+{
+	struct fault *f = ud;
+
+	if (strcmp(rx->topic, f->status_topic) != 0 || f->status_in)
+		return;
+	yk_buf_truncate(&f->old, 0);
+	yk_buf_add(&f->old, rx->payload, rx->len);
+}
+
 /*
- * The fault, then the status that embeds it, both in flight at once (the
- * broker handles a client's messages in order); once both are
- * acknowledged, the fault_id on stdout.  lib/mqtt.c acknowledges the
- * first PUBACK at once (TCP_QUICKACK), so the broker's Nagle does not
- * hold the second for 40 ms.
+ * The retained status is in when a second subscription (the robot's
+ * faults, no retained messages) is acknowledged: the broker handles a
+ * client's packets in order, so it sent the first one's retained message
+ * before it acknowledged the second, the order the sync marker of
+ * query.h relies on.  Not the marker itself: a robot whose ACL lets it
+ * write its faults and status may not be let write an inbox, and a
+ * refused marker would never come back.
  */
 static int
-report(struct yk_mqtt *s, struct fault *f, const struct yk_buf *topic,
-       const struct yk_buf *payload, const char *id, struct yk_err *err)
+read_status(struct yk_mqtt *s, struct fault *f, const char *faults,
+	    struct yk_err *err)
 {
+	if (yk_mqtt_subscribe(s, f->status_topic, 1, YK_RH_SEND, err) < 0 ||
+	    yk_mqtt_subscribe(s, faults, 1, YK_RH_NEVER, err) < 0)
+		return err->rc;
+	while (!yk_mqtt_subscribed(s)) {
+		if (yk_sig_stop)
+			return yk_err_set(err, YK_ERUNTIME, "interrupted");
+		if (yk_mqtt_step(s, NULL, 0, 1000, err) != YK_OK)
+			return err->rc;
+	}
+	f->status_in = true;
+	return YK_OK;
+}
+
+/*
+ * The messages in flight at once (the broker handles a client's messages
+ * in order), the status last; once all are acknowledged, the ids on
+ * stdout.  lib/mqtt.c acknowledges the first PUBACK at once
+ * (TCP_QUICKACK), so the broker's Nagle does not hold the next for 40 ms.
+ */
+static int
+send_plan(struct yk_mqtt *s, struct fault *f, struct plan *pl,
+	  struct yk_err *err)
+{
+	const struct yk_fleet_change *ch = &pl->ch;
 	int rc;
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i <= ch->nevent; i++) {
+		bool st = i == ch->nevent;
+		const struct yk_buf *p = st ? &ch->status : &ch->event[i];
 		struct yk_msg m = {
-			.topic = topic[i].p, .payload = payload[i].p,
-			.len = payload[i].len, .qos = 1, .retain = i == 1,
-			.prio = YK_PRIO_DEFAULT, .ts_us = f->ts_us,
+			.topic = st ? pl->status.p : pl->faults.p,
+			.payload = p->p, .len = p->len, .qos = 1,
+			.retain = st, .prio = YK_PRIO_DEFAULT,
+			.ts_us = f->ts_us,
 		};
 
 		if (yk_mqtt_send_wait(s, &m, err) != YK_OK)
@@ -336,53 +461,61 @@ report(struct yk_mqtt *s, struct fault *f, const struct yk_buf *topic,
 	}
 	if (yk_mqtt_drain(s, &yk_sig_stop, err) != YK_OK)
 		return err->rc;
-	yk_buf_adds(&f->out.b, id);
-	yk_buf_addc(&f->out.b, '\n');
+	yk_buf_add(&f->out.b, ch->ids.p, ch->ids.len);
 	rc = yk_out_flush(&f->out, err);
 	return rc == YK_EXIT ? YK_OK : rc;
 }
 
-/* Check the one-shot arguments and build the two messages. */
+/* Check the one-shot arguments; the fault of a report is made here, the
+ * messages once the status is read. */
 static int
 prepare(struct yk_conf *c, struct fault *f, int nargs, char **args,
-	struct yk_buf topic[2], struct yk_buf payload[2], char id[37],
-	struct yk_err *err)
+	struct plan *pl, struct yk_err *err)
 {
-	struct yk_buf code = {0};
-	struct yk_fault flt;
 	int sev;
 
-	if (nargs != 1)
+	if (f->resolve || f->resolve_all) {
+		if (nargs > 0)
+			return yk_err_set(err, YK_EUSAGE,
+					  "unexpected argument '%s': "
+					  "--resolve takes no CODE",
+					  args[0]);
+		if (f->resolve && !yk_fleet_is_id(f->resolve))
+			return yk_err_set(err, YK_EUSAGE,
+					  "invalid FAULT_ID: use the "
+					  "fault_id a fault was reported "
+					  "with");
+	} else if (nargs != 1) {
 		return yk_err_set(err, YK_EUSAGE,
 				  nargs ? "expected one CODE, got %d arguments"
 					: "missing CODE",
 				  nargs);
+	}
 	/* the checks in the order of the arguments: CODE, then options */
-	if (yk_fleet_code(&code, args[0], err) != YK_OK ||
-	    yk_text_check("fault code", code.p, err) != YK_OK)
-		goto out;
+	if (nargs == 1 &&
+	    (yk_fleet_code(&pl->code, args[0], err) != YK_OK ||
+	     yk_text_check("fault code", pl->code.p, err) != YK_OK))
+		return err->rc;
 	sev = yk_fleet_pick("severity", yk_fleet_severities, f->severity,
 			    err);
 	if (sev < 0 ||
 	    (f->data && yk_fleet_object("--data", f->data, err) != YK_OK))
-		goto out;
+		return err->rc;
 	if (yk_conf_robot(c, err) != YK_OK)
-		goto out;
-	yk_uuid4(id);
+		return err->rc;
 	f->ts_us = yk_now_us();
-	flt = (struct yk_fault){.id = id, .code = code.p,
-				.severity = yk_fleet_severities[sev],
-				.data = f->data, .ts_us = f->ts_us};
-	yk_fleet_topic(&topic[0], &c->scope, c->robot, "faults");
-	yk_fleet_fault_json(&payload[0], &flt);
-	yk_fleet_topic(&topic[1], &c->scope, c->robot, "status");
-	yk_fleet_status_json(&payload[1],
-			     &(struct yk_status){.status = "fault",
-						 .ts_us = flt.ts_us,
-						 .fault = &flt});
-out:
-	yk_buf_free(&code);
-	return err->rc;
+	yk_fleet_topic(&pl->faults, &c->scope, c->robot, "faults");
+	yk_fleet_topic(&pl->status, &c->scope, c->robot, "status");
+	f->status_topic = pl->status.p;
+	if (nargs == 1) {
+		yk_uuid4(pl->id);
+		pl->flt = (struct yk_fault){.id = pl->id, .code = pl->code.p,
+					    .severity =
+						    yk_fleet_severities[sev],
+					    .data = f->data,
+					    .ts_us = f->ts_us};
+	}
+	return YK_OK;
 }
 
 int
@@ -390,12 +523,11 @@ main(int argc, char **argv)
 {
 	struct yk_cli cli = {.usage = usage,
 			     .summary = "Report a fault and print its "
-					"fault_id, or watch the fleet's "
-					"faults."};
+					"fault_id, resolve faults, or watch "
+					"the fleet's faults."};
 	struct yk_conf c;
 	struct fault *f = yk_calloc(1, sizeof(*f));
-	struct yk_buf topic[2] = {{0}}, payload[2] = {{0}};
-	char id[37];
+	struct plan *pl = yk_calloc(1, sizeof(*pl));
 	struct yk_mqtt_cfg mc;
 	struct yk_mqtt *s = NULL;
 	struct yk_err err = {0};
@@ -412,6 +544,11 @@ main(int argc, char **argv)
 		       "how grave (default error)"),
 		YK_STR(0, "data", &f->data, "JSON",
 		       "a JSON object of context, embedded in the fault"),
+		YK_GROUP("Resolving"),
+		YK_STR(0, "resolve", &f->resolve, "FAULT_ID",
+		       "resolve the robot's open fault FAULT_ID"),
+		YK_FLAG(0, "resolve-all", &f->resolve_all,
+			"resolve every open fault of the robot"),
 		YK_GROUP("Watching"),
 		YK_FLAG(0, "watch", &f->watch,
 			"print the faults of the robots PATTERN names"),
@@ -442,6 +579,19 @@ main(int argc, char **argv)
 			   "--severity and --data go with CODE, not --watch");
 		goto out;
 	}
+	if ((f->resolve != NULL) + f->resolve_all + f->watch > 1) {
+		yk_err_set(&err, YK_EUSAGE,
+			   "use one of CODE, --resolve, --resolve-all, "
+			   "--watch");
+		goto out;
+	}
+	if ((f->resolve || f->resolve_all) &&
+	    (f->data || yk_cli_origin(&cli, "severity") != YK_FROM_DEFAULT)) {
+		yk_err_set(&err, YK_EUSAGE,
+			   "--severity and --data go with CODE, not "
+			   "--resolve");
+		goto out;
+	}
 	if (f->watch && yk_cli_origin(&cli, "robot") == YK_FROM_ARGV) {
 		yk_err_set(&err, YK_EUSAGE,
 			   "--watch takes robots as PATTERN, not -r");
@@ -454,28 +604,34 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (f->watch ? pattern(f, nargs, argv, &err)
-		     : prepare(&c, f, nargs, argv, topic, payload, id, &err))
+		     : prepare(&c, f, nargs, argv, pl, &err))
 		goto out;
 	yk_conf_mqtt(&c, &mc);
-	if (f->watch) {
-		mc.on_message = on_fault;
-		mc.msg_ud = f;
-	}
+	mc.on_message = f->watch ? on_fault : on_status;
+	mc.msg_ud = f;
 	if (yk_conf_open(&c, &mc, &s, &err) != YK_OK)
 		goto out;
-	if (f->watch)
+	if (f->watch) {
 		watch(s, f, &err);
-	else
-		report(s, f, topic, payload, id, &err);
+	} else if (read_status(s, f, pl->faults.p, &err) == YK_OK) {
+		if (f->resolve || f->resolve_all)
+			yk_fleet_resolve(&pl->ch, f->old.p, f->old.len,
+					 f->resolve, c.robot, yk_now_us(),
+					 &err);
+		else
+			yk_fleet_report(&pl->ch, f->old.p, f->old.len,
+					&pl->flt);
+		if (err.rc == YK_OK)
+			send_plan(s, f, pl, &err);
+	}
 out:
 	yk_mqtt_close(s);
 	rc = err.rc;
 	if (rc != YK_OK)
 		yk_err_print(&err);
-	for (int i = 0; i < 2; i++) {
-		yk_buf_free(&topic[i]);
-		yk_buf_free(&payload[i]);
-	}
+	plan_free(pl);
+	free(pl);
+	yk_buf_free(&f->old);
 	yk_seen_free(&f->seen);
 	yk_kexpr_free(&f->ex);
 	yk_out_free(&f->out);

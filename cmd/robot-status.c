@@ -24,7 +24,7 @@
 #include "watch.h"
 
 static const char usage[] =
-	"[options] [PATTERN] [--watch] [--json]\n"
+	"[options] [PATTERN] [--watch] [--json] [--all]\n"
 	"[options] set STATUS [--reason TEXT]\n"
 	"[options] agent [--status STATUS] [--heartbeat S]\n"
 	"[options] wait ROBOT STATUS [-W S]\n"
@@ -35,8 +35,8 @@ struct rs {
 	struct yk_conf c;
 	const char *status, *reason, *name, *model;
 	long heartbeat;
-	double stale, timeout;
-	bool watch, json;
+	double stale, timeout, hide_after;
+	bool watch, json, all;
 	struct yk_ready ready;      /* agent --ready-fd */
 };
 
@@ -51,7 +51,12 @@ struct view {
 	struct yk_roster ro;
 	struct yk_sync sync;
 	struct yk_out out;
+	bool live;                  /* --watch --json, the fleet printed:
+				       each message's change is printed */
 };
+
+static void note(struct view *v, struct yk_robot *rb, int64_t now,
+		 bool changes);
 
 static int
 send1(struct yk_mqtt *s, const char *topic, const struct yk_buf *p, int qos,
@@ -141,7 +146,8 @@ do_agent(struct rs *o, struct yk_err *err)
 {
 	struct yk_agent_cfg ac = {.status = o->status,
 				  .heartbeat_s = o->heartbeat,
-				  .stop = &yk_sig_stop};
+				  .stop = &yk_sig_stop,
+				  .log = yk_conf_log};
 	struct yk_agent *a = NULL;
 
 	if (yk_fleet_pick("status", yk_fleet_statuses, o->status, err) < 0 ||
@@ -171,6 +177,7 @@ static void
 on_fleet(void *ud, const struct yk_rx *rx)
 {
 	struct view *v = ud;
+	struct yk_robot *rb;
 	const char *key, *slash;
 	char robot[128];
 	int i;
@@ -187,8 +194,12 @@ on_fleet(void *ud, const struct yk_rx *rx)
 		return;
 	memcpy(robot, key, (size_t)(slash - key));
 	robot[slash - key] = '\0';
-	yk_roster_apply(&v->ro, robot, v->chan[i], rx->payload, rx->len,
-			rx->retain, yk_now_us());
+	rb = yk_roster_apply(&v->ro, robot, v->chan[i], rx->payload, rx->len,
+			     rx->retain, yk_now_us());
+	/* at once, not at the next tick: a fault that lasts 0.1 s is a
+	 * change of verdict too */
+	if (v->live && rb && yk_roster_visible(&v->ro, rb, yk_now_us()))
+		note(v, rb, yk_now_us(), true);
 }
 
 static int
@@ -213,6 +224,7 @@ view_open(struct view *v, const char *pattern, bool faults,
 			goto out;
 	}
 	v->ro.stale_us = (int64_t)(v->o->stale * 1e6);
+	v->ro.hide_us = v->o->all ? 0 : (int64_t)(v->o->hide_after * 1e6);
 	yk_conf_mqtt(&v->o->c, &mc);
 	mc.on_message = on_fleet;
 	mc.msg_ud = v;
@@ -250,8 +262,8 @@ static void
 show(struct view *v, bool human, bool changes)
 {
 	int64_t now = yk_now_us();
-	size_t n;
-	struct yk_robot **rv = yk_roster_sorted(&v->ro, &n);
+	size_t n, hidden;
+	struct yk_robot **rv = yk_roster_view(&v->ro, now, &n, &hidden);
 	struct yk_buf sig = {0};
 
 	if (human && changes) {
@@ -270,21 +282,29 @@ show(struct view *v, bool human, bool changes)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (!v->o->watch) {
+		if (!v->o->watch)
 			yk_roster_json(&v->out.b, &v->ro, rv[i], now, true);
-			continue;
-		}
-		yk_buf_truncate(&sig, 0);
-		yk_roster_json(&sig, &v->ro, rv[i], now, false);
-		if (changes && rv[i]->shown &&
-		    strcmp(rv[i]->shown, sig.p) == 0)
-			continue;
-		free(rv[i]->shown);
-		rv[i]->shown = yk_strdup(sig.p);
-		yk_roster_json(&v->out.b, &v->ro, rv[i], now, true);
+		else
+			note(v, rv[i], now, changes);
 	}
 	yk_buf_free(&sig);
 	free(rv);
+}
+
+/* --watch --json: the robot's line, unless it says what the last one
+ * said (ages aside). */
+static void
+note(struct view *v, struct yk_robot *rb, int64_t now, bool changes)
+{
+	struct yk_buf sig = {0};
+
+	yk_roster_json(&sig, &v->ro, rb, now, false);
+	if (!(changes && rb->shown && strcmp(rb->shown, sig.p) == 0)) {
+		free(rb->shown);
+		rb->shown = yk_strdup(sig.p);
+		yk_roster_json(&v->out.b, &v->ro, rb, now, true);
+	}
+	yk_buf_free(&sig);
 }
 
 static int
@@ -292,29 +312,42 @@ do_view(struct rs *o, const char *pattern, struct yk_err *err)
 {
 	struct view v = {.o = o};
 	bool human = yk_out_human(1) && !o->json;
-	size_t n;
+	size_t n, hidden;
 	int rc;
 
 	yk_out_init(&v.out, 1);
 	if (view_open(&v, pattern, o->watch, err) != YK_OK || yk_sig_stop)
 		goto out;
-	free(yk_roster_sorted(&v.ro, &n));
+	free(yk_roster_view(&v.ro, yk_now_us(), &n, &hidden));
 	if (n == 0 && !o->watch) {
-		yk_err_set(err, YK_ETIMEOUT, "no robot matches '%s'", pattern);
+		if (hidden > 0)
+			yk_err_set(err, YK_ETIMEOUT,
+				   "no robot matches '%s' (%zu offline for "
+				   "more than %g s: --all shows them)",
+				   pattern, hidden, o->hide_after);
+		else
+			yk_err_set(err, YK_ETIMEOUT, "no robot matches '%s'",
+				   pattern);
 		goto out;
 	}
 	show(&v, human, o->watch && human);
 	rc = yk_out_flush(&v.out, err);
+	v.live = o->watch && !human;
 	while (o->watch && rc == YK_OK && !yk_sig_stop) {
 		int64_t tick = yk_mono_ms() + 1000;
 
-		/* a burst of updates is one redraw; the watchdog and ages
-		 * are looked at every second */
-		while (yk_mono_ms() < tick && !yk_sig_stop)
+		/* a burst of updates is one redraw; JSON lines go as each
+		 * change comes; the watchdog and ages are looked at every
+		 * second */
+		while (yk_mono_ms() < tick && !yk_sig_stop && rc == YK_OK) {
 			if (yk_mqtt_step(v.s, NULL, 0,
 					 (int)(tick - yk_mono_ms()), err) !=
 			    YK_OK)
 				goto out;
+			rc = yk_out_flush(&v.out, err);
+		}
+		if (rc != YK_OK)
+			break;
 		show(&v, human, true);
 		rc = yk_out_flush(&v.out, err);
 	}
@@ -334,8 +367,9 @@ do_wait(struct rs *o, const char *robot, const char *status,
 					       (int64_t)(o->timeout * 1000)
 				     : -1;
 
+	/* every verdict the fleet view shows can be waited for */
 	if (yk_id_check("robot id", robot, err) != YK_OK ||
-	    yk_fleet_pick("status", yk_fleet_statuses, status, err) < 0)
+	    yk_fleet_pick("status", yk_roster_verdicts, status, err) < 0)
 		return err->rc;
 	yk_out_init(&v.out, 1);
 	if (view_open(&v, robot, false, err) != YK_OK)
@@ -389,6 +423,7 @@ check_verb(const struct yk_cli *cli, const char *verb, struct yk_err *err)
 		{"name", "register"},    {"model", "register"},
 		{"watch", "view"},       {"json", "view"},
 		{"stale", "view wait"},  {"ready-fd", "agent"},
+		{"all", "view"},         {"hide-after", "view"},
 	};
 
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
@@ -424,7 +459,8 @@ main(int argc, char **argv)
 			     .summary = "Report a robot's status, keep it "
 					"alive, wait for it, or show the "
 					"fleet."};
-	struct rs o = {.status = "online", .heartbeat = 30, .stale = 75};
+	struct rs o = {.status = "online", .heartbeat = 30, .stale = 75,
+		       .hide_after = 86400};
 	struct yk_err err = {0};
 	const char *verb = "view";
 	int nargs, rc;
@@ -437,6 +473,10 @@ main(int argc, char **argv)
 		YK_FLAG(0, "json", &o.json, "JSON lines even on a terminal"),
 		YK_NUM(0, "stale", &o.stale, "S", 1, 1e9,
 		       "offline after S s without a heartbeat (default 75)"),
+		YK_FLAG(0, "all", &o.all,
+			"show the robots offline for long too"),
+		YK_NUM(0, "hide-after", &o.hide_after, "S", 1, 1e12,
+		       "leave out robots offline over S s (default 86400)"),
 		YK_GROUP("Verbs"),
 		YK_STR(0, "status", &o.status, "STATUS",
 		       "agent: the status to report (default online)"),

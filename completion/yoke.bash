@@ -306,9 +306,11 @@ _yoke_complete_verb() {
     fi
   elif ((${#pos[@]} == 0)); then
     _yoke_reply -W "${_yoke_verb_cache[$bin]}" -- "$cur"
-  elif [[ ${pos[0]} == set && ${#pos[@]} == 1 ]] ||
-    [[ ${pos[0]} == wait && ${#pos[@]} == 2 ]]; then
+  elif [[ ${pos[0]} == set && ${#pos[@]} == 1 ]]; then
     _yoke_reply -W "$_yoke_statuses" -- "$cur"
+  elif [[ ${pos[0]} == wait && ${#pos[@]} == 2 ]]; then
+    # every verdict of the fleet view
+    _yoke_reply -W "$_yoke_statuses missing unknown" -- "$cur"
   fi
 }
 

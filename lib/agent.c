@@ -1,6 +1,7 @@
 /*
  * agent.c - a robot's status, heartbeat, token and wills.
  */
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include "json.h"
 #include "out.h"
 #include "roster.h"
+#include "token.h"
 
 struct yk_agent {
 	struct yk_conf *c;
@@ -18,8 +20,8 @@ struct yk_agent {
 	struct yk_mqtt *s, *t;      /* status + heartbeat; token */
 	struct yk_buf st_topic, hb_topic, tok_topic;
 	struct yk_buf status;       /* the status payload we stand by */
-	struct yk_buf fault;        /* the fault it embeds (JSON), or "" */
-	struct yk_buf token;
+	struct yk_buf fault;        /* its fault members (status_fault) */
+	struct yk_token token;      /* on t; see token.h */
 	bool rewill;                /* the fault changed: renew the will */
 	long long seq;
 	int64_t started;            /* wall clock, us */
@@ -52,8 +54,10 @@ heartbeat(struct yk_agent *a)
 		return;
 	yk_buf_adds(&p, "{\"ts\":");
 	yk_out_ts(&p, now);
-	yk_buf_addf(&p, ",\"seq\":%lld,\"uptime_s\":%lld}", ++a->seq,
-		    (long long)((now - a->started) / 1000000));
+	/* "token": this robot holds one, so a fleet view that finds it
+	 * gone says offline (roster.h); SDK readers ignore the field */
+	yk_buf_addf(&p, ",\"seq\":%lld,\"uptime_s\":%lld,\"token\":true}",
+		    ++a->seq, (long long)((now - a->started) / 1000000));
 	m.payload = p.p;
 	m.len = p.len;
 	yk_mqtt_send(a->s, &m, &a->fail);
@@ -77,10 +81,19 @@ token_up(void *ud, bool session_present)
 	struct yk_agent *a = ud;
 
 	(void)session_present;
-	send1(a->t, a->tok_topic.p, &a->token, &a->fail);
+	yk_token_send(&a->token);
 }
 
-/* The "fault" member of a status payload, as it is, into out. */
+static void
+on_token(void *ud, const struct yk_rx *rx)
+{
+	struct yk_agent *a = ud;
+
+	yk_token_rx(&a->token, rx);
+}
+
+/* The "fault" and "open_faults" members of a status payload, as they
+ * are, into out (",\"fault\":{...},\"open_faults\":[...]", or ""). */
 static void
 status_fault(struct yk_buf *out, const char *p, size_t n)
 {
@@ -92,8 +105,15 @@ status_fault(struct yk_buf *out, const char *p, size_t n)
 	if (!yk_json_obj_begin(&it, p, n))
 		return;
 	while (yk_json_obj_next(&it, &k, &kn, &v, &vn))
-		if (yk_json_key_is(k, kn, "fault") && vn > 0 && v[0] == '{')
+		if ((yk_json_key_is(k, kn, "fault") && vn > 0 &&
+		     v[0] == '{') ||
+		    (yk_json_key_is(k, kn, "open_faults") && vn > 0 &&
+		     v[0] == '[')) {
+			yk_buf_addc(out, ',');
+			yk_buf_add(out, k, kn);
+			yk_buf_addc(out, ':');
 			yk_buf_add(out, v, vn);
+		}
 }
 
 /* Our offline status: with a ts, or none (a will cannot know when it
@@ -111,10 +131,8 @@ offline(struct yk_buf *b, const struct yk_agent *a, const char *reason,
 	}
 	yk_buf_adds(b, ",\"reason\":");
 	yk_json_strz(b, reason);
-	if (a->fault.len > 0) {
-		yk_buf_adds(b, ",\"fault\":");
+	if (a->fault.len > 0)
 		yk_buf_add(b, a->fault.p, a->fault.len);
-	}
 	yk_buf_addc(b, '}');
 }
 
@@ -216,9 +234,13 @@ yk_agent_open(struct yk_agent **out, struct yk_conf *c,
 	yk_fleet_topic(&a->hb_topic, &c->scope, c->robot, "heartbeat");
 	yk_fleet_topic(&a->tok_topic, &c->scope, c->robot, "alive");
 	yk_fleet_status_json(&a->status, &st);
-	yk_fleet_alive_json(&a->token, c->hostname);
+	yk_token_init(&a->token, a->tok_topic.p, c->robot, c->hostname);
+	a->token.log = cfg->log;
+	a->token.log_ud = cfg->log_ud;
 	if (status_open(a, err) != YK_OK ||
-	    agent_open(a, &a->t, a->tok_topic.p, &none, NULL, err) != YK_OK)
+	    agent_open(a, &a->t, a->tok_topic.p, &none, on_token, err) !=
+		    YK_OK ||
+	    yk_token_hold(&a->token, a->t, err) != YK_OK)
 		return err->rc;
 	yk_mqtt_on_connect(a->t, token_up, a);
 	a->next = yk_mono_ms() + a->heartbeat_s * 1000;
@@ -233,6 +255,8 @@ yk_agent_step(struct yk_agent *a, int timeout_ms, struct yk_err *err)
 	do {
 		int wait = (int)((a->next < end ? a->next : end) - now);
 
+		if (a->token.fail.rc && !a->fail.rc)
+			a->fail = a->token.fail;
 		if (a->fail.rc) {
 			*err = a->fail;
 			return err->rc;
@@ -248,10 +272,13 @@ yk_agent_step(struct yk_agent *a, int timeout_ms, struct yk_err *err)
 				a->next = now + a->heartbeat_s * 1000;
 			continue;
 		}
-		/* the token session needs no haste: a second's delay in
-		 * reading its acknowledgements costs nothing */
-		if (yk_mqtt_step(a->s, NULL, 0, wait < 500 ? wait : 500,
-				 err) != YK_OK ||
+		/* one wait on both sockets: a token another process
+		 * cleared goes back within a round trip */
+		struct pollfd tp;
+		bool tup = yk_mqtt_pollfd(a->t, &tp);
+
+		if (yk_mqtt_step(a->s, &tp, tup ? 1 : 0,
+				 wait < 500 ? wait : 500, err) != YK_OK ||
 		    yk_mqtt_step(a->t, NULL, 0, 0, err) != YK_OK)
 			return err->rc;
 		now = yk_mono_ms();
@@ -270,8 +297,9 @@ yk_agent_stop(struct yk_agent *a, int ms, struct yk_err *err)
 	yk_mqtt_on_connect(a->s, NULL, NULL);
 	yk_mqtt_on_connect(a->t, NULL, NULL);
 	offline(&a->status, a, "stopped", yk_now_us());
+	/* the token only while it is ours: another holder keeps it */
 	if (send1(a->s, a->st_topic.p, &a->status, err) == YK_OK &&
-	    send1(a->t, a->tok_topic.p, NULL, err) == YK_OK &&
+	    yk_token_release(&a->token, err) == YK_OK &&
 	    yk_mqtt_drain_for(a->s, a->stop, ms, err) == YK_OK)
 		yk_mqtt_drain_for(a->t, a->stop,
 				  ms < 0 ? -1 : (int)(end - yk_mono_ms()),
@@ -291,7 +319,7 @@ yk_agent_close(struct yk_agent *a)
 	yk_buf_free(&a->tok_topic);
 	yk_buf_free(&a->status);
 	yk_buf_free(&a->fault);
-	yk_buf_free(&a->token);
+	yk_token_free(&a->token);
 	free(a);
 }
 

@@ -34,6 +34,9 @@ struct yk_agent_cfg {
 	/* a signal counter: a further signal while we wait for the broker
 	 * to acknowledge the goodbye gives up (see yk_mqtt_drain) */
 	volatile sig_atomic_t *stop;
+	/* warnings (another process holds the robot's token): yk_conf_log */
+	void (*log)(void *ud, int level, const char *msg);
+	void *log_ud;
 };
 
 /* Connect both sessions for c->robot; the status and token go at once. */
@@ -41,8 +44,8 @@ int yk_agent_open(struct yk_agent **out, struct yk_conf *c,
 		  const struct yk_agent_cfg *cfg, struct yk_err *err);
 /* Run for up to timeout_ms: heartbeats, acknowledgements, reconnects. */
 int yk_agent_step(struct yk_agent *a, int timeout_ms, struct yk_err *err);
-/* Say goodbye: status offline (reason "stopped"), the token cleared, both
- * acknowledged, waiting at most ms milliseconds for that (<0: as long as
+/* Say goodbye: status offline (reason "stopped"), the token cleared
+ * unless another process holds it (token.h), both acknowledged, waiting at most ms milliseconds for that (<0: as long as
  * it takes). */
 int yk_agent_stop(struct yk_agent *a, int ms, struct yk_err *err);
 /* Connected, and the status and the token published and confirmed by

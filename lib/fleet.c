@@ -2,6 +2,7 @@
  * fleet.c - fleet channel names, checks and payloads.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
@@ -146,11 +147,298 @@ yk_fleet_status_json(struct yk_buf *b, const struct yk_status *st)
 }
 
 void
-yk_fleet_alive_json(struct yk_buf *b, const char *host)
+yk_fleet_alive_json(struct yk_buf *b, const char *host, const char *holder)
 {
 	yk_buf_adds(b, "{\"alive\":true,\"since\":");
 	yk_out_ts(b, yk_now_us());
 	yk_buf_adds(b, ",\"host\":");
 	yk_json_strz(b, host);
-	yk_buf_addf(b, ",\"pid\":%ld}", (long)getpid());
+	yk_buf_addf(b, ",\"pid\":%ld", (long)getpid());
+	if (holder) {
+		yk_buf_adds(b, ",\"holder\":");
+		yk_json_strz(b, holder);
+	}
+	yk_buf_addc(b, '}');
+}
+
+bool
+yk_fleet_token_live(const void *p, size_t n)
+{
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+
+	if (n == 0)
+		return false;
+	if (!yk_json_obj_begin(&it, p, n))
+		return true; /* any other bytes: another tool's token */
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn))
+		if (yk_json_key_is(k, kn, "alive") && vn == 5 &&
+		    memcmp(v, "false", 5) == 0)
+			return false;
+	return true;
+}
+
+/* The string member name of the object p[0..n), unescaped, into out
+ * (truncated to outn); "" when absent or not a string. */
+static void
+str_member(char *out, size_t outn, const char *p, size_t n, const char *name)
+{
+	struct yk_json_iter it;
+	struct yk_buf b = {0};
+	const char *k, *v;
+	size_t kn, vn;
+
+	out[0] = '\0';
+	if (!yk_json_obj_begin(&it, p, n))
+		return;
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn))
+		if (yk_json_key_is(k, kn, name) && v[0] == '"' &&
+		    yk_json_unescape(&b, v, vn) == YK_OK) {
+			snprintf(out, outn, "%.*s", (int)b.len, b.p);
+			break;
+		}
+	yk_buf_free(&b);
+}
+
+void
+yk_fleet_open_add(struct yk_open_faults *o, const char *f, size_t n)
+{
+	if (o->n == YK_FLEET_OPEN_MAX) {
+		/* the oldest gives way */
+		yk_buf_free(&o->f[0]);
+		memmove(&o->f[0], &o->f[1], sizeof(o->f[0]) * (o->n - 1));
+		memmove(o->id[0], o->id[1], sizeof(o->id[0]) * (o->n - 1));
+		o->n--;
+	}
+	o->f[o->n] = (struct yk_buf){0};
+	yk_json_minify(&o->f[o->n], f, n);
+	str_member(o->id[o->n], sizeof(o->id[0]), f, n, "fault_id");
+	o->n++;
+}
+
+void
+yk_fleet_open_read(struct yk_open_faults *o, const void *payload, size_t n)
+{
+	struct yk_json_iter it, arr;
+	const char *p = payload, *k, *v, *e;
+	const char *one = NULL;
+	size_t kn, vn, en, onen = 0;
+	bool listed = false;
+
+	memset(o, 0, sizeof(*o));
+	o->known = true;
+	if (n == 0 || !yk_json_obj_begin(&it, p, n))
+		return;
+	str_member(o->status, sizeof(o->status), p, n, "status");
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
+		if (yk_json_key_is(k, kn, "open_faults") &&
+		    yk_json_arr_enter(&arr, v, vn)) {
+			listed = true;
+			while (yk_json_arr_next(&arr, &e, &en))
+				if (en > 0 && e[0] == '{')
+					yk_fleet_open_add(o, e, en);
+		} else if (yk_json_key_is(k, kn, "fault") && vn > 0 &&
+			   v[0] == '{') {
+			one = v;
+			onen = vn;
+		}
+	}
+	if (!listed && one)
+		yk_fleet_open_add(o, one, onen);
+	if (!listed && !one && strcmp(o->status, "fault") == 0)
+		o->known = false;
+}
+
+int
+yk_fleet_open_find(const struct yk_open_faults *o, const char *id)
+{
+	for (size_t i = 0; i < o->n; i++)
+		if (o->id[i][0] && strcmp(o->id[i], id) == 0)
+			return (int)i;
+	return -1;
+}
+
+void
+yk_fleet_open_del(struct yk_open_faults *o, int i)
+{
+	yk_buf_free(&o->f[i]);
+	memmove(&o->f[i], &o->f[i + 1], sizeof(o->f[0]) * (o->n - i - 1));
+	memmove(o->id[i], o->id[i + 1], sizeof(o->id[0]) * (o->n - i - 1));
+	o->n--;
+}
+
+void
+yk_fleet_open_free(struct yk_open_faults *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		yk_buf_free(&o->f[i]);
+	o->n = 0;
+}
+
+void
+yk_fleet_open_status(struct yk_buf *b, const void *old, size_t n,
+		     const char *status, int64_t ts_us,
+		     const struct yk_open_faults *o)
+{
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+	bool first = true;
+
+	if (n > 0 && strcmp(status, o->status) == 0 &&
+	    yk_json_obj_begin(&it, old, n)) {
+		yk_buf_addc(b, '{');
+		while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
+			if (yk_json_key_is(k, kn, "fault") ||
+			    yk_json_key_is(k, kn, "open_faults"))
+				continue;
+			if (!first)
+				yk_buf_addc(b, ',');
+			first = false;
+			yk_buf_add(b, k, kn);
+			yk_buf_addc(b, ':');
+			yk_json_minify(b, v, vn);
+		}
+	} else {
+		yk_buf_adds(b, "{\"status\":");
+		yk_json_strz(b, status);
+		yk_buf_adds(b, ",\"ts\":");
+		yk_out_ts(b, ts_us);
+	}
+	if (o->n > 0) {
+		yk_buf_adds(b, ",\"fault\":");
+		yk_buf_add(b, o->f[o->n - 1].p, o->f[o->n - 1].len);
+		yk_buf_adds(b, ",\"open_faults\":[");
+		for (size_t i = 0; i < o->n; i++) {
+			if (i > 0)
+				yk_buf_addc(b, ',');
+			yk_buf_add(b, o->f[i].p, o->f[i].len);
+		}
+		yk_buf_addc(b, ']');
+	}
+	yk_buf_addc(b, '}');
+}
+
+void
+yk_fleet_resolution_json(struct yk_buf *b, const char *id, const char *code,
+			 int64_t ts_us)
+{
+	yk_buf_adds(b, "{\"fault_id\":");
+	yk_json_strz(b, id);
+	if (code && *code) {
+		yk_buf_adds(b, ",\"code\":");
+		yk_json_strz(b, code);
+	}
+	yk_buf_adds(b, ",\"resolved\":true,\"ts\":");
+	yk_out_ts(b, ts_us);
+	yk_buf_addc(b, '}');
+}
+
+bool
+yk_fleet_is_resolution(const void *p, size_t n)
+{
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+
+	if (!yk_json_obj_begin(&it, p, n))
+		return false;
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn))
+		if (yk_json_key_is(k, kn, "resolved"))
+			return vn == 4 && memcmp(v, "true", 4) == 0;
+	return false;
+}
+
+bool
+yk_fleet_is_id(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 63)
+		return false;
+	for (; *s; s++)
+		if (*s <= ' ' || *s > '~' || *s == '"' || *s == '\\')
+			return false;
+	return true;
+}
+
+void
+yk_fleet_report(struct yk_fleet_change *ch, const void *old, size_t n,
+		const struct yk_fault *f)
+{
+	struct yk_open_faults o;
+	struct yk_buf *b = &ch->event[ch->nevent++];
+
+	yk_fleet_fault_json(b, f);
+	yk_fleet_open_read(&o, old, n);
+	yk_fleet_open_add(&o, b->p, b->len);
+	yk_fleet_open_status(&ch->status, NULL, 0, "fault", f->ts_us, &o);
+	yk_buf_adds(&ch->ids, f->id);
+	yk_buf_addc(&ch->ids, '\n');
+	yk_fleet_open_free(&o);
+}
+
+/* One resolution of open fault i, or of id when the open faults are not
+ * known (i < 0). */
+static void
+resolution(struct yk_fleet_change *ch, const struct yk_open_faults *o,
+	   int i, const char *id, int64_t now_us)
+{
+	char code[128] = "";
+
+	if (i >= 0) {
+		id = o->id[i];
+		str_member(code, sizeof(code), o->f[i].p, o->f[i].len,
+			   "code");
+	}
+	yk_fleet_resolution_json(&ch->event[ch->nevent++], id, code, now_us);
+	yk_buf_adds(&ch->ids, id);
+	yk_buf_addc(&ch->ids, '\n');
+}
+
+int
+yk_fleet_resolve(struct yk_fleet_change *ch, const void *old, size_t n,
+		 const char *id, const char *robot, int64_t now_us,
+		 struct yk_err *err)
+{
+	struct yk_open_faults o;
+	const char *st;
+	int i = -1;
+
+	yk_fleet_open_read(&o, old, n);
+	if (id)
+		i = yk_fleet_open_find(&o, id);
+	if (o.known && (id ? i < 0 : o.n == 0)) {
+		yk_fleet_open_free(&o);
+		if (id)
+			return yk_err_set(err, YK_ETIMEOUT,
+					  "no open fault '%s' on '%s'", id,
+					  robot);
+		return yk_err_set(err, YK_ETIMEOUT, "no open fault on '%s'",
+				  robot);
+	}
+	if (id) {
+		resolution(ch, &o, i, id, now_us);
+		if (i >= 0)
+			yk_fleet_open_del(&o, i);
+	} else {
+		for (size_t j = 0; j < o.n; j++)
+			resolution(ch, &o, (int)j, NULL, now_us);
+		yk_fleet_open_free(&o);
+	}
+	st = o.n == 0 && strcmp(o.status, "fault") == 0 ? "online" : o.status;
+	yk_fleet_open_status(&ch->status, old, n, st, now_us, &o);
+	yk_fleet_open_free(&o);
+	return YK_OK;
+}
+
+void
+yk_fleet_change_free(struct yk_fleet_change *ch)
+{
+	for (int i = 0; i < ch->nevent; i++)
+		yk_buf_free(&ch->event[i]);
+	ch->nevent = 0;
+	yk_buf_free(&ch->status);
+	yk_buf_free(&ch->ids);
 }

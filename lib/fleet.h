@@ -9,6 +9,8 @@
 #ifndef YK_FLEET_H
 #define YK_FLEET_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -66,7 +68,86 @@ struct yk_status {
 /* {"status","ts"[,"reason"][,"heartbeat_s"][,"fault":{...}]} */
 void yk_fleet_status_json(struct yk_buf *b, const struct yk_status *st);
 
-/* A liveliness token: {"alive":true,"since","host","pid"}, since now. */
-void yk_fleet_alive_json(struct yk_buf *b, const char *host);
+/*
+ * Open faults.  A fault stays open until it is resolved; the robot's
+ * retained status lists the open ones ("open_faults", oldest first, at
+ * most YK_FLEET_OPEN_MAX: the oldest give way) and embeds the newest as
+ * "fault".  A resolution is an event on <robot>/faults,
+ * {"fault_id","code","resolved":true,"ts"}, and the status follows: a
+ * robot in "fault" with no open fault left is "online" again.
+ */
+#define YK_FLEET_OPEN_MAX 32
+
+struct yk_open_faults {
+	size_t n;
+	struct yk_buf f[YK_FLEET_OPEN_MAX]; /* each a fault object, minified */
+	char id[YK_FLEET_OPEN_MAX][64];     /* its fault_id ("" when none) */
+	char status[16];                    /* the status's, "" when none */
+	/* false: the status is "fault" but names no fault (a robot of the
+	 * fleet SDK): which faults are open is not known */
+	bool known;
+};
+
+/* The open faults a retained status payload lists ("open_faults", else
+ * its "fault"); n == 0: no status. */
+void yk_fleet_open_read(struct yk_open_faults *o, const void *p, size_t n);
+/* Add the fault object f[0..n) as the newest open fault. */
+void yk_fleet_open_add(struct yk_open_faults *o, const char *f, size_t n);
+/* The index of the open fault with this fault_id, or -1. */
+int yk_fleet_open_find(const struct yk_open_faults *o, const char *id);
+void yk_fleet_open_del(struct yk_open_faults *o, int i);
+void yk_fleet_open_free(struct yk_open_faults *o);
+/*
+ * The status that says o: with status equal to the old one (old[0..n),
+ * may be empty) the old payload is kept, ts and reason included, and
+ * only its faults change; otherwise {"status","ts":ts_us}.  Then
+ * "fault" (the newest) and "open_faults" when any is open.
+ */
+void yk_fleet_open_status(struct yk_buf *b, const void *old, size_t n,
+			  const char *status, int64_t ts_us,
+			  const struct yk_open_faults *o);
+/* What a report or a resolution sends, in this order: events for
+ * <robot>/faults, then the robot's status (retained); and the fault_ids
+ * to print, one a line. */
+struct yk_fleet_change {
+	struct yk_buf event[YK_FLEET_OPEN_MAX];
+	int nevent;
+	struct yk_buf status;
+	struct yk_buf ids;
+};
+
+/* Report f: the fault, and the status "fault" that adds it to the open
+ * faults of old[0..n) (the robot's retained status, or empty). */
+void yk_fleet_report(struct yk_fleet_change *ch, const void *old, size_t n,
+		     const struct yk_fault *f);
+/*
+ * Resolve the open fault id (NULL: every open fault) of the robot whose
+ * retained status is old[0..n): a resolution each, then the status
+ * without them ("online" for a robot in "fault" with none left, else
+ * its status as it was).  Nothing open to resolve: YK_ETIMEOUT ("no open
+ * fault 'ID' on 'ROBOT'"), and ch is empty.  A status "fault" naming no
+ * fault (the fleet SDK's) takes any id, and is online again.
+ */
+int yk_fleet_resolve(struct yk_fleet_change *ch, const void *old, size_t n,
+		     const char *id, const char *robot, int64_t now_us,
+		     struct yk_err *err);
+void yk_fleet_change_free(struct yk_fleet_change *ch);
+/* {"fault_id","code"(when known),"resolved":true,"ts"} */
+void yk_fleet_resolution_json(struct yk_buf *b, const char *id,
+			      const char *code, int64_t ts_us);
+/* A fault_id as --resolve takes it: 1 to 63 printable ASCII characters,
+ * no blanks or quotes. */
+bool yk_fleet_is_id(const char *s);
+/* Whether a message on <robot>/faults is a resolution. */
+bool yk_fleet_is_resolution(const void *p, size_t n);
+
+/* A liveliness token: {"alive":true,"since","host","pid","holder"},
+ * since now; holder (a yk_uuid4) tells this holder's token from another
+ * process's token for the same key. */
+void yk_fleet_alive_json(struct yk_buf *b, const char *host,
+			 const char *holder);
+/* Whether a message on <key>/alive says the token is live: anything but
+ * the empty message (cleared) and a JSON object whose "alive" is false. */
+bool yk_fleet_token_live(const void *p, size_t n);
 
 #endif

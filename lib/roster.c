@@ -9,12 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleet.h"
 #include "json.h"
 #include "out.h"
 #include "roster.h"
 
 const char *const yk_roster_chans[] = {"status", "heartbeat", "alive",
 				       "meta", "faults", NULL};
+const char *const yk_roster_verdicts[] = {"online", "idle", "fault",
+					  "offline", "missing", "unknown",
+					  NULL};
 
 /* Replace *dst with the JSON string token v (NULL when not a string). */
 static void
@@ -93,6 +97,41 @@ read_fault(struct yk_robot *rb, const char *p, size_t n)
 	return rb->fault_code != NULL;
 }
 
+/* A resolution of the fault shown: it is shown no more (the status that
+ * follows names the next open one). */
+static void
+resolved(struct yk_robot *rb, const char *p, size_t n)
+{
+	char *id = NULL;
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+
+	yk_json_obj_begin(&it, p, n);
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn))
+		if (yk_json_key_is(k, kn, "fault_id"))
+			take_str(&id, v, vn);
+	if (id && rb->fault_id && strcmp(id, rb->fault_id) == 0)
+		clear_fault(rb);
+	free(id);
+}
+
+/* The elements of an array token; -1 when it is none. */
+static int
+count(const char *v, size_t n)
+{
+	struct yk_json_iter it;
+	const char *e;
+	size_t en;
+	int c = 0;
+
+	if (!yk_json_arr_enter(&it, v, n))
+		return -1;
+	while (yk_json_arr_next(&it, &e, &en))
+		c++;
+	return c;
+}
+
 static bool
 read_status(struct yk_robot *rb, const char *p, size_t n)
 {
@@ -106,6 +145,7 @@ read_status(struct yk_robot *rb, const char *p, size_t n)
 	free(rb->reason);
 	rb->reason = NULL;
 	rb->status_ts = 0;
+	rb->open_faults = -1;
 	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
 		if (yk_json_key_is(k, kn, "status"))
 			take_str(&st, v, vn);
@@ -116,6 +156,8 @@ read_status(struct yk_robot *rb, const char *p, size_t n)
 		else if (yk_json_key_is(k, kn, "fault") && vn > 0 &&
 			 v[0] == '{')
 			read_fault(rb, v, vn);
+		else if (yk_json_key_is(k, kn, "open_faults"))
+			rb->open_faults = count(v, vn);
 	}
 	if (st == NULL || strlen(st) >= sizeof(rb->status)) {
 		free(st);
@@ -138,6 +180,7 @@ read_heartbeat(struct yk_robot *rb, const char *p, size_t n, bool retain,
 	 * off must not look dead.  A retained one only has its own date. */
 	rb->hb_us = now_us;
 	rb->hb_seq = -1;
+	rb->hb_token = false;
 	if (!yk_json_obj_begin(&it, p, n))
 		return;
 	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
@@ -145,6 +188,8 @@ read_heartbeat(struct yk_robot *rb, const char *p, size_t n, bool retain,
 			rb->hb_us = secs_us(v, vn);
 		else if (yk_json_key_is(k, kn, "seq"))
 			rb->hb_seq = (long long)num(v, vn);
+		else if (yk_json_key_is(k, kn, "token"))
+			rb->hb_token = vn == 4 && memcmp(v, "true", 4) == 0;
 	}
 	/* nor is it younger than its arrival: a date in the future must not
 	 * keep a robot fresh until then */
@@ -197,8 +242,8 @@ yk_roster_apply(struct yk_roster *r, const char *robot, enum yk_chan ch,
 			read_heartbeat(rb, p, n, retain, now_us);
 		break;
 	case YK_CH_ALIVE:
-		rb->has_token = n > 0;
-		rb->token_seen |= n > 0;
+		rb->has_token = yk_fleet_token_live(p, n);
+		rb->token_seen |= rb->has_token;
 		break;
 	case YK_CH_META:
 		rb->registered = n > 0;
@@ -206,6 +251,10 @@ yk_roster_apply(struct yk_roster *r, const char *robot, enum yk_chan ch,
 			read_meta(rb, p, n);
 		break;
 	case YK_CH_FAULTS:
+		if (n > 0 && yk_fleet_is_resolution(p, n)) {
+			resolved(rb, p, n);
+			break;
+		}
 		if (n == 0 || !read_fault(rb, p, n))
 			return NULL;
 		break;
@@ -236,6 +285,7 @@ yk_roster_judge(const struct yk_roster *r, const struct yk_robot *rb,
 {
 	char age[32];
 	bool agent = rb->has_hb || rb->token_seen;
+	bool holder = rb->token_seen || (rb->has_hb && rb->hb_token);
 
 	v->reason[0] = '\0';
 	if (rb->has_status && strcmp(rb->status, "offline") == 0) {
@@ -247,7 +297,7 @@ yk_roster_judge(const struct yk_roster *r, const struct yk_robot *rb,
 		yk_roster_age(age, sizeof(age), now_us - rb->hb_us);
 		snprintf(v->reason, sizeof(v->reason),
 			 "no heartbeat for %s", age);
-	} else if (agent && !rb->has_token) {
+	} else if (holder && !rb->has_token) {
 		v->status = "offline";
 		snprintf(v->reason, sizeof(v->reason), "token gone");
 	} else if (rb->has_status) {
@@ -284,19 +334,68 @@ by_id(const void *a, const void *b)
 	return strcmp((*x)->id, (*y)->id);
 }
 
-struct yk_robot **
-yk_roster_sorted(const struct yk_roster *r, size_t *n)
+int64_t
+yk_roster_last_seen(const struct yk_robot *rb)
+{
+	int64_t t = rb->has_status ? rb->status_ts : 0;
+
+	if (rb->has_hb && rb->hb_us > t)
+		t = rb->hb_us;
+	return t;
+}
+
+bool
+yk_roster_visible(const struct yk_roster *r, const struct yk_robot *rb,
+		  int64_t now_us)
+{
+	struct yk_verdict v;
+	int64_t last;
+
+	if (!shows(rb))
+		return false;
+	if (r->hide_us <= 0)
+		return true;
+	last = yk_roster_last_seen(rb);
+	if (last <= 0 || now_us - last <= r->hide_us)
+		return true;
+	yk_roster_judge(r, rb, now_us, &v);
+	return strcmp(v.status, "offline") != 0;
+}
+
+static struct yk_robot **
+pick(const struct yk_roster *r, bool all, int64_t now_us, size_t *n,
+     size_t *hidden)
 {
 	struct yk_robot **v = yk_malloc(sizeof(*v) * (r->robots.n + 1));
 	struct yk_map_ent *e;
 	size_t i = 0;
 
-	*n = 0;
-	while ((e = yk_map_next(&r->robots, &i)) != NULL)
-		if (shows(e->val))
+	*n = *hidden = 0;
+	while ((e = yk_map_next(&r->robots, &i)) != NULL) {
+		if (!shows(e->val))
+			continue;
+		if (all || yk_roster_visible(r, e->val, now_us))
 			v[(*n)++] = e->val;
+		else
+			(*hidden)++;
+	}
 	qsort(v, *n, sizeof(*v), by_id);
 	return v;
+}
+
+struct yk_robot **
+yk_roster_sorted(const struct yk_roster *r, size_t *n)
+{
+	size_t hidden;
+
+	return pick(r, true, 0, n, &hidden);
+}
+
+struct yk_robot **
+yk_roster_view(const struct yk_roster *r, int64_t now_us, size_t *n,
+	       size_t *hidden)
+{
+	return pick(r, false, now_us, n, hidden);
 }
 
 static void
@@ -340,6 +439,8 @@ yk_roster_json(struct yk_buf *b, const struct yk_roster *r,
 		}
 		yk_buf_addc(b, '}');
 	}
+	if (rb->has_status && rb->open_faults >= 0)
+		yk_buf_addf(b, ",\"open_faults\":%d", rb->open_faults);
 	json_field(b, "name", rb->name);
 	json_field(b, "model", rb->model);
 	yk_buf_adds(b, rb->registered ? ",\"registered\":true}\n"

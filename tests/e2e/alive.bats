@@ -54,14 +54,15 @@ has_line() { grep -qxF -- "$2" "$1"; }
 	[ "$stderr" = "yoke-alive: no live token matches '**/alive'" ]
 }
 
-@test "a held token shows in --list as a JSON line with since, host, pid" {
+@test "a held token shows in --list as a JSON line with since, host, pid, holder" {
 	before=$(date +%s)
 	hold "$R/arm"
 	run --separate-stderr yoke-alive $B --list "$R/arm"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
-	[ "$(printf '%s\n' "$output" | jq -c 'del(.since)')" = \
+	[ "$(printf '%s\n' "$output" | jq -c 'del(.since, .holder)')" = \
 		"{\"key\":\"$R/arm\",\"alive\":true,\"host\":\"$(hostname)\",\"pid\":$HOLDER}" ]
+	[[ "$(printf '%s\n' "$output" | jq -r .holder)" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]]
 	since=$(printf '%s\n' "$output" | sed -n 's/.*"since":\([0-9.]*\),.*/\1/p')
 	[[ "$since" =~ ^[0-9]+\.[0-9]{6}$ ]]
 	[ "${since%.*}" -ge $((before - 1)) ]
@@ -77,7 +78,7 @@ has_line() { grep -qxF -- "$2" "$1"; }
 		-F '%r %q %p'
 	[ "$status" -eq 0 ]
 	[ "${output%% \{*}" = "1 1" ]
-	[ "$(printf '%s\n' "${output#1 1 }" | jq -c 'del(.since)')" = \
+	[ "$(printf '%s\n' "${output#1 1 }" | jq -c 'del(.since, .holder)')" = \
 		"{\"alive\":true,\"host\":\"$(hostname)\",\"pid\":$HOLDER}" ]
 }
 
@@ -421,6 +422,82 @@ has_line() { grep -qxF -- "$2" "$1"; }
 # Usage errors are found before connecting: the broker here is unreachable,
 # and still the exit code is 2, not 1.
 X="-b mqtt://127.0.0.1:1"
+
+# pid_is KEY PID: the live token of KEY is held by PID
+pid_is() {
+	[ "$(yoke-alive $B --list "$1" 2> /dev/null | jq -r .pid)" = "$2" ]
+}
+
+@test "two holders: the second warns, and leaving does not take the first's token" {
+	hold "$R/arm"
+	first=$HOLDER
+	watch "$BATS_TEST_TMPDIR/w" "$R/arm"
+	wait_lines "$BATS_TEST_TMPDIR/w" 1
+	run --separate-stderr yoke-alive $B "$R/arm" -- true
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "yoke-alive: '$R/arm' is already held (pid $first on $(hostname)); holding it too" ]
+	# the second cleared its own token; the first put its own back
+	wait_lines "$BATS_TEST_TMPDIR/w" 3
+	[ "$(jq -c .alive "$BATS_TEST_TMPDIR/w" | tr '\n' ,)" = "true,false,true," ]
+	pid_is "$R/arm" "$first"
+	# and it holds it for good: its own clean exit clears it
+	[ ! -s "$BATS_TEST_TMPDIR/${R}_arm.err" ]
+	kill -TERM "$first"
+	wait "$first"
+	wait_lines "$BATS_TEST_TMPDIR/w" 4
+	is_gone "$R/arm"
+}
+
+@test "two holders: the first leaving leaves the second's token alone" {
+	hold "$R/arm"
+	first=$HOLDER
+	yoke-alive $B "$R/arm" > /dev/null 2> "$BATS_TEST_TMPDIR/second.err" &
+	second=$!
+	PIDS+=($second)
+	wait_for pid_is "$R/arm" "$second"
+	kill -TERM "$first"
+	wait "$first"
+	# no clear was sent: the token is the second's, now and after
+	pid_is "$R/arm" "$second"
+	yoke-alive $B "$R/arm" -- true 2> "$BATS_TEST_TMPDIR/third.err"
+	wait_for pid_is "$R/arm" "$second"
+	grep -q "already held (pid $second on " "$BATS_TEST_TMPDIR/third.err"
+}
+
+@test "a holder puts its token back when someone else clears it" {
+	hold "$R/arm"
+	mosquitto_pub -p "$BROKER_PORT" -t "$T/arm/alive" -r -n -q 1
+	wait_for pid_is "$R/arm" "$HOLDER"
+	mosquitto_pub -p "$BROKER_PORT" -t "$T/arm/alive" -r -q 1 \
+		-m '{"alive":false}'
+	wait_for pid_is "$R/arm" "$HOLDER"
+	[ ! -s "$BATS_TEST_TMPDIR/${R}_arm.err" ]
+}
+
+@test "two holders: the other's will clears the token, the survivor puts it back" {
+	hold "$R/arm"
+	first=$HOLDER
+	yoke-alive $B "$R/arm" > /dev/null 2>&1 &
+	second=$!
+	PIDS+=($second)
+	wait_for pid_is "$R/arm" "$second"
+	kill -KILL "$second"
+	wait_for pid_is "$R/arm" "$first"
+}
+
+@test "--list and --watch: a retained {\"alive\":false} is no live token" {
+	mosquitto_pub -p "$BROKER_PORT" -t "$T/dead/alive" -r -q 1 \
+		-m '{"alive":false}'
+	run --separate-stderr yoke-alive $B --list "$R/dead"
+	[ "$status" -eq 3 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-alive: no live token matches '$R/dead/alive'" ]
+	watch "$BATS_TEST_TMPDIR/w" "$R/*"
+	probe "$R/live" "$BATS_TEST_TMPDIR/w"
+	yoke-pub $B "$R/live/alive" -m '{"alive":false}' -q 1
+	wait_lines "$BATS_TEST_TMPDIR/w" 2
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/w")" = "{\"key\":\"$R/live\",\"alive\":false}" ]
+}
 
 @test "usage: missing KEY, or two" {
 	run --separate-stderr yoke-alive $X

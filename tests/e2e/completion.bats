@@ -40,7 +40,7 @@ complete_words() {
 	run complete_words yoke-robot-status set o
 	[ "$output" = "offline online " ]
 	run complete_words yoke robot-status wait arm-1 ""
-	[ "$output" = "fault idle offline online " ]
+	[ "$output" = "fault idle missing offline online unknown " ]
 	run complete_words yoke-robot-status agent --status i
 	[ "$output" = "idle " ]
 	# no verbs where a tool has none
@@ -133,4 +133,11 @@ complete_words() {
 @test "yoke-log --level: the levels and auto" {
 	run complete_words yoke-log --level ""
 	[ "$output" = "auto debug error info warn " ]
+}
+
+@test "yoke-fault: --resolve and --resolve-all; yoke-robot-status: --all, --hide-after" {
+	run complete_words yoke-fault --res
+	[ "$output" = "--resolve --resolve-all " ]
+	run complete_words yoke-robot-status --hi
+	[ "$output" = "--hide-after " ]
 }

@@ -155,8 +155,9 @@ has_line() { grep -qxF -- "$2" "$1"; }
 	[ "$status" -eq 0 ]
 	[ "${output%% \{*}" = "1 1" ]
 	st=${output#1 1 }
-	[ "$(printf '%s\n' "$st" | jq -c 'del(.ts, .fault.ts)')" = \
-		"{\"status\":\"fault\",\"fault\":{\"fault_id\":\"$id\",\"code\":\"MOTOR_OVERHEAT\",\"severity\":\"critical\",\"data\":{\"motor\":3}}}" ]
+	f="{\"fault_id\":\"$id\",\"code\":\"MOTOR_OVERHEAT\",\"severity\":\"critical\",\"data\":{\"motor\":3}}"
+	[ "$(printf '%s\n' "$st" | jq -c 'del(.ts, .fault.ts, .open_faults[].ts)')" = \
+		"{\"status\":\"fault\",\"fault\":$f,\"open_faults\":[$f]}" ]
 	# one instant: the status's ts is the fault's
 	[ "$(printf '%s\n' "$st" | jq '.ts == .fault.ts')" = true ]
 }
@@ -268,6 +269,162 @@ has_line() { grep -qxF -- "$2" "$1"; }
 	# the error quotes the robot part of ROBOT/faults
 	usage_error "invalid key expression 'Arm-1': invalid robot id 'Arm-1': use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit" \
 		--watch Arm-1/faults
+}
+
+# status ROBOT: its retained status (org $R)
+status() {
+	mosquitto_sub -p "$BROKER_PORT" -t "yoke/$R/$1/status" -C 1 -W 3
+}
+
+@test "a second fault: both are open, the newest embedded" {
+	id1=$(yoke-fault $B $O -r arm-1 motor_overheat)
+	id2=$(yoke-fault $B $O -r arm-1 low_battery --severity warning)
+	st=$(status arm-1)
+	[ "$(echo "$st" | jq -r .fault.fault_id)" = "$id2" ]
+	[ "$(echo "$st" | jq -r '.open_faults[].fault_id' | tr '\n' ,)" = "$id1,$id2," ]
+}
+
+@test "--resolve FAULT_ID: the resolution, then the status without it" {
+	id1=$(yoke-fault $B $O -r arm-1 motor_overheat)
+	id2=$(yoke-fault $B $O -r arm-1 low_battery --severity warning)
+	listen "arm-1/faults" 1
+	run --separate-stderr yoke-fault $B $O -r arm-1 --resolve "$id2"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$id2" ]
+	[ -z "$stderr" ]
+	wait "$SUB"
+	# the resolution, on the faults channel, not retained
+	[ "$(head -1 "$SUB_OUT" | jq -c '[.key, .retain, (.payload | del(.ts))]')" = \
+		"[\"arm-1/faults\",false,{\"fault_id\":\"$id2\",\"code\":\"LOW_BATTERY\",\"resolved\":true}]" ]
+	[[ "$(head -1 "$SUB_OUT" | jq -r .payload.ts)" =~ ^[0-9]+\.[0-9]+$ ]]
+	# one fault left: still in fault, showing the one that is open
+	st=$(status arm-1)
+	[ "$(echo "$st" | jq -c '[.status, .fault.fault_id, [.open_faults[].fault_id]]')" = \
+		"[\"fault\",\"$id1\",[\"$id1\"]]" ]
+	[ "$(yoke-robot-status $B $O --json arm-1 | jq -c '[.status, .fault.fault_id, .open_faults]')" = \
+		"[\"fault\",\"$id1\",1]" ]
+	# none left: online again
+	run --separate-stderr yoke-fault $B $O -r arm-1 --resolve "$id1"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$id1" ]
+	[ "$(status arm-1 | jq -c 'del(.ts)')" = '{"status":"online"}' ]
+	[ "$(yoke-robot-status $B $O --json arm-1 | jq -c '[.status, .fault, .open_faults]')" = '["online",null,null]' ]
+}
+
+@test "--resolve-all: every open fault of the robot, oldest first" {
+	id1=$(yoke-fault $B $O -r arm-1 a)
+	id2=$(yoke-fault $B $O -r arm-1 b)
+	yoke-fault $B $O -r arm-2 c > /dev/null
+	listen "arm-1/faults" 2
+	run --separate-stderr yoke-fault $B $O -r arm-1 --resolve-all
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' "$id1" "$id2")" ]
+	wait "$SUB"
+	[ "$(jq -c '[.payload.fault_id, .payload.code, .payload.resolved]' "$SUB_OUT" | tr '\n' ,)" = \
+		"[\"$id1\",\"A\",true],[\"$id2\",\"B\",true]," ]
+	[ "$(status arm-1 | jq -r .status)" = online ]
+	# another robot's faults are its own
+	[ "$(status arm-2 | jq -r .status)" = fault ]
+}
+
+@test "nothing open to resolve: exit 3, nothing sent" {
+	yoke-robot-status $B $O set online -r arm-1
+	id=$(yoke-fault $B $O -r arm-1 x)
+	yoke-fault $B $O -r arm-1 --resolve "$id" > /dev/null
+	listen '*/faults' 1
+	run --separate-stderr yoke-fault $B $O -r arm-1 --resolve "$id"
+	[ "$status" -eq 3 ]
+	[ -z "$output" ]
+	[ "$stderr" = "yoke-fault: no open fault '$id' on 'arm-1'" ]
+	run --separate-stderr yoke-fault $B $O -r arm-1 --resolve-all
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "yoke-fault: no open fault on 'arm-1'" ]
+	run --separate-stderr yoke-fault $B $O -r arm-9 --resolve-all
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "yoke-fault: no open fault on 'arm-9'" ]
+	yoke-pub $B $O sentinel/faults -m done -q 1
+	wait "$SUB"
+	[ "$(jq -r .key "$SUB_OUT")" = sentinel/faults ]
+	[ "$(status arm-1 | jq -c 'del(.ts)')" = '{"status":"online"}' ]
+}
+
+@test "a robot of the fleet SDK (status fault, no fault named): resolving sets it online" {
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/sdk-1/status" -r -q 1 \
+		-m '{"status":"fault","ts":1795300000.5}'
+	run --separate-stderr yoke-fault $B $O -r sdk-1 --resolve-all
+	[ "$status" -eq 0 ]
+	[ -z "$output$stderr" ]
+	[ "$(status sdk-1 | jq -r .status)" = online ]
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/sdk-1/status" -r -q 1 \
+		-m '{"status":"fault","ts":1795300000.5}'
+	run --separate-stderr yoke-fault $B $O -r sdk-1 --resolve f-77
+	[ "$status" -eq 0 ]
+	[ "$output" = f-77 ]
+	[ "$(status sdk-1 | jq -r .status)" = online ]
+}
+
+@test "resolving the faults of a robot that is offline leaves it offline" {
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/arm-1/status" -r -q 1 \
+		-m "{\"status\":\"offline\",\"reason\":\"connection lost\",\"fault\":$(fault_payload f-1 X)}"
+	run --separate-stderr yoke-fault $B $O -r arm-1 --resolve f-1
+	[ "$status" -eq 0 ]
+	[ "$(status arm-1)" = '{"status":"offline","reason":"connection lost"}' ]
+}
+
+@test "an agent stands by the status that follows a resolution" {
+	yoke-robot-status $B $O agent -r arm-1 --heartbeat 1 \
+		> /dev/null 2> "$BATS_TEST_TMPDIR/agent.err" 3>&- &
+	PIDS+=($!)
+	yoke-robot-status $B $O wait arm-1 online -W 10
+	id=$(yoke-fault $B $O -r arm-1 x)
+	yoke-robot-status $B $O wait arm-1 fault -W 10
+	yoke-fault $B $O -r arm-1 --resolve "$id"
+	yoke-robot-status $B $O wait arm-1 online -W 10
+	# its will (renewed when the faults changed) no longer names it
+	restart_broker
+	# (its reconnect backs off: a generous bound, as a hang guard)
+	yoke-robot-status $B $O wait arm-1 online -W 30
+	[ "$(yoke-robot-status $B $O --json arm-1 | jq -c '[.status, .fault]')" = '["online",null]' ]
+}
+
+@test "--watch: a resolution is shown, though it shares its fault's id" {
+	watch "$BATS_TEST_TMPDIR/w" --json
+	id=$(yoke-fault $B $O -r arm-1 x)
+	yoke-fault $B $O -r arm-1 --resolve "$id" > /dev/null
+	wait_lines "$BATS_TEST_TMPDIR/w" 2
+	[ "$(jq -c '[.robot, .fault_id, .code, .resolved]' "$BATS_TEST_TMPDIR/w" | tr '\n' ,)" = \
+		"[\"arm-1\",\"$id\",\"X\",null],[\"arm-1\",\"$id\",\"X\",true]," ]
+}
+
+@test "--watch on a terminal: a resolution is one RESOLVED line" {
+	if ! script -qc true /dev/null > /dev/null 2>&1; then
+		skip "needs script(1)"
+	fi
+	w="$BATS_TEST_TMPDIR/tty"
+	script -qc "yoke-fault $B $O -v --watch -C 2 -W 10" /dev/null \
+		> "$w" 3>&- &
+	PIDS+=($!)
+	wait_for grep -q "subscribed to" "$w"
+	qpub arm-1 '{"fault_id":"a","code":"X","severity":"info","data":null,"ts":1795300000}'
+	qpub arm-1 '{"fault_id":"a","code":"X","resolved":true,"ts":1795300004}'
+	wait_lines "$w" 3
+	[ "$(grep -v '^yoke-fault: ' "$w" | tr -d '\r' | sed -n 2p)" = \
+		"$(date -d @1795300004 +%H:%M:%S)  arm-1  RESOLVED  X  a" ]
+}
+
+@test "usage: --resolve and --resolve-all" {
+	usage_error "use one of CODE, --resolve, --resolve-all, --watch" \
+		--resolve f-1 --resolve-all
+	usage_error "use one of CODE, --resolve, --resolve-all, --watch" \
+		--resolve-all --watch
+	usage_error "unexpected argument 'X': --resolve takes no CODE" \
+		-r arm-1 --resolve f-1 X
+	usage_error "--severity and --data go with CODE, not --resolve" \
+		-r arm-1 --resolve-all --severity info
+	usage_error "invalid FAULT_ID: use the fault_id a fault was reported with" \
+		-r arm-1 --resolve 'a b'
+	usage_error "invalid FAULT_ID: use the fault_id a fault was reported with" \
+		-r arm-1 --resolve ''
 }
 
 @test "--watch --json: faults from several robots, the robot first" {

@@ -185,10 +185,73 @@ fault_then() {
 	[ "$(rs --json arm-1 | jq -r .alive)" = true ]
 }
 
-@test "a robot whose token is gone is offline, even if its status says online" {
+@test "a robot that holds tokens is offline when its token is gone" {
+	# its heartbeat says it holds one ("token":true, as the agent's do)
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/arm-1/status" -r -q 1 \
+		-m "{\"status\":\"online\",\"ts\":$(date +%s)}"
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/arm-1/heartbeat" -r \
+		-m "{\"ts\":$(date +%s),\"seq\":1,\"uptime_s\":1,\"token\":true}"
+	[ "$(row arm-1 | jq -c '[.status, .reason, .reported, .alive]')" = '["offline","token gone","online",false]' ]
+	run --separate-stderr rs wait arm-1 offline -W 5
+	[ "$status" -eq 0 ]
+}
+
+@test "agent: puts its token back when someone else clears it" {
 	agent arm-1 -k 60
 	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/arm-1/alive" -r -n -q 1
-	[ "$(row arm-1 | jq -c '[.status, .reason, .reported, .alive]')" = '["offline","token gone","online",false]' ]
+	wait_for is_live arm-1
+	[ "$(row arm-1 | jq -c '[.status, .alive]')" = '["online",true]' ]
+	[ ! -s "$BATS_TEST_TMPDIR/agent.err" ]
+}
+
+@test "agent and a second holder: the robot stays online when the second leaves" {
+	# the README tour: robot-status agent, then yoke-alive ROBOT -- CMD
+	agent arm-1
+	run --separate-stderr yoke-alive $B $O arm-1 -- true
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "yoke-alive: 'arm-1' is already held (pid $AGENT on $(hostname)); holding it too" ]
+	wait_for is_live arm-1
+	[ "$(yoke-alive $B $O --list arm-1 | jq -r .pid)" = "$AGENT" ]
+	[ "$(row arm-1 | jq -c '[.status, .alive]')" = '["online",true]' ]
+	# the agent's own goodbye still clears it
+	kill -TERM "$AGENT"
+	wait "$AGENT"
+	is_gone arm-1
+	[ "$(row arm-1 | jq -c '[.status, .reason]')" = '["offline","stopped"]' ]
+}
+
+@test "agent started while another process holds the token: it warns, and stays" {
+	yoke-alive $B $O arm-1 > /dev/null 2>&1 &
+	other=$!
+	PIDS+=($other)
+	wait_for is_live arm-1
+	agent arm-1
+	wait_for grep -q "'arm-1' is already held (pid $other on " \
+		"$BATS_TEST_TMPDIR/agent.err"
+	kill -TERM "$other"
+	wait "$other"
+	# the agent's token came after the other's: it is the one kept
+	[ "$(yoke-alive $B $O --list arm-1 | jq -r .pid)" = "$AGENT" ]
+	[ "$(row arm-1 | jq -c '[.status, .alive]')" = '["online",true]' ]
+}
+
+@test "a robot of the fleet SDK (status, heartbeats, no token): one verdict, online" {
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/sdk-1/status" -r -q 1 \
+		-m "{\"status\":\"online\",\"ts\":$(date +%s)}"
+	yoke-robot-status $B $O --watch --json > "$BATS_TEST_TMPDIR/w" 2>&1 3>&- &
+	PIDS+=($!)
+	wait_lines "$BATS_TEST_TMPDIR/w" 1
+	# its first heartbeat (the SDK's: not retained, no token)
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/sdk-1/heartbeat" \
+		-m "{\"ts\":$(date +%s),\"seq\":1,\"uptime_s\":30}"
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/sdk-1/status" -r -q 1 \
+		-m "{\"status\":\"idle\",\"ts\":$(date +%s)}"
+	wait_lines "$BATS_TEST_TMPDIR/w" 2
+	run jq -c '[.status, .reason]' "$BATS_TEST_TMPDIR/w"
+	[ "$output" = "$(printf '%s\n' '["online",null]' '["idle",null]')" ]
+	[ "$(row sdk-1 | jq -c '[.status, .alive]')" = '["idle",false]' ]
+	run --separate-stderr rs wait sdk-1 idle -W 5
+	[ "$status" -eq 0 ]
 }
 
 @test "agent: stands by a status others set (a fault) across a reconnect" {
@@ -331,6 +394,40 @@ no_esc_but_redraw() {
 	[[ "$out" == *"arm-1  online"*"…"* ]]
 }
 
+@test "fleet view: robots offline for more than a day leave it; --all shows them" {
+	old=$(($(date +%s) - 2 * 86400))
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/gone-1/status" -r -q 1 \
+		-m "{\"status\":\"offline\",\"ts\":$old,\"reason\":\"stopped\"}"
+	run --separate-stderr rs --json
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "yoke-robot-status: no robot matches '*' (1 offline for more than 86400 s: --all shows them)" ]
+	# a will (no ts) dated by the robot's last heartbeat
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/gone-2/status" -r -q 1 \
+		-m '{"status":"offline","reason":"connection lost"}'
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/gone-2/heartbeat" -r \
+		-m "{\"ts\":$old,\"seq\":9,\"uptime_s\":9,\"token\":true}"
+	# expected robots stay (missing), so do recent ones
+	rs register gone-3
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/gone-3/status" -r -q 1 \
+		-m "{\"status\":\"offline\",\"ts\":$old,\"reason\":\"connection lost\"}"
+	rs set offline -r recent-1
+	run --separate-stderr rs --json
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r '.robot + " " + .status' | tr '\n' ,)" = \
+		"gone-3 missing,recent-1 offline," ]
+	run --separate-stderr rs --json --all
+	[ "$(echo "$output" | jq -r .robot | tr '\n' ,)" = \
+		"gone-1,gone-2,gone-3,recent-1," ]
+	run --separate-stderr rs --json --hide-after 300000
+	[ "$(echo "$output" | jq -r .robot | tr '\n' ,)" = \
+		"gone-1,gone-2,gone-3,recent-1," ]
+	run --separate-stderr rs wait gone-1 offline -W 5
+	[ "$status" -eq 0 ]
+	run --separate-stderr rs wait gone-1 offline --all
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-robot-status: --all does not go with wait" ]
+}
+
 @test "register: the roster entry; never seen -> missing" {
 	run --separate-stderr rs register arm-9 --name "Arm nine" --model UR10
 	[ "$status" -eq 0 ]
@@ -379,6 +476,22 @@ no_esc_but_redraw() {
 	[ "$output" = "$(printf '%s\n' '["arm-1","online"]' '["arm-1","idle"]' '["arm-2","online"]')" ]
 }
 
+@test "--watch --json: every change of verdict, however short" {
+	rs set online -r arm-1
+	yoke-robot-status $B $O --watch --json > "$BATS_TEST_TMPDIR/w" 2>&1 3>&- &
+	PIDS+=($!)
+	wait_lines "$BATS_TEST_TMPDIR/w" 1
+	# four flips in one burst, well inside a second
+	printf '%s\n' '{"status":"fault"}' '{"status":"online"}' \
+		'{"status":"fault"}' '{"status":"online"}' |
+		mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/arm-1/status" \
+			-r -q 1 -l
+	wait_lines "$BATS_TEST_TMPDIR/w" 5
+	sleep 1.5 # and nothing more: the tick has nothing new to say
+	run jq -r .status "$BATS_TEST_TMPDIR/w"
+	[ "$output" = "$(printf '%s\n' online fault online fault online)" ]
+}
+
 @test "--watch on a terminal: the table redrawn in place as robots change" {
 	rs set online -r arm-1
 	tmux -L "yk$R" new-session -d -x 120 -y 20 \
@@ -409,6 +522,18 @@ no_esc_but_redraw() {
 	[ "$(tail -1 "$BATS_TEST_TMPDIR/w" | jq -c '[.status, .fault.code, .fault.severity]')" = '["online","LOW_BATTERY","warning"]' ]
 }
 
+@test "--watch: a resolved fault is shown no more, the status follows" {
+	rs set online -r arm-1
+	yoke-robot-status $B $O --watch --json > "$BATS_TEST_TMPDIR/w" 2>&1 3>&- &
+	PIDS+=($!)
+	wait_lines "$BATS_TEST_TMPDIR/w" 1
+	id=$(yoke-fault $B $O -r arm-1 low_battery)
+	wait_for grep -q '"status":"fault"' "$BATS_TEST_TMPDIR/w"
+	yoke-fault $B $O -r arm-1 --resolve "$id"
+	wait_for bash -c "tail -1 '$BATS_TEST_TMPDIR/w' | grep -q '\"status\":\"online\"'"
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/w" | jq -c '[.status, .fault]')" = '["online",null]' ]
+}
+
 @test "wait: exits 0 when the robot reaches the status" {
 	rs set idle -r arm-1
 	rs wait arm-1 idle -W 5
@@ -421,6 +546,22 @@ no_esc_but_redraw() {
 	run --separate-stderr rs wait arm-1 offline -W 10
 	[ "$status" -eq 0 ]
 	[ -z "$output$stderr" ]
+}
+
+@test "wait: every verdict the fleet view shows, missing and unknown too" {
+	rs register bot-2
+	[ "$(row bot-2 | jq -r .status)" = missing ]
+	run --separate-stderr rs wait bot-2 missing -W 5
+	[ "$status" -eq 0 ]
+	[ -z "$output$stderr" ]
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/bot-3/alive" -r -q 1 \
+		-m '{"alive":true}'
+	[ "$(row bot-3 | jq -r .status)" = unknown ]
+	run --separate-stderr rs wait bot-3 unknown -W 5
+	[ "$status" -eq 0 ]
+	run --separate-stderr rs wait bot-3 lost -W 5
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-robot-status: invalid status 'lost': use online, idle, fault, offline, missing or unknown" ]
 }
 
 @test "wait: exits 3 at the timeout, saying what the robot is" {
@@ -442,7 +583,7 @@ no_esc_but_redraw() {
 	[ "$stderr" = "yoke-robot-status: wait: unexpected argument 'extra'" ]
 	run --separate-stderr rs wait arm-1 asleep
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-robot-status: invalid status 'asleep': use online, idle, fault or offline" ]
+	[ "$stderr" = "yoke-robot-status: invalid status 'asleep': use online, idle, fault, offline, missing or unknown" ]
 	run --separate-stderr rs register 'Arm/1'
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == "yoke-robot-status: invalid robot id 'Arm/1'"* ]]

@@ -124,6 +124,161 @@ test_payloads(void **state)
 	yk_buf_free(&b);
 }
 
+static void
+test_token(void **state)
+{
+	struct yk_buf b = {0};
+
+	(void)state;
+	yk_fleet_alive_json(&b, "vm", "0b4e-h");
+	assert_true(strncmp(b.p, "{\"alive\":true,\"since\":", 22) == 0);
+	assert_non_null(strstr(b.p, ",\"host\":\"vm\",\"pid\":"));
+	assert_non_null(strstr(b.p, ",\"holder\":\"0b4e-h\"}"));
+	assert_true(yk_fleet_token_live(b.p, b.len));
+	assert_false(yk_fleet_token_live("", 0));
+	assert_false(yk_fleet_token_live("{\"alive\":false}", 15));
+	assert_false(yk_fleet_token_live("{ \"pid\":1, \"alive\" : false }",
+					 28));
+	assert_true(yk_fleet_token_live("{\"alive\":true}", 14));
+	assert_true(yk_fleet_token_live("{}", 2));
+	assert_true(yk_fleet_token_live("1", 1));
+	assert_true(yk_fleet_token_live("false", 5)); /* not our schema */
+	yk_buf_free(&b);
+}
+
+static void
+test_open_faults(void **state)
+{
+	struct yk_open_faults o;
+	struct yk_buf b = {0};
+	const char *f1 = "{\"fault_id\":\"f1\",\"code\":\"A\"}";
+	const char *f2 = "{ \"fault_id\": \"f2\", \"code\": \"B\" }";
+	const char *st = "{\"status\":\"fault\",\"ts\":1,\"fault\":"
+			 "{\"fault_id\":\"f2\",\"code\":\"B\"},\"open_faults\":"
+			 "[{\"fault_id\":\"f1\",\"code\":\"A\"},"
+			 "{\"fault_id\":\"f2\",\"code\":\"B\"}]}";
+
+	(void)state;
+	yk_fleet_open_read(&o, "", 0);
+	assert_true(o.known);
+	assert_int_equal(o.n, 0);
+	yk_fleet_open_add(&o, f1, strlen(f1));
+	yk_fleet_open_add(&o, f2, strlen(f2));
+	yk_fleet_open_status(&b, NULL, 0, "fault", T0, &o);
+	assert_string_equal(b.p, "{\"status\":\"fault\",\"ts\":"
+			    "1795300718.861248,\"fault\":{\"fault_id\":\"f2\","
+			    "\"code\":\"B\"},\"open_faults\":[{\"fault_id\":"
+			    "\"f1\",\"code\":\"A\"},{\"fault_id\":\"f2\","
+			    "\"code\":\"B\"}]}");
+	yk_fleet_open_free(&o);
+	/* read back: the list; resolve the newest, the status is kept */
+	yk_fleet_open_read(&o, st, strlen(st));
+	assert_int_equal(o.n, 2);
+	assert_string_equal(o.status, "fault");
+	assert_int_equal(yk_fleet_open_find(&o, "f2"), 1);
+	assert_int_equal(yk_fleet_open_find(&o, "f3"), -1);
+	yk_fleet_open_del(&o, 1);
+	yk_buf_truncate(&b, 0);
+	yk_fleet_open_status(&b, st, strlen(st), "fault", T0, &o);
+	assert_string_equal(b.p, "{\"status\":\"fault\",\"ts\":1,\"fault\":"
+			    "{\"fault_id\":\"f1\",\"code\":\"A\"},\"open_faults\":"
+			    "[{\"fault_id\":\"f1\",\"code\":\"A\"}]}");
+	yk_fleet_open_del(&o, 0);
+	yk_buf_truncate(&b, 0);
+	yk_fleet_open_status(&b, st, strlen(st), "online", T0, &o);
+	assert_string_equal(b.p, "{\"status\":\"online\",\"ts\":"
+			    "1795300718.861248}");
+	yk_fleet_open_free(&o);
+	/* an embedded fault alone; a fault status naming none */
+	yk_fleet_open_read(&o, "{\"status\":\"offline\",\"fault\":{\"fault_id\""
+			   ":\"f9\"}}", 46);
+	assert_int_equal(o.n, 1);
+	assert_string_equal(o.id[0], "f9");
+	yk_fleet_open_free(&o);
+	yk_fleet_open_read(&o, "{\"status\":\"fault\"}", 18);
+	assert_false(o.known);
+	/* at most YK_FLEET_OPEN_MAX: the oldest give way */
+	for (int i = 0; i < YK_FLEET_OPEN_MAX + 2; i++) {
+		char f[64];
+
+		snprintf(f, sizeof(f), "{\"fault_id\":\"g%d\"}", i);
+		yk_fleet_open_add(&o, f, strlen(f));
+	}
+	assert_int_equal(o.n, YK_FLEET_OPEN_MAX);
+	assert_string_equal(o.id[0], "g2");
+	yk_fleet_open_free(&o);
+	yk_buf_truncate(&b, 0);
+	yk_fleet_resolution_json(&b, "f1", "A", T0);
+	assert_string_equal(b.p, "{\"fault_id\":\"f1\",\"code\":\"A\","
+			    "\"resolved\":true,\"ts\":1795300718.861248}");
+	assert_true(yk_fleet_is_resolution(b.p, b.len));
+	assert_false(yk_fleet_is_resolution(f1, strlen(f1)));
+	assert_true(yk_fleet_is_id("5b0c2d1e-8a4b-4c1e-9d2a-1b3c4d5e6f70"));
+	assert_false(yk_fleet_is_id(""));
+	assert_false(yk_fleet_is_id("a b"));
+	assert_false(yk_fleet_is_id("a\"b"));
+	yk_buf_free(&b);
+}
+
+static void
+test_resolve(void **state)
+{
+	struct yk_fleet_change ch = {0};
+	struct yk_err err = {0};
+	struct yk_fault f = {.id = "f2", .code = "B", .severity = "error",
+			     .ts_us = T0};
+	const char *st = "{\"status\":\"fault\",\"ts\":1,\"fault\":"
+			 "{\"fault_id\":\"f1\",\"code\":\"A\"}}";
+	const char *off = "{\"status\":\"offline\",\"reason\":\"connection "
+			  "lost\",\"fault\":{\"fault_id\":\"f1\"}}";
+
+	(void)state;
+	/* a report adds to the faults the status names */
+	yk_fleet_report(&ch, st, strlen(st), &f);
+	assert_int_equal(ch.nevent, 1);
+	assert_string_equal(ch.ids.p, "f2\n");
+	assert_non_null(strstr(ch.status.p, "\"open_faults\":[{\"fault_id\":"
+					   "\"f1\",\"code\":\"A\"},{\"fault_id\""
+					   ":\"f2\""));
+	yk_fleet_change_free(&ch);
+	/* resolve the one open: online */
+	assert_int_equal(yk_fleet_resolve(&ch, st, strlen(st), "f1", "r",
+					  T0, &err),
+			 YK_OK);
+	assert_int_equal(ch.nevent, 1);
+	assert_string_equal(ch.event[0].p, "{\"fault_id\":\"f1\",\"code\":"
+			    "\"A\",\"resolved\":true,\"ts\":1795300718.861248}");
+	assert_string_equal(ch.status.p, "{\"status\":\"online\",\"ts\":"
+			    "1795300718.861248}");
+	yk_fleet_change_free(&ch);
+	/* nothing such open */
+	assert_int_equal(yk_fleet_resolve(&ch, st, strlen(st), "f9", "r",
+					  T0, &err),
+			 YK_ETIMEOUT);
+	assert_string_equal(err.msg, "no open fault 'f9' on 'r'");
+	assert_int_equal(ch.nevent, 0);
+	assert_int_equal(yk_fleet_resolve(&ch, "", 0, NULL, "r", T0, &err),
+			 YK_ETIMEOUT);
+	assert_string_equal(err.msg, "no open fault on 'r'");
+	/* an offline robot stays offline */
+	assert_int_equal(yk_fleet_resolve(&ch, off, strlen(off), NULL, "r",
+					  T0, &err),
+			 YK_OK);
+	assert_string_equal(ch.ids.p, "f1\n");
+	assert_string_equal(ch.status.p, "{\"status\":\"offline\",\"reason\""
+			    ":\"connection lost\"}");
+	yk_fleet_change_free(&ch);
+	/* the fleet SDK's fault status names none: any id, then online */
+	assert_int_equal(yk_fleet_resolve(&ch, "{\"status\":\"fault\"}", 18,
+					  "x-1", "r", T0, &err),
+			 YK_OK);
+	assert_string_equal(ch.event[0].p, "{\"fault_id\":\"x-1\",\"resolved\""
+			    ":true,\"ts\":1795300718.861248}");
+	assert_string_equal(ch.status.p, "{\"status\":\"online\",\"ts\":"
+			    "1795300718.861248}");
+	yk_fleet_change_free(&ch);
+}
+
 int
 main(void)
 {
@@ -133,6 +288,9 @@ main(void)
 		cmocka_unit_test(test_uuid),
 		cmocka_unit_test(test_object),
 		cmocka_unit_test(test_payloads),
+		cmocka_unit_test(test_token),
+		cmocka_unit_test(test_open_faults),
+		cmocka_unit_test(test_resolve),
 	};
 
 	return cmocka_run_group_tests_name("fleet", tests, NULL, NULL);

@@ -82,6 +82,118 @@ test_verdicts(void **state)
 	yk_roster_free(&r);
 }
 
+/* The token rule is for robots that hold tokens: a robot of the fleet
+ * SDK (status and heartbeats only) is judged by those alone. */
+static void
+test_token_rule(void **state)
+{
+	struct yk_roster r = {.stale_us = STALE};
+	const char *sdk = "{\"ts\":1795300718,\"seq\":1,\"uptime_s\":9}";
+	const char *ours = "{\"ts\":1795300718,\"seq\":1,\"uptime_s\":9,"
+			   "\"token\":true}";
+
+	(void)state;
+	put(&r, "sdk", YK_CH_STATUS, "{\"status\":\"online\"}", true, T0);
+	put(&r, "sdk", YK_CH_HEARTBEAT, sdk, false, T0);
+	judged(&r, "sdk", T0, "online", "");
+	judged(&r, "sdk", T0 + STALE + 1, "offline", "no heartbeat for 1m15s");
+	/* an agent's heartbeat says it holds a token: without one, offline */
+	put(&r, "agt", YK_CH_STATUS, "{\"status\":\"online\"}", true, T0);
+	put(&r, "agt", YK_CH_HEARTBEAT, ours, true, T0);
+	judged(&r, "agt", T0, "offline", "token gone");
+	put(&r, "agt", YK_CH_ALIVE, "{\"alive\":true}", true, T0);
+	judged(&r, "agt", T0, "online", "");
+	/* {"alive":false} is no live token */
+	put(&r, "agt", YK_CH_ALIVE, "{\"alive\":false}", false, T0);
+	judged(&r, "agt", T0, "offline", "token gone");
+	put(&r, "x", YK_CH_ALIVE, "{\"alive\":false}", true, T0);
+	assert_false(((struct yk_robot *)yk_map_get(&r.robots, "x")->val)
+			     ->token_seen);
+	/* a token seen, then gone: a holder, whatever its heartbeats say */
+	put(&r, "sdk", YK_CH_ALIVE, "1", false, T0);
+	judged(&r, "sdk", T0, "online", "");
+	put(&r, "sdk", YK_CH_ALIVE, "", false, T0);
+	judged(&r, "sdk", T0, "offline", "token gone");
+	yk_roster_free(&r);
+}
+
+/* A resolution on <robot>/faults: the fault it names is shown no more. */
+static void
+test_resolution(void **state)
+{
+	struct yk_roster r = {.stale_us = STALE};
+	struct yk_robot *rb;
+
+	(void)state;
+	rb = put(&r, "a", YK_CH_FAULTS,
+		 "{\"fault_id\":\"f1\",\"code\":\"X\",\"severity\":\"error\"}",
+		 false, T0);
+	assert_string_equal(rb->fault_code, "X");
+	assert_ptr_equal(put(&r, "a", YK_CH_FAULTS,
+			     "{\"fault_id\":\"f0\",\"resolved\":true}", false,
+			     T0),
+			 rb);
+	assert_string_equal(rb->fault_code, "X");
+	put(&r, "a", YK_CH_FAULTS, "{\"fault_id\":\"f1\",\"code\":\"X\","
+	    "\"resolved\":true,\"ts\":1}", false, T0);
+	assert_null(rb->fault_code);
+	assert_null(rb->fault_id);
+	/* the status that follows lists what is still open */
+	put(&r, "a", YK_CH_STATUS, "{\"status\":\"fault\",\"fault\":{"
+	    "\"fault_id\":\"f2\",\"code\":\"Y\"},\"open_faults\":[{\"fault_id\""
+	    ":\"f0\",\"code\":\"Z\"},{\"fault_id\":\"f2\",\"code\":\"Y\"}]}",
+	    true, T0);
+	assert_int_equal(rb->open_faults, 2);
+	struct yk_buf b = {0};
+
+	yk_roster_json(&b, &r, rb, T0, false);
+	assert_non_null(strstr(b.p, "},\"open_faults\":2,\"registered\""));
+	yk_buf_free(&b);
+	yk_roster_free(&r);
+}
+
+/* Offline robots gone for longer than hide_us leave the view. */
+static void
+test_hide(void **state)
+{
+	struct yk_roster r = {.stale_us = STALE, .hide_us = 86400 * SEC};
+	struct yk_robot **v;
+	size_t n, hidden;
+
+	(void)state;
+	put(&r, "a", YK_CH_STATUS, "{\"status\":\"offline\",\"ts\":1795300718}",
+	    true, T0);
+	put(&r, "b", YK_CH_STATUS, "{\"status\":\"online\",\"ts\":1795300718}",
+	    true, T0);
+	put(&r, "c", YK_CH_STATUS, "{\"status\":\"offline\"}", true, T0);
+	put(&r, "d", YK_CH_META, "{\"name\":\"D\"}", true, T0);
+	put(&r, "d", YK_CH_STATUS,
+	    "{\"status\":\"offline\",\"ts\":1795300718,\"reason\":"
+	    "\"connection lost\"}", true, T0);
+	put(&r, "e", YK_CH_HEARTBEAT, "{\"ts\":1795300718,\"seq\":1}", true,
+	    T0);
+	assert_int_equal(yk_roster_last_seen(yk_map_get(&r.robots, "e")->val),
+			 T0);
+	v = yk_roster_view(&r, T0 + 86400 * SEC, &n, &hidden);
+	assert_int_equal(n, 5);
+	assert_int_equal(hidden, 0);
+	free(v);
+	/* a day and a second later: offline a (dated) and e (watchdog)
+	 * go; b (a script's online), c (undated), d (missing) stay */
+	v = yk_roster_view(&r, T0 + 86401 * SEC, &n, &hidden);
+	assert_int_equal(n, 3);
+	assert_int_equal(hidden, 2);
+	assert_string_equal(v[0]->id, "b");
+	assert_string_equal(v[1]->id, "c");
+	assert_string_equal(v[2]->id, "d");
+	free(v);
+	r.hide_us = 0;
+	v = yk_roster_view(&r, T0 + 86401 * SEC, &n, &hidden);
+	assert_int_equal(n, 5);
+	free(v);
+	yk_roster_free(&r);
+}
+
 static void
 test_bad_payloads(void **state)
 {
@@ -236,6 +348,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_token_rule),
+		cmocka_unit_test(test_hide),
+		cmocka_unit_test(test_resolution),
 		cmocka_unit_test(test_bad_payloads),
 		cmocka_unit_test(test_absurd_dates),
 		cmocka_unit_test(test_json),
