@@ -23,9 +23,19 @@ secret_of(const char *s)
 	colon = memchr(start, ':', (size_t)(at - start));
 	char *pw;
 
-	if (colon == NULL || at - colon < 5) /* too short to tell apart */
+	if (colon == NULL || at - colon < 7) /* too short to tell apart */
 		return NULL;
 	pw = strndup(colon + 1, (size_t)(at - colon - 1));
+	/* letters and digits only, a digit and a capital among them: no
+	 * message's own words hold those together ("expected mqtts://host"
+	 * is not a leak of "mqtts:"), nor does the mask "***@host" */
+	if (strspn(pw, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		   "0123456789") != strlen(pw) ||
+	    strpbrk(pw, "0123456789") == NULL ||
+	    strpbrk(pw, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == NULL) {
+		free(pw);
+		return NULL;
+	}
 	/* text that is also elsewhere in the URL (a host, say) may be
 	 * printed for that reason */
 	if (strstr(s, pw) != colon + 1 || strstr(colon + 2, pw) != NULL) {
