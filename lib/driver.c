@@ -68,13 +68,9 @@ on_state(struct yk_driver *d, const struct yk_rx *rx)
 static double
 json_num(const char *v, size_t n)
 {
-	char tok[40];
+	double d;
 
-	if (n == 0 || n >= sizeof(tok))
-		return NAN;
-	memcpy(tok, v, n);
-	tok[n] = '\0';
-	return strtod(tok, NULL);
+	return yk_json_num(v, n, &d) ? d : NAN;
 }
 
 /* The answer to a state poll: battery and velocity. */

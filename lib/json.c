@@ -4,6 +4,8 @@
  * The scanner is recursive descent over (pointer, end) with a depth cap, so
  * hostile payloads cost at most O(n) time and a bounded stack.
  */
+#include <math.h> /* isfinite: a macro, no libm */
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -177,6 +179,24 @@ skip_number(const char *p, const char *end)
 			return NULL;
 	}
 	return p;
+}
+
+bool
+yk_json_num(const char *v, size_t n, double *out)
+{
+	char tmp[64];
+	double d;
+
+	/* longer is no number a robot sends (and would need an allocation) */
+	if (n == 0 || n >= sizeof(tmp) || skip_number(v, v + n) != v + n)
+		return false;
+	memcpy(tmp, v, n);
+	tmp[n] = '\0';
+	d = strtod(tmp, NULL);
+	if (!isfinite(d))
+		return false;
+	*out = d;
+	return true;
 }
 
 static const char *

@@ -19,6 +19,9 @@
 /* True when s[0..n) is one JSON value (RFC 8259) with optional white space
  * around it; strings must hold valid UTF-8.  Nesting is capped at 256. */
 bool yk_json_valid(const char *s, size_t n);
+/* v[0..n) is one JSON number (nothing before or after it: not "0x50",
+ * "12abc", " 1" or "1e999"): its value in *out, and true. */
+bool yk_json_num(const char *v, size_t n, double *out);
 
 /* Append the valid JSON value s[0..n) without insignificant white space. */
 void yk_json_minify(struct yk_buf *out, const char *s, size_t n);

@@ -58,11 +58,10 @@ yk_logline_parse(struct yk_logline *l, const char *p, size_t n)
 			yk_buf_truncate(into, 0);
 			yk_json_unescape(into, v, vn);
 			*(into == &l->level ? &lv : &msg) = true;
-		} else if (yk_json_key_is(k, kn, "ts") && vn > 0 &&
-			   v[0] != '"' && v[0] != 'n') {
-			double t = strtod(v, NULL);
+		} else if (yk_json_key_is(k, kn, "ts")) {
+			double t;
 
-			if (isfinite(t) && t > 0 && t < 1e11)
+			if (yk_json_num(v, vn, &t) && t > 0 && t < 1e11)
 				l->ts_us = (int64_t)(t * 1e6 + 0.5);
 		}
 	}

@@ -40,14 +40,9 @@ take_str(char **dst, const char *v, size_t n)
 static double
 num(const char *v, size_t n)
 {
-	char tmp[40];
+	double d;
 
-	if (n == 0 || n >= sizeof(tmp) || !(v[0] == '-' ||
-					    (v[0] >= '0' && v[0] <= '9')))
-		return 0;
-	memcpy(tmp, v, n);
-	tmp[n] = '\0';
-	return strtod(tmp, NULL);
+	return yk_json_num(v, n, &d) ? d : 0;
 }
 
 /* Microseconds from seconds; a value that does not fit 2^62 us (1e300,

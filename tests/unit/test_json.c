@@ -533,6 +533,31 @@ test_c1_escaped(void **state)
 	yk_buf_free(&b);
 }
 
+/* A JSON number and nothing else: what robots send as numbers is read so,
+ * never as C's strtod would take it (hex, trailing text, blanks). */
+static void
+test_num(void **state)
+{
+	static const char *const bad[] = {
+		"0x50", "12abc", " 1", "1 ", "+1", "01", ".5", "1.", "1e",
+		"1e999", "-", "\"1\"", "true", "null", "nan", "inf", "", NULL};
+	double d;
+
+	(void)state;
+	assert_true(yk_json_num("80", 2, &d));
+	assert_true(d == 80);
+	assert_true(yk_json_num("-0.25e2", 7, &d));
+	assert_true(d == -25);
+	/* a length, not a NUL, ends it */
+	assert_true(yk_json_num("12abc", 2, &d));
+	assert_true(d == 12);
+	for (int i = 0; bad[i]; i++) {
+		d = 7;
+		assert_false(yk_json_num(bad[i], strlen(bad[i]), &d));
+		assert_true(d == 7);
+	}
+}
+
 int
 main(void)
 {
@@ -560,6 +585,7 @@ main(void)
 		cmocka_unit_test(test_b64_round_trip),
 		cmocka_unit_test(test_b64_encode_appends),
 		cmocka_unit_test(test_b64_decode_refuses),
+		cmocka_unit_test(test_num),
 	};
 
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);
