@@ -284,8 +284,7 @@ observe(struct yk_mqtt *s, struct alive *a, struct yk_err *err)
 	while (!yk_sig_stop && !a->sync.done) {
 		if (a->watch && !a->ready.told && yk_mqtt_subscribed(s))
 			ready(a);
-		if (a->list && !a->sync.sent && yk_mqtt_subscribed(s) &&
-		    yk_sync_start(s, &a->sync, inbox.p, err) != YK_OK)
+		if (a->list && yk_sync_step(s, &a->sync, inbox.p, err) != YK_OK)
 			goto out;
 		rc = yk_out_flush(&a->out, err);
 		if (rc != YK_OK)

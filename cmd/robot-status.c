@@ -236,8 +236,7 @@ view_open(struct view *v, const char *pattern, bool faults,
 		goto out;
 	/* every retained value is in when our marker comes back */
 	while (!yk_sig_stop && !v->sync.done) {
-		if (!v->sync.sent && yk_mqtt_subscribed(v->s) &&
-		    yk_sync_start(v->s, &v->sync, inbox.p, err) != YK_OK)
+		if (yk_sync_step(v->s, &v->sync, inbox.p, err) != YK_OK)
 			goto out;
 		if (yk_mqtt_step(v->s, NULL, 0, 1000, err) != YK_OK)
 			goto out;

@@ -155,9 +155,8 @@ run(struct yk_mqtt *s, struct sub *u, struct yk_err *err)
 		if (!u->ready.told && yk_mqtt_subscribed(s) &&
 		    yk_ready_tell(&u->ready, &w) != YK_OK)
 			yk_err_print(&w); /* a warning: we go on */
-		if (u->retained_only && !u->sync.sent &&
-		    yk_mqtt_subscribed(s) &&
-		    yk_sync_start(s, &u->sync, inbox.p, err) != YK_OK)
+		if (u->retained_only &&
+		    yk_sync_step(s, &u->sync, inbox.p, err) != YK_OK)
 			goto done;
 		if (u->stats && now >= next_report) {
 			yk_stats_report(&u->st, &u->out.b, tty, tty,

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "json.h"
 #include "query.h"
 #include "text.h"
@@ -244,12 +245,38 @@ yk_sync_start(struct yk_mqtt *s, struct yk_sync *y, const char *inbox,
 	yk_q_random(y->token, sizeof(y->token));
 	y->done = false;
 	y->sent = true;
+	y->seen_ms = yk_mono_ms();
 	return yk_mqtt_send_wait(s, &m, err);
+}
+
+int
+yk_sync_step(struct yk_mqtt *s, struct yk_sync *y, const char *inbox,
+	     struct yk_err *err)
+{
+	struct yk_err why = {0};
+
+	if (y->done)
+		return YK_OK;
+	if (!y->sent)
+		return yk_mqtt_subscribed(s) ? yk_sync_start(s, y, inbox, err)
+					     : YK_OK;
+	/* the marker is the only message a waiting tool publishes */
+	if (yk_mqtt_refusals(s, &why) != YK_OK)
+		return yk_err_set(err, why.rc, "%s (the sync marker on '%s': "
+				  "a client must be allowed to write and read "
+				  "its own inbox)", why.msg, inbox);
+	if (yk_mono_ms() - y->seen_ms > YK_SYNC_SILENCE_MS)
+		return yk_err_set(err, YK_ERUNTIME, "the broker did not send "
+				  "back our sync marker on '%s' (nothing came "
+				  "for %d s): may this client read its inbox?",
+				  inbox, YK_SYNC_SILENCE_MS / 1000);
+	return YK_OK;
 }
 
 bool
 yk_sync_check(struct yk_sync *y, const struct yk_rx *rx)
 {
+	y->seen_ms = yk_mono_ms();
 	if (!y->sent || rx->corr_len != sizeof(y->token) ||
 	    memcmp(rx->corr, y->token, sizeof(y->token)) != 0)
 		return false;

@@ -83,13 +83,27 @@ struct yk_sync {
 	unsigned char token[16];
 	bool sent;
 	bool done;
+	int64_t seen_ms; /* when the last message came (monotonic) */
 };
 
 /* Send the marker to inbox (which the caller subscribed to). */
 int yk_sync_start(struct yk_mqtt *s, struct yk_sync *y, const char *inbox,
 		  struct yk_err *err);
-/* True (and done set) when rx is this marker coming back. */
+/* True (and done set) when rx is this marker coming back; give it every
+ * message received, so it knows the broker is still delivering. */
 bool yk_sync_check(struct yk_sync *y, const struct yk_rx *rx);
+/*
+ * Call before each step of a loop that waits for the marker: sends it once
+ * the subscriptions are acknowledged; ends the wait when it cannot come.
+ * The broker's ACL may refuse the marker (YK_EREFUSED) or not give it back
+ * (no read on the inbox): then nothing arrives at all, and after
+ * YK_SYNC_SILENCE_MS without a message the wait is over (YK_ERUNTIME).
+ * Silence, not time since sending: thousands of retained values may
+ * rightly come before the marker.
+ */
+#define YK_SYNC_SILENCE_MS 10000
+int yk_sync_step(struct yk_mqtt *s, struct yk_sync *y, const char *inbox,
+		 struct yk_err *err);
 
 /* A random correlation id. */
 void yk_q_random(unsigned char *b, size_t n);
