@@ -2,9 +2,9 @@
  * yoke-alive - hold a liveliness token (for as long as we, or a command,
  * run), list the live tokens, or watch them appear and vanish.
  *
- * A token is the retained message <key>/alive; its will clears it, so a
- * holder that dies is gone for watchers once the broker misses 1.5
- * keepalives.  A token belongs to its holder (lib/token.h): a holder
+ * A token is the retained message <key>/alive; its will clears it: at
+ * once for a holder that dies (its socket closes), after 1.5 keepalives
+ * for one that hangs or is cut off.  A token belongs to its holder (lib/token.h): a holder
  * leaves a token that another process holds, and puts back its own when
  * someone else clears it.
  */
