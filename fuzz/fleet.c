@@ -31,13 +31,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		enum yk_chan ch = (enum yk_chan)(data[i] % YK_CH_N);
 		const char *robot = robots[data[i + 1] % 3];
 		struct yk_logline l = {0};
-		struct yk_reading rd, def = {0};
+		struct yk_reading rd = {0}, def = {0};
 		struct yk_err err = {0};
 
 		yk_roster_apply(&r, robot, ch, p, len, data[i] & 0x80, now);
 		yk_logline_parse(&l, p, len);
 		yk_logline_free(&l);
 		yk_reading_line(&rd, &def, p, len, &err);
+		yk_reading_free(&rd);
 		now += 1000000 * (int64_t)(data[i + 1] >> 2);
 		i += 2 + len + 1;
 	}
