@@ -132,32 +132,16 @@ row_free(struct row *w)
 	free(w);
 }
 
-/* Drop the rows quiet for YK_BOARD_FORGET_MS, into a map sized for what
- * is left (yk_map_del keeps the slots). */
-static void
-forget(struct yk_board *b, int64_t now_ms)
+/* A row quiet for YK_BOARD_FORGET_MS goes (yk_map_prune). */
+static bool
+row_quiet(void *val, void *ud)
 {
-	struct yk_map keep = {0};
-	struct yk_map_ent *e;
-	size_t i = 0, gone = 0;
+	struct row *w = val;
 
-	while ((e = yk_map_next(&b->rows, &i)) != NULL) {
-		struct row *w = e->val;
-
-		if (now_ms - w->at >= YK_BOARD_FORGET_MS) {
-			row_free(w);
-			e->val = NULL;
-			gone++;
-		}
-	}
-	if (gone == 0)
-		return;
-	i = 0;
-	while ((e = yk_map_next(&b->rows, &i)) != NULL)
-		if (e->val)
-			yk_map_put(&keep, e->key)->val = e->val;
-	yk_map_free(&b->rows);
-	b->rows = keep;
+	if (*(const int64_t *)ud - w->at < YK_BOARD_FORGET_MS)
+		return false;
+	row_free(w);
+	return true;
 }
 
 void
@@ -175,7 +159,7 @@ yk_board_draw(struct yk_board *b, struct yk_buf *out, int64_t now_ms,
 	struct yk_buf screen = {0}, sp = {0};
 	size_t i = 0, n = 0;
 
-	forget(b, now_ms);
+	yk_map_prune(&b->rows, row_quiet, &now_ms);
 	v = yk_calloc(b->rows.n + 1, sizeof(*v));
 	while ((e = yk_map_next(&b->rows, &i)) != NULL)
 		v[n++] = e->val;

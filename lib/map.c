@@ -126,3 +126,27 @@ yk_map_free(struct yk_map *m)
 	free(m->ent);
 	memset(m, 0, sizeof(*m));
 }
+
+size_t
+yk_map_prune(struct yk_map *m, bool (*drop)(void *val, void *ud), void *ud)
+{
+	struct yk_map keep = {0};
+	struct yk_map_ent *e;
+	size_t i = 0, gone = 0;
+
+	while ((e = yk_map_next(m, &i)) != NULL) {
+		if (drop(e->val, ud)) {
+			e->val = NULL;
+			gone++;
+		}
+	}
+	if (gone == 0)
+		return 0;
+	i = 0;
+	while ((e = yk_map_next(m, &i)) != NULL)
+		if (e->val)
+			yk_map_put(&keep, e->key)->val = e->val;
+	yk_map_free(m);
+	*m = keep;
+	return gone;
+}

@@ -6,6 +6,7 @@
 #ifndef YK_MAP_H
 #define YK_MAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct yk_map_ent {
@@ -27,5 +28,11 @@ void *yk_map_del(struct yk_map *m, const char *key);
 /* Iterate: i from 0; returns NULL at the end. */
 struct yk_map_ent *yk_map_next(const struct yk_map *m, size_t *i);
 void yk_map_free(struct yk_map *m);
+/* Drop every entry for which drop(val, ud) is true (drop frees the
+ * value), into a map sized for what is left: yk_map_del keeps its slots,
+ * so a table that forgets keys would keep its peak memory.  Returns how
+ * many went. */
+size_t yk_map_prune(struct yk_map *m, bool (*drop)(void *val, void *ud),
+		    void *ud);
 
 #endif

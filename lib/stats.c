@@ -69,35 +69,18 @@ yk_stats_keys(const struct yk_stats *st)
 	return st->keys.n;
 }
 
-/* Drop the keys quiet for YK_STATS_FORGET_S; when few are left, move
- * them to a smaller map, so that memory goes back down too. */
-static void
-forget(struct yk_stats *st, int64_t now_us)
+/* A key quiet for YK_STATS_FORGET_S goes (yk_map_prune: memory goes back
+ * down too). */
+static bool
+key_quiet(void *val, void *ud)
 {
-	int64_t quiet = (int64_t)YK_STATS_FORGET_S * 1000000;
-	struct yk_map keep = {0};
-	struct yk_map_ent *e;
-	size_t i = 0, gone = 0;
+	struct keystat *k = val;
 
-	while ((e = yk_map_next(&st->keys, &i)) != NULL) {
-		struct keystat *k = e->val;
-
-		if (now_us - k->last_us >= quiet) {
-			free(k);
-			e->val = NULL;
-			gone++;
-		}
-	}
-	if (gone == 0)
-		return;
-	/* yk_map_del leaves the slots; a new map is sized for what is
-	 * left */
-	i = 0;
-	while ((e = yk_map_next(&st->keys, &i)) != NULL)
-		if (e->val)
-			yk_map_put(&keep, e->key)->val = e->val;
-	yk_map_free(&st->keys);
-	st->keys = keep;
+	if (*(const int64_t *)ud - k->last_us <
+	    (int64_t)YK_STATS_FORGET_S * 1000000)
+		return false;
+	free(k);
+	return true;
 }
 
 static int
@@ -179,7 +162,7 @@ yk_stats_report(struct yk_stats *st, struct yk_buf *out, bool table,
 	struct yk_buf screen = {0};
 	size_t i = 0, n = 0;
 
-	forget(st, now_us);
+	yk_map_prune(&st->keys, key_quiet, &now_us);
 	v = yk_calloc(st->keys.n + 1, sizeof(*v));
 	if (dt <= 0)
 		dt = 1e-6;

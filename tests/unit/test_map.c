@@ -302,6 +302,58 @@ test_random_against_array(void **state)
 	yk_map_free(&m);
 }
 
+/* drop the odd values (freeing them) */
+static bool
+odd(void *val, void *ud)
+{
+	int *v = val;
+
+	(*(int *)ud)++;
+	if (*v % 2 == 0)
+		return false;
+	free(v);
+	return true;
+}
+
+/* Prune keeps what it is told to keep, frees the rest through its
+ * callback, and gives the memory back: the map it leaves is sized for what
+ * is left. */
+static void
+test_prune(void **state)
+{
+	struct yk_map m = {0};
+	char key[16];
+	int asked = 0;
+	size_t before;
+
+	(void)state;
+	for (int i = 0; i < 1000; i++) {
+		int *v = malloc(sizeof(*v));
+
+		*v = i < 990 ? 2 * i + 1 : 2 * i;
+		snprintf(key, sizeof(key), "k%d", i);
+		yk_map_put(&m, key)->val = v;
+	}
+	before = m.cap;
+	assert_int_equal(yk_map_prune(&m, odd, &asked), 990);
+	assert_int_equal(asked, 1000);
+	assert_int_equal(m.n, 10);
+	assert_true(m.cap < before / 8);
+	for (int i = 990; i < 1000; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		assert_non_null(yk_map_get(&m, key));
+		assert_int_equal(*(int *)yk_map_get(&m, key)->val, 2 * i);
+	}
+	assert_null(yk_map_get(&m, "k0"));
+	/* nothing to drop: the same map */
+	before = m.cap;
+	assert_int_equal(yk_map_prune(&m, odd, &asked), 0);
+	assert_int_equal(m.cap, before);
+	for (size_t i = 0; i < m.cap; i++)
+		free(m.ent[i].val);
+	yk_map_free(&m);
+}
+
 int
 main(void)
 {
@@ -315,6 +367,7 @@ main(void)
 		cmocka_unit_test(test_del_shifts_chain),
 		cmocka_unit_test(test_del_shifts_across_wrap),
 		cmocka_unit_test(test_random_against_array),
+		cmocka_unit_test(test_prune),
 	};
 
 	return cmocka_run_group_tests_name("map", tests, NULL, NULL);
