@@ -27,7 +27,7 @@ static const char usage[] =
 	"[options] [PATTERN] [--watch] [--json] [--all]\n"
 	"[options] set STATUS [--reason TEXT]\n"
 	"[options] agent [--status STATUS] [--heartbeat S]\n"
-	"[options] wait ROBOT STATUS [-W S]\n"
+	"[options] wait ROBOT STATUS [-W S] [--stale S]\n"
 	"[options] register ROBOT [--name NAME] [--model MODEL]\n"
 	"[options] unregister ROBOT";
 
@@ -481,7 +481,10 @@ main(int argc, char **argv)
 		       "agent: the status to report (default online)"),
 		YK_INT(0, "heartbeat", &o.heartbeat, "S", 1, 86400,
 		       "agent: heartbeat every S seconds (default 30)"),
-		YK_READY_OPT(&o.ready),
+		YK_READY_OPT_HELP(&o.ready,
+				  "agent: when its status and token are "
+				  "acknowledged, write a line to descriptor "
+				  "N and close it"),
 		YK_STR(0, "reason", &o.reason, "TEXT",
 		       "set: why (shown in the fleet view)"),
 		YK_NUM('W', "timeout", &o.timeout, "S", 0, 1e9,

@@ -36,15 +36,16 @@ _yoke_reply() {
 #   _yoke_only_cache[BIN]  " OPT=VERB,VERB, " for each option that goes
 #                          only with some verbs ("-" is no verb: the fleet
 #                          view); options not in it go with every verb
-# An option belongs to the verbs whose usage line names it, to those its
-# help starts with ("agent: ...", "vel, traj: ..."), and to those its
-# group is headed by ("vel:"; "Fleet view:" is the no-verb mode).
+# An option belongs to the verbs whose usage line names it, and to those
+# its help starts with ("agent: ...", "vel, traj: ...") or, when it names
+# none, to those its group is headed by ("vel:"; "Fleet view:" is the
+# no-verb mode).
 _yoke_read_help() {
   local bin=$1 line opts="" args=" " cmd="" verbs="" short long arg
   local vre='^(usage:)? +[^ ]+ \[options\] ([a-z][a-z-]*)( |$)'
   local rre='^(usage:)? +[^ ]+ \[options\] ROBOT ([a-z][a-z-]*)( |$)'
   local ure='^(usage:)? +[^ ]+ \[options\]'
-  local rverbs="" verb group="" help w o
+  local rverbs="" verb group="" help w o hv
   local -A only=()
   # Option lines start at column 2 or 6; wrapped help text at column 26.
   local re='^ {2,6}(-[[:alnum:]], )?(--[[:alnum:]-]+)( ([^ ]+))?( +(.*))?$'
@@ -78,11 +79,22 @@ _yoke_read_help() {
       args+="$long=$arg "
       [[ -n $short ]] && args+="$short=$arg "
     fi
-    # "vel, traj: ..." and a group "vel:" name verbs when they are verbs
-    for w in ${group//,/ } ${help%%:*}; do
-      w=${w%,}
-      [[ " $verbs $rverbs - " == *" $w "* ]] && only[$long]+="$w,"
-    done
+    # A help that starts "vel, traj: ..." names the verbs the option goes
+    # with, narrower than its group's ("skills, invoke, ..., vision:"
+    # over "vision: image width"); else the group "vel:" names them.
+    hv=
+    if [[ $help =~ ^([a-z][a-z-]*(, [a-z][a-z-]*)*): ]]; then
+      for w in ${BASH_REMATCH[1]//,/ }; do
+        [[ " $verbs $rverbs " == *" $w "* ]] && hv+="$w,"
+      done
+    fi
+    if [[ -n $hv ]]; then
+      only[$long]+=$hv
+    else
+      for w in ${group//,/ }; do
+        [[ " $verbs $rverbs - " == *" $w "* ]] && only[$long]+="$w,"
+      done
+    fi
   done < <(LC_ALL=C "$bin" --help 2>/dev/null)
   w=" "
   for o in "${!only[@]}"; do

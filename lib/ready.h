@@ -35,11 +35,14 @@ struct yk_ready {
 	bool told;
 };
 
-/* The option, defined once for every tool that takes it. */
+/* The option, defined once for every tool that takes it; _HELP for a
+ * tool where it goes with one verb only ("agent: ..."). */
+#define YK_READY_OPT_HELP(r, help)                                         \
+	YK_INT(0, "ready-fd", &(r)->fd, "N", 3, 1048575, help)
 #define YK_READY_OPT(r)                                                    \
-	YK_INT(0, "ready-fd", &(r)->fd, "N", 3, 1048575,                   \
-	       "when ready (connected, subscribed, a token confirmed), "   \
-	       "write a line to descriptor N and close it")
+	YK_READY_OPT_HELP(r, "when ready (connected, subscribed, a token "  \
+			     "confirmed), write a line to descriptor N "   \
+			     "and close it")
 
 /* Before parsing: no descriptor; $NOTIFY_SOCKET read and unset. */
 void yk_ready_init(struct yk_ready *r);

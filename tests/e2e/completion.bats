@@ -111,6 +111,34 @@ complete_words() {
 	[[ " $output" == *" --width "* && " $output" != *" --for "* ]]
 }
 
+@test "an option no other verb takes is offered with its verb only: --ready-fd (agent), --stale (view, wait), --width (vision)" {
+	run complete_words yoke-robot-status agent --re
+	[ "$output" = "--ready-fd " ]
+	for v in set "wait arm-1 online" "register arm-1" ""; do
+		# shellcheck disable=SC2086
+		run complete_words yoke-robot-status $v --re
+		[ "$output" = "--reason " ] || [ "$output" = " " ]
+	done
+	run complete_words yoke-robot-status wait arm-1 online --st
+	[ "$output" = "--stale " ]
+	run complete_words yoke-robot-status --st
+	[ "$output" = "--stale " ]
+	run complete_words yoke-robot-status agent --st
+	[ "$output" = "--status " ]
+	for v in skills invoke cancel state; do
+		run complete_words yoke-drive r1 $v --
+		[[ " $output" == *" --timeout "* ]]
+		[[ " $output" != *" --width "* && " $output" != *" --output "* ]]
+	done
+	run complete_words yoke-drive r1 vision pov --
+	[[ " $output" == *" --width "* && " $output" == *" --output "* ]]
+	# and what is offered is taken: each verb refuses the others' options
+	run yoke-robot-status set idle -r x --ready-fd 3 3>/dev/null
+	[ "$status" -eq 2 ] && [[ $output == *"does not go with set"* ]]
+	run yoke-drive r1 state pose -o /dev/null
+	[ "$status" -eq 2 ] && [[ $output == *"does not go with state"* ]]
+}
+
 @test "yoke-drive ROBOT invoke / vision: the robot's skills and cameras, asked with the options typed" {
 	start_broker
 	R=c$RANDOM
