@@ -165,10 +165,14 @@ fit(const struct yk_table *t, int *w, const int *min, int cols)
 	while (cols > 0 && total > cols) {
 		int k = -1;
 
-		for (int j = 0; j < t->ncol; j++)
+		/* the first column (the robot, the key) names the row: it
+		 * is cut only when no other column can give more */
+		for (int j = 1; j < t->ncol; j++)
 			if (!(flags_of(t, j) & YK_COL_KEEP) && w[j] > min[j] &&
 			    (k < 0 || w[j] >= w[k]))
 				k = j;
+		if (k < 0 && !(flags_of(t, 0) & YK_COL_KEEP) && w[0] > min[0])
+			k = 0;
 		if (k < 0)
 			break;
 		w[k]--;
@@ -200,6 +204,7 @@ yk_table_draw(const struct yk_table *t, struct yk_buf *out, int cols,
 		show = (size_t)max_rows - 1; /* and the "more" line */
 	for (size_t r = 0; r < show; r++) {
 		size_t line = out->len;
+		int used = 0;
 
 		if (colour && r == 0)
 			yk_buf_adds(out, "\033[1m");
@@ -208,22 +213,31 @@ yk_table_draw(const struct yk_table *t, struct yk_buf *out, int cols,
 			const char *s = i < t->n ? t->text.p + t->off[i] : "";
 			size_t n = i < t->n ? t->off[i + 1] - t->off[i] : 0;
 			const char *sgr = colour && i < t->n ? t->sgr[i] : NULL;
-			int cw = yk_text_width(s, n);
+			int cw = yk_text_width(s, n), cap = w[j];
 
-			if (j > 0)
+			/* what fit() could not cut is cut at the edge: a
+			 * row that wrapped would push the header away */
+			if (cols > 0 && j > 0 && used + 3 > cols)
+				break;
+			if (j > 0) {
 				yk_buf_adds(out, "  ");
+				used += 2;
+			}
+			if (cols > 0 && cap > cols - used)
+				cap = cols - used;
 			if (flags_of(t, j) & YK_COL_RIGHT)
-				yk_text_pad(out, cw < w[j] ? cw : w[j], w[j]);
+				yk_text_pad(out, cw < cap ? cw : cap, cap);
 			if (sgr)
 				yk_buf_adds(out, sgr);
 			if (flags_of(t, j) & YK_COL_TAIL)
-				cw = yk_text_tail(out, s, n, w[j]);
+				cw = yk_text_tail(out, s, n, cap);
 			else
-				cw = yk_text_fit(out, s, n, w[j]);
+				cw = yk_text_fit(out, s, n, cap);
 			if (sgr)
 				yk_buf_adds(out, "\033[0m");
 			if (!(flags_of(t, j) & YK_COL_RIGHT))
-				yk_text_pad(out, cw, w[j]);
+				yk_text_pad(out, cw, cap);
+			used += cap;
 		}
 		/* no trailing blanks: an empty last cell leaves none */
 		while (out->len > line && out->p[out->len - 1] == ' ')

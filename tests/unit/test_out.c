@@ -27,6 +27,7 @@
 
 #include "json.h"
 #include "out.h"
+#include "text.h"
 
 #define GOLDEN "tests/unit/golden"
 
@@ -373,6 +374,39 @@ test_flush_failure(void **state)
 /* The table printer: display widths, cells made safe, the widest text
  * column cut with "…" to fit, numbers and kept cells never cut, no
  * trailing blanks, rows beyond the limit counted. */
+/* A narrow terminal: the first column (what names the row) is cut last,
+ * and what cannot be cut to fit is cut at the edge, so no row wraps. */
+static void
+test_table_narrow(void **state)
+{
+	static const unsigned flags[] = {0, 0, YK_COL_KEEP};
+	struct yk_table t;
+	struct yk_buf b = {0};
+	char *line, *save = NULL;
+
+	(void)state;
+	yk_table_init(&t, 3, flags);
+	yk_table_cellz(&t, "ROBOT");
+	yk_table_cellz(&t, "METRIC");
+	yk_table_cellz(&t, "VALUE");
+	yk_table_cellz(&t, "arm-042-left");
+	yk_table_cellz(&t, "temperature_c");
+	yk_table_cellz(&t, "47.37692677,8.54171450");
+	/* 44 columns: METRIC gives way, the robot stays whole */
+	yk_table_draw(&t, &b, 44, 0, false);
+	assert_string_equal(b.p, "ROBOT         METRIC  VALUE\n"
+				 "arm-042-left  tempe\xe2\x80\xa6  "
+				 "47.37692677,8.54171450\n");
+	yk_buf_truncate(&b, 0);
+	/* 20 columns: even a kept value is cut at the edge */
+	yk_table_draw(&t, &b, 20, 0, false);
+	for (line = strtok_r(b.p, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		assert_true(yk_text_width(line, strlen(line)) <= 20);
+	yk_buf_free(&b);
+	yk_table_free(&t);
+}
+
 static void
 test_table(void **state)
 {
@@ -505,6 +539,7 @@ main(void)
 		cmocka_unit_test(test_flush_epipe),
 		cmocka_unit_test(test_flush_failure),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_table_narrow),
 		cmocka_unit_test(test_no_color),
 		cmocka_unit_test(test_redraw),
 		cmocka_unit_test(test_text_tty),
