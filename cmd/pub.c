@@ -368,7 +368,7 @@ main(int argc, char **argv)
 		yk_buf_adds(&p.payload, p.message);
 	if ((p.file || p.whole_stdin) && slurp(&p, &err) != YK_OK)
 		goto out;
-	if (p.pb && !p.lines && p.framing == FR_NONE &&
+	if (p.pb && !p.lines && !p.ndjson && p.framing == FR_NONE &&
 	    encode_one(&p, &err) != YK_OK)
 		goto out;
 

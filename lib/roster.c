@@ -283,6 +283,7 @@ yk_roster_judge(const struct yk_roster *r, const struct yk_robot *rb,
 	bool holder = rb->token_seen || (rb->has_hb && rb->hb_token);
 
 	v->reason[0] = '\0';
+	v->aged = false;
 	if (rb->has_status && strcmp(rb->status, "offline") == 0) {
 		v->status = "offline";
 		snprintf(v->reason, sizeof(v->reason), "%s",
@@ -292,6 +293,7 @@ yk_roster_judge(const struct yk_roster *r, const struct yk_robot *rb,
 		yk_roster_age(age, sizeof(age), now_us - rb->hb_us);
 		snprintf(v->reason, sizeof(v->reason),
 			 "no heartbeat for %s", age);
+		v->aged = true;
 	} else if (holder && !rb->has_token) {
 		v->status = "offline";
 		snprintf(v->reason, sizeof(v->reason), "token gone");
@@ -411,6 +413,10 @@ yk_roster_json(struct yk_buf *b, const struct yk_roster *r,
 	struct yk_verdict v;
 
 	yk_roster_judge(r, rb, now_us, &v);
+	/* without ages (what --watch compares), the watchdog's reason is
+	 * the same however long the silence has lasted */
+	if (!ages && v.aged)
+		snprintf(v.reason, sizeof(v.reason), "no heartbeat");
 	yk_buf_adds(b, "{\"robot\":");
 	yk_json_strz(b, rb->id);
 	json_field(b, "status", v.status);

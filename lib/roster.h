@@ -67,6 +67,7 @@ struct yk_roster {
 struct yk_verdict {
 	const char *status;  /* one of yk_roster_verdicts */
 	char reason[64];     /* "" when the status needs no reason */
+	bool aged;           /* the reason ends with an age (the watchdog's) */
 };
 
 /* Every status a verdict can give, NULL-terminated: online idle fault

@@ -72,6 +72,15 @@ has_line() { grep -qxF -- "$2" "$1"; }
 	[ ! -s "$BATS_TEST_TMPDIR/${R}_arm.err" ]
 }
 
+@test "--list: a token's own \"key\" field does not stand in for its key" {
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/default/$R/x/alive" -r -q 1 \
+		-m '{"key":"other-robot","alive":true,"pid":7}'
+	run --separate-stderr yoke-alive $B --list "$R/x"
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/default/$R/x/alive" -r -q 1 -n
+	[ "$status" -eq 0 ]
+	[ "$output" = "{\"key\":\"$R/x\",\"alive\":true,\"pid\":7}" ]
+}
+
 @test "a held token is the retained message yoke/default/KEY/alive" {
 	hold "$R/arm"
 	run mosquitto_sub -p "$BROKER_PORT" -t "$T/arm/alive" -q 1 -C 1 -W 3 \

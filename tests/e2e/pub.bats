@@ -511,6 +511,24 @@ EOF2
 	[ "$stderr" = "yoke-pub: standard input line 2: asimov.CloudCommand: velocity.vx: expected a number, got a boolean" ]
 }
 
+@test "--ndjson --encode TYPE encodes each line's payload; a bad one exits 2 naming its line" {
+	run --separate-stderr yoke-pub $B --ndjson --encode asimov.VelocityCommand <<EOF2
+{"key":"$R/vel","qos":1,"retain":true,"payload":{"vx":0.5}}
+EOF2
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	run yoke-sub $B "$R/vel" --retained-only --decode asimov.VelocityCommand
+	[ "$(jq -c .payload.vx <<< "$output")" = 0.5 ]
+	run --separate-stderr yoke-pub $B --ndjson --encode asimov.VelocityCommand <<EOF2
+{"key":"$R/vel2","qos":1,"retain":true,"payload":{"vx":0.25}}
+{"key":"$R/vel3","payload":{"vz":1}}
+EOF2
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "yoke-pub: standard input line 2: asimov.VelocityCommand: unknown field 'vz'" ]
+	run yoke-sub $B "$R/vel2" --retained-only --decode asimov.VelocityCommand
+	[ "$(jq -c .payload.vx <<< "$output")" = 0.25 ]
+}
+
 @test "--encode auto with one KEY takes its channel's type, or exits 2" {
 	run --separate-stderr yoke-pub $B "$R/x" --encode auto -m '{}'
 	[ "$status" -eq 2 ]

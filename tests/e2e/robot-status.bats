@@ -492,6 +492,20 @@ no_esc_but_redraw() {
 	[ "$output" = "$(printf '%s\n' online fault online fault online)" ]
 }
 
+@test "--watch --json: a robot gone quiet is printed once, not again each second as its silence grows" {
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/arm-1/status" -r -q 1 \
+		-m "{\"status\":\"online\",\"ts\":$(date +%s)}"
+	mosquitto_pub -p "$BROKER_PORT" -t "yoke/$R/arm-1/heartbeat" -r \
+		-m "{\"ts\":$(($(date +%s) - 10)),\"seq\":1,\"uptime_s\":1}"
+	yoke-robot-status $B $O --watch --json --stale 2 > "$BATS_TEST_TMPDIR/w" 2>&1 3>&- &
+	PIDS+=($!)
+	wait_lines "$BATS_TEST_TMPDIR/w" 1
+	sleep 3.5 # three ticks: the reason's age grows, the verdict does not
+	run jq -c '[.status, .reason]' "$BATS_TEST_TMPDIR/w"
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" =~ ^\[\"offline\",\"no\ heartbeat\ for\ [0-9]+s\"\]$ ]]
+}
+
 @test "--watch on a terminal: the table redrawn in place as robots change" {
 	rs set online -r arm-1
 	tmux -L "yk$R" new-session -d -x 120 -y 20 \
