@@ -17,7 +17,12 @@
  *
  * What cannot be helped: a will is fixed at connect time, so a holder
  * that dies clears the token whoever's it is, and a live holder puts it
- * back within a round trip (watchers see it vanish and come back).
+ * back within a round trip (watchers see it vanish and come back).  The
+ * same flicker comes when a later holder, whose token replaced the first
+ * one's, leaves cleanly: it clears its own, the first puts its own back.
+ * (A later holder that stayed passive while another's token is live would
+ * avoid that, at the cost of deciding only once the retained token is
+ * known: not done yet.)
  *
  * The subscription goes before the first publish (yk_mqtt resubscribes
  * before on_connect callbacks), so the broker sends the token it kept
