@@ -1838,6 +1838,18 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 	while (s->state != ST_UP) {
 		if (yk_mqtt_step(s, NULL, 0, 100, err) != YK_OK)
 			goto fail;
+		/* The first connection must work (offline_timeout < 0): one
+		 * the broker broke in the read that brought its CONNACK (a
+		 * malformed packet right after it) did not, and retrying it
+		 * for ever, as a lost link, would never end. */
+		if (s->ever_up && s->state == ST_DOWN &&
+		    s->cfg.offline_timeout < 0) {
+			yk_err_set(err, YK_ERUNTIME,
+				   "broker '%s' accepted the connection, then "
+				   "broke it at once: %s",
+				   s->hostport, s->cause);
+			goto fail;
+		}
 	}
 	*out = s;
 	return YK_OK;

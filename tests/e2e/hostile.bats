@@ -144,3 +144,14 @@ TOOLS=(
 		[ "$stderr" = "${t%% *}: broker '127.0.0.1:$FAKE_PORT' does not speak MQTT v5, which yoke needs (it closed the connection at our MQTT v5 CONNECT, and answers an MQTT 3.1.1 one)" ]
 	done
 }
+
+@test "a broker that breaks every connection right after its CONNACK: exit 1, no endless retry" {
+	# CONNACK, then a PUBLISH whose topic runs past its packet
+	start_fake hostile 31140003612f620d12e25c98582455df17143de96378
+	for t in "${TOOLS[@]}"; do
+		run --separate-stderr timeout 20 $t $FB
+		echo "$t: $status: $stderr"
+		[ "$status" -eq 1 ]
+		[[ "$stderr" == *"accepted the connection, then broke it at once"* ]]
+	done
+}
