@@ -598,6 +598,16 @@ out:
 	return yes;
 }
 
+/* libmosquitto's word for a packet from the broker it could not read */
+static bool
+garbled(int rc)
+{
+	return rc == MOSQ_ERR_PROTOCOL || rc == MOSQ_ERR_MALFORMED_PACKET ||
+	       rc == MOSQ_ERR_MALFORMED_UTF8 ||
+	       rc == MOSQ_ERR_DUPLICATE_PROPERTY ||
+	       rc == MOSQ_ERR_TOPIC_ALIAS_INVALID;
+}
+
 static void
 on_disconnect(struct mosquitto *m, void *ud, int rc,
 	      const mosquitto_property *props)
@@ -640,6 +650,21 @@ on_disconnect(struct mosquitto *m, void *ud, int rc,
 		if (silent || rc == MOSQ_ERR_KEEPALIVE)
 			s->down_since = s->answered ? s->last_rx
 						    : s->down_before;
+		/* A broker whose first word after the CONNACK was a malformed
+		 * packet was not there either (a restart resets the link,
+		 * it does not garble it): the clock goes on, and when no
+		 * connection ever worked, a first one that must (the
+		 * default) has failed; else every reconnect would be
+		 * broken the same way, for ever. */
+		if (!s->answered && garbled(rc)) {
+			s->down_since = s->down_before;
+			if (!s->ever_answered && s->cfg.offline_timeout < 0 &&
+			    s->fatal.rc == 0)
+				yk_err_set(&s->fatal, YK_ERUNTIME,
+					   "broker '%s' accepted the "
+					   "connection, then broke it: %s",
+					   s->hostport, s->cause);
+		}
 	}
 	s->state = ST_DOWN;
 	/* Unwritten QoS 0 packets are gone; in-flight QoS 1 stay with
@@ -1846,7 +1871,7 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 		    s->cfg.offline_timeout < 0) {
 			yk_err_set(err, YK_ERUNTIME,
 				   "broker '%s' accepted the connection, then "
-				   "broke it at once: %s",
+				   "broke it: %s",
 				   s->hostport, s->cause);
 			goto fail;
 		}

@@ -11,6 +11,8 @@ MODE, after reading the client's CONNECT:
   silent        an MQTT v5 CONNACK (success), then reads and ignores
                 everything: a broker that is there and does not answer
   hostile HEX   the CONNACK, then the bytes HEX, then as silent
+  late HEX      the CONNACK, then after 0.3 s the bytes HEX, then as
+                silent: garbage in a read of its own
   random SEED   the CONNACK, then 300 random bytes, then as silent; one
                 generator seeded with SEED draws them for each connection
                 in turn, so a run of clients sees the same sequence
@@ -32,6 +34,7 @@ import random
 import socket
 import sys
 import threading
+import time
 
 CONNACK_V5 = bytes([0x20, 0x03, 0x00, 0x00, 0x00])
 RNG = None
@@ -107,6 +110,9 @@ def serve(c, mode, arg):
             return
         c.sendall(CONNACK_V5)
         if mode == "hostile":
+            c.sendall(bytes.fromhex(arg))
+        elif mode == "late":
+            time.sleep(0.3)
             c.sendall(bytes.fromhex(arg))
         elif mode == "random":
             with RNG_LOCK:

@@ -152,6 +152,25 @@ TOOLS=(
 		run --separate-stderr timeout 20 $t $FB
 		echo "$t: $status: $stderr"
 		[ "$status" -eq 1 ]
-		[[ "$stderr" == *"accepted the connection, then broke it at once"* ]]
+		[[ "$stderr" == *"accepted the connection, then broke it: "* ]]
+	done
+}
+
+@test "a broker that garbles every connection a moment after its CONNACK: exit 1, -W and --offline-timeout hold" {
+	# the same PUBLISH, in a read of its own
+	start_fake late 31140003612f620d12e25c98582455df17143de96378
+	for t in "${TOOLS[@]}"; do
+		run --separate-stderr timeout 20 $t $FB
+		echo "$t: $status: $stderr"
+		[ "$status" -eq 1 ]
+		[[ "$stderr" == *"accepted the connection, then broke it: "* ]]
+	done
+	# with a bound to retry within, the bound ends it: the garbled
+	# connections do not count as the broker being there
+	for t in "yoke-pub arm-1/x -m 1 -q 1" "yoke-alive --list"; do
+		run --separate-stderr timeout 20 $t $FB --offline-timeout 2
+		echo "$t: $status: $stderr"
+		[ "$status" -eq 1 ]
+		[[ "$stderr" == "${t%% *}: no connection to '127.0.0.1:$FAKE_PORT' for 2 s: "* ]]
 	done
 }
