@@ -148,6 +148,12 @@ TOOLS=(
 @test "a broker that breaks every connection right after its CONNACK: exit 1, no endless retry" {
 	# CONNACK, then a PUBLISH whose topic runs past its packet
 	start_fake hostile 31140003612f620d12e25c98582455df17143de96378
+	all_broken
+}
+
+# all_broken: every tool of TOOLS exits 1, saying the broker broke the
+# connection it accepted
+all_broken() {
 	for t in "${TOOLS[@]}"; do
 		run --separate-stderr timeout 20 $t $FB
 		echo "$t: $status: $stderr"
@@ -159,12 +165,7 @@ TOOLS=(
 @test "a broker that garbles every connection a moment after its CONNACK: exit 1, -W and --offline-timeout hold" {
 	# the same PUBLISH, in a read of its own
 	start_fake late 31140003612f620d12e25c98582455df17143de96378
-	for t in "${TOOLS[@]}"; do
-		run --separate-stderr timeout 20 $t $FB
-		echo "$t: $status: $stderr"
-		[ "$status" -eq 1 ]
-		[[ "$stderr" == *"accepted the connection, then broke it: "* ]]
-	done
+	all_broken
 	# with a bound to retry within, the bound ends it: the garbled
 	# connections do not count as the broker being there
 	for t in "yoke-pub arm-1/x -m 1 -q 1" "yoke-alive --list"; do
