@@ -21,8 +21,10 @@
  * same flicker comes when a later holder, whose token replaced the first
  * one's, leaves cleanly: it clears its own, the first puts its own back.
  * (A later holder that stayed passive while another's token is live would
- * avoid that, at the cost of deciding only once the retained token is
- * known: not done yet.)
+ * only move the flicker to the other order, the first leaving.  Holders
+ * that know of each other, a retained entry per holder with its will,
+ * would let a clean exit clear only when no other holder is left: not
+ * done yet.)
  *
  * The subscription goes before the first publish (yk_mqtt resubscribes
  * before on_connect callbacks), so the broker sends the token it kept
