@@ -474,8 +474,9 @@ main(int argc, char **argv)
 		       "offline after S s without a heartbeat (default 75)"),
 		YK_FLAG(0, "all", &o.all,
 			"show the robots offline for long too"),
-		YK_NUM(0, "hide-after", &o.hide_after, "S", 1, 1e12,
-		       "leave out robots offline over S s (default 86400)"),
+		YK_NUM(0, "hide-after", &o.hide_after, "S", 0, 1e12,
+		       "leave out robots offline over S s (default 86400; "
+		       "0: never)"),
 		YK_GROUP("Verbs"),
 		YK_STR(0, "status", &o.status, "STATUS",
 		       "agent: the status to report (default online)"),

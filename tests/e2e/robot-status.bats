@@ -421,6 +421,11 @@ no_esc_but_redraw() {
 	run --separate-stderr rs --json --hide-after 300000
 	[ "$(echo "$output" | jq -r .robot | tr '\n' ,)" = \
 		"gone-1,gone-2,gone-3,recent-1," ]
+	# 0: never hide, as --all
+	run --separate-stderr rs --json --hide-after 0
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r .robot | tr '\n' ,)" = \
+		"gone-1,gone-2,gone-3,recent-1," ]
 	run --separate-stderr rs wait gone-1 offline -W 5
 	[ "$status" -eq 0 ]
 	run --separate-stderr rs wait gone-1 offline --all
