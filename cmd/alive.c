@@ -174,21 +174,10 @@ print_token(struct alive *a, const char *key, const struct yk_rx *rx)
 	yk_buf_adds(b, "{\"key\":");
 	yk_json_strz(b, key);
 	size_t at = b->len;
-	struct yk_json_iter it;
-	const char *k, *v;
-	size_t kn, vn;
 
 	/* A yoke token is an object: its fields after the key, but not a
 	 * "key" of its own (a second "key" would name another token). */
-	if (rx->len > 0 && p[0] == '{' && yk_json_obj_begin(&it, p, rx->len))
-		while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
-			if (yk_json_key_is(k, kn, "key"))
-				continue;
-			yk_buf_addc(b, ',');
-			yk_json_minify(b, k, kn);
-			yk_buf_addc(b, ':');
-			yk_json_minify(b, v, vn);
-		}
+	yk_json_members(b, p, rx->len, "key");
 	yk_buf_adds(b, b->len == at ? ",\"alive\":true}" : "}");
 	yk_buf_addc(b, '\n');
 }

@@ -106,24 +106,12 @@ print_json(struct fault *f, const char *robot, const struct yk_rx *rx,
 	   const struct view *v)
 {
 	struct yk_buf *b = &f->out.b;
-	struct yk_json_iter it;
-	const char *k, *val;
-	size_t kn, vn;
 
 	yk_buf_adds(b, "{\"robot\":");
 	yk_json_strz(b, robot);
-	if (v->object) {
-		yk_json_obj_begin(&it, rx->payload, rx->len);
-		while (yk_json_obj_next(&it, &k, &kn, &val, &vn)) {
-			/* the topic names the robot, not the payload */
-			if (yk_json_key_is(k, kn, "robot"))
-				continue;
-			yk_buf_addc(b, ',');
-			yk_buf_add(b, k, kn);
-			yk_buf_addc(b, ':');
-			yk_json_minify(b, val, vn);
-		}
-	}
+	/* the topic names the robot, not the payload */
+	if (v->object)
+		yk_json_members(b, rx->payload, rx->len, "robot");
 	if (v->id == NULL)
 		yk_buf_adds(b, ",\"malformed\":true");
 	if (!v->object)

@@ -48,6 +48,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!fuzz_same(a.p, a.len, b.p, b.len))
 			abort();
 		walk(a.p, a.len, 0);
+		/* an object's members spliced after our own: still JSON */
+		yk_buf_truncate(&b, 0);
+		yk_buf_adds(&b, "{\"x\":0");
+		if (yk_json_members(&b, a.p, a.len, "key")) {
+			yk_buf_addc(&b, '}');
+			if (!yk_json_valid(b.p, b.len))
+				abort();
+		}
 	}
 	if (yk_utf8_valid(s, size)) {
 		yk_json_str(&u, s, size);

@@ -559,3 +559,24 @@ yk_json_key_is(const char *k, size_t kn, const char *name)
 	/* Keys written with escapes never match: ours are plain ASCII. */
 	return kn == n + 2 && memcmp(k + 1, name, n) == 0;
 }
+
+bool
+yk_json_members(struct yk_buf *out, const char *s, size_t n,
+		const char *skip)
+{
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+
+	if (n == 0 || s[0] != '{' || !yk_json_obj_begin(&it, s, n))
+		return false;
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
+		if (yk_json_key_is(k, kn, skip))
+			continue;
+		yk_buf_addc(out, ',');
+		yk_json_minify(out, k, kn);
+		yk_buf_addc(out, ':');
+		yk_json_minify(out, v, vn);
+	}
+	return true;
+}

@@ -558,6 +558,28 @@ test_num(void **state)
 	}
 }
 
+/* Members spliced after our own fields: minified, the named one left
+ * out; not an object: nothing. */
+static void
+test_members(void **state)
+{
+	struct yk_buf b = {0};
+	const char *o = "{ \"key\" : \"other\", \"a\" : [1, 2],\"b\":{\"key\":1} }";
+
+	(void)state;
+	yk_buf_adds(&b, "{\"key\":\"mine\"");
+	assert_true(yk_json_members(&b, o, strlen(o), "key"));
+	yk_buf_addc(&b, '}');
+	assert_string_equal(b.p, "{\"key\":\"mine\",\"a\":[1,2],"
+				 "\"b\":{\"key\":1}}");
+	yk_buf_truncate(&b, 0);
+	assert_false(yk_json_members(&b, "[1]", 3, "key"));
+	assert_false(yk_json_members(&b, "{", 1, "key"));
+	assert_false(yk_json_members(&b, "", 0, "key"));
+	assert_int_equal(b.len, 0);
+	yk_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -586,6 +608,7 @@ main(void)
 		cmocka_unit_test(test_b64_encode_appends),
 		cmocka_unit_test(test_b64_decode_refuses),
 		cmocka_unit_test(test_num),
+		cmocka_unit_test(test_members),
 	};
 
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);
