@@ -1,8 +1,8 @@
 # yoke - build, test, bench, install.
 #
-# `make` builds lib/libyoke.a and every tool into bin/.  Each tool links only
-# the shared libraries it uses (--as-needed): process start-up is part of
-# every one-shot command's cost.
+# `make` builds lib/'s archives (one a layer, lib/README.md) and every tool
+# into bin/.  Each tool links only the layers and the shared libraries it
+# uses: process start-up is part of every one-shot command's cost.
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -14,7 +14,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 YK_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
-	-Ilib -Ibuild/proto -MMD -MP
+	-Ilib -Ibuild/proto $(LAYER_INC) -MMD -MP
 LDFLAGS ?=
 YK_LDFLAGS = -Wl,--as-needed
 
@@ -36,10 +36,37 @@ TOOLS = yoke $(sort $(patsubst cmd/%.c,yoke-%,\
 	$(filter-out cmd/yoke.c,$(wildcard cmd/*.c))))
 BINS = $(addprefix $(O)bin/,$(TOOLS))
 
-LIB_SRC = $(wildcard lib/*.c)
+# lib/ in layers, each its own archive: the core (lib/*.c: base and
+# messaging), then lib/fleet/, lib/robot/, lib/sim/, each above the ones
+# before it.  A layer's objects are compiled with the include paths of
+# its own layer and those below, so an include that runs up or sideways
+# does not build (tests/lint/layers checks the same in the suite); the
+# tools, tests and fuzzers see every layer.
+LAYERS = fleet robot sim
+LAYER_SRC = $(wildcard lib/$(1)/*.c)
+CORE_SRC = $(wildcard lib/*.c)
+LIB_SRC = $(CORE_SRC) $(foreach l,$(LAYERS),$(call LAYER_SRC,$(l)))
 LIB_OBJ = $(patsubst %.c,$(O)%.o,$(LIB_SRC))
 CMD_OBJ = $(patsubst %.c,$(O)%.o,$(wildcard cmd/*.c))
 LIB_A = $(O)lib/libyoke.a
+LAYER_A = $(O)lib/$(1)/libyoke$(1).a
+ALL_INC = $(foreach l,$(LAYERS),-Ilib/$(l))
+$(O)lib/fleet/%.o: LAYER_INC = -Ilib/fleet
+$(O)lib/robot/%.o: LAYER_INC = -Ilib/fleet -Ilib/robot
+$(O)lib/sim/%.o: LAYER_INC = $(ALL_INC)
+$(O)cmd/%.o $(O)tests/unit/bin/%: LAYER_INC = $(ALL_INC)
+# Every archive, top layer first (the order a link wants), and the layers
+# each tool links beside the core (LAYERS_yoke-<name>; none: core only).
+ALL_A = $(foreach l,sim robot fleet,$(call LAYER_A,$(l))) $(LIB_A)
+LAYERS_yoke-alive = fleet
+LAYERS_yoke-fault = fleet
+LAYERS_yoke-log = fleet
+LAYERS_yoke-robot-status = fleet
+LAYERS_yoke-telemetry = fleet
+LAYERS_yoke-drive = robot fleet
+LAYERS_yoke-sim = sim robot fleet
+TOOL_A = $(foreach l,sim robot fleet,$(if $(filter $(l),$(LAYERS_$(1))),\
+	$(call LAYER_A,$(l)))) $(LIB_A)
 
 # What the tools link beyond libyoke.a: libmosquitto, the generated
 # protobuf code and protobuf-c, and LIBS_yoke-<name> for what one tool
@@ -51,7 +78,7 @@ LIB_A = $(O)lib/libyoke.a
 # frexp, and so gets loaded).
 LIBS_MQTT = -lmosquitto
 LIBS_PB = -l:libprotobuf-c.a
-# libavcodec for lib/jpeg.c: only yoke-sim and its tests name yk_jpeg_*,
+# libavcodec for lib/sim/jpeg.c: only yoke-sim and its tests name yk_jpeg_*,
 # so no other tool pulls jpeg.o out of libyoke.a or loads libav*.
 LIBS_AV = -lavcodec -lavutil
 LIBS_yoke-sim = $(LIBS_AV) -lm
@@ -110,10 +137,18 @@ $(PB_LIB): $(PROTO_OBJ)
 # files track them from then on).
 $(LIB_OBJ) $(CMD_OBJ): | $(PROTO_H)
 
-$(LIB_A): $(LIB_OBJ)
+$(LIB_A): $(patsubst %.c,$(O)%.o,$(CORE_SRC))
 	$(SAY) AR $@
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
+
+define layer_archive
+$(call LAYER_A,$(1)): $(patsubst %.c,$(O)%.o,$(call LAYER_SRC,$(1)))
+	$$(SAY) AR $$@
+	$$(Q)rm -f $$@
+	$$(Q)$$(AR) rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_archive,$(l))))
 
 $(O)%.o: %.c
 	$(SAY) CC $@
@@ -125,10 +160,11 @@ $(O)bin/yoke: $(O)cmd/yoke.o $(LIB_A)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A)
 
-$(O)bin/yoke-%: $(O)cmd/%.o $(LIB_A) $(PB_LIB)
+$(O)bin/yoke-%: $(O)cmd/%.o $(ALL_A) $(PB_LIB)
 	$(SAY) LINK $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(PB_LIB) \
+	$(Q)$(CC) $(YK_LDFLAGS) $(LDFLAGS) -o $@ $< $(call TOOL_A,yoke-$*) \
+		$(PB_LIB) \
 		$(LIBS_MQTT) $(LIBS_PB) $(LIBS_yoke-$*)
 
 # Dependencies first (Debian packages; a no-op when present), then the
@@ -169,21 +205,21 @@ build/pbtest/pbtest.pb-c.c: tests/unit/proto/pbtest.proto
 	$(Q)$(PROTOC_C) --c_out=build/pbtest -Itests/unit/proto $<
 
 $(O)tests/unit/bin/test_pbjson: tests/unit/test_pbjson.c \
-		build/pbtest/pbtest.pb-c.c $(LIB_A)
+		build/pbtest/pbtest.pb-c.c $(ALL_A)
 	$(SAY) CC $@
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(YK_CFLAGS) -Ibuild/pbtest $(CFLAGS) $(LDFLAGS) -o $@ $< \
-		build/pbtest/pbtest.pb-c.c $(LIB_A) -lcmocka $(LIBS_PB) -lm
+		build/pbtest/pbtest.pb-c.c $(ALL_A) -lcmocka $(LIBS_PB) -lm
 
 # The camera modules' tests: libm for the renderer, libav* for the JPEG
 # encoder (and the decoder that checks it), the sim for its cameras.
 $(O)tests/unit/bin/test_render $(O)tests/unit/bin/test_jpeg \
 $(O)tests/unit/bin/test_simcam: $(O)tests/unit/bin/%: \
-		tests/unit/%.c $(LIB_A) $(PB_LIB)
+		tests/unit/%.c $(ALL_A) $(PB_LIB)
 	$(SAY) CC $@
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
-		$(LIB_A) $(PB_LIB) \
+		$(ALL_A) $(PB_LIB) \
 		-lcmocka $(LIBS_PB) $(LIBS_AV) -lm
 
 # Wire bytes for test_pbgolden from an encoder that shares no code with
@@ -207,11 +243,11 @@ sanitize: build/proto/.stamp build/proto/yoke.desc \
 		build/pbtest/pbtest.pb-c.c $(PB_GOLDEN)
 	+$(SAN_MAKE) all unit
 
-$(O)tests/unit/bin/%: tests/unit/%.c $(LIB_A) $(PB_LIB)
+$(O)tests/unit/bin/%: tests/unit/%.c $(ALL_A) $(PB_LIB)
 	$(SAY) CC $@
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
-		$(LIB_A) $(PB_LIB) \
+		$(ALL_A) $(PB_LIB) \
 		-lcmocka $(LIBS_MQTT) $(LIBS_PB) -lm
 
 include fuzz/fuzz.mk
@@ -235,7 +271,7 @@ install: all
 
 clean:
 	rm -rf bin build tests/unit/bin tests/out bench/out lib/libyoke.a \
-		lib/*.o lib/*.d cmd/*.o cmd/*.d
+		lib/*.o lib/*.d lib/*/*.o lib/*/*.d lib/*/*.a cmd/*.o cmd/*.d
 
 .PHONY: all test deps unit bench demo install clean
 

@@ -4,7 +4,7 @@
  *
  * A token is the retained message <key>/alive; its will clears it: at
  * once for a holder that dies (its socket closes), after 1.5 keepalives
- * for one that hangs or is cut off.  A token belongs to its holder (lib/token.h): a holder
+ * for one that hangs or is cut off.  A token belongs to its holder (lib/fleet/token.h): a holder
  * leaves a token that another process holds, and puts back its own when
  * someone else clears it.
  */

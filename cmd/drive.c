@@ -3,7 +3,7 @@
  * skills, invoke, cancel, state, vision), a script of them on standard
  * input, or an interactive console on a terminal.
  *
- * The verbs are lib/drive.c's, the session lib/driver.c's.  What must
+ * The verbs are lib/robot/drive.c's, the session lib/robot/driver.c's.  What must
  * hold here: a command out of range is refused before anything connects
  * (exit 2, nothing published); once a velocity was sent, every way out
  * of this program -- the end, EOF, SIGINT, SIGTERM, an error -- sends a

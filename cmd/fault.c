@@ -10,7 +10,7 @@
  * Resolving: a resolution per fault on <robot>/faults, then the status
  * that follows.  Both reporting and resolving read the retained status
  * first, since it lists the open faults; what they send is made by
- * yk_fleet_report and yk_fleet_resolve (lib/fleet.h, "Open faults").
+ * yk_fleet_report and yk_fleet_resolve (lib/fleet/fleet.h, "Open faults").
  *
  * Watching: QoS 1 may deliver a fault twice; a fault_id already shown
  * (among the last SEEN_MAX) is not shown again.  Payloads that are not a
@@ -363,7 +363,7 @@ pattern(struct fault *f, int nargs, char **args, struct yk_err *err)
 }
 
 /* Reporting or resolving: the robot's topics, the fault reported, and
- * what goes out (lib/fleet.h). */
+ * what goes out (lib/fleet/fleet.h). */
 struct plan {
 	struct yk_buf code;           /* the reported fault's */
 	struct yk_fault flt;

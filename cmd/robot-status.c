@@ -2,7 +2,7 @@
  * yoke-robot-status - a robot's status: set it, keep it (the agent: status,
  * heartbeat, liveliness, wills), wait for it, and show the fleet's.
  *
- * The agent is lib/agent.c; the fleet view's verdicts are lib/roster.c.
+ * The agent is lib/fleet/agent.c; the fleet view's verdicts are lib/fleet/roster.c.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * of them in one process, each speaking the robot protocols (commands,
  * state, system, rpc) and the fleet channels, until SIGINT or SIGTERM.
  *
- * The robot is lib/sim.c, the wire lib/simrun.c; this file names the
+ * The robot is lib/sim/sim.c, the wire lib/sim/simrun.c; this file names the
  * robots and checks the options.
  */
 #include <stdio.h>

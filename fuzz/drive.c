@@ -1,5 +1,5 @@
 /*
- * drive.c - libFuzzer target for yoke-drive's script lines (lib/drive.h):
+ * drive.c - libFuzzer target for yoke-drive's script lines (lib/robot/drive.h):
  * verbs with their options, or a CloudCommand as JSON.  Scripts come from
  * files and pipes; a bad line is an error naming it, never a crash or a
  * leak (the error paths of yk_drive_split among them).

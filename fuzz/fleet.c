@@ -1,6 +1,6 @@
 /*
  * fleet.c - libFuzzer target for the fleet payloads robots send
- * (lib/roster.h, lib/logline.h, lib/reading.h): each input is a run of
+ * (lib/fleet/roster.h, lib/fleet/logline.h, lib/fleet/reading.h): each input is a run of
  * messages "CHANNEL-BYTE ROBOT-BYTE payload\n"; the roster applies them,
  * judges every robot, prints its JSON line and the table; log entries and
  * telemetry readings are read from the same payloads.  Hostile robots

@@ -13,7 +13,7 @@ FUZZ_FLAGS ?= -timeout=10 -max_len=16384 -rss_limit_mb=2048
 FUZZ_CC = clang
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
-	-Ilib -Ibuild/proto -Ibuild/pbtest -Ifuzz
+	-Ilib $(ALL_INC) -Ibuild/proto -Ibuild/pbtest -Ifuzz
 FUZZ_TARGETS = pbjson key url json ndjson conf framing backend fleet drive
 FUZZ_BINS = $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 FUZZ_OBJ = $(patsubst lib/%.c,build/fuzz/obj/%.o,$(LIB_SRC)) \

@@ -1,5 +1,5 @@
 /*
- * test_asimov.c - the CloudCommand range check (lib/asimov.h): every
+ * test_asimov.c - the CloudCommand range check (lib/robot/asimov.h): every
  * range at and past both ends, the counts of 25, NaN and infinities,
  * clamping and its count, modes, and each message word for word.
  */

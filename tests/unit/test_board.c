@@ -1,5 +1,5 @@
 /*
- * test_board.c - the yoke-telemetry --watch table (lib/board.h): numbers
+ * test_board.c - the yoke-telemetry --watch table (lib/fleet/board.h): numbers
  * never cut, text cut with an ellipsis to the width, the header kept,
  * hostile text made safe, quiet rows forgotten.
  */

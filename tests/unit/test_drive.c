@@ -1,5 +1,5 @@
 /*
- * test_drive.c - yoke-drive's reader (lib/drive.h): words, verbs and
+ * test_drive.c - yoke-drive's reader (lib/robot/drive.h): words, verbs and
  * their options, CloudCommand lines, the teleop key map and the status
  * line.  Every refusal is checked with its message.
  */

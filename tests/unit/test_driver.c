@@ -1,6 +1,6 @@
 /*
  * test_driver.c - the parts of yoke-drive's session that need no broker
- * (lib/driver.h, lib/console.h): commands made ready from what was typed
+ * (lib/robot/driver.h, lib/robot/console.h): commands made ready from what was typed
  * (ranges, --clamp and what it says, trajectory files), the state reply
  * as JSON, the history file's place.
  */

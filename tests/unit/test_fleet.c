@@ -1,5 +1,5 @@
 /*
- * test_fleet.c - fleet channel names and payloads (lib/fleet.h): the
+ * test_fleet.c - fleet channel names and payloads (lib/fleet/fleet.h): the
  * error texts users see for a bad status or severity, fault codes as the
  * fleet SDK stores them, version 4 UUIDs, and the status and fault JSON.
  */

@@ -1,5 +1,5 @@
 /*
- * test_follow.c - fleet channel watchers (lib/follow.h): the expression
+ * test_follow.c - fleet channel watchers (lib/fleet/follow.h): the expression
  * from PATTERN, the robot of a key, and the spliced JSON line.
  */
 #include <setjmp.h>

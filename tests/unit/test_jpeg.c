@@ -1,5 +1,5 @@
 /*
- * test_jpeg.c - RGB24 -> JPEG (lib/jpeg.h): the output is a JFIF file
+ * test_jpeg.c - RGB24 -> JPEG (lib/sim/jpeg.h): the output is a JFIF file
  * that libavcodec's MJPEG decoder and ffprobe read back at the same size
  * and close to the input, odd sizes included; lower quality is smaller;
  * the same input gives the same bytes; bad sizes and qualities are

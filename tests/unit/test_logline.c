@@ -1,5 +1,5 @@
 /*
- * test_logline.c - log entries (lib/logline.h): the payload, the 10,000
+ * test_logline.c - log entries (lib/fleet/logline.h): the payload, the 10,000
  * character cut, reading entries back, level ranks.
  */
 #include <setjmp.h>

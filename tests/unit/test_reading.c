@@ -1,5 +1,5 @@
 /*
- * test_reading.c - telemetry readings (lib/reading.h): numbers and their
+ * test_reading.c - telemetry readings (lib/fleet/reading.h): numbers and their
  * ranges with the exact messages users see, the rules between fields,
  * stream lines with defaults, and the payload JSON (numbers as written).
  */

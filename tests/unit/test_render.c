@@ -1,5 +1,5 @@
 /*
- * test_render.c - the simulated world's cameras (lib/render.h): the map
+ * test_render.c - the simulated world's cameras (lib/sim/render.h): the map
  * shows the robot where it is and heading where it heads, pads (with
  * their names) and boxes in their colours; the pov sees a box straight ahead and a pad on the
  * floor, changes when the robot turns, is repeatable; sizes, worlds and
@@ -288,7 +288,7 @@ test_refused(void **state)
 }
 
 /* The largest size and the default one both render.  (Timings are for
- * bench/, not for tests: the figures are in lib/render.h.) */
+ * bench/, not for tests: the figures are in lib/sim/render.h.) */
 static void
 test_sizes(void **state)
 {

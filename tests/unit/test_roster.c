@@ -1,5 +1,5 @@
 /*
- * test_roster.c - the fleet verdicts of lib/roster.h, at exact times:
+ * test_roster.c - the fleet verdicts of lib/fleet/roster.h, at exact times:
  * reported offline, the will, the watchdog, a lost token, missing robots,
  * and the JSON line and table that yoke-robot-status prints.
  */

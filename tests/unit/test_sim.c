@@ -1,5 +1,5 @@
 /*
- * test_sim.c - the simulated robot (lib/sim.h): modes and the deadman,
+ * test_sim.c - the simulated robot (lib/sim/sim.h): modes and the deadman,
  * the walk and its walls, joints following a segment, IMU consistent with
  * the pose, over-temperature with hysteresis, battery, repeatability by
  * seed, and the skill controllers (go_to done / stuck / bad target,

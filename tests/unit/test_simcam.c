@@ -1,6 +1,6 @@
 /*
  * test_simcam.c - yoke-sim's cameras: the sim's world drawn and encoded
- * (lib/simcam.c), names, defaults and refusals.
+ * (lib/sim/simcam.c), names, defaults and refusals.
  */
 #include <setjmp.h>
 #include <stdarg.h>

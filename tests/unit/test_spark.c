@@ -1,5 +1,5 @@
 /*
- * test_spark.c - sparklines (lib/spark.h): scaling between the window's
+ * test_spark.c - sparklines (lib/fleet/spark.h): scaling between the window's
  * lowest and highest, blanks where no reading came, bucket means, and
  * buckets from an older round of the ring not shown.
  */

@@ -2,7 +2,7 @@
  * simcam.h - yoke-sim's cameras: what a simulated robot sees, as JPEG.
  *
  *   pov      the robot's eye: 0.5 m above the floor, 90 degrees wide,
- *            looking along its heading (lib/render.h's yk_render_pov)
+ *            looking along its heading (lib/sim/render.h's yk_render_pov)
  *   topdown  the whole world from above, the robot as a red arrowhead
  *
  * What always holds: the image shows the world and the pose as they are

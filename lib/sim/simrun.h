@@ -1,5 +1,5 @@
 /*
- * simrun.h - yoke-sim's loop: robots of lib/sim.h on the wire, each with
+ * simrun.h - yoke-sim's loop: robots of lib/sim/sim.h on the wire, each with
  * its own MQTT sessions, speaking the robot protocols (commands, state,
  * system, rpc) and the fleet channels (status, heartbeat, liveliness,
  * meta, telemetry, faults) of DESIGN.md.

@@ -1,7 +1,7 @@
 /*
  * simrun.c - yoke-sim's robots on the wire (see simrun.h).
  *
- * Each robot has three sessions: the two of lib/agent.c (status with its
+ * Each robot has three sessions: the two of lib/fleet/agent.c (status with its
  * will, liveliness token with its will) and one for its data (commands,
  * state, system, rpc, meta, telemetry, faults).  One poll(2) waits on
  * every data session until the next tick; the agents are stepped ten

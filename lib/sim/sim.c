@@ -35,7 +35,7 @@
 const char *const yk_sim_state_keys[] = {"robot_status", "pose", "mode",
 					 "battery_pct", "velocity", "cameras",
 					 NULL};
-/* lib/simcam.c renders them; named here so that the state RPC can list
+/* lib/sim/simcam.c renders them; named here so that the state RPC can list
  * them without linking the cameras (and libav*) */
 const char *const yk_sim_cameras[] = {"pov", "topdown", NULL};
 

@@ -1,7 +1,7 @@
 /*
  * driver.h - yoke-drive's session with one robot: commands on
  * <robot>/commands (stamped, range-checked), a velocity held and
- * streamed at a rate, the robot RPC (lib/rpc.h), and what the robot
+ * streamed at a rate, the robot RPC (lib/robot/rpc.h), and what the robot
  * says of itself for the console's status line.
  *
  * What always holds:

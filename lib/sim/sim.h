@@ -4,7 +4,7 @@
  * temperatures with the over-temperature alert, battery, the deadman, and
  * the skill controllers (go_to, set_velocity, dock).  Pure: no clock, no
  * MQTT, no I/O; the caller says how much simulated time passes
- * (lib/simrun.c does it from the wall clock times --speed).
+ * (lib/sim/simrun.c does it from the wall clock times --speed).
  *
  * What always holds:
  * - time advances in fixed substeps of YK_SIM_DT, so a robot given the
@@ -179,7 +179,7 @@ void yk_sim_init(struct yk_sim *r, const struct yk_sim_world *w,
  * kept for the next call). */
 void yk_sim_advance(struct yk_sim *r, double dt);
 
-/* ---- commands (already checked against the ranges of lib/asimov.h) ---- */
+/* ---- commands (already checked against the ranges of lib/robot/asimov.h) ---- */
 
 void yk_sim_velocity(struct yk_sim *r, double vx, double vy, double vyaw);
 /* A mode command.  Stand is the standing pose at the default gains, the
@@ -228,7 +228,7 @@ bool yk_sim_event_take(struct yk_sim *r, struct yk_sim_event *e);
 /* The state keys of yoke-sim(1) (robot_status, pose, mode, battery_pct,
  * velocity, cameras), NULL-terminated. */
 extern const char *const yk_sim_state_keys[];
-/* The cameras (lib/simcam.h renders them), NULL-terminated. */
+/* The cameras (lib/sim/simcam.h renders them), NULL-terminated. */
 extern const char *const yk_sim_cameras[];
 /* key's value as JSON into b: false for an unknown key. */
 bool yk_sim_state_json(const struct yk_sim *r, const char *key,

@@ -6,7 +6,7 @@
  *
  * The same reader serves the one-shot verbs (argv), script lines and the
  * console, so a verb means the same thing in all three.  What always
- * holds: a value is never changed on the way (ranges are lib/asimov.h's
+ * holds: a value is never changed on the way (ranges are lib/robot/asimov.h's
  * to check and, only when asked, to clamp); a word that does not fit is
  * an error naming the verb and the word.
  */
