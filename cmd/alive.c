@@ -4,9 +4,9 @@
  *
  * A token is the retained message <key>/alive; its will clears it: at
  * once for a holder that dies (its socket closes), after 1.5 keepalives
- * for one that hangs or is cut off.  A token belongs to its holder (lib/fleet/token.h): a holder
- * leaves a token that another process holds, and puts back its own when
- * someone else clears it.
+ * for one that hangs or is cut off.  A token belongs to its holder
+ * (lib/fleet/token.h): holders of one key know each other, and the token
+ * changes hands when one leaves rather than vanish.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -153,7 +153,7 @@ hold(struct yk_mqtt *s, struct alive *a, char **cmd, struct yk_err *err)
 		}
 	}
 	yk_mqtt_on_connect(s, NULL, NULL);
-	if (yk_token_release(&a->tok, err) != YK_OK ||
+	if (yk_token_release(&a->tok, &yk_sig_stop, err) != YK_OK ||
 	    yk_mqtt_drain(s, &yk_sig_stop, err) != YK_OK)
 		return err->rc;
 	return status;
@@ -394,11 +394,7 @@ main(int argc, char **argv)
 	yk_conf_mqtt(&c, &mc);
 	if (a.topic.p) {
 		/* Die without a word, and the broker clears the token. */
-		mc.will_topic = a.topic.p;
-		mc.will_payload = "";
-		mc.will_len = 0;
-		mc.will_qos = 1;
-		mc.will_retain = true;
+		yk_token_will(&a.tok, &mc);
 		mc.on_message = on_holder_msg;
 		mc.msg_ud = &a;
 	} else {

@@ -1842,13 +1842,25 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 			goto fail;
 		}
 	}
-	if (cfg->will_topic &&
-	    mosquitto_will_set_v5(s->m, cfg->will_topic, (int)cfg->will_len,
-				  cfg->will_payload, cfg->will_qos,
-				  cfg->will_retain, NULL) != MOSQ_ERR_SUCCESS) {
-		yk_err_set(err, YK_EUSAGE, "invalid will topic '%s'",
-			   cfg->will_topic);
-		goto fail;
+	if (cfg->will_topic) {
+		mosquitto_property *wp = NULL;
+
+		for (int i = 0; i < cfg->will_nprops; i++)
+			mosquitto_property_add_string_pair(
+				&wp, MQTT_PROP_USER_PROPERTY,
+				cfg->will_props[i].name,
+				cfg->will_props[i].value);
+		/* the will owns its properties once set */
+		if (mosquitto_will_set_v5(s->m, cfg->will_topic,
+					  (int)cfg->will_len,
+					  cfg->will_payload, cfg->will_qos,
+					  cfg->will_retain,
+					  wp) != MOSQ_ERR_SUCCESS) {
+			mosquitto_property_free_all(&wp);
+			yk_err_set(err, YK_EUSAGE, "invalid will topic '%s'",
+				   cfg->will_topic);
+			goto fail;
+		}
 	}
 	mosquitto_connect_v5_callback_set(s->m, on_connect);
 	mosquitto_disconnect_v5_callback_set(s->m, on_disconnect);

@@ -57,6 +57,8 @@ struct yk_mqtt_cfg {
 	size_t will_len;
 	int will_qos;
 	bool will_retain;
+	const struct yk_prop *will_props;  /* user properties of the will */
+	int will_nprops;
 	/* Where received messages go.  Set here, not later: a resumed
 	 * session's queued messages arrive right behind the CONNACK. */
 	void (*on_message)(void *ud, const struct yk_rx *rx);

@@ -180,6 +180,8 @@ agent_open(struct yk_agent *a, struct yk_mqtt **s, const char *will_topic,
 	mc.will_len = will->len;
 	mc.will_qos = 1;
 	mc.will_retain = true;
+	if (s == &a->t) /* the token's session: its will names us */
+		yk_token_will(&a->token, &mc);
 	mc.on_message = on_message;
 	mc.msg_ud = a;
 	return yk_conf_open(a->c, &mc, s, err);
@@ -299,7 +301,7 @@ yk_agent_stop(struct yk_agent *a, int ms, struct yk_err *err)
 	offline(&a->status, a, "stopped", yk_now_us());
 	/* the token only while it is ours: another holder keeps it */
 	if (send1(a->s, a->st_topic.p, &a->status, err) == YK_OK &&
-	    yk_token_release(&a->token, err) == YK_OK &&
+	    yk_token_release(&a->token, a->stop, err) == YK_OK &&
 	    yk_mqtt_drain_for(a->s, a->stop, ms, err) == YK_OK)
 		yk_mqtt_drain_for(a->t, a->stop,
 				  ms < 0 ? -1 : (int)(end - yk_mono_ms()),

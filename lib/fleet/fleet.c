@@ -161,6 +161,16 @@ yk_fleet_alive_json(struct yk_buf *b, const char *host, const char *holder)
 	yk_buf_addc(b, '}');
 }
 
+void
+yk_fleet_holder_json(struct yk_buf *b, const char *holder, const char *event)
+{
+	yk_buf_adds(b, "{\"holder\":");
+	yk_json_strz(b, holder);
+	yk_buf_adds(b, ",\"event\":");
+	yk_json_strz(b, event);
+	yk_buf_addc(b, '}');
+}
+
 bool
 yk_fleet_token_live(const void *p, size_t n)
 {

@@ -146,6 +146,10 @@ bool yk_fleet_is_resolution(const void *p, size_t n);
  * process's token for the same key. */
 void yk_fleet_alive_json(struct yk_buf *b, const char *host,
 			 const char *holder);
+/* A message of a token's roll, <key>/alive/holders (token.h): event is
+ * "hello", "here" or "bye". */
+void yk_fleet_holder_json(struct yk_buf *b, const char *holder,
+			  const char *event);
 /* Whether a message on <key>/alive says the token is live: anything but
  * the empty message (cleared) and a JSON object whose "alive" is false. */
 bool yk_fleet_token_live(const void *p, size_t n);

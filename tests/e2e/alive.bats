@@ -445,16 +445,16 @@ pid_is() {
 	run --separate-stderr yoke-alive $B "$R/arm" -- true
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "yoke-alive: '$R/arm' is already held (pid $first on $(hostname)); holding it too" ]
-	# the second cleared its own token; the first put its own back
-	wait_lines "$BATS_TEST_TMPDIR/w" 3
-	[ "$(jq -c .alive "$BATS_TEST_TMPDIR/w" | tr '\n' ,)" = "true,false,true," ]
-	pid_is "$R/arm" "$first"
+	# the second handed the token back as it left: the first's again,
+	# and watchers never saw it go
+	wait_for pid_is "$R/arm" "$first"
 	# and it holds it for good: its own clean exit clears it
 	[ ! -s "$BATS_TEST_TMPDIR/${R}_arm.err" ]
 	kill -TERM "$first"
 	wait "$first"
-	wait_lines "$BATS_TEST_TMPDIR/w" 4
+	wait_for grep -q '"alive":false' "$BATS_TEST_TMPDIR/w"
 	is_gone "$R/arm"
+	[ "$(jq -c .alive "$BATS_TEST_TMPDIR/w" | tr '\n' ,)" = "true,false," ]
 }
 
 @test "two holders: the first leaving leaves the second's token alone" {
@@ -492,6 +492,66 @@ pid_is() {
 	wait_for pid_is "$R/arm" "$second"
 	kill -KILL "$second"
 	wait_for pid_is "$R/arm" "$first"
+}
+
+@test "two holders: the will of one that dies names it (user property holder)" {
+	hold "$R/arm"
+	mosquitto_sub -p "$BROKER_PORT" -V 5 -t "$T/arm/alive" -F '%l %P' \
+		> "$BATS_TEST_TMPDIR/clears" 2>&1 &
+	PIDS+=($!)
+	wait_for grep -q . "$BATS_TEST_TMPDIR/clears"
+	yoke-alive $B "$R/arm" > /dev/null 2>&1 &
+	second=$!
+	PIDS+=($second)
+	wait_for pid_is "$R/arm" "$second"
+	id=$(yoke-alive $B --list "$R/arm" | jq -r .holder)
+	kill -KILL "$second"
+	wait_for grep -q "^0 holder:$id\$" "$BATS_TEST_TMPDIR/clears"
+	wait_for pid_is "$R/arm" "$HOLDER"
+}
+
+@test "three holders: each that leaves hands the token on, the last clears it" {
+	watch "$BATS_TEST_TMPDIR/w" "$R/arm"
+	hold "$R/arm"
+	wait_lines "$BATS_TEST_TMPDIR/w" 1
+	left=($HOLDER)
+	for n in 2 3; do
+		yoke-alive $B "$R/arm" > /dev/null 2>&1 &
+		left+=($!)
+		PIDS+=($!)
+		wait_for pid_is "$R/arm" "$!"
+	done
+	# whoever holds the kept token leaves, until one is left
+	while [ ${#left[@]} -gt 1 ]; do
+		cur=$(yoke-alive $B --list "$R/arm" | jq -r .pid)
+		kill -TERM "$cur"
+		wait "$cur"
+		rest=()
+		for p in "${left[@]}"; do [ "$p" = "$cur" ] || rest+=("$p"); done
+		left=("${rest[@]}")
+		pid_is "$R/arm" "${left[0]}" || pid_is "$R/arm" "${left[1]:-x}"
+	done
+	kill -TERM "${left[0]}"
+	wait "${left[0]}"
+	wait_for grep -q '"alive":false' "$BATS_TEST_TMPDIR/w"
+	is_gone "$R/arm"
+	# the token changed hands twice and went once
+	[ "$(jq -c .alive "$BATS_TEST_TMPDIR/w" | tr '\n' ,)" = "true,false," ]
+}
+
+@test "a flood of made-up holders on the roll: the holder stays, and its exit still clears" {
+	hold "$R/arm"
+	for i in $(seq 100 299); do
+		printf '{"holder":"00000000-0000-4000-8000-000000000%s","event":"hello"}\n' "$i"
+	done | mosquitto_pub -p "$BROKER_PORT" -t "$T/arm/alive/holders" -q 1 -l
+	mosquitto_pub -p "$BROKER_PORT" -t "$T/arm/alive/holders" -q 1 \
+		-m '{"holder":"'"$(printf 'x%.0s' $(seq 36))"'","event":"hello"}'
+	pid_is "$R/arm" "$HOLDER"
+	# none of them answers its bye: it clears the token all the same
+	kill -TERM "$HOLDER"
+	wait "$HOLDER"
+	is_gone "$R/arm"
+	[ ! -s "$BATS_TEST_TMPDIR/${R}_arm.err" ]
 }
 
 @test "--list and --watch: a retained {\"alive\":false} is no live token" {
