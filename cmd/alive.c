@@ -8,27 +8,23 @@
  * (lib/fleet/token.h): holders of one key know each other, and the token
  * changes hands when one leaves rather than vanish.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "clock.h"
 #include "conf.h"
 #include "fleet.h"
 #include "follow.h"
+#include "hold.h"
 #include "json.h"
 #include "map.h"
 #include "out.h"
-#include "proc.h"
 #include "query.h"
 #include "ready.h"
 #include "sig.h"
 #include "text.h"
-#include "token.h"
 
 static const char usage[] =
 	"[options] KEY [-- CMD ARGS...]\n"
@@ -39,8 +35,6 @@ struct alive {
 	struct yk_mqtt *s;
 	bool list, watch, no_history, json, tty;
 	const struct yk_scope *scope;
-	struct yk_buf topic;
-	struct yk_token tok;  /* holding: ours */
 	struct yk_kexpr ex;
 	struct yk_out out;
 	struct yk_sync sync;
@@ -51,112 +45,13 @@ struct alive {
 
 /* Ready: our token confirmed, or our subscription (--watch). */
 static void
-ready(struct alive *a)
+ready(void *ud)
 {
+	struct alive *a = ud;
 	struct yk_err w = {0};
 
 	if (yk_ready_tell(&a->ready, &w) != YK_OK)
 		yk_err_print(&w); /* a warning: we go on */
-}
-
-/* (Re)publish the token after every connect: a broker restart, or our
- * own will firing after a network cut, may have cleared it. */
-static void
-on_connect(void *ud, bool session_present)
-{
-	struct alive *a = ud;
-
-	(void)session_present;
-	yk_token_send(&a->tok);
-}
-
-static void
-on_holder_msg(void *ud, const struct yk_rx *rx)
-{
-	struct alive *a = ud;
-
-	yk_token_rx(&a->tok, rx);
-}
-
-/* The token as the broker keeps it: ours came back (and any holder's
- * before it was reported), or a failure.  The bound is a hang guard for
- * a broker that lets us write our token but not read it. */
-static int
-await_token(struct yk_mqtt *s, struct alive *a, struct yk_err *err)
-{
-	int64_t end = yk_mono_ms() + 5000;
-
-	while (!yk_token_ready(&a->tok) && !a->tok.fail.rc && !yk_sig_stop &&
-	       yk_mono_ms() < end)
-		if (yk_mqtt_step(s, NULL, 0, 100, err) != YK_OK)
-			return err->rc;
-	if (a->tok.fail.rc) {
-		*err = a->tok.fail;
-		return err->rc;
-	}
-	return YK_OK;
-}
-
-static int
-hold(struct yk_mqtt *s, struct alive *a, char **cmd, struct yk_err *err)
-{
-	struct yk_proc p = {.pid = -1};
-	int status = 0;
-
-	yk_mqtt_on_connect(s, on_connect, a);
-	/* The first step runs on_connect; the token must be acknowledged
-	 * (and not refused) before we hold it, or run the command. */
-	if (yk_mqtt_step(s, NULL, 0, 100, err) != YK_OK)
-		return err->rc;
-	if (a->tok.fail.rc) {
-		*err = a->tok.fail;
-		return err->rc;
-	}
-	if (yk_mqtt_drain(s, &yk_sig_stop, err) != YK_OK ||
-	    await_token(s, a, err) != YK_OK)
-		return err->rc;
-	ready(a);
-	if (cmd && !yk_sig_stop) {
-		yk_sig_watch_children();
-		if (yk_proc_spawn(&p, cmd, NULL, 0, err) != YK_OK) {
-			/* as env(1) and the shells do */
-			status = p.exec_errno == ENOENT ? 127 : 126;
-			yk_err_print(err);
-			err->rc = YK_OK;
-		}
-	}
-	while (p.pid > 0 || (!cmd && !yk_sig_stop)) {
-		if (p.pid > 0 && yk_sig_stop) {
-			/* the command decides what a signal means */
-			kill(p.pid, yk_sig_last);
-			yk_sig_stop = 0;
-		}
-		if (p.pid > 0) {
-			int st;
-
-			if (waitpid(p.pid, &st, WNOHANG) == p.pid) {
-				status = yk_proc_status(st);
-				p.pid = -1;
-				break;
-			}
-		}
-		if (a->tok.fail.rc)
-			*err = a->tok.fail;
-		if (a->tok.fail.rc ||
-		    yk_mqtt_step(s, NULL, 0, 1000, err) != YK_OK) {
-			/* No token, no command: it must not outlive it. */
-			if (p.pid > 0) {
-				kill(p.pid, SIGTERM);
-				waitpid(p.pid, NULL, 0);
-			}
-			return err->rc;
-		}
-	}
-	yk_mqtt_on_connect(s, NULL, NULL);
-	if (yk_token_release(&a->tok, &yk_sig_stop, err) != YK_OK ||
-	    yk_mqtt_drain(s, &yk_sig_stop, err) != YK_OK)
-		return err->rc;
-	return status;
 }
 
 /* One token as a JSON line: {"key":K, <the token's own fields>}. */
@@ -384,32 +279,24 @@ main(int argc, char **argv)
 			   nargs);
 		goto out;
 	} else if (yk_key_check(&c.scope, argv[0], &err) == YK_OK) {
-		yk_key_topic(&a.topic, &c.scope, argv[0]);
-		yk_buf_adds(&a.topic, "/alive");
-		yk_token_init(&a.tok, a.topic.p, argv[0], c.hostname);
-		a.tok.log = yk_conf_log;
+		struct yk_hold h = {
+			.conf = &c, .key = argv[0], .cmd = cmd,
+			.stop = &yk_sig_stop, .last = &yk_sig_last,
+			.ready = ready, .ud = &a,
+		};
+
+		yk_hold_run(&h, &status, &err);
+		goto out;
 	} else {
 		goto out;
 	}
 	yk_conf_mqtt(&c, &mc);
-	if (a.topic.p) {
-		/* Die without a word, and the broker clears the token. */
-		yk_token_will(&a.tok, &mc);
-		mc.on_message = on_holder_msg;
-		mc.msg_ud = &a;
-	} else {
-		mc.on_message = on_token;
-		mc.msg_ud = &a;
-	}
+	mc.on_message = on_token;
+	mc.msg_ud = &a;
 	if (yk_conf_open(&c, &mc, &s, &err) != YK_OK)
 		goto out;
 	a.s = s;
-	if (a.topic.p) {
-		if (yk_token_hold(&a.tok, s, &err) == YK_OK)
-			status = hold(s, &a, cmd, &err);
-	} else {
-		observe(s, &a, &err);
-	}
+	observe(s, &a, &err);
 out:
 	yk_mqtt_close(s);
 	rc = err.rc;
@@ -420,8 +307,6 @@ out:
 	yk_kexpr_free(&a.ex);
 	yk_map_free(&a.live);
 	yk_ready_free(&a.ready);
-	yk_buf_free(&a.topic);
-	yk_token_free(&a.tok);
 	yk_out_free(&a.out);
 	yk_conf_free(&c);
 	yk_cli_free(&cli);
