@@ -10,6 +10,7 @@
 #include "fleet.h"
 #include "json.h"
 #include "out.h"
+#include "ready.h"
 #include "roster.h"
 #include "token.h"
 
@@ -334,4 +335,32 @@ yk_agent_ready(const struct yk_agent *a)
 	return a->seq > 0 && yk_mqtt_up(a->s) && yk_mqtt_up(a->t) &&
 	       yk_mqtt_subscribed(a->s) && yk_mqtt_pending(a->s) == 0 &&
 	       yk_mqtt_pending(a->t) == 0;
+}
+
+int
+yk_agent_run(struct yk_conf *c, const struct yk_agent_cfg *cfg,
+	     struct yk_ready *ready, struct yk_err *err)
+{
+	struct yk_agent *a = NULL;
+
+	if (yk_fleet_pick("status", yk_fleet_statuses, cfg->status, err) < 0 ||
+	    yk_conf_robot(c, err) != YK_OK)
+		return err->rc;
+	if (yk_agent_open(&a, c, cfg, err) == YK_OK) {
+		/* in short steps until ready: say it when it is so */
+		while (!*cfg->stop &&
+		       yk_agent_step(a, ready->told ? 1000 : 20, err) ==
+			       YK_OK) {
+			struct yk_err w = {0};
+
+			/* a warning: we go on */
+			if (!ready->told && yk_agent_ready(a) &&
+			    yk_ready_tell(ready, &w) != YK_OK && cfg->log)
+				cfg->log(cfg->log_ud, 0, w.msg);
+		}
+		if (err->rc == YK_OK)
+			yk_agent_stop(a, -1, err);
+	}
+	yk_agent_close(a);
+	return err->rc;
 }

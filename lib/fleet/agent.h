@@ -54,4 +54,11 @@ bool yk_agent_ready(const struct yk_agent *a);
 /* Close (a normal DISCONNECT: the wills are not said) and free. */
 void yk_agent_close(struct yk_agent *a);
 
+struct yk_ready;
+/* yoke-robot-status agent: open, step until cfg->stop, then stop and
+ * close.  ready (lib/ready.h) is told once the agent is ready; a failure
+ * to tell it is a warning (cfg->log), and the agent goes on. */
+int yk_agent_run(struct yk_conf *c, const struct yk_agent_cfg *cfg,
+		 struct yk_ready *ready, struct yk_err *err);
+
 #endif

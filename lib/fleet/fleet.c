@@ -147,6 +147,21 @@ yk_fleet_status_json(struct yk_buf *b, const struct yk_status *st)
 }
 
 void
+yk_fleet_meta_json(struct yk_buf *b, const char *name, const char *model,
+		   int64_t created_us)
+{
+	yk_buf_adds(b, "{\"name\":");
+	yk_json_strz(b, name);
+	if (model) {
+		yk_buf_adds(b, ",\"model\":");
+		yk_json_strz(b, model);
+	}
+	yk_buf_adds(b, ",\"created\":");
+	yk_out_ts(b, created_us);
+	yk_buf_addc(b, '}');
+}
+
+void
 yk_fleet_alive_json(struct yk_buf *b, const char *host, const char *holder)
 {
 	yk_buf_adds(b, "{\"alive\":true,\"since\":");

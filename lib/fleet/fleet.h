@@ -68,6 +68,11 @@ struct yk_status {
 /* {"status","ts"[,"reason"][,"heartbeat_s"][,"fault":{...}]} */
 void yk_fleet_status_json(struct yk_buf *b, const struct yk_status *st);
 
+/* A robot's roster entry, on <robot>/meta: {"name"[,"model"],"created"}
+ * (model left out when NULL). */
+void yk_fleet_meta_json(struct yk_buf *b, const char *name,
+			const char *model, int64_t created_us);
+
 /*
  * Open faults.  A fault stays open until it is resolved; the robot's
  * retained status lists the open ones ("open_faults", oldest first, at

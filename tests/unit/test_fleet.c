@@ -1,7 +1,8 @@
 /*
  * test_fleet.c - fleet channel names and payloads (lib/fleet/fleet.h): the
  * error texts users see for a bad status or severity, fault codes as the
- * fleet SDK stores them, version 4 UUIDs, and the status and fault JSON.
+ * fleet SDK stores them, version 4 UUIDs, and the status, fault and meta
+ * JSON.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -117,6 +118,15 @@ test_payloads(void **state)
 	assert_string_equal(b.p, "{\"status\":\"offline\",\"ts\":"
 			    "1795300718.861248,\"reason\":\"stopped\","
 			    "\"heartbeat_s\":30}");
+	yk_buf_truncate(&b, 0);
+	/* the roster entry: the name escaped, the model only when given */
+	yk_fleet_meta_json(&b, "Arm \"7\"", NULL, T0);
+	assert_string_equal(b.p, "{\"name\":\"Arm \\\"7\\\"\",\"created\":"
+			    "1795300718.861248}");
+	yk_buf_truncate(&b, 0);
+	yk_fleet_meta_json(&b, "arm-042", "UR5e", T0);
+	assert_string_equal(b.p, "{\"name\":\"arm-042\",\"model\":\"UR5e\","
+			    "\"created\":1795300718.861248}");
 	yk_buf_truncate(&b, 0);
 	yk_fleet_topic(&b, &(struct yk_scope){.root = "yoke", .org = "acme"},
 		       "arm-042", "faults");
