@@ -134,7 +134,7 @@ do_register(struct rs *o, const char *robot, bool on, struct yk_err *err)
 		yk_json_strz(&p, o->model);
 	}
 	yk_buf_adds(&p, ",\"created\":");
-	yk_out_ts(&p, yk_now_us());
+	yk_json_ts(&p, yk_now_us());
 	yk_buf_addc(&p, '}');
 	publish(o, robot, meta, &p, err);
 	yk_buf_free(&p);

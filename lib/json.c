@@ -369,6 +369,21 @@ yk_json_strz(struct yk_buf *out, const char *s)
 	yk_json_str(out, s, strlen(s));
 }
 
+void
+yk_json_ts(struct yk_buf *b, int64_t us)
+{
+	char frac[7];
+	int64_t f = us % 1000000;
+
+	yk_buf_addi(b, us / 1000000);
+	yk_buf_addc(b, '.');
+	for (int i = 5; i >= 0; i--) {
+		frac[i] = (char)('0' + f % 10);
+		f /= 10;
+	}
+	yk_buf_add(b, frac, 6);
+}
+
 static void
 put_utf8(struct yk_buf *out, uint32_t cp)
 {

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -29,6 +30,10 @@ void yk_json_minify(struct yk_buf *out, const char *s, size_t n);
 /* Append s[0..n) (valid UTF-8) as a quoted JSON string. */
 void yk_json_str(struct yk_buf *out, const char *s, size_t n);
 void yk_json_strz(struct yk_buf *out, const char *s);
+/* A time as yoke writes it (`ts`, `since`, `created`): seconds since the
+ * epoch with six digits of microseconds, 1795300718.861248.  Here, not in
+ * out.h: the fleet payloads write it too, and they print nothing. */
+void yk_json_ts(struct yk_buf *out, int64_t us);
 
 /* The value of a hex digit, or -1 (JSON \u escapes, URL %XX escapes). */
 int yk_hexval(char c);

@@ -9,7 +9,6 @@
 #include "clock.h"
 #include "fleet.h"
 #include "json.h"
-#include "out.h"
 #include "roster.h"
 #include "token.h"
 
@@ -53,7 +52,7 @@ heartbeat(struct yk_agent *a)
 	if (!yk_mqtt_up(a->s))
 		return;
 	yk_buf_adds(&p, "{\"ts\":");
-	yk_out_ts(&p, now);
+	yk_json_ts(&p, now);
 	/* "token": this robot holds one, so a fleet view that finds it
 	 * gone says offline (roster.h); SDK readers ignore the field */
 	yk_buf_addf(&p, ",\"seq\":%lld,\"uptime_s\":%lld,\"token\":true}",
@@ -127,7 +126,7 @@ offline(struct yk_buf *b, const struct yk_agent *a, const char *reason,
 	yk_buf_adds(b, "{\"status\":\"offline\"");
 	if (ts_us > 0) {
 		yk_buf_adds(b, ",\"ts\":");
-		yk_out_ts(b, ts_us);
+		yk_json_ts(b, ts_us);
 	}
 	yk_buf_adds(b, ",\"reason\":");
 	yk_json_strz(b, reason);

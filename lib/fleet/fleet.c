@@ -10,7 +10,6 @@
 #include "clock.h"
 #include "fleet.h"
 #include "json.h"
-#include "out.h"
 
 const char *const yk_fleet_statuses[] = {"online", "idle", "fault",
 					 "offline", NULL};
@@ -122,7 +121,7 @@ yk_fleet_fault_json(struct yk_buf *b, const struct yk_fault *f)
 	else
 		yk_buf_adds(b, "null");
 	yk_buf_adds(b, ",\"ts\":");
-	yk_out_ts(b, f->ts_us);
+	yk_json_ts(b, f->ts_us);
 	yk_buf_addc(b, '}');
 }
 
@@ -132,7 +131,7 @@ yk_fleet_status_json(struct yk_buf *b, const struct yk_status *st)
 	yk_buf_adds(b, "{\"status\":");
 	yk_json_strz(b, st->status);
 	yk_buf_adds(b, ",\"ts\":");
-	yk_out_ts(b, st->ts_us);
+	yk_json_ts(b, st->ts_us);
 	if (st->reason) {
 		yk_buf_adds(b, ",\"reason\":");
 		yk_json_strz(b, st->reason);
@@ -150,7 +149,7 @@ void
 yk_fleet_alive_json(struct yk_buf *b, const char *host, const char *holder)
 {
 	yk_buf_adds(b, "{\"alive\":true,\"since\":");
-	yk_out_ts(b, yk_now_us());
+	yk_json_ts(b, yk_now_us());
 	yk_buf_adds(b, ",\"host\":");
 	yk_json_strz(b, host);
 	yk_buf_addf(b, ",\"pid\":%ld", (long)getpid());
@@ -304,7 +303,7 @@ yk_fleet_open_status(struct yk_buf *b, const void *old, size_t n,
 		yk_buf_adds(b, "{\"status\":");
 		yk_json_strz(b, status);
 		yk_buf_adds(b, ",\"ts\":");
-		yk_out_ts(b, ts_us);
+		yk_json_ts(b, ts_us);
 	}
 	if (o->n > 0) {
 		yk_buf_adds(b, ",\"fault\":");
@@ -331,7 +330,7 @@ yk_fleet_resolution_json(struct yk_buf *b, const char *id, const char *code,
 		yk_json_strz(b, code);
 	}
 	yk_buf_adds(b, ",\"resolved\":true,\"ts\":");
-	yk_out_ts(b, ts_us);
+	yk_json_ts(b, ts_us);
 	yk_buf_addc(b, '}');
 }
 

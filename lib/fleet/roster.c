@@ -436,7 +436,7 @@ yk_roster_json(struct yk_buf *b, const struct yk_roster *r,
 		json_field(b, "fault_id", rb->fault_id);
 		if (rb->fault_ts > 0) {
 			yk_buf_adds(b, ",\"ts\":");
-			yk_out_ts(b, rb->fault_ts);
+			yk_json_ts(b, rb->fault_ts);
 		}
 		yk_buf_addc(b, '}');
 	}

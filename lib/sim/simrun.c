@@ -37,7 +37,6 @@
 #include "clock.h"
 #include "fleet.h"
 #include "json.h"
-#include "out.h"
 #include "pbreg.h"
 #include "ready.h"
 #include "reading.h"
@@ -829,7 +828,7 @@ bot_open(struct run *run, struct bot *b, int i, struct yk_err *err)
 	yk_buf_adds(&p, "{\"name\":");
 	yk_json_strz(&p, b->name);
 	yk_buf_adds(&p, ",\"model\":\"yoke-sim\",\"created\":");
-	yk_out_ts(&p, yk_now_us());
+	yk_json_ts(&p, yk_now_us());
 	yk_buf_addc(&p, '}');
 	publish(b, b->t_meta.p, p.p, p.len, 1, true, 0);
 	yk_buf_free(&p);
