@@ -25,7 +25,7 @@
 #include "backend.h"
 #include "clock.h"
 #include "json.h"
-#include "opt.h"
+#include "parse.h"
 #include "sha256.h"
 #include "sig.h"
 #include "url.h"

@@ -6,7 +6,7 @@
 #include "b64.h"
 #include "json.h"
 #include "ndjson.h"
-#include "opt.h"
+#include "parse.h"
 #include "pbjson.h"
 #include "pbreg.h"
 #include "pq.h"
