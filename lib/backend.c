@@ -27,7 +27,6 @@
 #include "json.h"
 #include "parse.h"
 #include "sha256.h"
-#include "sig.h"
 #include "url.h"
 #include "version.h"
 
@@ -685,16 +684,21 @@ on_data(char *ptr, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
+static bool
+stopped(const struct yk_backend *b)
+{
+	return b->stop != NULL && *b->stop > 0;
+}
+
 static int
 on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
 	    curl_off_t ultotal, curl_off_t ulnow)
 {
-	(void)ud;
 	(void)dltotal;
 	(void)dlnow;
 	(void)ultotal;
 	(void)ulnow;
-	return yk_sig_stop > 0; /* a stop signal ends the request */
+	return stopped(ud); /* a stop signal ends the request */
 }
 
 enum outcome { OUT_OK, OUT_RETRY, OUT_FAIL, OUT_REFUSED };
@@ -757,14 +761,14 @@ attempt(const struct curl_api *c, CURL *h, struct sink *k, long timeout_ms,
 
 /* Wait ms, or less if a stop signal comes; false if one came. */
 static bool
-pause_ms(int64_t ms)
+pause_ms(const struct yk_backend *b, int64_t ms)
 {
 	int64_t end = yk_mono_ms() + ms;
 
-	for (int64_t now = yk_mono_ms(); now < end && !yk_sig_stop;
+	for (int64_t now = yk_mono_ms(); now < end && !stopped(b);
 	     now = yk_mono_ms())
 		poll(NULL, 0, (int)(end - now));
-	return !yk_sig_stop;
+	return !stopped(b);
 }
 
 /* The backoff before try number i+1: 1 s, 2 s, 4 s ... 60 s, +-10%. */
@@ -803,6 +807,7 @@ prepare(const struct curl_api *c, CURL *h, const struct yk_backend *b,
 	c->setopt(h, CURLOPT_WRITEDATA, k);
 	c->setopt(h, CURLOPT_NOPROGRESS, 0L);
 	c->setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	c->setopt(h, CURLOPT_XFERINFODATA, (void *)b);
 	/* the key goes to this URL only: no redirects, no other schemes */
 	c->setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -865,11 +870,11 @@ yk_backend_fetch(struct yk_backend *b, struct yk_creds *cr,
 		if (o != OUT_RETRY)
 			break;
 		wait = backoff_ms(tries - 1);
-		if (yk_mono_ms() + wait >= end || yk_sig_stop)
+		if (yk_mono_ms() + wait >= end || stopped(b))
 			break;
 		logf_(b, 1, "backend '%s': %s; retrying in %.1f s",
 		      b->safe_url, cause, (double)wait / 1000);
-		if (!pause_ms(wait)) {
+		if (!pause_ms(b, wait)) {
 			snprintf(cause, sizeof(cause), "interrupted");
 			o = OUT_FAIL;
 			break;

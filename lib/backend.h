@@ -23,6 +23,7 @@
 #ifndef YK_BACKEND_H
 #define YK_BACKEND_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -65,6 +66,11 @@ struct yk_backend {
 	const char *org;
 	const char *robot;
 	double budget;      /* seconds for a fetch, retries included */
+	/* a stop signal counter, as the MQTT session's drains take one
+	 * (sig.h): once it is above 0 the fetch ends, "interrupted", even
+	 * in the middle of a request or a backoff; NULL: only the budget
+	 * ends it */
+	volatile sig_atomic_t *stop;
 	/* Diagnostics for -v; never given secrets. */
 	void (*log)(void *ud, int level, const char *msg);
 	void *log_ud;

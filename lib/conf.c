@@ -16,6 +16,7 @@
 #include "backend.h"
 #include "clock.h"
 #include "conf.h"
+#include "sig.h"
 
 #define YK_DEFAULT_BROKER "mqtt://localhost:1883"
 
@@ -419,8 +420,8 @@ static int
 backend_begin(struct yk_conf *c, struct yk_backend *b, struct yk_err *err)
 {
 	*b = (struct yk_backend){.url = c->backend, .org = c->org,
-				 .robot = c->robot, .log = yk_conf_log,
-				 .verbose = c->verbose};
+				 .robot = c->robot, .stop = &yk_sig_stop,
+				 .log = yk_conf_log, .verbose = c->verbose};
 	if (read_key(c, err) != YK_OK)
 		return err->rc;
 	b->key = c->bearer;
