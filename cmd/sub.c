@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "out.h"
+#include "pbchan.h"
 #include "pbjson.h"
 #include "pbreg.h"
 #include "query.h"
@@ -53,7 +54,7 @@ static void
 decode(struct sub *u, struct yk_outmsg *m)
 {
 	const ProtobufCMessageDescriptor *d =
-		u->pb ? u->pb : yk_pbreg_for_key(m->key);
+		u->pb ? u->pb : yk_pbchan_for_key(m->key);
 
 	if (d == NULL)
 		return; /* auto, and a channel that carries no protobuf */

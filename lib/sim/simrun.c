@@ -37,7 +37,7 @@
 #include "clock.h"
 #include "fleet.h"
 #include "json.h"
-#include "pbreg.h"
+#include "pbchan.h"
 #include "ready.h"
 #include "reading.h"
 #include "rpc.h"
@@ -581,13 +581,13 @@ out:
 	yk_buf_free(&frame);
 }
 
-/* Unpack the request by its method's type (lib/pbreg's table, the one
+/* Unpack the request by its method's type (lib/pbchan's table, the one
  * --decode auto uses) once, here, and hand it to the method. */
 static void
 rpc(struct bot *b, struct rxmsg *x)
 {
 	const char *m = x->req.method;
-	const ProtobufCMessageDescriptor *d = yk_pbreg_rpc(m);
+	const ProtobufCMessageDescriptor *d = yk_pbchan_rpc(m);
 	ProtobufCMessage *q;
 	char msg[160];
 
