@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
@@ -128,10 +129,14 @@ yk_fleet_fault_json(struct yk_buf *b, const struct yk_fault *f)
 void
 yk_fleet_status_json(struct yk_buf *b, const struct yk_status *st)
 {
+	const struct yk_status_rd *was = st->faults_of;
+
 	yk_buf_adds(b, "{\"status\":");
 	yk_json_strz(b, st->status);
-	yk_buf_adds(b, ",\"ts\":");
-	yk_json_ts(b, st->ts_us);
+	if (st->ts_us != 0) {
+		yk_buf_adds(b, ",\"ts\":");
+		yk_json_ts(b, st->ts_us);
+	}
 	if (st->reason) {
 		yk_buf_adds(b, ",\"reason\":");
 		yk_json_strz(b, st->reason);
@@ -141,7 +146,72 @@ yk_fleet_status_json(struct yk_buf *b, const struct yk_status *st)
 	if (st->fault) {
 		yk_buf_adds(b, ",\"fault\":");
 		yk_fleet_fault_json(b, st->fault);
+	} else if (was) {
+		if (was->fault) {
+			yk_buf_adds(b, ",\"fault\":");
+			yk_buf_add(b, was->fault, was->fault_n);
+		}
+		if (was->open && was->open[0] == '[') {
+			yk_buf_adds(b, ",\"open_faults\":");
+			yk_buf_add(b, was->open, was->open_n);
+		}
 	}
+	yk_buf_addc(b, '}');
+}
+
+bool
+yk_fleet_status_read(struct yk_status_rd *st, const void *p, size_t n)
+{
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+	char *name;
+
+	memset(st, 0, sizeof(*st));
+	if (!yk_json_obj_begin(&it, p, n))
+		return false;
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
+		if (yk_json_key_is(k, kn, "status")) {
+			name = yk_json_strdup(v, vn);
+			st->named = name && strlen(name) < sizeof(st->status);
+			if (st->named)
+				strcpy(st->status, name);
+			free(name);
+		} else if (yk_json_key_is(k, kn, "ts")) {
+			st->ts_us = yk_json_ts_us(v, vn);
+		} else if (yk_json_key_is(k, kn, "reason")) {
+			free(st->reason);
+			st->reason = yk_json_strdup(v, vn);
+		} else if (yk_json_key_is(k, kn, "fault") && vn > 0 &&
+			   v[0] == '{') {
+			st->fault = v;
+			st->fault_n = vn;
+		} else if (yk_json_key_is(k, kn, "open_faults")) {
+			st->open = v;
+			st->open_n = vn;
+		}
+	}
+	if (!st->named)
+		st->status[0] = '\0';
+	return true;
+}
+
+void
+yk_fleet_status_rd_free(struct yk_status_rd *st)
+{
+	free(st->reason);
+	st->reason = NULL;
+}
+
+void
+yk_fleet_heartbeat_json(struct yk_buf *b, const struct yk_heartbeat *hb)
+{
+	yk_buf_adds(b, "{\"ts\":");
+	yk_json_ts(b, hb->ts_us);
+	yk_buf_addf(b, ",\"seq\":%lld,\"uptime_s\":%lld", hb->seq,
+		    hb->uptime_s);
+	if (hb->token)
+		yk_buf_adds(b, ",\"token\":true");
 	yk_buf_addc(b, '}');
 }
 
