@@ -20,8 +20,8 @@
 #include "ready.h"
 #include "roster.h"
 #include "sig.h"
+#include "subs.h"
 #include "text.h"
-#include "watch.h"
 
 static const char usage[] =
 	"[options] [PATTERN] [--watch] [--json] [--all]\n"
@@ -46,7 +46,7 @@ struct rs {
 struct view {
 	struct rs *o;
 	struct yk_mqtt *s;
-	struct yk_watch w;
+	struct yk_subs w;
 	enum yk_chan chan[YK_CH_N]; /* expression i -> channel */
 	struct yk_roster ro;
 	struct yk_sync sync;
@@ -187,7 +187,7 @@ on_fleet(void *ud, const struct yk_rx *rx)
 	key = yk_key_unscope(&v->o->c.scope, rx->topic);
 	if (key == NULL)
 		return;
-	i = yk_watch_pick(&v->w, key, rx, NULL);
+	i = yk_subs_pick(&v->w, key, rx, NULL);
 	slash = strchr(key, '/');
 	if (i < 0 || slash == NULL || strchr(slash + 1, '/') ||
 	    (size_t)(slash - key) >= sizeof(robot))
@@ -220,7 +220,7 @@ view_open(struct view *v, const char *pattern, bool faults,
 		yk_buf_truncate(&e, 0);
 		yk_buf_addf(&e, "%s/%s", pattern, yk_roster_chans[ch]);
 		v->chan[v->w.n] = (enum yk_chan)ch;
-		if (yk_watch_add(&v->w, &v->o->c.scope, e.p, err) != YK_OK)
+		if (yk_subs_add(&v->w, &v->o->c.scope, e.p, err) != YK_OK)
 			goto out;
 	}
 	v->ro.stale_us = (int64_t)(v->o->stale * 1e6);
@@ -229,7 +229,7 @@ view_open(struct view *v, const char *pattern, bool faults,
 	mc.on_message = on_fleet;
 	mc.msg_ud = v;
 	if (yk_conf_open(&v->o->c, &mc, &v->s, err) != YK_OK ||
-	    yk_watch_subscribe(&v->w, v->s, 1, YK_RH_SEND, err) != YK_OK)
+	    yk_subs_subscribe(&v->w, v->s, 1, YK_RH_SEND, err) != YK_OK)
 		goto out;
 	yk_q_inbox(&inbox, &v->o->c.scope, yk_mqtt_client_id(v->s));
 	if (yk_mqtt_subscribe(v->s, inbox.p, 1, YK_RH_NEVER, err) < 0)
@@ -251,7 +251,7 @@ static void
 view_free(struct view *v)
 {
 	yk_mqtt_close(v->s);
-	yk_watch_free(&v->w);
+	yk_subs_free(&v->w);
 	yk_roster_free(&v->ro);
 	yk_out_free(&v->out);
 }
