@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "feed.h"
 #include "ndjson.h"
+#include "pbchan.h"
 #include "pbjson.h"
 #include "pbreg.h"
 #include "pq.h"
@@ -256,7 +257,7 @@ check_args(struct pub *p, int nargs, char **args, struct yk_err *err)
 	if (p->encode && strcmp(p->encode, "auto") == 0) {
 		if (p->ndjson)
 			return YK_OK; /* pb NULL: by each line's channel */
-		p->pb = yk_pbreg_for_key(p->key);
+		p->pb = yk_pbchan_for_key(p->key);
 		if (p->pb == NULL)
 			return yk_err_set(err, YK_EUSAGE,
 					  "--encode auto: '%s' is not a "

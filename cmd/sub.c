@@ -11,13 +11,14 @@
 #include "clock.h"
 #include "conf.h"
 #include "out.h"
+#include "pbchan.h"
 #include "pbjson.h"
 #include "pbreg.h"
 #include "query.h"
 #include "ready.h"
 #include "sig.h"
 #include "stats.h"
-#include "watch.h"
+#include "subs.h"
 
 static const char usage[] = "[options] KEYEXPR...";
 
@@ -35,7 +36,7 @@ struct sub {
 	struct yk_err dec_err;                /* why a payload did not decode */
 	long dec_failed;
 	const struct yk_scope *scope;
-	struct yk_watch w;
+	struct yk_subs w;
 	struct yk_out out;
 	struct yk_stats st;
 	struct yk_sync sync;
@@ -53,7 +54,7 @@ static void
 decode(struct sub *u, struct yk_outmsg *m)
 {
 	const ProtobufCMessageDescriptor *d =
-		u->pb ? u->pb : yk_pbreg_for_key(m->key);
+		u->pb ? u->pb : yk_pbchan_for_key(m->key);
 
 	if (d == NULL)
 		return; /* auto, and a channel that carries no protobuf */
@@ -91,7 +92,7 @@ on_msg(void *ud, const struct yk_rx *rx)
 	key = yk_key_unscope(u->scope, rx->topic);
 	if (key == NULL)
 		return;
-	i = yk_watch_pick(&u->w, key, rx, caps);
+	i = yk_subs_pick(&u->w, key, rx, caps);
 	if (i < 0)
 		return;
 	if (++u->seen == u->count)
@@ -280,7 +281,7 @@ main(int argc, char **argv)
 		goto out;
 	u.scope = &c.scope;
 	for (int i = 0; i < nargs; i++)
-		if (yk_watch_add(&u.w, &c.scope, argv[i], &err) != YK_OK)
+		if (yk_subs_add(&u.w, &c.scope, argv[i], &err) != YK_OK)
 			goto out;
 	yk_stats_init(&u.st, yk_now_us());
 
@@ -289,9 +290,9 @@ main(int argc, char **argv)
 	mc.msg_ud = &u;
 	if (yk_conf_open(&c, &mc, &s, &err) != YK_OK)
 		goto out;
-	if (yk_watch_subscribe(&u.w, s, (int)u.qos,
-			       u.no_retained ? YK_RH_NEVER : YK_RH_SEND,
-			       &err) != YK_OK)
+	if (yk_subs_subscribe(&u.w, s, (int)u.qos,
+			      u.no_retained ? YK_RH_NEVER : YK_RH_SEND,
+			      &err) != YK_OK)
 		goto out;
 	run(s, &u, &err);
 out:
@@ -299,7 +300,7 @@ out:
 	rc = err.rc;
 	if (rc != YK_OK)
 		yk_err_print(&err);
-	yk_watch_free(&u.w);
+	yk_subs_free(&u.w);
 	yk_ready_free(&u.ready);
 	yk_stats_free(&u.st);
 	yk_buf_free(&u.dec);

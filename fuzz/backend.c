@@ -1,11 +1,11 @@
 /*
  * backend.c - libFuzzer target for the backend's answer to POST
- * /auth/broker-config (lib/backend.h), which is also the cache file's
+ * /auth/broker-config (lib/creds.h), which is also the cache file's
  * format.  What holds: an accepted answer has a host, a port in 1..65535
  * and an expiry; formatted and parsed again it is the same credentials;
  * an error never quotes the password.
  */
-#include "backend.h"
+#include "creds.h"
 #include "fuzz.h"
 
 #define NOW 1795300000

@@ -14,8 +14,10 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "cache.h"
 #include "clock.h"
 #include "conf.h"
+#include "sig.h"
 
 #define YK_DEFAULT_BROKER "mqtt://localhost:1883"
 
@@ -236,7 +238,7 @@ static int
 read_key(struct yk_conf *c, struct yk_err *err)
 {
 	if (c->api_key_file) {
-		if (yk_backend_read_key(c->api_key_file, &c->bearer, err) !=
+		if (yk_creds_read_key(c->api_key_file, &c->bearer, err) !=
 		    YK_OK)
 			return err->rc;
 	} else {
@@ -402,25 +404,28 @@ use_creds(struct yk_conf *c, const struct yk_backend *b,
 
 /* Ask the backend, and cache what it says. */
 static int
-fetch(struct yk_conf *c, struct yk_backend *b, struct yk_err *err)
+fetch(struct yk_conf *c, const struct yk_backend *b,
+      const struct yk_cache *k, struct yk_err *err)
 {
 	struct yk_creds cr;
 
 	if (yk_backend_fetch(b, &cr, err) != YK_OK)
 		return err->rc;
-	yk_backend_store(b, &cr);
+	yk_cache_store(k, &cr);
 	use_creds(c, b, &cr, "fetched");
 	yk_creds_free(&cr);
 	return YK_OK;
 }
 
-/* b for c, with the API key read (forget_key when done). */
+/* b and its cache k for c, with the API key read (forget_key when
+ * done). */
 static int
-backend_begin(struct yk_conf *c, struct yk_backend *b, struct yk_err *err)
+backend_begin(struct yk_conf *c, struct yk_backend *b, struct yk_cache *k,
+	      struct yk_err *err)
 {
 	*b = (struct yk_backend){.url = c->backend, .org = c->org,
-				 .robot = c->robot, .log = yk_conf_log,
-				 .verbose = c->verbose};
+				 .robot = c->robot, .stop = &yk_sig_stop,
+				 .log = yk_conf_log, .verbose = c->verbose};
 	if (read_key(c, err) != YK_OK)
 		return err->rc;
 	b->key = c->bearer;
@@ -430,6 +435,7 @@ backend_begin(struct yk_conf *c, struct yk_backend *b, struct yk_err *err)
 			    ? c->offline_timeout
 			    : c->connect_timeout;
 	yk_backend_init(b);
+	yk_cache_init(k, b);
 	return YK_OK;
 }
 
@@ -440,11 +446,12 @@ refresh(void *ud, const char **user, const char **pass, struct yk_err *err)
 {
 	struct yk_conf *c = ud;
 	struct yk_backend b;
+	struct yk_cache k;
 
-	if (backend_begin(c, &b, err) == YK_OK) {
-		yk_backend_drop(&b);
+	if (backend_begin(c, &b, &k, err) == YK_OK) {
+		yk_cache_drop(&k);
 		conf_logf(c, "asking the backend for new credentials");
-		if (fetch(c, &b, err) == YK_OK) {
+		if (fetch(c, &b, &k, err) == YK_OK) {
 			*user = c->url.user;
 			*pass = c->url.pass;
 		}
@@ -459,6 +466,7 @@ yk_conf_open(struct yk_conf *c, const struct yk_mqtt_cfg *mc,
 {
 	struct yk_mqtt_cfg m = *mc;
 	struct yk_backend b;
+	struct yk_cache k;
 	struct yk_creds cr;
 	bool cached;
 	int rc;
@@ -476,31 +484,31 @@ yk_conf_open(struct yk_conf *c, const struct yk_mqtt_cfg *mc,
 		return yk_mqtt_open(s, &m, err);
 	}
 	c->resolved = true;
-	if (backend_begin(c, &b, err) != YK_OK)
+	if (backend_begin(c, &b, &k, err) != YK_OK)
 		goto out;
 	m.refresh = refresh;
 	m.refresh_ud = c;
-	cached = yk_backend_load(&b, &cr) == YK_OK;
+	cached = yk_cache_load(&k, &cr) == YK_OK;
 	if (cached) {
 		use_creds(c, &b, &cr, "cached");
 		yk_creds_free(&cr);
 		rc = YK_OK;
 	} else {
-		rc = fetch(c, &b, err);
+		rc = fetch(c, &b, &k, err);
 	}
 	if (rc == YK_OK)
 		rc = yk_mqtt_open(s, &m, err);
 	if (rc == YK_EREFUSED) {
 		/* whatever the broker refuses must not be used again */
-		yk_backend_drop(&b);
+		yk_cache_drop(&k);
 		if (cached) {
 			conf_logf(c, "the broker refused the cached "
 				     "credentials: asking the backend again");
-			rc = fetch(c, &b, err);
+			rc = fetch(c, &b, &k, err);
 			if (rc == YK_OK)
 				rc = yk_mqtt_open(s, &m, err);
 			if (rc == YK_EREFUSED)
-				yk_backend_drop(&b);
+				yk_cache_drop(&k);
 		}
 	}
 	/* tools exit with err->rc: the refusal we got over is no error */

@@ -369,6 +369,35 @@ yk_json_strz(struct yk_buf *out, const char *s)
 	yk_json_str(out, s, strlen(s));
 }
 
+void
+yk_json_ts(struct yk_buf *b, int64_t us)
+{
+	char frac[7];
+	int64_t f = us % 1000000;
+
+	yk_buf_addi(b, us / 1000000);
+	yk_buf_addc(b, '.');
+	for (int i = 5; i >= 0; i--) {
+		frac[i] = (char)('0' + f % 10);
+		f /= 10;
+	}
+	yk_buf_add(b, frac, 6);
+}
+
+int64_t
+yk_json_ts_us(const char *v, size_t n)
+{
+	double s, us;
+
+	if (!yk_json_num(v, n, &s))
+		s = 0;
+	us = s * 1e6 + 0.5;
+	/* now minus it must not overflow */
+	if (!(us > -0x1p62 && us < 0x1p62))
+		return 0;
+	return (int64_t)us;
+}
+
 static void
 put_utf8(struct yk_buf *out, uint32_t cp)
 {
@@ -471,6 +500,19 @@ int
 yk_json_unescape_strict(struct yk_buf *out, const char *tok, size_t n)
 {
 	return unescape(out, tok, n, true);
+}
+
+char *
+yk_json_strdup(const char *tok, size_t n)
+{
+	struct yk_buf b = {0};
+
+	if (n < 2 || tok[0] != '"' || yk_json_unescape(&b, tok, n) != 0) {
+		yk_buf_free(&b);
+		return NULL;
+	}
+	yk_buf_addc(&b, '\0');
+	return b.p;
 }
 
 bool

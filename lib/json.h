@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -29,6 +30,13 @@ void yk_json_minify(struct yk_buf *out, const char *s, size_t n);
 /* Append s[0..n) (valid UTF-8) as a quoted JSON string. */
 void yk_json_str(struct yk_buf *out, const char *s, size_t n);
 void yk_json_strz(struct yk_buf *out, const char *s);
+/* A time as yoke writes it (`ts`, `since`, `created`): seconds since the
+ * epoch with six digits of microseconds, 1795300718.861248.  Here, not in
+ * out.h: the fleet payloads write it too, and they print nothing. */
+void yk_json_ts(struct yk_buf *out, int64_t us);
+/* The time token v[0..n) (a JSON number of seconds) in microseconds; 0,
+ * no date, when it is no number or does not fit 2^62 us (1e300). */
+int64_t yk_json_ts_us(const char *v, size_t n);
 
 /* The value of a hex digit, or -1 (JSON \u escapes, URL %XX escapes). */
 int yk_hexval(char c);
@@ -46,6 +54,9 @@ int yk_json_unescape(struct yk_buf *out, const char *tok, size_t n);
  * surrogate (out still holds the text with U+FFFD). */
 #define YK_JSON_LONE_SURROGATE (-2)
 int yk_json_unescape_strict(struct yk_buf *out, const char *tok, size_t n);
+/* The string token tok[0..n) decoded into a new C string (free it), as
+ * yk_json_unescape decodes it; NULL when tok is not a string token. */
+char *yk_json_strdup(const char *tok, size_t n);
 
 /*
  * Walk the members of one JSON object.  yk_json_obj_begin checks that

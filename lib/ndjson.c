@@ -6,9 +6,9 @@
 #include "b64.h"
 #include "json.h"
 #include "ndjson.h"
-#include "opt.h"
+#include "parse.h"
+#include "pbchan.h"
 #include "pbjson.h"
-#include "pbreg.h"
 #include "pq.h"
 
 bool
@@ -193,7 +193,7 @@ yk_ndjson_encode(struct yk_buf *payload, const char *key,
 	struct yk_buf swap;
 
 	if (pb == NULL)
-		pb = yk_pbreg_for_key(key);
+		pb = yk_pbchan_for_key(key);
 	if (pb == NULL || !meta->object)
 		return YK_OK;
 	tmp->len = 0;

@@ -51,7 +51,7 @@ int yk_ndjson_replay(const char *line, size_t n, struct yk_buf *key,
 /*
  * --encode with --ndjson: a line whose payload is a JSON object
  * (meta->object) becomes protobuf of type pb or, pb NULL, of the type
- * key's channel carries (yk_pbreg_for_key, as yoke-sub --decode auto
+ * key's channel carries (yk_pbchan_for_key, as yoke-sub --decode auto
  * chose it), in place of payload; strings, payload_b64 and channels that
  * carry no protobuf stay as they are.  tmp is scratch.  YK_EUSAGE as
  * yk_pb_json_to_bytes says ("asimov.CloudCommand: velocity.vx: ...").

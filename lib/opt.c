@@ -8,7 +8,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h> /* isfinite: a macro, no libm */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -91,43 +90,6 @@ flatten(struct yk_cli *cli, const struct yk_opt *t)
 		cli->origin[cli->nflat] = YK_FROM_DEFAULT;
 		cli->flat[cli->nflat++] = t;
 	}
-}
-
-int
-yk_parse_long(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v;
-
-	if (s == NULL)
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || isspace((unsigned char)*s) || *end != '\0' ||
-	    errno != 0 || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int
-yk_parse_double(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	double v;
-
-	if (s == NULL)
-		return -1;
-	/* decimal only: strtod would also take hex, "inf" and "nan" */
-	if (strspn(s, "+-0123456789.eE") != strlen(s))
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (*s == '\0' || isspace((unsigned char)*s) || *end != '\0' ||
-	    errno != 0 || !isfinite(v) || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
 }
 
 static void

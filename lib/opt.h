@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "parse.h" /* the numbers YK_INT and YK_NUM take */
 
 enum yk_opt_kind {
 	YK_OPT_END = 0,
@@ -121,9 +122,5 @@ enum yk_origin yk_cli_origin(const struct yk_cli *cli, const char *lname);
 /* Print usage and options. */
 void yk_cli_help(const struct yk_cli *cli, FILE *out);
 void yk_cli_free(struct yk_cli *cli);
-
-/* Parse helpers shared with tools that read numbers from input. */
-int yk_parse_long(const char *s, long lo, long hi, long *out);
-int yk_parse_double(const char *s, double lo, double hi, double *out);
 
 #endif

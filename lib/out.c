@@ -292,21 +292,6 @@ yk_out_free(struct yk_out *o)
 	yk_buf_free(&o->b);
 }
 
-void
-yk_out_ts(struct yk_buf *b, int64_t us)
-{
-	char frac[7];
-	int64_t f = us % 1000000;
-
-	yk_buf_addi(b, us / 1000000);
-	yk_buf_addc(b, '.');
-	for (int i = 5; i >= 0; i--) {
-		frac[i] = (char)('0' + f % 10);
-		f /= 10;
-	}
-	yk_buf_add(b, frac, 6);
-}
-
 static void
 put_b64(struct yk_buf *b, const void *p, size_t n)
 {
@@ -368,7 +353,7 @@ yk_out_message(struct yk_buf *b, enum yk_fmt f, const struct yk_outmsg *m)
 	}
 	if (m->ts_us >= 0) {
 		yk_buf_add(b, ",\"ts\":", 6);
-		yk_out_ts(b, m->ts_us);
+		yk_json_ts(b, m->ts_us);
 	}
 	yk_buf_add(b, ",\"qos\":", 7);
 	yk_buf_addc(b, (char)('0' + m->qos));

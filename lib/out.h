@@ -119,7 +119,5 @@ void yk_out_message(struct yk_buf *b, enum yk_fmt f,
 		    const struct yk_outmsg *m);
 /* ,"payload":<json|string> or ,"payload_b64":"..." */
 void yk_out_payload(struct yk_buf *b, const void *p, size_t n);
-/* Seconds with microseconds: 1795300718.861248 */
-void yk_out_ts(struct yk_buf *b, int64_t us);
 
 #endif

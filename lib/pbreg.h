@@ -1,6 +1,6 @@
 /*
  * pbreg.h - the protobuf message types compiled into yoke (proto/), found
- * by name, and the type a fleet channel carries (DESIGN.md's table).
+ * by name.  Which type a channel carries is lib/pbchan.h's.
  *
  * What always holds: every message of proto/ is here, so `--decode`,
  * `--encode` and recordings know the same set; a name is either a full
@@ -22,17 +22,6 @@
  * nearest types when the name is ambiguous) when there is none. */
 int yk_pbreg_find(const ProtobufCMessageDescriptor **out, const char *name,
 		  struct yk_err *err);
-
-/* The type a key's channel carries by DESIGN.md, from the part after the
- * robot id: "state" -> asimov.EdgeTelemetry, "system" -> asimov.EdgeEvent,
- * "commands" -> asimov.CloudCommand, "rpc/<method>" -> that method's
- * request, "video/<track>" -> foxglove.CompressedVideo.  NULL for a
- * channel that carries no protobuf. */
-const ProtobufCMessageDescriptor *yk_pbreg_for_key(const char *key);
-
-/* The request type of an RPC method ("invoke" -> yoke.InvokeRequest,
- * rpc.h's methods), NULL for a method there is not. */
-const ProtobufCMessageDescriptor *yk_pbreg_rpc(const char *method);
 
 /* The i-th type (0..), NULL past the last: for help and completion. */
 const ProtobufCMessageDescriptor *yk_pbreg_at(size_t i);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "opt.h"
+#include "parse.h"
 #include "pq.h"
 
 static const struct {

@@ -8,11 +8,11 @@
 #include "agent.h"
 #include "clock.h"
 #include "fleet.h"
-#include "json.h"
-#include "out.h"
 #include "ready.h"
-#include "roster.h"
 #include "token.h"
+
+/* The reason our will gives. */
+#define LOST "connection lost"
 
 struct yk_agent {
 	struct yk_conf *c;
@@ -21,7 +21,6 @@ struct yk_agent {
 	struct yk_mqtt *s, *t;      /* status + heartbeat; token */
 	struct yk_buf st_topic, hb_topic, tok_topic;
 	struct yk_buf status;       /* the status payload we stand by */
-	struct yk_buf fault;        /* its fault members (status_fault) */
 	struct yk_token token;      /* on t; see token.h */
 	bool rewill;                /* the fault changed: renew the will */
 	long long seq;
@@ -53,12 +52,10 @@ heartbeat(struct yk_agent *a)
 	 * arrive late and claim the robot was fine all along. */
 	if (!yk_mqtt_up(a->s))
 		return;
-	yk_buf_adds(&p, "{\"ts\":");
-	yk_out_ts(&p, now);
-	/* "token": this robot holds one, so a fleet view that finds it
-	 * gone says offline (roster.h); SDK readers ignore the field */
-	yk_buf_addf(&p, ",\"seq\":%lld,\"uptime_s\":%lld,\"token\":true}",
-		    ++a->seq, (long long)((now - a->started) / 1000000));
+	/* with "token": we hold one */
+	yk_fleet_heartbeat_json(&p, &(struct yk_heartbeat){
+		.ts_us = now, .seq = ++a->seq,
+		.uptime_s = (now - a->started) / 1000000, .token = true});
 	m.payload = p.p;
 	m.len = p.len;
 	yk_mqtt_send(a->s, &m, &a->fail);
@@ -93,78 +90,54 @@ on_token(void *ud, const struct yk_rx *rx)
 	yk_token_rx(&a->token, rx);
 }
 
-/* The "fault" and "open_faults" members of a status payload, as they
- * are, into out (",\"fault\":{...},\"open_faults\":[...]", or ""). */
+/* Our offline status into b, for the status st[0..n) we stand by: with
+ * a ts, or none (a will cannot know when it will be said), and the fault
+ * and open faults st names, so a robot that dies in a fault still shows
+ * it.  b may hold st. */
 static void
-status_fault(struct yk_buf *out, const char *p, size_t n)
-{
-	struct yk_json_iter it;
-	const char *k, *v;
-	size_t kn, vn;
-
-	yk_buf_truncate(out, 0);
-	if (!yk_json_obj_begin(&it, p, n))
-		return;
-	while (yk_json_obj_next(&it, &k, &kn, &v, &vn))
-		if ((yk_json_key_is(k, kn, "fault") && vn > 0 &&
-		     v[0] == '{') ||
-		    (yk_json_key_is(k, kn, "open_faults") && vn > 0 &&
-		     v[0] == '[')) {
-			yk_buf_addc(out, ',');
-			yk_buf_add(out, k, kn);
-			yk_buf_addc(out, ':');
-			yk_buf_add(out, v, vn);
-		}
-}
-
-/* Our offline status: with a ts, or none (a will cannot know when it
- * will be said), and the fault we stand by, so a robot that dies in a
- * fault still shows it. */
-static void
-offline(struct yk_buf *b, const struct yk_agent *a, const char *reason,
+offline(struct yk_buf *b, const void *st, size_t n, const char *reason,
 	int64_t ts_us)
 {
+	struct yk_status_rd was;
+	struct yk_buf p = {0};
+
+	yk_fleet_status_read(&was, st, n);
+	yk_fleet_status_json(&p, &(struct yk_status){
+		.status = "offline", .ts_us = ts_us, .reason = reason,
+		.faults_of = &was});
+	yk_fleet_status_rd_free(&was);
 	yk_buf_truncate(b, 0);
-	yk_buf_adds(b, "{\"status\":\"offline\"");
-	if (ts_us > 0) {
-		yk_buf_adds(b, ",\"ts\":");
-		yk_out_ts(b, ts_us);
-	}
-	yk_buf_adds(b, ",\"reason\":");
-	yk_json_strz(b, reason);
-	if (a->fault.len > 0)
-		yk_buf_add(b, a->fault.p, a->fault.len);
-	yk_buf_addc(b, '}');
+	yk_buf_add(b, p.p, p.len);
+	yk_buf_free(&p);
 }
 
 /* A status someone else set (yoke-fault, `set idle`) is what we stand by
  * from then on, so a reconnect does not paper over a fault.  Our own
- * will is not: it speaks for a connection that is back. */
+ * will is not: it speaks for a connection that is back.  When the will
+ * the new status makes says another fault, it is renewed. */
 static void
 on_status(void *ud, const struct yk_rx *rx)
 {
 	struct yk_agent *a = ud;
-	struct yk_roster tmp = {0};
-	struct yk_robot *rb;
-	struct yk_buf f = {0};
+	struct yk_status_rd st;
+	struct yk_buf will = {0}, now = {0};
+	bool ours;
 
-	rb = yk_roster_apply(&tmp, "x", YK_CH_STATUS, rx->payload, rx->len,
-			     rx->retain, 0);
-	if (rb && rb->has_status &&
-	    !(strcmp(rb->status, "offline") == 0 && rb->reason &&
-	      strcmp(rb->reason, "connection lost") == 0)) {
+	if (!yk_fleet_status_read(&st, rx->payload, rx->len))
+		return;
+	ours = strcmp(st.status, "offline") == 0 && st.reason &&
+	       strcmp(st.reason, LOST) == 0;
+	if (st.named && !ours) {
+		offline(&will, a->status.p, a->status.len, LOST, 0);
+		offline(&now, rx->payload, rx->len, LOST, 0);
+		if (will.len != now.len || memcmp(will.p, now.p, now.len) != 0)
+			a->rewill = true;
 		yk_buf_truncate(&a->status, 0);
 		yk_buf_add(&a->status, rx->payload, rx->len);
-		status_fault(&f, rx->payload, rx->len);
-		if (f.len != a->fault.len ||
-		    (f.len && memcmp(f.p, a->fault.p, f.len) != 0)) {
-			yk_buf_truncate(&a->fault, 0);
-			yk_buf_add(&a->fault, f.p, f.len);
-			a->rewill = true;
-		}
 	}
-	yk_buf_free(&f);
-	yk_roster_free(&tmp);
+	yk_buf_free(&will);
+	yk_buf_free(&now);
+	yk_fleet_status_rd_free(&st);
 }
 
 static int
@@ -195,7 +168,7 @@ status_open(struct yk_agent *a, struct yk_err *err)
 	struct yk_buf lost = {0};
 	int rc;
 
-	offline(&lost, a, "connection lost", 0);
+	offline(&lost, a->status.p, a->status.len, LOST, 0);
 	rc = agent_open(a, &a->s, a->st_topic.p, &lost, on_status, err);
 	yk_buf_free(&lost);
 	if (rc != YK_OK)
@@ -299,7 +272,8 @@ yk_agent_stop(struct yk_agent *a, int ms, struct yk_err *err)
 	/* Said before we go, so dashboards change at once. */
 	yk_mqtt_on_connect(a->s, NULL, NULL);
 	yk_mqtt_on_connect(a->t, NULL, NULL);
-	offline(&a->status, a, "stopped", yk_now_us());
+	offline(&a->status, a->status.p, a->status.len, "stopped",
+		yk_now_us());
 	/* the token only while it is ours: another holder keeps it */
 	if (send1(a->s, a->st_topic.p, &a->status, err) == YK_OK &&
 	    yk_token_release(&a->token, a->stop, err) == YK_OK &&
@@ -321,7 +295,6 @@ yk_agent_close(struct yk_agent *a)
 	yk_buf_free(&a->hb_topic);
 	yk_buf_free(&a->tok_topic);
 	yk_buf_free(&a->status);
-	yk_buf_free(&a->fault);
 	yk_token_free(&a->token);
 	free(a);
 }

@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
@@ -10,7 +11,6 @@
 #include "clock.h"
 #include "fleet.h"
 #include "json.h"
-#include "out.h"
 
 const char *const yk_fleet_statuses[] = {"online", "idle", "fault",
 					 "offline", NULL};
@@ -122,17 +122,21 @@ yk_fleet_fault_json(struct yk_buf *b, const struct yk_fault *f)
 	else
 		yk_buf_adds(b, "null");
 	yk_buf_adds(b, ",\"ts\":");
-	yk_out_ts(b, f->ts_us);
+	yk_json_ts(b, f->ts_us);
 	yk_buf_addc(b, '}');
 }
 
 void
 yk_fleet_status_json(struct yk_buf *b, const struct yk_status *st)
 {
+	const struct yk_status_rd *was = st->faults_of;
+
 	yk_buf_adds(b, "{\"status\":");
 	yk_json_strz(b, st->status);
-	yk_buf_adds(b, ",\"ts\":");
-	yk_out_ts(b, st->ts_us);
+	if (st->ts_us != 0) {
+		yk_buf_adds(b, ",\"ts\":");
+		yk_json_ts(b, st->ts_us);
+	}
 	if (st->reason) {
 		yk_buf_adds(b, ",\"reason\":");
 		yk_json_strz(b, st->reason);
@@ -142,7 +146,72 @@ yk_fleet_status_json(struct yk_buf *b, const struct yk_status *st)
 	if (st->fault) {
 		yk_buf_adds(b, ",\"fault\":");
 		yk_fleet_fault_json(b, st->fault);
+	} else if (was) {
+		if (was->fault) {
+			yk_buf_adds(b, ",\"fault\":");
+			yk_buf_add(b, was->fault, was->fault_n);
+		}
+		if (was->open && was->open[0] == '[') {
+			yk_buf_adds(b, ",\"open_faults\":");
+			yk_buf_add(b, was->open, was->open_n);
+		}
 	}
+	yk_buf_addc(b, '}');
+}
+
+bool
+yk_fleet_status_read(struct yk_status_rd *st, const void *p, size_t n)
+{
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+	char *name;
+
+	memset(st, 0, sizeof(*st));
+	if (!yk_json_obj_begin(&it, p, n))
+		return false;
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
+		if (yk_json_key_is(k, kn, "status")) {
+			name = yk_json_strdup(v, vn);
+			st->named = name && strlen(name) < sizeof(st->status);
+			if (st->named)
+				strcpy(st->status, name);
+			free(name);
+		} else if (yk_json_key_is(k, kn, "ts")) {
+			st->ts_us = yk_json_ts_us(v, vn);
+		} else if (yk_json_key_is(k, kn, "reason")) {
+			free(st->reason);
+			st->reason = yk_json_strdup(v, vn);
+		} else if (yk_json_key_is(k, kn, "fault") && vn > 0 &&
+			   v[0] == '{') {
+			st->fault = v;
+			st->fault_n = vn;
+		} else if (yk_json_key_is(k, kn, "open_faults")) {
+			st->open = v;
+			st->open_n = vn;
+		}
+	}
+	if (!st->named)
+		st->status[0] = '\0';
+	return true;
+}
+
+void
+yk_fleet_status_rd_free(struct yk_status_rd *st)
+{
+	free(st->reason);
+	st->reason = NULL;
+}
+
+void
+yk_fleet_heartbeat_json(struct yk_buf *b, const struct yk_heartbeat *hb)
+{
+	yk_buf_adds(b, "{\"ts\":");
+	yk_json_ts(b, hb->ts_us);
+	yk_buf_addf(b, ",\"seq\":%lld,\"uptime_s\":%lld", hb->seq,
+		    hb->uptime_s);
+	if (hb->token)
+		yk_buf_adds(b, ",\"token\":true");
 	yk_buf_addc(b, '}');
 }
 
@@ -157,7 +226,7 @@ yk_fleet_meta_json(struct yk_buf *b, const char *name, const char *model,
 		yk_json_strz(b, model);
 	}
 	yk_buf_adds(b, ",\"created\":");
-	yk_out_ts(b, created_us);
+	yk_json_ts(b, created_us);
 	yk_buf_addc(b, '}');
 }
 
@@ -165,7 +234,7 @@ void
 yk_fleet_alive_json(struct yk_buf *b, const char *host, const char *holder)
 {
 	yk_buf_adds(b, "{\"alive\":true,\"since\":");
-	yk_out_ts(b, yk_now_us());
+	yk_json_ts(b, yk_now_us());
 	yk_buf_adds(b, ",\"host\":");
 	yk_json_strz(b, host);
 	yk_buf_addf(b, ",\"pid\":%ld", (long)getpid());
@@ -329,7 +398,7 @@ yk_fleet_open_status(struct yk_buf *b, const void *old, size_t n,
 		yk_buf_adds(b, "{\"status\":");
 		yk_json_strz(b, status);
 		yk_buf_adds(b, ",\"ts\":");
-		yk_out_ts(b, ts_us);
+		yk_json_ts(b, ts_us);
 	}
 	if (o->n > 0) {
 		yk_buf_adds(b, ",\"fault\":");
@@ -356,7 +425,7 @@ yk_fleet_resolution_json(struct yk_buf *b, const char *id, const char *code,
 		yk_json_strz(b, code);
 	}
 	yk_buf_adds(b, ",\"resolved\":true,\"ts\":");
-	yk_out_ts(b, ts_us);
+	yk_json_ts(b, ts_us);
 	yk_buf_addc(b, '}');
 }
 

@@ -59,19 +59,60 @@ void yk_fleet_fault_json(struct yk_buf *b, const struct yk_fault *f);
 
 struct yk_status {
 	const char *status;
-	int64_t ts_us;
+	int64_t ts_us;               /* 0: no "ts" (a will cannot know when
+					it will be said) */
 	const char *reason;          /* why (offline: "stopped", ...) or NULL */
 	long heartbeat_s;            /* an agent's heartbeat period, or 0 */
 	const struct yk_fault *fault; /* status fault: the fault, or NULL */
+	/* or the fault and the open faults of a status read back, carried
+	 * on as they were sent: an agent's offline status, so a robot that
+	 * dies in a fault still shows it */
+	const struct yk_status_rd *faults_of;
 };
 
-/* {"status","ts"[,"reason"][,"heartbeat_s"][,"fault":{...}]} */
+/* {"status"[,"ts"][,"reason"][,"heartbeat_s"][,"fault":{...}]
+ * [,"open_faults":[...]]} */
 void yk_fleet_status_json(struct yk_buf *b, const struct yk_status *st);
 
 /* A robot's roster entry, on <robot>/meta: {"name"[,"model"],"created"}
  * (model left out when NULL). */
 void yk_fleet_meta_json(struct yk_buf *b, const char *name,
 			const char *model, int64_t created_us);
+
+/* A status name is shorter than this (online, idle, fault, offline): a
+ * longer one names no status. */
+#define YK_FLEET_STATUS_MAX 16
+
+/* A status payload read back: the one reader, for the fleet view's
+ * verdicts (roster.h) and the status an agent stands by (agent.h). */
+struct yk_status_rd {
+	bool named;        /* "status" is a string shorter than the max */
+	char status[YK_FLEET_STATUS_MAX];
+	int64_t ts_us;     /* 0: none (a will has none) */
+	char *reason;      /* NULL: none; the caller may take it */
+	const char *fault; /* the "fault" object as sent, or NULL */
+	size_t fault_n;
+	const char *open;  /* the "open_faults" member as sent, or NULL */
+	size_t open_n;
+};
+
+/* Read the status payload p[0..n), whose bytes st then points into:
+ * false, st empty, when it is not a JSON object.  A repeated member
+ * counts as its last ("fault": its last object). */
+bool yk_fleet_status_read(struct yk_status_rd *st, const void *p, size_t n);
+void yk_fleet_status_rd_free(struct yk_status_rd *st);
+
+struct yk_heartbeat {
+	int64_t ts_us;
+	long long seq;      /* 1, 2, ... since the sender started */
+	long long uptime_s;
+	/* the sender holds a liveliness token, so a fleet view that finds
+	 * it gone says offline (roster.h); SDK readers ignore the field */
+	bool token;
+};
+
+/* {"ts","seq","uptime_s"[,"token":true]} */
+void yk_fleet_heartbeat_json(struct yk_buf *b, const struct yk_heartbeat *hb);
 
 /*
  * Open faults.  A fault stays open until it is resolved; the robot's

@@ -9,7 +9,6 @@
 #include "fleet.h"
 #include "json.h"
 #include "logline.h"
-#include "out.h"
 #include "text.h"
 
 bool
@@ -29,7 +28,7 @@ yk_logline_json(struct yk_buf *b, struct yk_buf *tmp, const char *level,
 		yk_json_str(b, tmp->p, tmp->len);
 	}
 	yk_buf_adds(b, ",\"ts\":");
-	yk_out_ts(b, ts_us);
+	yk_json_ts(b, ts_us);
 	yk_buf_addc(b, '}');
 	return cut;
 }

@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "json.h"
-#include "out.h"
 #include "reading.h"
 #include "text.h"
 
@@ -286,7 +285,7 @@ yk_reading_json(struct yk_buf *b, const struct yk_reading *r, int64_t ts_us)
 		yk_json_minify(b, r->data, r->data_len);
 	}
 	yk_buf_adds(b, ",\"ts\":");
-	yk_out_ts(b, r->ts_us ? r->ts_us : ts_us);
+	yk_json_ts(b, r->ts_us ? r->ts_us : ts_us);
 	yk_buf_addc(b, '}');
 }
 

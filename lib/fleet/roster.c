@@ -1,9 +1,10 @@
 /*
  * roster.c - fleet state from the per-robot channels, and its verdicts.
  *
- * Payloads are read with the object walker of json.c: a fleet view of
- * 1,000 robots parses 4,000 retained messages before its first table, and
- * needs a few fields of each, never a tree.
+ * Payloads are read with the object walker of json.c (the status by
+ * fleet.c's reader, which the agent shares): a fleet view of 1,000 robots
+ * parses 4,000 retained messages before its first table, and needs a few
+ * fields of each, never a tree.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,16 +25,8 @@ const char *const yk_roster_verdicts[] = {"online", "idle", "fault",
 static void
 take_str(char **dst, const char *v, size_t n)
 {
-	struct yk_buf b = {0};
-
 	free(*dst);
-	*dst = NULL;
-	if (n >= 2 && v[0] == '"' && yk_json_unescape(&b, v, n) == 0) {
-		yk_buf_addc(&b, '\0');
-		*dst = b.p;
-	} else {
-		yk_buf_free(&b);
-	}
+	*dst = yk_json_strdup(v, n);
 }
 
 /* A JSON number token (seconds, a count); 0 when it is not one. */
@@ -43,19 +36,6 @@ num(const char *v, size_t n)
 	double d;
 
 	return yk_json_num(v, n, &d) ? d : 0;
-}
-
-/* Microseconds from seconds; a value that does not fit 2^62 us (1e300,
- * or what a NaN makes) is no date, as a string would be: now minus it
- * must not overflow. */
-static int64_t
-secs_us(const char *v, size_t n)
-{
-	double us = num(v, n) * 1e6 + 0.5;
-
-	if (!(us > -0x1p62 && us < 0x1p62))
-		return 0;
-	return (int64_t)us;
 }
 
 static void
@@ -87,7 +67,7 @@ read_fault(struct yk_robot *rb, const char *p, size_t n)
 		else if (yk_json_key_is(k, kn, "severity"))
 			take_str(&rb->fault_sev, v, vn);
 		else if (yk_json_key_is(k, kn, "ts"))
-			rb->fault_ts = secs_us(v, vn);
+			rb->fault_ts = yk_json_ts_us(v, vn);
 	}
 	return rb->fault_code != NULL;
 }
@@ -127,40 +107,24 @@ count(const char *v, size_t n)
 	return c;
 }
 
+/* The status payload, read by fleet.c: the verdict needs its status,
+ * date, reason and fault. */
 static bool
 read_status(struct yk_robot *rb, const char *p, size_t n)
 {
-	struct yk_json_iter it;
-	const char *k, *v;
-	size_t kn, vn;
-	char *st = NULL;
+	struct yk_status_rd st;
 
-	if (!yk_json_obj_begin(&it, p, n))
+	if (!yk_fleet_status_read(&st, p, n))
 		return false;
 	free(rb->reason);
-	rb->reason = NULL;
-	rb->status_ts = 0;
-	rb->open_faults = -1;
-	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
-		if (yk_json_key_is(k, kn, "status"))
-			take_str(&st, v, vn);
-		else if (yk_json_key_is(k, kn, "ts"))
-			rb->status_ts = secs_us(v, vn);
-		else if (yk_json_key_is(k, kn, "reason"))
-			take_str(&rb->reason, v, vn);
-		else if (yk_json_key_is(k, kn, "fault") && vn > 0 &&
-			 v[0] == '{')
-			read_fault(rb, v, vn);
-		else if (yk_json_key_is(k, kn, "open_faults"))
-			rb->open_faults = count(v, vn);
-	}
-	if (st == NULL || strlen(st) >= sizeof(rb->status)) {
-		free(st);
-		return false;
-	}
-	strcpy(rb->status, st);
-	free(st);
-	return true;
+	rb->reason = st.reason;
+	rb->status_ts = st.ts_us;
+	rb->open_faults = st.open ? count(st.open, st.open_n) : -1;
+	if (st.fault)
+		read_fault(rb, st.fault, st.fault_n);
+	if (st.named)
+		strcpy(rb->status, st.status);
+	return st.named;
 }
 
 static void
@@ -180,7 +144,7 @@ read_heartbeat(struct yk_robot *rb, const char *p, size_t n, bool retain,
 		return;
 	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
 		if (yk_json_key_is(k, kn, "ts") && retain)
-			rb->hb_us = secs_us(v, vn);
+			rb->hb_us = yk_json_ts_us(v, vn);
 		else if (yk_json_key_is(k, kn, "seq"))
 			rb->hb_seq = (long long)num(v, vn);
 		else if (yk_json_key_is(k, kn, "token"))
@@ -436,7 +400,7 @@ yk_roster_json(struct yk_buf *b, const struct yk_roster *r,
 		json_field(b, "fault_id", rb->fault_id);
 		if (rb->fault_ts > 0) {
 			yk_buf_adds(b, ",\"ts\":");
-			yk_out_ts(b, rb->fault_ts);
+			yk_json_ts(b, rb->fault_ts);
 		}
 		yk_buf_addc(b, '}');
 	}

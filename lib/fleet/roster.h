@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "fleet.h"
 #include "map.h"
 
 enum yk_chan {
@@ -40,7 +41,7 @@ extern const char *const yk_roster_chans[];
 struct yk_robot {
 	char *id;
 	bool has_status;
-	char status[16];
+	char status[YK_FLEET_STATUS_MAX];
 	int64_t status_ts;   /* 0: the payload had none (a will) */
 	char *reason;
 	bool has_hb;

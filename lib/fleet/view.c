@@ -59,7 +59,7 @@ yk_view_init(struct yk_view *v, const struct yk_scope *sc,
 		yk_buf_truncate(&e, 0);
 		yk_buf_addf(&e, "%s/%s", pattern, yk_roster_chans[ch]);
 		v->chan[v->w.n] = (enum yk_chan)ch;
-		if (yk_watch_add(&v->w, sc, e.p, err) != YK_OK)
+		if (yk_subs_add(&v->w, sc, e.p, err) != YK_OK)
 			break;
 	}
 	yk_buf_free(&e);
@@ -81,7 +81,7 @@ yk_view_rx(struct yk_view *v, const struct yk_rx *rx, int64_t now_us)
 	key = yk_key_unscope(v->scope, rx->topic);
 	if (key == NULL)
 		return;
-	i = yk_watch_pick(&v->w, key, rx, NULL);
+	i = yk_subs_pick(&v->w, key, rx, NULL);
 	slash = strchr(key, '/');
 	if (i < 0 || slash == NULL || strchr(slash + 1, '/') ||
 	    (size_t)(slash - key) >= sizeof(robot))
@@ -176,7 +176,7 @@ yk_view_free(struct yk_view *v)
 {
 	yk_mqtt_close(v->s);
 	v->s = NULL;
-	yk_watch_free(&v->w);
+	yk_subs_free(&v->w);
 	yk_roster_free(&v->ro);
 	yk_out_free(&v->out);
 }
@@ -205,7 +205,7 @@ view_open(struct yk_view *v, struct yk_conf *c,
 	mc.on_message = on_message;
 	mc.msg_ud = v;
 	if (yk_conf_open(c, &mc, &v->s, err) != YK_OK ||
-	    yk_watch_subscribe(&v->w, v->s, 1, YK_RH_SEND, err) != YK_OK)
+	    yk_subs_subscribe(&v->w, v->s, 1, YK_RH_SEND, err) != YK_OK)
 		return err->rc;
 	yk_q_inbox(&inbox, &c->scope, yk_mqtt_client_id(v->s));
 	if (yk_mqtt_subscribe(v->s, inbox.p, 1, YK_RH_NEVER, err) < 0)

@@ -33,7 +33,7 @@
 #include "out.h"
 #include "query.h"
 #include "roster.h"
-#include "watch.h"
+#include "subs.h"
 
 struct yk_view_cfg {
 	double stale;      /* offline after S s without a heartbeat */
@@ -49,7 +49,7 @@ struct yk_view {
 	const struct yk_view_cfg *cfg;
 	const struct yk_scope *scope;
 	struct yk_mqtt *s;
-	struct yk_watch w;
+	struct yk_subs w;
 	enum yk_chan chan[YK_CH_N]; /* expression i -> channel */
 	struct yk_roster ro;
 	struct yk_sync sync;

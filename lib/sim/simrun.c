@@ -37,8 +37,7 @@
 #include "clock.h"
 #include "fleet.h"
 #include "json.h"
-#include "out.h"
-#include "pbreg.h"
+#include "pbchan.h"
 #include "ready.h"
 #include "reading.h"
 #include "rpc.h"
@@ -582,13 +581,13 @@ out:
 	yk_buf_free(&frame);
 }
 
-/* Unpack the request by its method's type (lib/pbreg's table, the one
+/* Unpack the request by its method's type (lib/pbchan's table, the one
  * --decode auto uses) once, here, and hand it to the method. */
 static void
 rpc(struct bot *b, struct rxmsg *x)
 {
 	const char *m = x->req.method;
-	const ProtobufCMessageDescriptor *d = yk_pbreg_rpc(m);
+	const ProtobufCMessageDescriptor *d = yk_pbchan_rpc(m);
 	ProtobufCMessage *q;
 	char msg[160];
 
@@ -829,7 +828,7 @@ bot_open(struct run *run, struct bot *b, int i, struct yk_err *err)
 	yk_buf_adds(&p, "{\"name\":");
 	yk_json_strz(&p, b->name);
 	yk_buf_adds(&p, ",\"model\":\"yoke-sim\",\"created\":");
-	yk_out_ts(&p, yk_now_us());
+	yk_json_ts(&p, yk_now_us());
 	yk_buf_addc(&p, '}');
 	publish(b, b->t_meta.p, p.p, p.len, 1, true, 0);
 	yk_buf_free(&p);

@@ -1,7 +1,8 @@
 /*
  * test_backend.c - the backend's answer, the cache file format and name,
- * backend URLs and API key files (lib/backend.h).  The HTTP exchange
- * itself is tested end to end (tests/e2e/backend.bats).
+ * backend URLs and API key files (lib/creds.h, lib/cache.h,
+ * lib/backend.h).  The HTTP exchange itself is tested end to end
+ * (tests/e2e/backend.bats).
  *
  * What users rely on: an answer a backend may really send is taken, a
  * wrong one is refused with a message that names the member and never its
@@ -20,6 +21,8 @@
 #include <cmocka.h>
 
 #include "backend.h"
+#include "cache.h"
+#include "creds.h"
 
 #define NOW 1800000000LL
 
@@ -78,7 +81,7 @@ test_answer_forms(void **state)
 	(void)state;
 	/* no expiry: the default TTL; escapes decoded; no credentials */
 	parse_ok(&cr, " {\"tls\":false,\"port\":1883,\"host\":\"10.0.0.1\"} ");
-	assert_int_equal(cr.expires_at, NOW + YK_BACKEND_TTL);
+	assert_int_equal(cr.expires_at, NOW + YK_CREDS_TTL);
 	assert_null(cr.username);
 	assert_null(cr.password);
 	assert_false(cr.tls);
@@ -189,8 +192,8 @@ test_fresh(void **state)
 
 	(void)state;
 	assert_true(yk_creds_fresh(&cr, NOW));
-	assert_true(yk_creds_fresh(&cr, NOW + 100 - YK_BACKEND_MARGIN - 1));
-	assert_false(yk_creds_fresh(&cr, NOW + 100 - YK_BACKEND_MARGIN));
+	assert_true(yk_creds_fresh(&cr, NOW + 100 - YK_CREDS_MARGIN - 1));
+	assert_false(yk_creds_fresh(&cr, NOW + 100 - YK_CREDS_MARGIN));
 	assert_false(yk_creds_fresh(&cr, NOW + 1000));
 }
 
@@ -201,9 +204,9 @@ test_cache_name(void **state)
 	const char *p;
 
 	(void)state;
-	yk_backend_cache_name(a, sizeof(a), "/run/user/1000/yoke",
-			      "https://api.example.com", "sk-secret-key",
-			      "acme", "arm-1");
+	yk_cache_name(a, sizeof(a), "/run/user/1000/yoke",
+		      "https://api.example.com", "sk-secret-key",
+		      "acme", "arm-1");
 	assert_int_equal(strlen(a), strlen("/run/user/1000/yoke/broker-") +
 					    64 + strlen(".json"));
 	assert_int_equal(strncmp(a, "/run/user/1000/yoke/broker-", 27), 0);
@@ -211,21 +214,21 @@ test_cache_name(void **state)
 	for (p = a + 27; p < a + 27 + 64; p++)
 		assert_non_null(strchr("0123456789abcdef", *p));
 	/* the same settings, the same file; any other, another */
-	yk_backend_cache_name(b, sizeof(b), "/run/user/1000/yoke",
-			      "https://api.example.com", "sk-secret-key",
-			      "acme", "arm-1");
+	yk_cache_name(b, sizeof(b), "/run/user/1000/yoke",
+		      "https://api.example.com", "sk-secret-key",
+		      "acme", "arm-1");
 	assert_string_equal(a, b);
-	yk_backend_cache_name(b, sizeof(b), "/run/user/1000/yoke",
-			      "https://api.example.com", "sk-other-key",
-			      "acme", "arm-1");
+	yk_cache_name(b, sizeof(b), "/run/user/1000/yoke",
+		      "https://api.example.com", "sk-other-key",
+		      "acme", "arm-1");
 	assert_string_not_equal(a, b);
-	yk_backend_cache_name(b, sizeof(b), "/run/user/1000/yoke",
-			      "https://api.example.com", "sk-secret-key",
-			      "acme", "arm-2");
+	yk_cache_name(b, sizeof(b), "/run/user/1000/yoke",
+		      "https://api.example.com", "sk-secret-key",
+		      "acme", "arm-2");
 	assert_string_not_equal(a, b);
 	/* settings are separated, not just run together */
-	yk_backend_cache_name(a, sizeof(a), "/d", "u", "k", "ab", "c");
-	yk_backend_cache_name(b, sizeof(b), "/d", "u", "k", "a", "bc");
+	yk_cache_name(a, sizeof(a), "/d", "u", "k", "ab", "c");
+	yk_cache_name(b, sizeof(b), "/d", "u", "k", "a", "bc");
 	assert_string_not_equal(a, b);
 }
 
@@ -238,17 +241,17 @@ test_cache_dir(void **state)
 	setenv("XDG_RUNTIME_DIR", "/run/user/7", 1);
 	setenv("XDG_CACHE_HOME", "/home/u/.xc", 1);
 	setenv("HOME", "/home/u", 1);
-	yk_backend_cache_dir(d, sizeof(d));
+	yk_cache_dir(d, sizeof(d));
 	assert_string_equal(d, "/run/user/7/yoke");
 	setenv("XDG_RUNTIME_DIR", "relative", 1);
-	yk_backend_cache_dir(d, sizeof(d));
+	yk_cache_dir(d, sizeof(d));
 	assert_string_equal(d, "/home/u/.xc/yoke");
 	unsetenv("XDG_RUNTIME_DIR");
 	unsetenv("XDG_CACHE_HOME");
-	yk_backend_cache_dir(d, sizeof(d));
+	yk_cache_dir(d, sizeof(d));
 	assert_string_equal(d, "/home/u/.cache/yoke");
 	unsetenv("HOME");
-	yk_backend_cache_dir(d, sizeof(d));
+	yk_cache_dir(d, sizeof(d));
 	assert_string_equal(d, "");
 }
 
@@ -312,22 +315,22 @@ test_key_file(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	write_file(path, "  sk-abc123 \r\nsecond line\n", 0600);
-	assert_int_equal(yk_backend_read_key(path, &key, &err), YK_OK);
+	assert_int_equal(yk_creds_read_key(path, &key, &err), YK_OK);
 	assert_string_equal(key, "sk-abc123");
 	free(key);
 	write_file(path, "\n\n", 0400);
-	assert_int_equal(yk_backend_read_key(path, &key, &err), YK_EUSAGE);
+	assert_int_equal(yk_creds_read_key(path, &key, &err), YK_EUSAGE);
 	snprintf(want, sizeof(want), "API key file '%s' is empty", path);
 	assert_string_equal(err.msg, want);
 	write_file(path, "sk-abc123\n", 0640);
-	assert_int_equal(yk_backend_read_key(path, &key, &err), YK_EUSAGE);
+	assert_int_equal(yk_creds_read_key(path, &key, &err), YK_EUSAGE);
 	snprintf(want, sizeof(want),
 		 "API key file '%s' is open to other users (mode 640); run "
 		 "'chmod 600 %s'",
 		 path, path);
 	assert_string_equal(err.msg, want);
 	unlink(path);
-	assert_int_equal(yk_backend_read_key(path, &key, &err), YK_EUSAGE);
+	assert_int_equal(yk_creds_read_key(path, &key, &err), YK_EUSAGE);
 	snprintf(want, sizeof(want),
 		 "cannot read API key file '%s': No such file or directory",
 		 path);

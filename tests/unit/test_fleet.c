@@ -134,6 +134,119 @@ test_payloads(void **state)
 	yk_buf_free(&b);
 }
 
+/* The status payload read back, as the fleet view and the agent read it. */
+static void
+test_status_read(void **state)
+{
+	/* objects that name no status: read, but not named */
+	static const char *const unnamed[] = {
+		"{}", "{\"status\":1}", "{\"status\":\"online\",\"status\":null}",
+		"{\"status\":\"sixteen-letters!\"}", NULL,
+	};
+	static const char *const junk[] = {"", "[]", "\"online\"", "{", NULL};
+	struct yk_status_rd st;
+	const char *p;
+
+	(void)state;
+	p = "{\"status\":\"fault\",\"ts\":1795300718.861248,\"reason\":"
+	    "\"a\\u0062c\",\"fault\":{ \"code\": \"X\" },\"open_faults\":"
+	    "[{\"code\":\"X\"}],\"extra\":1}";
+	assert_true(yk_fleet_status_read(&st, p, strlen(p)));
+	assert_true(st.named);
+	assert_string_equal(st.status, "fault");
+	assert_int_equal(st.ts_us, T0);
+	assert_string_equal(st.reason, "abc");
+	assert_int_equal(st.fault_n, 15);
+	assert_memory_equal(st.fault, "{ \"code\": \"X\" }", 15);
+	assert_int_equal(st.open_n, 14);
+	assert_memory_equal(st.open, "[{\"code\":\"X\"}]", 14);
+	yk_fleet_status_rd_free(&st);
+	/* a will: no ts; the fleet SDK's: no reason, no fault */
+	p = "{\"status\":\"offline\",\"reason\":\"connection lost\"}";
+	assert_true(yk_fleet_status_read(&st, p, strlen(p)));
+	assert_int_equal(st.ts_us, 0);
+	assert_null(st.fault);
+	assert_null(st.open);
+	yk_fleet_status_rd_free(&st);
+	/* a repeated member counts as its last; "fault" as its last object */
+	p = "{\"status\":\"idle\",\"status\":\"online\",\"reason\":\"x\","
+	    "\"reason\":7,\"fault\":{\"a\":1},\"fault\":null}";
+	assert_true(yk_fleet_status_read(&st, p, strlen(p)));
+	assert_string_equal(st.status, "online");
+	assert_null(st.reason);
+	assert_memory_equal(st.fault, "{\"a\":1}", st.fault_n);
+	yk_fleet_status_rd_free(&st);
+	for (int i = 0; unnamed[i]; i++) {
+		assert_true(yk_fleet_status_read(&st, unnamed[i],
+						 strlen(unnamed[i])));
+		if (st.named)
+			fail_msg("'%s' names a status", unnamed[i]);
+		assert_string_equal(st.status, "");
+		yk_fleet_status_rd_free(&st);
+	}
+	p = "{\"status\":\"fifteen-letters\"}";
+	assert_true(yk_fleet_status_read(&st, p, strlen(p)));
+	assert_true(st.named);
+	yk_fleet_status_rd_free(&st);
+	/* not an object: nothing */
+	for (int i = 0; junk[i]; i++) {
+		assert_false(yk_fleet_status_read(&st, junk[i],
+						  strlen(junk[i])));
+		assert_false(st.named);
+		assert_null(st.reason);
+	}
+}
+
+/* An agent's offline status: no ts in a will, the fault it stood by. */
+static void
+test_status_faults_of(void **state)
+{
+	struct yk_status_rd was;
+	struct yk_buf b = {0};
+	const char *p = "{\"status\":\"fault\",\"ts\":1,\"fault\":{\"code\":"
+			"\"X\"},\"open_faults\":[{\"code\":\"X\"}]}";
+
+	(void)state;
+	assert_true(yk_fleet_status_read(&was, p, strlen(p)));
+	yk_fleet_status_json(&b, &(struct yk_status){
+		.status = "offline", .reason = "connection lost",
+		.faults_of = &was});
+	assert_string_equal(b.p, "{\"status\":\"offline\",\"reason\":"
+			    "\"connection lost\",\"fault\":{\"code\":\"X\"},"
+			    "\"open_faults\":[{\"code\":\"X\"}]}");
+	yk_fleet_status_rd_free(&was);
+	yk_buf_truncate(&b, 0);
+	/* open_faults that is no list is not carried on */
+	p = "{\"status\":\"idle\",\"open_faults\":3}";
+	assert_true(yk_fleet_status_read(&was, p, strlen(p)));
+	yk_fleet_status_json(&b, &(struct yk_status){
+		.status = "offline", .ts_us = T0, .reason = "stopped",
+		.faults_of = &was});
+	assert_string_equal(b.p, "{\"status\":\"offline\",\"ts\":"
+			    "1795300718.861248,\"reason\":\"stopped\"}");
+	yk_fleet_status_rd_free(&was);
+	yk_buf_free(&b);
+}
+
+static void
+test_heartbeat(void **state)
+{
+	struct yk_buf b = {0};
+
+	(void)state;
+	yk_fleet_heartbeat_json(&b, &(struct yk_heartbeat){
+		.ts_us = T0, .seq = 3, .uptime_s = 61, .token = true});
+	assert_string_equal(b.p, "{\"ts\":1795300718.861248,\"seq\":3,"
+			    "\"uptime_s\":61,\"token\":true}");
+	yk_buf_truncate(&b, 0);
+	yk_fleet_heartbeat_json(&b, &(struct yk_heartbeat){
+		.ts_us = T0, .seq = 1});
+	assert_string_equal(b.p, "{\"ts\":1795300718.861248,\"seq\":1,"
+			    "\"uptime_s\":0}");
+	assert_true(yk_json_valid(b.p, b.len));
+	yk_buf_free(&b);
+}
+
 static void
 test_token(void **state)
 {
@@ -298,6 +411,9 @@ main(void)
 		cmocka_unit_test(test_uuid),
 		cmocka_unit_test(test_object),
 		cmocka_unit_test(test_payloads),
+		cmocka_unit_test(test_status_read),
+		cmocka_unit_test(test_status_faults_of),
+		cmocka_unit_test(test_heartbeat),
 		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_open_faults),
 		cmocka_unit_test(test_resolve),

@@ -1,6 +1,6 @@
 /*
- * test_json.c - the JSON scanner, minifier, string codec, object walker
- * (lib/json.h) and base64 (lib/b64.h).
+ * test_json.c - the JSON scanner, minifier, string codec, object walker,
+ * timestamps (lib/json.h) and base64 (lib/b64.h).
  *
  * These decide what a received payload looks like in a JSON line: JSON as
  * sent minus white space, text as a string, anything else as base64.  A
@@ -580,6 +580,73 @@ test_members(void **state)
 	yk_buf_free(&b);
 }
 
+static void
+ts_is(int64_t us, const char *want)
+{
+	struct yk_buf b = {0};
+
+	yk_json_ts(&b, us);
+	assert_string_equal(b.p, want);
+	yk_buf_free(&b);
+}
+
+static void
+test_ts(void **state)
+{
+	(void)state;
+	/* seconds, then always six digits of microseconds */
+	ts_is(1795300718861248LL, "1795300718.861248");
+	ts_is(1000001, "1.000001");
+	ts_is(1000010, "1.000010");
+	ts_is(1100000, "1.100000");
+	ts_is(0, "0.000000");
+	ts_is(7, "0.000007");
+	ts_is(999999, "0.999999");
+	ts_is(1000000, "1.000000");
+	ts_is(INT64_MAX, "9223372036854.775807");
+}
+
+/* A time token read back: what yk_json_ts writes, to the microsecond. */
+static void
+test_ts_us(void **state)
+{
+	static const int64_t t[] = {0, 7, 999999, 1000000, 1795300718861248LL};
+	struct yk_buf b = {0};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		yk_buf_truncate(&b, 0);
+		yk_json_ts(&b, t[i]);
+		assert_int_equal(yk_json_ts_us(b.p, b.len), t[i]);
+	}
+	yk_buf_free(&b);
+	assert_int_equal(yk_json_ts_us(S("1795300718")), 1795300718000000LL);
+	/* no date: what is no number, or does not fit */
+	assert_int_equal(yk_json_ts_us(S("\"1795300718\"")), 0);
+	assert_int_equal(yk_json_ts_us(S("null")), 0);
+	assert_int_equal(yk_json_ts_us(S("1e300")), 0);
+	assert_int_equal(yk_json_ts_us(S("-1e300")), 0);
+	assert_int_equal(yk_json_ts_us(S("")), 0);
+}
+
+static void
+test_strdup(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = yk_json_strdup(S("\"a\\u0062\\n\""));
+	assert_string_equal(s, "ab\n");
+	free(s);
+	s = yk_json_strdup(S("\"\""));
+	assert_string_equal(s, "");
+	free(s);
+	assert_null(yk_json_strdup(S("7")));
+	assert_null(yk_json_strdup(S("null")));
+	assert_null(yk_json_strdup(S("\"")));
+	assert_null(yk_json_strdup(S("")));
+}
+
 int
 main(void)
 {
@@ -609,6 +676,9 @@ main(void)
 		cmocka_unit_test(test_b64_decode_refuses),
 		cmocka_unit_test(test_num),
 		cmocka_unit_test(test_members),
+		cmocka_unit_test(test_ts),
+		cmocka_unit_test(test_ts_us),
+		cmocka_unit_test(test_strdup),
 	};
 
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);

@@ -4,7 +4,7 @@
  * What users rely on: ids and keys are refused with a message that names
  * them, every key maps to <root>/<org>/<key> and back, each expression
  * becomes the MQTT filter the broker needs (which expression a received
- * message belongs to is test_watch.c).
+ * message belongs to is test_subs.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>

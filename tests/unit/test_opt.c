@@ -10,7 +10,6 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1030,57 +1029,6 @@ test_version(void **state)
 	assert_string_equal(t->out, "yoke-test " YK_VERSION "\n");
 }
 
-static void
-test_parse_helpers(void **state)
-{
-	long l = 0;
-	double d = 0;
-
-	(void)state;
-	assert_int_equal(yk_parse_long("42", 0, 100, &l), 0);
-	assert_int_equal(l, 42);
-	assert_int_equal(yk_parse_long("-5", -10, 10, &l), 0);
-	assert_int_equal(l, -5);
-	l = 7;
-	assert_int_equal(yk_parse_long("101", 0, 100, &l), -1);
-	assert_int_equal(yk_parse_long("", 0, 100, &l), -1);
-	assert_int_equal(yk_parse_long("4x", 0, 100, &l), -1);
-	/* no value at all (a JSON "" taken as NULL) is not a number */
-	assert_int_equal(yk_parse_long(NULL, 0, 100, &l), -1);
-	assert_int_equal(yk_parse_double(NULL, 0, 100, &d), -1);
-	assert_int_equal(yk_parse_long("99999999999999999999", 0, 100, &l),
-			 -1);
-	/* a refused value leaves the variable alone */
-	assert_int_equal(l, 7);
-	assert_int_equal(yk_parse_double("0.25", 0, 1, &d), 0);
-	assert_true(d == 0.25);
-	assert_int_equal(yk_parse_double("nan", -1e9, 1e9, &d), -1);
-	assert_int_equal(yk_parse_double("1e400", 0, 1e308, &d), -1);
-	assert_int_equal(yk_parse_double("1.5", 0, 1, &d), -1);
-	assert_true(d == 0.25);
-	/* what a caller may hand on from input: nothing, blanks, garbage */
-	assert_int_equal(yk_parse_long(NULL, 0, 100, &l), -1);
-	assert_int_equal(yk_parse_long(" 5", 0, 100, &l), -1);
-	assert_int_equal(yk_parse_long("5 ", 0, 100, &l), -1);
-	assert_int_equal(yk_parse_long("0x5", 0, 100, &l), -1);
-	assert_int_equal(yk_parse_long("-", -10, 10, &l), -1);
-	assert_int_equal(yk_parse_long("-99999999999999999999", LONG_MIN, 0,
-				       &l), -1);
-	assert_int_equal(l, 7);
-	assert_int_equal(yk_parse_double(NULL, 0, 1, &d), -1);
-	assert_int_equal(yk_parse_double("", 0, 1, &d), -1);
-	assert_int_equal(yk_parse_double(" 1", 0, 1, &d), -1);
-	assert_int_equal(yk_parse_double("1 ", 0, 1, &d), -1);
-	assert_int_equal(yk_parse_double("inf", -1e9, 1e9, &d), -1);
-	assert_int_equal(yk_parse_double("-infinity", -1e9, 1e9, &d), -1);
-	assert_int_equal(yk_parse_double("0x1p3", 0, 100, &d), -1);
-	assert_int_equal(yk_parse_double("1e", 0, 100, &d), -1);
-	assert_int_equal(yk_parse_double(".", 0, 100, &d), -1);
-	assert_int_equal(yk_parse_double("-", -1, 1, &d), -1);
-	assert_int_equal(yk_parse_double("1e-400", -1, 1, &d), -1);
-	assert_true(d == 0.25);
-}
-
 /* Run yk_cli_parse on a bad table in a child: it must abort. */
 static void
 expect_table_abort(const struct yk_opt *opts, const char *msg)
@@ -1204,7 +1152,6 @@ main(void)
 		T(test_finish_checks),
 		T(test_help),
 		T(test_version),
-		cmocka_unit_test(test_parse_helpers),
 		cmocka_unit_test(test_will_keepalive),
 		cmocka_unit_test(test_registry),
 	};

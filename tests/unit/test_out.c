@@ -216,32 +216,6 @@ test_golden_all_listed(void **state)
 }
 
 static void
-ts_is(int64_t us, const char *want)
-{
-	struct yk_buf b = {0};
-
-	yk_out_ts(&b, us);
-	assert_string_equal(b.p, want);
-	yk_buf_free(&b);
-}
-
-static void
-test_ts(void **state)
-{
-	(void)state;
-	/* seconds, then always six digits of microseconds */
-	ts_is(1795300718861248LL, "1795300718.861248");
-	ts_is(1000001, "1.000001");
-	ts_is(1000010, "1.000010");
-	ts_is(1100000, "1.100000");
-	ts_is(0, "0.000000");
-	ts_is(7, "0.000007");
-	ts_is(999999, "0.999999");
-	ts_is(1000000, "1.000000");
-	ts_is(INT64_MAX, "9223372036854.775807");
-}
-
-static void
 payload_is(const void *p, size_t n, const char *want)
 {
 	struct yk_buf b = {0};
@@ -531,7 +505,6 @@ main(void)
 	struct CMUnitTest tests[64];
 	static const struct CMUnitTest rest[] = {
 		cmocka_unit_test(test_golden_all_listed),
-		cmocka_unit_test(test_ts),
 		cmocka_unit_test(test_payload),
 		cmocka_unit_test(test_lines_accumulate),
 		cmocka_unit_test(test_flush),

@@ -1,14 +1,14 @@
 /*
- * watch.c - subscribed key expressions and message attribution.
+ * subs.c - subscribed key expressions and message attribution.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "watch.h"
+#include "subs.h"
 
 int
-yk_watch_add(struct yk_watch *w, const struct yk_scope *sc, const char *text,
-	     struct yk_err *err)
+yk_subs_add(struct yk_subs *w, const struct yk_scope *sc, const char *text,
+	    struct yk_err *err)
 {
 	w->ex = yk_realloc(w->ex, sizeof(*w->ex) * (size_t)(w->n + 1));
 	w->sub = yk_realloc(w->sub, sizeof(*w->sub) * (size_t)(w->n + 1));
@@ -19,8 +19,8 @@ yk_watch_add(struct yk_watch *w, const struct yk_scope *sc, const char *text,
 }
 
 int
-yk_watch_subscribe(struct yk_watch *w, struct yk_mqtt *s, int qos,
-		   enum yk_rh rh, struct yk_err *err)
+yk_subs_subscribe(struct yk_subs *w, struct yk_mqtt *s, int qos, enum yk_rh rh,
+		  struct yk_err *err)
 {
 	for (int i = 0; i < w->n; i++) {
 		int j;
@@ -46,7 +46,7 @@ yk_watch_subscribe(struct yk_watch *w, struct yk_mqtt *s, int qos,
  * apart, so such a message is kept.
  */
 static bool
-our_copy(const struct yk_watch *w, int i, const struct yk_rx *rx)
+our_copy(const struct yk_subs *w, int i, const struct yk_rx *rx)
 {
 	if (rx->nsub_ids == 0 || yk_rx_via(rx, w->sub[i]))
 		return true;
@@ -57,8 +57,8 @@ our_copy(const struct yk_watch *w, int i, const struct yk_rx *rx)
 }
 
 int
-yk_watch_pick(const struct yk_watch *w, const char *key,
-	      const struct yk_rx *rx, struct yk_cap *caps)
+yk_subs_pick(const struct yk_subs *w, const char *key, const struct yk_rx *rx,
+	     struct yk_cap *caps)
 {
 	for (int i = 0; i < w->n; i++) {
 		const struct yk_kexpr *e = &w->ex[i];
@@ -72,7 +72,7 @@ yk_watch_pick(const struct yk_watch *w, const char *key,
 }
 
 void
-yk_watch_free(struct yk_watch *w)
+yk_subs_free(struct yk_subs *w)
 {
 	for (int i = 0; i < w->n; i++)
 		yk_kexpr_free(&w->ex[i]);
