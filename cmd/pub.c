@@ -5,10 +5,9 @@
  * The messages are lib/pub.c's; this file declares the options.  Exit 0
  * means every message reached the broker (QoS 1: acknowledged).
  */
-#include "conf.h"
 #include "pbreg.h"
 #include "pub.h"
-#include "sig.h"
+#include "tool.h"
 
 static const char usage[] =
 	"[options] KEY (-m MSG | -f FILE | -s | -l | -n)\n"
@@ -17,19 +16,16 @@ static const char usage[] =
 int
 main(int argc, char **argv)
 {
-	struct yk_cli cli = {.usage = usage,
-			     .summary = "Publish a message, a file, or every "
-					"line or frame of standard input."};
-	struct yk_conf c;
+	struct yk_tool t;
 	struct yk_pub p;
 	struct yk_mqtt_cfg mc;
 	struct yk_mqtt *s = NULL;
-	struct yk_err err = {0};
-	int nargs, rc;
 
-	yk_prog = "yoke-pub";
 	yk_pub_init(&p);
-	yk_conf_init(&c, &cli, YK_CONF_RAW | YK_CONF_SESSION | YK_CONF_QUEUE);
+	yk_tool_start(&t, "yoke-pub", usage,
+		      "Publish a message, a file, or every line or frame of "
+		      "standard input.",
+		      YK_CONF_RAW | YK_CONF_SESSION | YK_CONF_QUEUE);
 	struct yk_opt opts[] = {
 		YK_GROUP("Message"),
 		YK_FUNC('m', "message", &p.message, "MSG", yk_pub_opt_once,
@@ -71,31 +67,24 @@ main(int argc, char **argv)
 		       "publish the message N times"),
 		YK_NUM(0, "repeat-delay", &p.repeat_delay, "S", 0, 86400,
 		       "seconds between repeats"),
-		YK_INCLUDE(c.opts),
+		YK_INCLUDE(t.c.opts),
 		YK_END,
 	};
-	cli.opts = opts;
-	yk_sig_init();
-	rc = yk_cli_parse(&cli, argc, argv, &nargs, stdout, &err);
-	if (rc == YK_EXIT || (rc == YK_OK && yk_pbreg_help(p.encode, stdout)))
-		return 0;
-	if (rc != YK_OK || yk_pub_check(&p, nargs, argv, &err) != YK_OK ||
-	    yk_conf_finish(&c, &cli, &err) != YK_OK)
+	/* the operands are checked before the settings: usage errors first */
+	if (yk_tool_options(&t, opts, argc, argv) != YK_OK ||
+	    yk_pbreg_help(p.encode, stdout) ||
+	    yk_pub_check(&p, t.nargs, argv, &t.err) != YK_OK ||
+	    yk_conf_finish(&t.c, &t.cli, &t.err) != YK_OK)
 		goto out;
-	p.qos_given = yk_cli_origin(&cli, "qos") != YK_FROM_DEFAULT;
+	p.qos_given = yk_cli_origin(&t.cli, "qos") != YK_FROM_DEFAULT;
 	p.retain_given = p.retain;
-	if (yk_pub_prepare(&p, &c.scope, &err) != YK_OK)
+	if (yk_pub_prepare(&p, &t.c.scope, &t.err) != YK_OK)
 		goto out;
-	yk_conf_mqtt(&c, &mc);
-	if (yk_conf_open(&c, &mc, &s, &err) == YK_OK)
-		yk_pub_run(&p, s, &err);
+	yk_conf_mqtt(&t.c, &mc);
+	if (yk_conf_open(&t.c, &mc, &s, &t.err) == YK_OK)
+		yk_pub_run(&p, s, &t.err);
 out:
 	yk_mqtt_close(s);
-	rc = err.rc;
-	if (rc != YK_OK)
-		yk_err_print(&err);
 	yk_pub_free(&p);
-	yk_conf_free(&c);
-	yk_cli_free(&cli);
-	return rc;
+	return yk_tool_end(&t);
 }
