@@ -17,6 +17,7 @@
 #include "driver.h"
 #include "out.h"
 #include "sig.h"
+#include "tool.h"
 
 static const char usage[] =
 	"[options] ROBOT vel VX VY VYAW [--for S] [--rate HZ] [--clamp]\n"
@@ -44,23 +45,21 @@ warn(void *ud, const struct yk_err *e)
 int
 main(int argc, char **argv)
 {
-	struct yk_cli cli = {.usage = usage,
-			     .summary = "Command a robot: velocity, mode, "
-					"trajectory, skills, state, camera; "
-					"scripts and an interactive console."};
-	struct yk_conf c;
+	struct yk_tool t;
 	struct yk_drive_cmd o, cmd;
 	struct yk_driver d = {0};
 	struct yk_driver_job j = {0};
 	struct yk_out out;
-	struct yk_err err = {0};
-	int nargs, rc, on_error = -1;
+	int on_error = -1;
 	bool script = false, console = false, no_check = false;
 
-	yk_prog = "yoke-drive";
 	yk_drive_cmd_init(&o);
 	yk_drive_cmd_init(&cmd);
-	yk_conf_init(&c, &cli, YK_CONF_WILL);
+	yk_out_init(&out, 1);
+	yk_tool_start(&t, "yoke-drive", usage,
+		      "Command a robot: velocity, mode, trajectory, skills, "
+		      "state, camera; scripts and an interactive console.",
+		      YK_CONF_WILL);
 	struct yk_opt opts[] = {
 		YK_GROUP("vel"),
 		YK_NUM(0, "for", &o.for_s, "S", 0, 1e9,
@@ -91,38 +90,33 @@ main(int argc, char **argv)
 		YK_CHOICE(0, "on-error", &on_error, "exit|skip", on_errors,
 			  "a bad line: stop (exit 2; the default) or report it "
 			  "and go on"),
-		YK_INCLUDE(c.opts),
+		YK_INCLUDE(t.c.opts),
 		YK_END,
 	};
-	cli.opts = opts;
-	yk_sig_init();
-	yk_out_init(&out, 1);
-	rc = yk_cli_parse(&cli, argc, argv, &nargs, stdout, &err);
-	if (rc == YK_EXIT)
-		return 0;
-	if (rc != YK_OK || yk_conf_finish(&c, &cli, &err) != YK_OK)
+	if (yk_tool_parse(&t, opts, argc, argv) != YK_OK)
 		goto out;
-	if (nargs == 0) {
-		yk_err_set(&err, YK_EUSAGE, "missing ROBOT (see --help)");
+	if (t.nargs == 0) {
+		yk_err_set(&t.err, YK_EUSAGE, "missing ROBOT (see --help)");
 		goto out;
 	}
-	if (yk_id_check("robot id", argv[0], &err) != YK_OK ||
-	    yk_drive_parse(&cmd, nargs - 1, argv + 1, false, &err) != YK_OK)
+	if (yk_id_check("robot id", argv[0], &t.err) != YK_OK ||
+	    yk_drive_parse(&cmd, t.nargs - 1, argv + 1, false,
+			   &t.err) != YK_OK)
 		goto out;
 	script = cmd.verb == YK_DRIVE_NONE && !isatty(0);
 	console = cmd.verb == YK_DRIVE_NONE && !script;
 	if (cmd.verb >= YK_DRIVE_SLEEP) {
-		yk_err_set(&err, YK_EUSAGE, "%s: only in %s",
+		yk_err_set(&t.err, YK_EUSAGE, "%s: only in %s",
 			   argv[1], cmd.verb == YK_DRIVE_SLEEP
 					    ? "scripts and the console"
 					    : "the console");
 		goto out;
 	}
-	if (yk_drive_check_opts(&cli, &cmd,
+	if (yk_drive_check_opts(&t.cli, &cmd,
 				script    ? "a script"
 				: console ? "the console"
 					  : NULL,
-				on_error >= 0, &err))
+				on_error >= 0, &t.err))
 		goto out;
 	cmd.for_s = o.for_s;
 	cmd.rate = o.rate;
@@ -132,10 +126,10 @@ main(int argc, char **argv)
 	cmd.height = o.height;
 	cmd.output = o.output;
 	/* everything is checked before anything connects */
-	if (yk_driver_prepare(&j, &cmd, true, &err) != YK_OK)
+	if (yk_driver_prepare(&j, &cmd, true, &t.err) != YK_OK)
 		goto out;
 	if (cmd.verb == YK_DRIVE_VISION && !cmd.output && isatty(1)) {
-		yk_err_set(&err, YK_EUSAGE,
+		yk_err_set(&t.err, YK_EUSAGE,
 			   "not writing a JPEG to a terminal: redirect "
 			   "standard output or give -o FILE");
 		goto out;
@@ -149,35 +143,30 @@ main(int argc, char **argv)
 				  .rpc_timeout = o.timeout >= 0 ? o.timeout
 								: 10};
 
-	if (yk_driver_open(&d, &c, argv[0], console,
-			   yk_drive_wants_will(cmd.verb), &err) != YK_OK)
+	if (yk_driver_open(&d, &t.c, argv[0], console,
+			   yk_drive_wants_will(cmd.verb), &t.err) != YK_OK)
 		goto close;
 	/* a command that moves a robot that is not there is no success */
 	if (!no_check && !console && yk_drive_checks_presence(cmd.verb) &&
-	    yk_driver_present(&d, &yk_sig_stop, &err) != YK_OK)
+	    yk_driver_present(&d, &yk_sig_stop, &t.err) != YK_OK)
 		goto close;
 	if (script)
 		yk_driver_script(&d, 0, on_error == ON_ERROR_SKIP, o.clamp,
-				 &io, warn, NULL, &err);
+				 &io, warn, NULL, &t.err);
 	else if (console)
-		yk_console_run(&d, &io, &err);
-	else if (yk_driver_run(&d, &j, &io, &err) == YK_OK)
-		yk_out_flush(&out, &err);
+		yk_console_run(&d, &io, &t.err);
+	else if (yk_driver_run(&d, &j, &io, &t.err) == YK_OK)
+		yk_out_flush(&out, &t.err);
 close:
 	/* the zero velocity goes whatever happened */
-	yk_out_flush(&out, &err);
-	yk_driver_close(&d, &yk_sig_stop, &err);
-	if (d.dropped && c.verbose)
+	yk_out_flush(&out, &t.err);
+	yk_driver_close(&d, &yk_sig_stop, &t.err);
+	if (d.dropped && t.c.verbose)
 		fprintf(stderr, "%s: %lu velocity command%s dropped: the "
 			"link was busy or down\n", yk_prog, d.dropped,
 			d.dropped == 1 ? "" : "s");
 out:
-	rc = err.rc == YK_EXIT ? YK_OK : err.rc;
-	if (rc != YK_OK)
-		yk_err_print(&err);
 	yk_driver_job_free(&j);
 	yk_out_free(&out);
-	yk_conf_free(&c);
-	yk_cli_free(&cli);
-	return rc;
+	return yk_tool_end(&t);
 }

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
 #include "key.h"
 #include "ready.h"
 #include "sig.h"
 #include "simrun.h"
+#include "tool.h"
 
 static const char usage[] =
 	"[options] [-r ID | -C N] [--rate HZ] [--speed X] [--seed S]";
@@ -43,22 +43,18 @@ names(char ***out, const char *prefix, long count, struct yk_err *err)
 int
 main(int argc, char **argv)
 {
-	struct yk_cli cli = {.usage = usage,
-			     .summary = "Simulated robots that speak every "
-					"yoke robot protocol."};
-	struct yk_conf c;
+	struct yk_tool t;
 	struct yk_simrun_cfg sc = {.rate = 10, .speed = 1, .seed = 1,
 				   .heartbeat_s = 30, .stop = &yk_sig_stop,
 				   .log = yk_conf_log};
 	struct yk_ready ready;
 	long count = 1, seed = 1;
 	char **robots = NULL;
-	struct yk_err err = {0};
-	int nargs, rc;
 
-	yk_prog = "yoke-sim";
-	yk_conf_init(&c, &cli, YK_CONF_ROBOT | YK_CONF_WILL | YK_CONF_QUEUE);
-	yk_conf_robot_help(&c, "robot id; with -C, the prefix of ID-001 .. "
+	yk_tool_start(&t, "yoke-sim", usage,
+		      "Simulated robots that speak every yoke robot protocol.",
+		      YK_CONF_ROBOT | YK_CONF_WILL | YK_CONF_QUEUE);
+	yk_conf_robot_help(&t.c, "robot id; with -C, the prefix of ID-001 .. "
 			       "(default sim-001)");
 	struct yk_opt opts[] = {
 		YK_GROUP("Simulation"),
@@ -71,43 +67,33 @@ main(int argc, char **argv)
 		YK_INT(0, "seed", &seed, "S", 0, 1e15,
 		       "start poses and motors from seed S (default 1)"),
 		YK_READY_OPT(&ready),
-		YK_INCLUDE(c.opts),
+		YK_INCLUDE(t.c.opts),
 		YK_END,
 	};
-	cli.opts = opts;
-	yk_sig_init();
 	yk_ready_init(&ready);
-	rc = yk_cli_parse(&cli, argc, argv, &nargs, stdout, &err);
-	if (rc == YK_EXIT)
-		return 0;
-	if (rc != YK_OK || yk_conf_finish(&c, &cli, &err) != YK_OK ||
-	    yk_ready_setup(&ready, &err) != YK_OK)
+	if (yk_tool_parse(&t, opts, argc, argv) != YK_OK ||
+	    yk_ready_setup(&ready, &t.err) != YK_OK)
 		goto out;
-	if (nargs > 0) {
-		yk_err_set(&err, YK_EUSAGE, "unexpected argument '%s'",
+	if (t.nargs > 0) {
+		yk_err_set(&t.err, YK_EUSAGE, "unexpected argument '%s'",
 			   argv[0]);
 		goto out;
 	}
 	/* the host name is no simulated robot's name */
-	if (names(&robots, yk_cli_origin(&cli, "robot") == YK_FROM_DEFAULT
-				   ? "sim" : c.robot,
-		  count, &err) != YK_OK)
+	if (names(&robots, yk_cli_origin(&t.cli, "robot") == YK_FROM_DEFAULT
+				   ? "sim" : t.c.robot,
+		  count, &t.err) != YK_OK)
 		goto out;
-	sc.c = &c;
+	sc.c = &t.c;
 	sc.robots = (const char *const *)robots;
 	sc.nrobots = (int)count;
 	sc.seed = (uint64_t)seed;
 	sc.ready = &ready;
-	yk_simrun(&sc, &err);
+	yk_simrun(&sc, &t.err);
 out:
-	rc = err.rc;
-	if (rc != YK_OK)
-		yk_err_print(&err);
 	for (long i = 0; robots && i < count; i++)
 		free(robots[i]);
 	free(robots);
 	yk_ready_free(&ready);
-	yk_conf_free(&c);
-	yk_cli_free(&cli);
-	return rc;
+	return yk_tool_end(&t);
 }

@@ -7,11 +7,13 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "closeout.h"
 #include "err.h"
 #include "version.h"
 
@@ -54,8 +56,10 @@ help(FILE *f, const char *dir)
 		   "shared contracts.\n");
 }
 
-int
-main(int argc, char **argv)
+/* Our exit code when we print (help, --version) or fail; else the tool
+ * runs in our place, with SIGPIPE as we found it (its to choose). */
+static int
+dispatch(int argc, char **argv, void (*sigpipe)(int))
 {
 	char self[PATH_MAX], path[PATH_MAX + 300], name[256];
 	const char *tool;
@@ -96,6 +100,7 @@ main(int argc, char **argv)
 	snprintf(name, sizeof(name), "yoke-%s", tool);
 	argv[1] = name;
 	snprintf(path, sizeof(path), "%s/%s", self, name);
+	signal(SIGPIPE, sigpipe);
 	if (self[0] && access(path, X_OK) == 0)
 		execv(path, argv + 1);
 	execvp(name, argv + 1);
@@ -108,4 +113,18 @@ main(int argc, char **argv)
 	fprintf(stderr, "yoke: cannot run '%s': %s\n", name,
 		strerror(errno));
 	return 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct yk_err err = {0};
+	int rc;
+
+	yk_prog = "yoke";
+	/* our own output to a reader gone is EPIPE, no error (closeout.h) */
+	rc = dispatch(argc, argv, signal(SIGPIPE, SIG_IGN));
+	if (rc == 0 && yk_closeout(&err) != YK_OK)
+		rc = yk_err_print(&err);
+	return rc;
 }

@@ -193,6 +193,38 @@ yk_in_open_regular(const char *path, const char **why)
 	return fd;
 }
 
+int
+yk_in_slurp(const char *path, struct yk_buf *out, struct yk_err *err)
+{
+	bool named = path && strcmp(path, "-") != 0;
+	struct yk_in in;
+	const char *f;
+	size_t n;
+	int fd = 0;
+
+	if (named) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return yk_err_set(err, YK_EUSAGE,
+					  "cannot open '%s': %s", path,
+					  strerror(errno));
+	}
+	yk_in_init(&in, fd, YK_FRAME_WHOLE, named ? path : "standard input");
+	while (!in.eof)
+		if (yk_in_fill(&in, err) != YK_OK)
+			break;
+	if (named)
+		close(fd);
+	if (in.eof && yk_in_next(&in, &f, &n, err) == 1)
+		yk_buf_add(out, f, n);
+	yk_in_free(&in);
+	if (in.eof)
+		return YK_OK;
+	if (err->rc == YK_ERUNTIME && named)
+		err->rc = YK_EUSAGE; /* the named file is bad input */
+	return err->rc;
+}
+
 bool
 yk_in_done(const struct yk_in *in)
 {

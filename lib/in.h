@@ -47,6 +47,11 @@ int yk_in_next(struct yk_in *in, const char **p, size_t *n,
  * *why saying why not, without blocking on a FIFO or a device.  Input
  * that may be a FIFO (yoke-pub -f) is opened plainly. */
 int yk_in_open_regular(const char *path, const char **why);
+/* All of path (NULL or "-": standard input) appended to out, as one
+ * message (yoke-pub -f, -s).  A named file that cannot be opened or read
+ * is bad input, YK_EUSAGE ("cannot open 'f': ..."); standard input that
+ * cannot be read, YK_ERUNTIME; more than YK_IN_MAX_FRAME, YK_EUSAGE. */
+int yk_in_slurp(const char *path, struct yk_buf *out, struct yk_err *err);
 /* True when every frame has been handed out. */
 bool yk_in_done(const struct yk_in *in);
 void yk_in_free(struct yk_in *in);

@@ -588,6 +588,98 @@ test_read_error(void **state)
 	yk_buf_free(&fr.all);
 }
 
+/* A temporary file holding data[0..n); its path in path. */
+static void
+temp_file(char *path, const void *data, size_t n)
+{
+	int fd;
+
+	strcpy(path, "/tmp/yk-test-slurp.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, n), (ssize_t)n);
+	close(fd);
+}
+
+static void
+test_slurp_file(void **state)
+{
+	char path[64];
+	struct yk_buf b = {0};
+	struct yk_err err = {0};
+
+	(void)state;
+	temp_file(path, S("a\0b\nc"));
+	yk_buf_adds(&b, ">");
+	assert_int_equal(yk_in_slurp(path, &b, &err), YK_OK);
+	/* appended, every byte, no newline added or taken */
+	assert_int_equal(b.len, 6);
+	assert_memory_equal(b.p, ">a\0b\nc", 6);
+	unlink(path);
+	temp_file(path, "", 0);
+	b.len = 0;
+	assert_int_equal(yk_in_slurp(path, &b, &err), YK_OK);
+	assert_int_equal(b.len, 0);
+	unlink(path);
+	yk_buf_free(&b);
+}
+
+/* A named file that is not there or cannot be read is bad input. */
+static void
+test_slurp_bad_file(void **state)
+{
+	struct yk_buf b = {0};
+	struct yk_err err = {0};
+
+	(void)state;
+	assert_int_equal(yk_in_slurp("/nonexistent/x", &b, &err), YK_EUSAGE);
+	assert_string_equal(err.msg, "cannot open '/nonexistent/x': No such "
+				     "file or directory");
+	assert_int_equal(yk_in_slurp("/", &b, &err), YK_EUSAGE);
+	assert_string_equal(err.msg, "cannot read /: Is a directory");
+	assert_int_equal(b.len, 0);
+	yk_buf_free(&b);
+}
+
+/* fd on standard input for the length of one yk_in_slurp(path). */
+static int
+slurp_stdin(int fd, const char *path, struct yk_buf *b, struct yk_err *err)
+{
+	int saved = dup(0), rc;
+
+	assert_true(saved >= 0);
+	assert_int_equal(dup2(fd, 0), 0);
+	close(fd);
+	rc = yk_in_slurp(path, b, err);
+	assert_int_equal(dup2(saved, 0), 0);
+	close(saved);
+	return rc;
+}
+
+static void
+test_slurp_stdin(void **state)
+{
+	struct yk_buf b = {0};
+	struct yk_err err = {0};
+
+	(void)state;
+	assert_int_equal(slurp_stdin(source(S("x\ny\n")), NULL, &b, &err),
+			 YK_OK);
+	assert_int_equal(b.len, 4);
+	assert_memory_equal(b.p, "x\ny\n", 4);
+	b.len = 0;
+	assert_int_equal(slurp_stdin(source(S("-")), "-", &b, &err), YK_OK);
+	assert_int_equal(b.len, 1);
+	assert_memory_equal(b.p, "-", 1);
+	/* standard input that cannot be read: the system failed */
+	assert_int_equal(slurp_stdin(open("/", O_RDONLY | O_DIRECTORY), "-",
+				     &b, &err),
+			 YK_ERUNTIME);
+	assert_string_equal(err.msg,
+			    "cannot read standard input: Is a directory");
+	yk_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -612,6 +704,9 @@ main(void)
 		cmocka_unit_test(test_delimited_truncated_length),
 		cmocka_unit_test(test_delimited_huge_length),
 		cmocka_unit_test(test_read_error),
+		cmocka_unit_test(test_slurp_file),
+		cmocka_unit_test(test_slurp_bad_file),
+		cmocka_unit_test(test_slurp_stdin),
 	};
 
 	return cmocka_run_group_tests_name("in", tests, NULL, NULL);
