@@ -53,3 +53,12 @@ includes_up() {
 	run includes_up "$BATS_TEST_TMPDIR"
 	[ "$output" = "lib/zz_lint_probe.h: roster.h (fleet)" ]
 }
+
+@test "lint: every module of lib/ has its line in lib/README.md" {
+	cd "$YOKE_TOP"
+	missing=$(for f in lib/*.c lib/*/*.c; do
+		m=$(basename "$f" .c)
+		grep -q "^- \`$m\` - " lib/README.md || echo "$f"
+	done)
+	[ -z "$missing" ] || { echo "not in lib/README.md: $missing"; false; }
+}
