@@ -6,14 +6,14 @@
  * Entries go to <robot>/log at QoS 1: exit 0 means the broker
  * acknowledged every one.  A message is valid UTF-8 in its JSON however
  * the input was encoded, and is cut at 10,000 characters
- * (lib/fleet/logline.h).
+ * (lib/fleet/logs.h, logline.h).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "conf.h"
 #include "fleet.h"
-#include "logline.h"
+#include "logs.h"
 #include "sig.h"
 
 static const char usage[] =
@@ -29,9 +29,9 @@ struct mode {
 /* --level for sending (a level or auto) or for following (the lowest
  * shown); then the arguments of the mode. */
 static int
-check_args(struct mode *m, struct yk_logline_out *o,
-	   struct yk_logline_follow *w, int nargs, char **args,
-	   const struct yk_scope *sc, struct yk_out *out, struct yk_err *err)
+check_args(struct mode *m, struct yk_logs_out *o, struct yk_logs_follow *w,
+	   int nargs, char **args, const struct yk_scope *sc,
+	   struct yk_out *out, struct yk_err *err)
 {
 	int i;
 
@@ -51,13 +51,13 @@ check_args(struct mode *m, struct yk_logline_out *o,
 		return err->rc;
 	if (m->follow) {
 		w->rank = m->level ? i : 0;
-		return yk_logline_follow_init(w, sc, nargs, args, out,
-					      m->json, err);
+		return yk_logs_follow_init(w, sc, nargs, args, out, m->json,
+					   err);
 	}
 	o->level = o->guess ? NULL : yk_fleet_levels[i];
 	if (m->json)
 		return yk_err_set(err, YK_EUSAGE, "--json goes with --follow");
-	return yk_logline_args(o, nargs, args, err);
+	return yk_logs_args(o, nargs, args, err);
 }
 
 int
@@ -70,8 +70,8 @@ main(int argc, char **argv)
 					"logs."};
 	struct yk_conf c;
 	struct mode m = {0};
-	struct yk_logline_out o = {0};
-	struct yk_logline_follow w = {0};
+	struct yk_logs_out o = {0};
+	struct yk_logs_follow w = {0};
 	struct yk_out out;
 	struct yk_mqtt_cfg mc;
 	struct yk_mqtt *s = NULL;
@@ -107,22 +107,22 @@ main(int argc, char **argv)
 	yk_fleet_topic(&o.topic, &c.scope, c.robot, "log");
 	yk_conf_mqtt(&c, &mc);
 	if (m.follow) {
-		mc.on_message = yk_logline_on_entry;
+		mc.on_message = yk_logs_on_entry;
 		mc.msg_ud = &w;
 	}
 	if (yk_conf_open(&c, &mc, &s, &err) != YK_OK)
 		goto out;
 	if (m.follow)
-		yk_logline_follow(&w, s, &err);
+		yk_logs_follow(&w, s, &err);
 	else
-		yk_logline_send(&o, s, 0, &err);
+		yk_logs_send(&o, s, 0, &err);
 out:
 	yk_mqtt_close(s);
 	rc = err.rc;
 	if (rc != YK_OK)
 		yk_err_print(&err);
-	yk_logline_out_free(&o);
-	yk_logline_follow_free(&w);
+	yk_logs_out_free(&o);
+	yk_logs_follow_free(&w);
 	yk_out_free(&out);
 	yk_conf_free(&c);
 	yk_cli_free(&cli);

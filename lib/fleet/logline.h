@@ -1,8 +1,7 @@
 /*
  * logline.h - one entry of a robot's log (DESIGN.md `<robot>/log`):
  * {"level","message","ts"}, the message valid UTF-8 and cut at 10,000
- * characters (code points, never inside one), as the pub/sub SDK cuts it;
- * entries sent (yoke-log) and followed (yoke-log --follow).
+ * characters (code points, never inside one), as the pub/sub SDK cuts it.
  */
 #ifndef YK_LOGLINE_H
 #define YK_LOGLINE_H
@@ -12,10 +11,6 @@
 #include <stdint.h>
 
 #include "buf.h"
-#include "err.h"
-#include "follow.h"
-#include "mqtt.h"
-#include "out.h"
 #include "print.h"
 
 #define YK_LOG_MAX_CHARS 10000
@@ -64,49 +59,5 @@ const char *yk_logline_guess(const char *s, size_t n, const char *prev);
 bool yk_logline_print(struct yk_print *pr, const char *robot,
 		      const struct yk_logline *e, const char *p, size_t n);
 void yk_logline_free(struct yk_logline *l);
-
-/*
- * Sending (yoke-log): entries to <robot>/log at QoS 1, each with the
- * level given, or with guess (--level auto) the level each line names
- * (yk_logline_guess), a continuation keeping the one before.
- */
-struct yk_logline_out {
-	const char *level;
-	bool guess;
-	struct yk_buf topic, msg; /* msg: the one from the arguments */
-	struct yk_buf payload, tmp;
-};
-
-/* The message of the arguments, joined by blanks; none: the lines of
- * standard input, which must not be a terminal. */
-int yk_logline_args(struct yk_logline_out *o, int nargs, char **args,
-		    struct yk_err *err);
-/* Send the message of the arguments, or every line of fd (an empty line
- * is no entry) as it comes; then wait until all is acknowledged (what
- * was sent is delivered even after a failure, lib/feed.h). */
-int yk_logline_send(struct yk_logline_out *o, struct yk_mqtt *s, int fd,
-		    struct yk_err *err);
-void yk_logline_out_free(struct yk_logline_out *o);
-
-/* Following (yoke-log --follow): the entries of the robots PATTERN
- * names, from the level rank up. */
-struct yk_logline_follow {
-	struct yk_follow f;
-	struct yk_follow_chan ch;
-	struct yk_print pr;
-	struct yk_logline entry;
-	int rank;
-};
-
-/* PATTERN: args[0], default every robot; JSON lines unless out is a
- * terminal and json false. */
-int yk_logline_follow_init(struct yk_logline_follow *w,
-			   const struct yk_scope *sc, int nargs, char **args,
-			   struct yk_out *out, bool json, struct yk_err *err);
-/* The session's on_message (ud: the follower). */
-void yk_logline_on_entry(void *ud, const struct yk_rx *rx);
-int yk_logline_follow(struct yk_logline_follow *w, struct yk_mqtt *s,
-		      struct yk_err *err);
-void yk_logline_follow_free(struct yk_logline_follow *w);
 
 #endif
