@@ -55,7 +55,7 @@ main(int argc, char **argv)
 	struct yk_conf c;
 	struct mode m = {0};
 	struct yk_reading_flags *f = &m.rf;
-	struct yk_telemetry_out o = {.on_error = -1, .say = yk_err_print};
+	struct yk_telemetry_out o = {.on_error = -1, .say = yk_err_say};
 	struct yk_telemetry_watch w = {0};
 	struct yk_out out;
 	struct yk_mqtt_cfg mc;

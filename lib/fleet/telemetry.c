@@ -60,7 +60,7 @@ frame(void *ud, struct yk_mqtt *s, const char *f, size_t n,
 		yk_err_wrap(err, "line %lu", line);
 		if (o->on_error == YK_TELEMETRY_EXIT)
 			return err->rc;
-		o->say(err);
+		o->say("%s", err->msg);
 		o->bad++;
 		err->rc = YK_OK;
 		return YK_OK;
@@ -127,8 +127,6 @@ int
 yk_telemetry_args(struct yk_telemetry_out *o, struct yk_reading_flags f,
 		  int nargs, char **args, int fd, struct yk_err *err)
 {
-	struct yk_err note;
-
 	if (nargs != 1)
 		return yk_err_set(err, YK_EUSAGE,
 				  nargs ? "expected one METRIC, got %d "
@@ -147,10 +145,8 @@ yk_telemetry_args(struct yk_telemetry_out *o, struct yk_reading_flags f,
 				  "standard input");
 	if (yk_reading_check(&o->def, "--", err) != YK_OK)
 		return err->rc;
-	if (f.unit && !f.value) {
-		yk_err_set(&note, YK_OK, "--unit is ignored without --value");
-		o->say(&note);
-	}
+	if (f.unit && !f.value)
+		o->say("--unit is ignored without --value");
 	return YK_OK;
 }
 

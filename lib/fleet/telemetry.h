@@ -30,8 +30,8 @@ struct yk_telemetry_out {
 	struct yk_reading def;  /* the flags' reading; a stream's defaults */
 	bool one;               /* def is the reading: send it alone */
 	int on_error;
-	/* says a skipped line, a warning (lib never prints): yk_err_print */
-	int (*say)(const struct yk_err *err);
+	/* says a skipped line, a warning (lib never prints): yk_err_say */
+	void (*say)(const char *fmt, ...);
 	double max_rate;        /* per metric, Hz; 0: no limit */
 	struct yk_buf topic;
 	/* the stream's */
