@@ -243,6 +243,13 @@ sanitize: build/proto/.stamp build/proto/yoke.desc \
 		build/pbtest/pbtest.pb-c.c $(PB_GOLDEN)
 	+$(SAN_MAKE) all unit
 
+# test_follow runs the watchers' loop on a simulated session and clock:
+# cmocka's way, the linker sends these calls to the test's __wrap_ ones.
+FOLLOW_WRAP = yk_mono_ms yk_mqtt_step yk_mqtt_subscribe yk_mqtt_stop_reading \
+	yk_mqtt_client_id yk_sync_step
+$(O)tests/unit/bin/test_follow: YK_CFLAGS += \
+	$(foreach f,$(FOLLOW_WRAP),-Wl,--wrap=$(f))
+
 $(O)tests/unit/bin/%: tests/unit/%.c $(ALL_A) $(PB_LIB)
 	$(SAY) CC $@
 	$(Q)mkdir -p $(@D)

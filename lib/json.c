@@ -613,7 +613,7 @@ yk_json_members(struct yk_buf *out, const char *s, size_t n,
 	if (n == 0 || s[0] != '{' || !yk_json_obj_begin(&it, s, n))
 		return false;
 	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
-		if (yk_json_key_is(k, kn, skip))
+		if (skip && yk_json_key_is(k, kn, skip))
 			continue;
 		yk_buf_addc(out, ',');
 		yk_json_minify(out, k, kn);

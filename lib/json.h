@@ -83,9 +83,9 @@ bool yk_json_arr_next(struct yk_json_iter *it, const char **val,
 		      size_t *valn);
 
 /* Append ",KEY:VALUE" (minified) for each member of the object s[0..n)
- * but those named skip: a payload's members spliced after fields of our
- * own (whose name the payload must not repeat).  False, with nothing
- * appended, when s[0..n) is not an object. */
+ * but those named skip (NULL: none): a payload's members spliced after
+ * fields of our own (whose name the payload must not repeat).  False,
+ * with nothing appended, when s[0..n) is not an object. */
 bool yk_json_members(struct yk_buf *out, const char *s, size_t n,
 		     const char *skip);
 

@@ -126,6 +126,67 @@ yk_fleet_fault_json(struct yk_buf *b, const struct yk_fault *f)
 	yk_buf_addc(b, '}');
 }
 
+/* A string member's value, unescaped into b; false when v is none. */
+static bool
+str_into(struct yk_buf *b, const char *v, size_t vn)
+{
+	if (v[0] != '"')
+		return false;
+	yk_buf_truncate(b, 0);
+	yk_json_unescape(b, v, vn);
+	return true;
+}
+
+bool
+yk_fleet_fault_read(struct yk_fault_in *f, const void *p, size_t n)
+{
+	struct yk_json_iter it;
+	const char *k, *v, *ts = NULL;
+	size_t kn, vn, tsn = 0;
+	bool seen_resolved = false;
+	double t;
+
+	yk_buf_truncate(&f->id, 0);
+	yk_buf_truncate(&f->code, 0);
+	yk_buf_truncate(&f->severity, 0);
+	f->resolved = false;
+	f->data = NULL;
+	f->ts_us = -1;
+	f->object = yk_json_obj_begin(&it, p, n);
+	while (f->object && yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
+		if (yk_json_key_is(k, kn, "fault_id"))
+			str_into(&f->id, v, vn);
+		else if (yk_json_key_is(k, kn, "code"))
+			str_into(&f->code, v, vn);
+		else if (yk_json_key_is(k, kn, "severity"))
+			str_into(&f->severity, v, vn);
+		if (yk_json_key_is(k, kn, "data")) {
+			f->data = v;
+			f->data_len = vn;
+		} else if (yk_json_key_is(k, kn, "ts")) {
+			ts = v;
+			tsn = vn;
+		} else if (yk_json_key_is(k, kn, "resolved") &&
+			   !seen_resolved) {
+			seen_resolved = true;
+			f->resolved = vn == 4 && memcmp(v, "true", 4) == 0;
+		}
+	}
+	if (f->data && f->data_len == 4 && memcmp(f->data, "null", 4) == 0)
+		f->data = NULL;
+	if (ts && yk_json_num(ts, tsn, &t) && t >= 0 && t <= 1e11)
+		f->ts_us = (int64_t)(t * 1e6);
+	return f->id.len > 0;
+}
+
+void
+yk_fleet_fault_in_free(struct yk_fault_in *f)
+{
+	yk_buf_free(&f->id);
+	yk_buf_free(&f->code);
+	yk_buf_free(&f->severity);
+}
+
 void
 yk_fleet_status_json(struct yk_buf *b, const struct yk_status *st)
 {

@@ -57,6 +57,26 @@ struct yk_fault {
 /* {"fault_id","code","severity","data","ts"} (data null when absent). */
 void yk_fleet_fault_json(struct yk_buf *b, const struct yk_fault *f);
 
+/*
+ * A message on <robot>/faults as it came, read for what a watcher shows:
+ * a fault, or a resolution of one ({"fault_id","code","resolved":true,
+ * "ts"}, below).  A member that is absent or not of its type is empty;
+ * of a repeated member the last counts (of "resolved", the first).
+ */
+struct yk_fault_in {
+	bool object;                      /* the payload is a JSON object */
+	bool resolved;                    /* a resolution */
+	struct yk_buf id, code, severity; /* unescaped; "" when none */
+	const char *data;                 /* its JSON; NULL: none, or null */
+	size_t data_len;
+	int64_t ts_us;                    /* its ts; -1 when none */
+};
+
+/* Read p[0..n): true when it is a fault or a resolution (an object with a
+ * fault_id that is a string, not empty). */
+bool yk_fleet_fault_read(struct yk_fault_in *f, const void *p, size_t n);
+void yk_fleet_fault_in_free(struct yk_fault_in *f);
+
 struct yk_status {
 	const char *status;
 	int64_t ts_us;               /* 0: no "ts" (a will cannot know when

@@ -1,11 +1,12 @@
 /*
- * logline.c - log entries: write, read, rank.
+ * logline.c - log entries: write, read, rank, print.
  */
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "fleet.h"
 #include "json.h"
 #include "logline.h"
@@ -218,17 +219,41 @@ yk_logline_guess(const char *s, size_t n, const char *prev)
 	return yk_fleet_levels[INFO];
 }
 
-void
-yk_logline_level_tty(struct yk_buf *b, const char *level, size_t n)
-{
-	struct yk_buf t = {0};
+/* The colour of each level on a terminal, by yk_fleet_levels index. */
+static const char *const colours[] = {"\033[2m", "", "\033[33m",
+				      "\033[31m"};
 
-	yk_buf_add(&t, level, n);
-	for (size_t i = 0; i < t.len; i++)
-		if (t.p[i] >= 'a' && t.p[i] <= 'z')
-			t.p[i] = (char)(t.p[i] - 'a' + 'A');
-	yk_text_fit(b, t.p ? t.p : "", t.len, YK_LOG_LEVEL_COLS);
-	yk_buf_free(&t);
+bool
+yk_logline_print(struct yk_print *pr, const char *robot,
+		 const struct yk_logline *e, const char *p, size_t n)
+{
+	const char *m = e->message.p ? e->message.p : "", *nl;
+	size_t left = e->message.len;
+
+	yk_print_begin(pr);
+	yk_print_time(pr, e->ts_us >= 0 ? e->ts_us : yk_now_us());
+	yk_print_str(pr, YK_PR_ANY, "robot", robot, NULL);
+	if (yk_print_members(pr, p, n, NULL) < 0) {
+		yk_print_drop(pr);
+		return false;
+	}
+	yk_print_strn(pr, YK_PR_TEXT, NULL, e->level.p, e->level.len,
+		      &(struct yk_cell){
+			      .upper = true, .max = YK_LOG_LEVEL_COLS,
+			      .sgr = colours[yk_logline_rank(e->level.p)]});
+	for (;;) {
+		nl = memchr(m, '\n', left);
+		yk_print_strn(pr, YK_PR_TEXT, NULL, m,
+			      nl ? (size_t)(nl - m) : left, NULL);
+		if (nl == NULL)
+			break;
+		left -= (size_t)(nl - m) + 1;
+		m = nl + 1;
+		/* the next line under the robot */
+		yk_print_break(pr, (int)strlen("HH:MM:SS "));
+	}
+	yk_print_end(pr);
+	return true;
 }
 
 void

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "print.h"
 
 #define YK_LOG_MAX_CHARS 10000
 
@@ -45,11 +46,18 @@ int yk_logline_rank(const char *level);
  * info.  Returns one of yk_fleet_levels.
  */
 const char *yk_logline_guess(const char *s, size_t n, const char *prev);
-/* A level for a terminal: upper-cased, made safe, at most
- * YK_LOG_LEVEL_COLS columns (cut with "…"), so a hostile level can
- * neither drive the terminal nor push the message off the line. */
+/*
+ * The entry e of robot (payload p[0..n)) as a record (lib/print.h, one
+ * blank between fields): on a terminal HH:MM:SS ROBOT LEVEL MESSAGE, the
+ * level coloured and cut at YK_LOG_LEVEL_COLS columns (a hostile level
+ * can neither drive the terminal nor push the message off the line), a
+ * message of many lines continued under the robot; else
+ * {"robot":R,<the payload's members>}.  False, and no record, when the
+ * payload is not an object.
+ */
 #define YK_LOG_LEVEL_COLS 12
-void yk_logline_level_tty(struct yk_buf *b, const char *level, size_t n);
+bool yk_logline_print(struct yk_print *pr, const char *robot,
+		      const struct yk_logline *e, const char *p, size_t n);
 void yk_logline_free(struct yk_logline *l);
 
 #endif

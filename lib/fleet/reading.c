@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleet.h"
 #include "json.h"
 #include "reading.h"
 #include "text.h"
@@ -255,6 +256,37 @@ num_json(struct yk_buf *b, const struct yk_num *x)
 			break;
 	}
 	yk_buf_adds(b, tmp);
+}
+
+int
+yk_reading_flags(struct yk_reading *r, const struct yk_reading_flags *f,
+		 struct yk_err *err)
+{
+	if (yk_reading_metric(f->metric, strlen(f->metric), err) != YK_OK)
+		return err->rc;
+	r->metric = f->metric;
+	r->metric_len = strlen(f->metric);
+	if (f->unit) {
+		if (!yk_utf8_valid(f->unit, strlen(f->unit)))
+			return yk_err_set(err, YK_EUSAGE,
+					  "--unit is not valid UTF-8");
+		r->unit = f->unit;
+		r->unit_len = strlen(f->unit);
+	}
+	if ((f->value && yk_reading_num(&r->value, "--", "value", f->value,
+					strlen(f->value), err)) ||
+	    (f->lat && yk_reading_num(&r->lat, "--", "lat", f->lat,
+				      strlen(f->lat), err)) ||
+	    (f->lng && yk_reading_num(&r->lng, "--", "lng", f->lng,
+				      strlen(f->lng), err)) ||
+	    (f->heading && yk_reading_num(&r->heading, "--", "heading",
+					  f->heading, strlen(f->heading),
+					  err)) ||
+	    (f->data && yk_fleet_object("--data", f->data, err)))
+		return err->rc;
+	r->data = f->data;
+	r->data_len = f->data ? strlen(f->data) : 0;
+	return YK_OK;
 }
 
 void

@@ -67,6 +67,16 @@ int yk_reading_check(const struct yk_reading *r, const char *pre,
  */
 int yk_reading_line(struct yk_reading *r, const struct yk_reading *def,
 		    const char *s, size_t n, struct yk_err *err);
+/* A reading's fields as flags give them (NULL: not given). */
+struct yk_reading_flags {
+	const char *metric, *value, *unit, *lat, *lng, *heading, *data;
+};
+
+/* The reading r that the flags give (metric required), each field
+ * checked in that order, errors in the "--" spelling; the rules between
+ * fields are yk_reading_check's.  r points into f's strings. */
+int yk_reading_flags(struct yk_reading *r, const struct yk_reading_flags *f,
+		     struct yk_err *err);
 /* Append the payload; ts_us is used when the reading has no ts. */
 void yk_reading_json(struct yk_buf *b, const struct yk_reading *r,
 		     int64_t ts_us);

@@ -247,6 +247,62 @@ test_heartbeat(void **state)
 	yk_buf_free(&b);
 }
 
+/* What the writer writes, the reader reads; what others write is read
+ * for what it is. */
+#define READ(in, lit) yk_fleet_fault_read(in, lit, sizeof(lit) - 1)
+
+static void
+test_fault_read(void **state)
+{
+	struct yk_fault f = {.id = "0b4e-x", .code = "LOW_BATTERY",
+			     .severity = "warning", .data = "{\"m\": 3}",
+			     .ts_us = T0};
+	struct yk_fault_in in = {0};
+	struct yk_buf b = {0};
+
+	(void)state;
+	yk_fleet_fault_json(&b, &f);
+	assert_true(yk_fleet_fault_read(&in, b.p, b.len));
+	assert_true(in.object);
+	assert_false(in.resolved);
+	assert_string_equal(in.id.p, "0b4e-x");
+	assert_string_equal(in.code.p, "LOW_BATTERY");
+	assert_string_equal(in.severity.p, "warning");
+	assert_int_equal(in.data_len, 7);
+	assert_memory_equal(in.data, "{\"m\":3}", 7);
+	assert_int_equal(in.ts_us, T0);
+	/* a resolution; escapes; data null is no data */
+	yk_buf_truncate(&b, 0);
+	yk_fleet_resolution_json(&b, "a\"b", NULL, T0);
+	assert_true(yk_fleet_fault_read(&in, b.p, b.len));
+	assert_true(in.resolved);
+	assert_string_equal(in.id.p, "a\"b");
+	assert_int_equal(in.code.len, 0);
+	assert_true(READ(&in, "{\"fault_id\":\"x\",\"data\":"
+					"null,\"resolved\":false}"));
+	assert_null(in.data);
+	assert_false(in.resolved);
+	/* members of the wrong type are none; the last of a repeated one
+	 * counts; a ts that is not a time is none */
+	assert_true(READ(&in, "{\"fault_id\":\"x\",\"code\":7,"
+					"\"fault_id\":\"y\",\"ts\":\"1\"}"));
+	assert_string_equal(in.id.p, "y");
+	assert_int_equal(in.code.len, 0);
+	assert_int_equal(in.ts_us, -1);
+	assert_true(READ(&in, "{\"fault_id\":\"x\",\"ts\":1e12}"));
+	assert_int_equal(in.ts_us, -1);
+	/* not a fault */
+	assert_false(READ(&in, "{\"fault_id\":\"\"}"));
+	assert_true(in.object);
+	assert_false(READ(&in, "{\"fault_id\":1}"));
+	assert_false(READ(&in, "[1]"));
+	assert_false(in.object);
+	assert_false(READ(&in, "\xff"));
+	assert_false(READ(&in, ""));
+	yk_fleet_fault_in_free(&in);
+	yk_buf_free(&b);
+}
+
 static void
 test_token(void **state)
 {
@@ -414,6 +470,7 @@ main(void)
 		cmocka_unit_test(test_status_read),
 		cmocka_unit_test(test_status_faults_of),
 		cmocka_unit_test(test_heartbeat),
+		cmocka_unit_test(test_fault_read),
 		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_open_faults),
 		cmocka_unit_test(test_resolve),

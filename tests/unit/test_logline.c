@@ -1,6 +1,6 @@
 /*
  * test_logline.c - log entries (lib/fleet/logline.h): the payload, the 10,000
- * character cut, reading entries back, level ranks.
+ * character cut, reading entries back, level ranks, the record printed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -63,6 +64,43 @@ test_parse(void **state)
 	assert_int_equal(yk_logline_parse(&l, e, strlen(e)), -1);
 	assert_int_equal(yk_logline_parse(&l, "text", 4), -1);
 	yk_logline_free(&l);
+}
+
+/* The record, both forms: the level coloured and cut, lines continued
+ * under the robot, the payload's members after the robot. */
+static void
+test_print(void **state)
+{
+	struct yk_logline l = {0};
+	struct yk_buf b = {0};
+	struct yk_print t = {.b = &b, .colour = true};
+	struct yk_print j = {.b = &b, .json = true};
+	const char *e = "{\"level\":\"warn\",\"message\":\"a\\nb\\u001b\","
+			"\"ts\":1795300718.5}";
+	char want[128];
+	time_t at = 1795300718;
+	struct tm tm;
+
+	(void)state;
+	localtime_r(&at, &tm);
+	strftime(want, sizeof(want), "%H:%M:%S", &tm);
+	strcat(want, " arm-1 \033[33mWARN\033[0m a\n         b?\n");
+	assert_int_equal(yk_logline_parse(&l, e, strlen(e)), 0);
+	assert_true(yk_logline_print(&t, "arm-1", &l, e, strlen(e)));
+	assert_string_equal(b.p, want);
+	yk_buf_truncate(&b, 0);
+	assert_true(yk_logline_print(&j, "arm-1", &l, e, strlen(e)));
+	assert_string_equal(b.p, "{\"robot\":\"arm-1\",\"level\":\"warn\","
+			    "\"message\":\"a\\nb\\u001b\",\"ts\":"
+			    "1795300718.5}\n");
+	/* a level of a robot's own: no colour, cut at 12 columns */
+	e = "{\"level\":\"notice-me-please\",\"message\":\"m\"}";
+	assert_int_equal(yk_logline_parse(&l, e, strlen(e)), 0);
+	yk_buf_truncate(&b, 0);
+	assert_true(yk_logline_print(&t, "r", &l, e, strlen(e)));
+	assert_non_null(strstr(b.p, " r NOTICE-ME-P\xe2\x80\xa6 m\n"));
+	yk_logline_free(&l);
+	yk_buf_free(&b);
 }
 
 static void
@@ -176,6 +214,7 @@ main(void)
 		cmocka_unit_test(test_guess_continued),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_rank),
 	};
 

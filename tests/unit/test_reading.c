@@ -208,6 +208,41 @@ test_json(void **state)
 	yk_buf_free(&b);
 }
 
+/* The flags of one reading: each field checked in order, the first bad
+ * one named in the flags' spelling. */
+static void
+test_flags(void **state)
+{
+	struct yk_reading r = {0};
+	struct yk_reading_flags f = {.metric = "temp", .value = "+5",
+				     .unit = "C", .data = "{\"a\":1}"};
+	struct yk_buf b = {0};
+	struct yk_err err = {0};
+
+	(void)state;
+	assert_int_equal(yk_reading_flags(&r, &f, &err), YK_OK);
+	assert_int_equal(yk_reading_check(&r, "--", &err), YK_OK);
+	yk_reading_json(&b, &r, T0);
+	assert_string_equal(b.p, "{\"metric\":\"temp\",\"value\":5,"
+			    "\"unit\":\"C\",\"data\":{\"a\":1},"
+			    "\"ts\":1795300718.861248}");
+	r = (struct yk_reading){0};
+	f = (struct yk_reading_flags){.metric = "", .value = "x"};
+	assert_int_equal(yk_reading_flags(&r, &f, &err), YK_EUSAGE);
+	assert_non_null(strstr(err.msg, "metric"));
+	f = (struct yk_reading_flags){.metric = "m", .unit = "\xff",
+				      .lat = "95"};
+	assert_int_equal(yk_reading_flags(&r, &f, &err), YK_EUSAGE);
+	assert_string_equal(err.msg, "--unit is not valid UTF-8");
+	f.unit = NULL;
+	assert_int_equal(yk_reading_flags(&r, &f, &err), YK_EUSAGE);
+	assert_string_equal(err.msg, "--lat 95 out of range [-90, 90]");
+	f = (struct yk_reading_flags){.metric = "m", .data = "[1]"};
+	assert_int_equal(yk_reading_flags(&r, &f, &err), YK_EUSAGE);
+	assert_string_equal(err.msg, "--data is not a JSON object");
+	yk_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -217,6 +252,7 @@ main(void)
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_line),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_flags),
 	};
 
 	return cmocka_run_group_tests_name("reading", tests, NULL, NULL);
