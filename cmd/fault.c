@@ -9,6 +9,7 @@
 #include "conf.h"
 #include "faults.h"
 #include "sig.h"
+#include "tool.h"
 
 static const char usage[] =
 	"[options] CODE [--severity LEVEL] [--data JSON] [-r ROBOT]\n"
@@ -49,22 +50,19 @@ check_mode(const struct yk_cli *cli, const struct yk_conf *c,
 int
 main(int argc, char **argv)
 {
-	struct yk_cli cli = {.usage = usage,
-			     .summary = "Report a fault and print its "
-					"fault_id, resolve faults, or watch "
-					"the fleet's faults."};
-	struct yk_conf c;
+	struct yk_tool t;
 	struct mode m = {.severity = "error"};
 	struct yk_faults_plan *pl = yk_calloc(1, sizeof(*pl));
 	struct yk_faults_watch *w = yk_calloc(1, sizeof(*w));
 	struct yk_out out;
 	struct yk_mqtt_cfg mc;
 	struct yk_mqtt *s = NULL;
-	struct yk_err err = {0};
-	int nargs, rc;
 
-	yk_prog = "yoke-fault";
-	yk_conf_init(&c, &cli, YK_CONF_ROBOT | YK_CONF_SESSION);
+	yk_tool_start(&t, "yoke-fault", usage,
+		      "Report a fault and print its "
+		      "fault_id, resolve faults, or watch "
+		      "the fleet's faults.",
+		      YK_CONF_ROBOT | YK_CONF_SESSION);
 	struct yk_opt opts[] = {
 		YK_GROUP("Reporting"),
 		YK_STR(0, "severity", &m.severity,
@@ -85,43 +83,33 @@ main(int argc, char **argv)
 		       "exit after N faults"),
 		YK_NUM('W', "timeout", &w->f.wait, "SECONDS", 0.001, 1e9,
 		       "exit after SECONDS; exit 3 if no fault came"),
-		YK_INCLUDE(c.opts),
+		YK_INCLUDE(t.c.opts),
 		YK_END,
 	};
-	cli.opts = opts;
-	yk_sig_init();
 	yk_out_init(&out, 1);
-	rc = yk_cli_parse(&cli, argc, argv, &nargs, stdout, &err);
-	if (rc == YK_EXIT)
+	if (yk_tool_parse(&t, opts, argc, argv) != YK_OK ||
+	    check_mode(&t.cli, &t.c, &m, pl, w, &t.err) != YK_OK)
 		goto out;
-	if (rc != YK_OK || yk_conf_finish(&c, &cli, &err) != YK_OK ||
-	    check_mode(&cli, &c, &m, pl, w, &err) != YK_OK)
+	if (m.watch ? yk_faults_watch_init(w, &t.c.scope, t.nargs, argv, &out,
+					   m.json, &t.err)
+		    : yk_faults_plan(pl, &t.c, t.nargs, argv, m.severity, m.data,
+				     &t.err))
 		goto out;
-	if (m.watch ? yk_faults_watch_init(w, &c.scope, nargs, argv, &out,
-					   m.json, &err)
-		    : yk_faults_plan(pl, &c, nargs, argv, m.severity, m.data,
-				     &err))
-		goto out;
-	yk_conf_mqtt(&c, &mc);
+	yk_conf_mqtt(&t.c, &mc);
 	mc.on_message = m.watch ? yk_faults_on_fault : yk_faults_on_status;
 	mc.msg_ud = m.watch ? (void *)w : (void *)pl;
-	if (yk_conf_open(&c, &mc, &s, &err) != YK_OK)
+	if (yk_conf_open(&t.c, &mc, &s, &t.err) != YK_OK)
 		goto out;
 	if (m.watch)
-		yk_faults_watch(w, s, &err);
+		yk_faults_watch(w, s, &t.err);
 	else
-		yk_faults_send(pl, s, &out, &err);
+		yk_faults_send(pl, s, &out, &t.err);
 out:
 	yk_mqtt_close(s);
-	rc = err.rc;
-	if (rc != YK_OK)
-		yk_err_print(&err);
 	yk_faults_plan_free(pl);
 	yk_faults_watch_free(w);
 	free(pl);
 	free(w);
 	yk_out_free(&out);
-	yk_conf_free(&c);
-	yk_cli_free(&cli);
-	return rc;
+	return yk_tool_end(&t);
 }

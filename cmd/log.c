@@ -15,6 +15,7 @@
 #include "fleet.h"
 #include "logs.h"
 #include "sig.h"
+#include "tool.h"
 
 static const char usage[] =
 	"[options] [--level L|auto] MESSAGE...\n"
@@ -63,23 +64,20 @@ check_args(struct mode *m, struct yk_logs_out *o, struct yk_logs_follow *w,
 int
 main(int argc, char **argv)
 {
-	struct yk_cli cli = {.usage = usage,
-			     .summary = "Put log entries into the fleet, from "
-					"the arguments or each line of "
-					"standard input; follow the fleet's "
-					"logs."};
-	struct yk_conf c;
+	struct yk_tool t;
 	struct mode m = {0};
 	struct yk_logs_out o = {0};
 	struct yk_logs_follow w = {0};
 	struct yk_out out;
 	struct yk_mqtt_cfg mc;
 	struct yk_mqtt *s = NULL;
-	struct yk_err err = {0};
-	int nargs, rc;
 
-	yk_prog = "yoke-log";
-	yk_conf_init(&c, &cli, YK_CONF_ROBOT | YK_CONF_QUEUE);
+	yk_tool_start(&t, "yoke-log", usage,
+		      "Put log entries into the fleet, from "
+		      "the arguments or each line of "
+		      "standard input; follow the fleet's "
+		      "logs.",
+		      YK_CONF_ROBOT | YK_CONF_QUEUE);
 	struct yk_opt opts[] = {
 		YK_GROUP("Log"),
 		YK_STR(0, "level", &m.level, "debug|info|warn|error|auto",
@@ -90,41 +88,31 @@ main(int argc, char **argv)
 			"print the fleet's log entries as they arrive "
 			"(PATTERN: robots, default *)"),
 		YK_FLAG(0, "json", &m.json, "JSON lines even on a terminal"),
-		YK_INCLUDE(c.opts),
+		YK_INCLUDE(t.c.opts),
 		YK_END,
 	};
-	cli.opts = opts;
-	yk_sig_init();
 	yk_out_init(&out, 1);
-	rc = yk_cli_parse(&cli, argc, argv, &nargs, stdout, &err);
-	if (rc == YK_EXIT)
-		return 0;
-	if (rc != YK_OK || yk_conf_finish(&c, &cli, &err) != YK_OK ||
-	    check_args(&m, &o, &w, nargs, argv, &c.scope, &out, &err) !=
+	if (yk_tool_parse(&t, opts, argc, argv) != YK_OK ||
+	    check_args(&m, &o, &w, t.nargs, argv, &t.c.scope, &out, &t.err) !=
 		    YK_OK ||
-	    (!m.follow && yk_conf_robot(&c, &err) != YK_OK))
+	    (!m.follow && yk_conf_robot(&t.c, &t.err) != YK_OK))
 		goto out;
-	yk_fleet_topic(&o.topic, &c.scope, c.robot, "log");
-	yk_conf_mqtt(&c, &mc);
+	yk_fleet_topic(&o.topic, &t.c.scope, t.c.robot, "log");
+	yk_conf_mqtt(&t.c, &mc);
 	if (m.follow) {
 		mc.on_message = yk_logs_on_entry;
 		mc.msg_ud = &w;
 	}
-	if (yk_conf_open(&c, &mc, &s, &err) != YK_OK)
+	if (yk_conf_open(&t.c, &mc, &s, &t.err) != YK_OK)
 		goto out;
 	if (m.follow)
-		yk_logs_follow(&w, s, &err);
+		yk_logs_follow(&w, s, &t.err);
 	else
-		yk_logs_send(&o, s, 0, &err);
+		yk_logs_send(&o, s, 0, &t.err);
 out:
 	yk_mqtt_close(s);
-	rc = err.rc;
-	if (rc != YK_OK)
-		yk_err_print(&err);
 	yk_logs_out_free(&o);
 	yk_logs_follow_free(&w);
 	yk_out_free(&out);
-	yk_conf_free(&c);
-	yk_cli_free(&cli);
-	return rc;
+	return yk_tool_end(&t);
 }

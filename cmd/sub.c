@@ -10,6 +10,7 @@
 #include "pbreg.h"
 #include "sig.h"
 #include "subscriber.h"
+#include "tool.h"
 
 static const char usage[] = "[options] KEYEXPR...";
 
@@ -52,21 +53,18 @@ check_args(struct yk_subscriber *u, const struct mode *m,
 int
 main(int argc, char **argv)
 {
-	struct yk_cli cli = {.usage = usage,
-			     .summary = "Subscribe to key expressions and "
-					"print each message as it arrives."};
-	struct yk_conf c;
+	struct yk_tool t;
 	struct mode m = {.qos = 1, .framing = FR_NONE};
 	struct yk_ready ready;
 	struct yk_subscriber u = {.ready = &ready, .say = yk_err_say};
 	struct yk_out out;
 	struct yk_mqtt_cfg mc;
 	struct yk_mqtt *s = NULL;
-	struct yk_err err = {0};
-	int nargs, rc;
 
-	yk_prog = "yoke-sub";
-	yk_conf_init(&c, &cli, YK_CONF_RAW | YK_CONF_SESSION);
+	yk_tool_start(&t, "yoke-sub", usage,
+		      "Subscribe to key expressions and "
+		      "print each message as it arrives.",
+		      YK_CONF_RAW | YK_CONF_SESSION);
 	struct yk_opt opts[] = {
 		YK_GROUP("Output"),
 		YK_INT('C', "count", &u.f.count, "COUNT", 1, 1e18,
@@ -93,46 +91,38 @@ main(int argc, char **argv)
 		YK_INT('q', "qos", &m.qos, "0|1", 0, 1,
 		       "subscription QoS: highest delivered (default 1)"),
 		YK_READY_OPT(&ready),
-		YK_INCLUDE(c.opts),
+		YK_INCLUDE(t.c.opts),
 		YK_END,
 	};
-	cli.opts = opts;
-	yk_sig_init();
 	yk_out_init(&out, 1);
 	yk_ready_init(&ready);
-	rc = yk_cli_parse(&cli, argc, argv, &nargs, stdout, &err);
-	if (rc == YK_EXIT || (rc == YK_OK && yk_pbreg_help(u.decode, stdout)))
-		return 0;
-	if (rc != YK_OK || yk_conf_finish(&c, &cli, &err) != YK_OK)
+	if (yk_tool_options(&t, opts, argc, argv) != YK_OK ||
+	    yk_pbreg_help(u.decode, stdout) ||
+	    yk_conf_finish(&t.c, &t.cli, &t.err) != YK_OK)
 		goto out;
-	if (nargs == 0) {
-		yk_err_set(&err, YK_EUSAGE, "missing KEYEXPR");
+	if (t.nargs == 0) {
+		yk_err_set(&t.err, YK_EUSAGE, "missing KEYEXPR");
 		goto out;
 	}
-	if (check_args(&u, &m, &cli, &err) != YK_OK ||
-	    yk_ready_setup(&ready, &err) != YK_OK)
+	if (check_args(&u, &m, &t.cli, &t.err) != YK_OK ||
+	    yk_ready_setup(&ready, &t.err) != YK_OK)
 		goto out;
-	for (int i = 0; i < nargs; i++)
-		if (yk_subs_add(&u.w, &c.scope, argv[i], &err) != YK_OK)
+	for (int i = 0; i < t.nargs; i++)
+		if (yk_subs_add(&u.w, &t.c.scope, argv[i], &t.err) != YK_OK)
 			goto out;
-	yk_subscriber_init(&u, &c.scope, &out, m.json);
-	yk_conf_mqtt(&c, &mc);
+	yk_subscriber_init(&u, &t.c.scope, &out, m.json);
+	yk_conf_mqtt(&t.c, &mc);
 	mc.on_message = yk_subscriber_on_msg;
 	mc.msg_ud = &u;
-	if (yk_conf_open(&c, &mc, &s, &err) == YK_OK &&
+	if (yk_conf_open(&t.c, &mc, &s, &t.err) == YK_OK &&
 	    yk_subs_subscribe(&u.w, s, (int)m.qos,
 			       m.no_retained ? YK_RH_NEVER : YK_RH_SEND,
-			       &err) == YK_OK)
-		yk_subscriber_run(&u, s, &err);
+			       &t.err) == YK_OK)
+		yk_subscriber_run(&u, s, &t.err);
 out:
 	yk_mqtt_close(s);
-	rc = err.rc;
-	if (rc != YK_OK)
-		yk_err_print(&err);
 	yk_subscriber_free(&u);
 	yk_ready_free(&ready);
 	yk_out_free(&out);
-	yk_conf_free(&c);
-	yk_cli_free(&cli);
-	return rc;
+	return yk_tool_end(&t);
 }

@@ -9,6 +9,7 @@
 #include "fleet.h"
 #include "sig.h"
 #include "telemetry.h"
+#include "tool.h"
 
 static const char usage[] =
 	"[options] METRIC [--value V] [--unit U] [--lat LAT --lng LNG "
@@ -48,11 +49,7 @@ check_args(struct mode *m, struct yk_telemetry_out *o,
 int
 main(int argc, char **argv)
 {
-	struct yk_cli cli = {.usage = usage,
-			     .summary = "Send a telemetry reading, or one per "
-					"line of standard input; watch the "
-					"fleet's readings."};
-	struct yk_conf c;
+	struct yk_tool t;
 	struct mode m = {0};
 	struct yk_reading_flags *f = &m.rf;
 	struct yk_telemetry_out o = {.on_error = -1, .say = yk_err_say};
@@ -60,11 +57,12 @@ main(int argc, char **argv)
 	struct yk_out out;
 	struct yk_mqtt_cfg mc;
 	struct yk_mqtt *s = NULL;
-	struct yk_err err = {0};
-	int nargs, rc;
 
-	yk_prog = "yoke-telemetry";
-	yk_conf_init(&c, &cli, YK_CONF_ROBOT | YK_CONF_QUEUE);
+	yk_tool_start(&t, "yoke-telemetry", usage,
+		      "Send a telemetry reading, or one per "
+		      "line of standard input; watch the "
+		      "fleet's readings.",
+		      YK_CONF_ROBOT | YK_CONF_QUEUE);
 	struct yk_opt opts[] = {
 		YK_GROUP("Reading"),
 		YK_STR(0, "value", &f->value, "V", "numeric reading"),
@@ -93,41 +91,31 @@ main(int argc, char **argv)
 		YK_STR(0, "metric", &w.metric, "M",
 		       "--watch: only the metric M"),
 		YK_FLAG(0, "json", &m.json, "JSON lines even on a terminal"),
-		YK_INCLUDE(c.opts),
+		YK_INCLUDE(t.c.opts),
 		YK_END,
 	};
-	cli.opts = opts;
-	yk_sig_init();
 	yk_out_init(&out, 1);
-	rc = yk_cli_parse(&cli, argc, argv, &nargs, stdout, &err);
-	if (rc == YK_EXIT)
-		return 0;
-	if (rc != YK_OK || yk_conf_finish(&c, &cli, &err) != YK_OK ||
-	    check_args(&m, &o, &w, nargs, argv, &c.scope, &out, &err) !=
+	if (yk_tool_parse(&t, opts, argc, argv) != YK_OK ||
+	    check_args(&m, &o, &w, t.nargs, argv, &t.c.scope, &out, &t.err) !=
 		    YK_OK ||
-	    (!m.watch && yk_conf_robot(&c, &err) != YK_OK))
+	    (!m.watch && yk_conf_robot(&t.c, &t.err) != YK_OK))
 		goto out;
-	yk_fleet_topic(&o.topic, &c.scope, c.robot, "telemetry");
-	yk_conf_mqtt(&c, &mc);
+	yk_fleet_topic(&o.topic, &t.c.scope, t.c.robot, "telemetry");
+	yk_conf_mqtt(&t.c, &mc);
 	if (m.watch) {
 		mc.on_message = yk_telemetry_on_reading;
 		mc.msg_ud = &w;
 	}
-	if (yk_conf_open(&c, &mc, &s, &err) != YK_OK)
+	if (yk_conf_open(&t.c, &mc, &s, &t.err) != YK_OK)
 		goto out;
 	if (m.watch)
-		yk_telemetry_watch(&w, s, &err);
+		yk_telemetry_watch(&w, s, &t.err);
 	else
-		yk_telemetry_send(&o, s, 0, &err);
+		yk_telemetry_send(&o, s, 0, &t.err);
 out:
 	yk_mqtt_close(s);
-	rc = err.rc;
-	if (rc != YK_OK)
-		yk_err_print(&err);
 	yk_telemetry_out_free(&o);
 	yk_telemetry_watch_free(&w);
 	yk_out_free(&out);
-	yk_conf_free(&c);
-	yk_cli_free(&cli);
-	return rc;
+	return yk_tool_end(&t);
 }
