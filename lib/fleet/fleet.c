@@ -276,6 +276,31 @@ yk_fleet_heartbeat_json(struct yk_buf *b, const struct yk_heartbeat *hb)
 	yk_buf_addc(b, '}');
 }
 
+bool
+yk_fleet_heartbeat_read(struct yk_heartbeat *hb, const void *p, size_t n)
+{
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+	double d;
+
+	*hb = (struct yk_heartbeat){.ts_us = -1, .seq = -1, .uptime_s = -1};
+	if (!yk_json_obj_begin(&it, p, n))
+		return false;
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
+		if (yk_json_key_is(k, kn, "ts"))
+			hb->ts_us = yk_json_ts_us(v, vn);
+		else if (yk_json_key_is(k, kn, "seq"))
+			hb->seq = yk_json_num(v, vn, &d) ? (long long)d : 0;
+		else if (yk_json_key_is(k, kn, "uptime_s"))
+			hb->uptime_s = yk_json_num(v, vn, &d) ? (long long)d
+							       : 0;
+		else if (yk_json_key_is(k, kn, "token"))
+			hb->token = vn == 4 && memcmp(v, "true", 4) == 0;
+	}
+	return true;
+}
+
 void
 yk_fleet_meta_json(struct yk_buf *b, const char *name, const char *model,
 		   int64_t created_us)
@@ -289,6 +314,31 @@ yk_fleet_meta_json(struct yk_buf *b, const char *name, const char *model,
 	yk_buf_adds(b, ",\"created\":");
 	yk_json_ts(b, created_us);
 	yk_buf_addc(b, '}');
+}
+
+bool
+yk_fleet_meta_read(char **name, char **model, const void *p, size_t n)
+{
+	struct yk_json_iter it;
+	const char *k, *v;
+	size_t kn, vn;
+
+	free(*name);
+	free(*model);
+	*name = *model = NULL;
+	if (!yk_json_obj_begin(&it, p, n))
+		return false;
+	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
+		char **dst = yk_json_key_is(k, kn, "name")    ? name
+			     : yk_json_key_is(k, kn, "model") ? model
+							      : NULL;
+
+		if (dst) {
+			free(*dst);
+			*dst = yk_json_strdup(v, vn);
+		}
+	}
+	return true;
 }
 
 void

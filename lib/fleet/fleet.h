@@ -98,6 +98,9 @@ void yk_fleet_status_json(struct yk_buf *b, const struct yk_status *st);
  * (model left out when NULL). */
 void yk_fleet_meta_json(struct yk_buf *b, const char *name,
 			const char *model, int64_t created_us);
+/* Read a roster entry back: *name and *model (malloc'd, NULL when not
+ * strings; the old values freed); false when p[0..n) is not an object. */
+bool yk_fleet_meta_read(char **name, char **model, const void *p, size_t n);
 
 /* A status name is shorter than this (online, idle, fault, offline): a
  * longer one names no status. */
@@ -133,6 +136,11 @@ struct yk_heartbeat {
 
 /* {"ts","seq","uptime_s"[,"token":true]} */
 void yk_fleet_heartbeat_json(struct yk_buf *b, const struct yk_heartbeat *hb);
+/* Read a heartbeat back: false when p[0..n) is not a JSON object.
+ * ts_us, seq and uptime_s are -1 when absent; ts_us 0 when it is no
+ * date (json.h's yk_json_ts_us), seq and uptime_s 0 when no numbers. */
+bool yk_fleet_heartbeat_read(struct yk_heartbeat *hb, const void *p,
+			     size_t n);
 
 /*
  * Open faults.  A fault stays open until it is resolved; the robot's

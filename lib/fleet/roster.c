@@ -21,23 +21,6 @@ const char *const yk_roster_verdicts[] = {"online", "idle", "fault",
 					  "offline", "missing", "unknown",
 					  NULL};
 
-/* Replace *dst with the JSON string token v (NULL when not a string). */
-static void
-take_str(char **dst, const char *v, size_t n)
-{
-	free(*dst);
-	*dst = yk_json_strdup(v, n);
-}
-
-/* A JSON number token (seconds, a count); 0 when it is not one. */
-static double
-num(const char *v, size_t n)
-{
-	double d;
-
-	return yk_json_num(v, n, &d) ? d : 0;
-}
-
 static void
 clear_fault(struct yk_robot *rb)
 {
@@ -48,28 +31,30 @@ clear_fault(struct yk_robot *rb)
 	rb->fault_ts = 0;
 }
 
-/* A fault object: from <robot>/faults, or embedded in a status. */
+/* A copy of a string read, NULL when it was none (or empty). */
+static char *
+dup_read(const struct yk_buf *b)
+{
+	return b->len > 0 ? yk_strndup(b->p, b->len) : NULL;
+}
+
+/* A fault object: from <robot>/faults, or embedded in a status; read by
+ * fleet.c.  Shown when it has a code. */
 static bool
 read_fault(struct yk_robot *rb, const char *p, size_t n)
 {
-	struct yk_json_iter it;
-	const char *k, *v;
-	size_t kn, vn;
+	struct yk_fault_in f = {0};
 
-	if (!yk_json_obj_begin(&it, p, n))
-		return false;
-	clear_fault(rb);
-	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
-		if (yk_json_key_is(k, kn, "fault_id"))
-			take_str(&rb->fault_id, v, vn);
-		else if (yk_json_key_is(k, kn, "code"))
-			take_str(&rb->fault_code, v, vn);
-		else if (yk_json_key_is(k, kn, "severity"))
-			take_str(&rb->fault_sev, v, vn);
-		else if (yk_json_key_is(k, kn, "ts"))
-			rb->fault_ts = yk_json_ts_us(v, vn);
+	yk_fleet_fault_read(&f, p, n);
+	if (f.object) {
+		clear_fault(rb);
+		rb->fault_id = dup_read(&f.id);
+		rb->fault_code = dup_read(&f.code);
+		rb->fault_sev = dup_read(&f.severity);
+		rb->fault_ts = f.ts_us > 0 ? f.ts_us : 0;
 	}
-	return rb->fault_code != NULL;
+	yk_fleet_fault_in_free(&f);
+	return f.object && rb->fault_code != NULL;
 }
 
 /* A resolution of the fault shown: it is shown no more (the status that
@@ -77,18 +62,12 @@ read_fault(struct yk_robot *rb, const char *p, size_t n)
 static void
 resolved(struct yk_robot *rb, const char *p, size_t n)
 {
-	char *id = NULL;
-	struct yk_json_iter it;
-	const char *k, *v;
-	size_t kn, vn;
+	struct yk_fault_in f = {0};
 
-	yk_json_obj_begin(&it, p, n);
-	while (yk_json_obj_next(&it, &k, &kn, &v, &vn))
-		if (yk_json_key_is(k, kn, "fault_id"))
-			take_str(&id, v, vn);
-	if (id && rb->fault_id && strcmp(id, rb->fault_id) == 0)
+	if (yk_fleet_fault_read(&f, p, n) && rb->fault_id &&
+	    strcmp(f.id.p, rb->fault_id) == 0)
 		clear_fault(rb);
-	free(id);
+	yk_fleet_fault_in_free(&f);
 }
 
 /* The elements of an array token; -1 when it is none. */
@@ -131,49 +110,17 @@ static void
 read_heartbeat(struct yk_robot *rb, const char *p, size_t n, bool retain,
 	       int64_t now_us)
 {
-	struct yk_json_iter it;
-	const char *k, *v;
-	size_t kn, vn;
+	struct yk_heartbeat hb;
 
+	yk_fleet_heartbeat_read(&hb, p, n);
 	/* A live heartbeat is dated by its arrival: a robot whose clock is
-	 * off must not look dead.  A retained one only has its own date. */
-	rb->hb_us = now_us;
-	rb->hb_seq = -1;
-	rb->hb_token = false;
-	if (!yk_json_obj_begin(&it, p, n))
-		return;
-	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
-		if (yk_json_key_is(k, kn, "ts") && retain)
-			rb->hb_us = yk_json_ts_us(v, vn);
-		else if (yk_json_key_is(k, kn, "seq"))
-			rb->hb_seq = (long long)num(v, vn);
-		else if (yk_json_key_is(k, kn, "token"))
-			rb->hb_token = vn == 4 && memcmp(v, "true", 4) == 0;
-	}
-	/* nor is it younger than its arrival: a date in the future must not
-	 * keep a robot fresh until then */
-	if (rb->hb_us > now_us)
-		rb->hb_us = now_us;
-}
-
-static void
-read_meta(struct yk_robot *rb, const char *p, size_t n)
-{
-	struct yk_json_iter it;
-	const char *k, *v;
-	size_t kn, vn;
-
-	free(rb->name);
-	free(rb->model);
-	rb->name = rb->model = NULL;
-	if (!yk_json_obj_begin(&it, p, n))
-		return;
-	while (yk_json_obj_next(&it, &k, &kn, &v, &vn)) {
-		if (yk_json_key_is(k, kn, "name"))
-			take_str(&rb->name, v, vn);
-		else if (yk_json_key_is(k, kn, "model"))
-			take_str(&rb->model, v, vn);
-	}
+	 * off must not look dead.  A retained one only has its own date,
+	 * nor is it younger than its arrival: a date in the future must not
+	 * keep a robot fresh until then. */
+	rb->hb_us = retain && hb.ts_us >= 0 && hb.ts_us < now_us ? hb.ts_us
+								  : now_us;
+	rb->hb_seq = hb.seq;
+	rb->hb_token = hb.token;
 }
 
 struct yk_robot *
@@ -207,7 +154,7 @@ yk_roster_apply(struct yk_roster *r, const char *robot, enum yk_chan ch,
 	case YK_CH_META:
 		rb->registered = n > 0;
 		if (n > 0)
-			read_meta(rb, p, n);
+			yk_fleet_meta_read(&rb->name, &rb->model, p, n);
 		break;
 	case YK_CH_FAULTS:
 		if (n > 0 && yk_fleet_is_resolution(p, n)) {

@@ -247,6 +247,44 @@ test_heartbeat(void **state)
 	yk_buf_free(&b);
 }
 
+/* What the heartbeat and meta writers write, the readers read back; and
+ * what is missing or of the wrong type says so. */
+static void
+test_heartbeat_meta_read(void **state)
+{
+	struct yk_buf b = {0};
+	struct yk_heartbeat hb;
+	char *name = NULL, *model = NULL;
+
+	(void)state;
+	yk_fleet_heartbeat_json(&b, &(struct yk_heartbeat){
+		.ts_us = T0, .seq = 3, .uptime_s = 61, .token = true});
+	assert_true(yk_fleet_heartbeat_read(&hb, b.p, b.len));
+	assert_int_equal(hb.ts_us, T0);
+	assert_int_equal(hb.seq, 3);
+	assert_int_equal(hb.uptime_s, 61);
+	assert_true(hb.token);
+	assert_true(yk_fleet_heartbeat_read(&hb, "{\"seq\":\"x\",\"ts\":\"y\"}",
+					    20));
+	assert_int_equal(hb.seq, 0);
+	assert_int_equal(hb.ts_us, 0);
+	assert_int_equal(hb.uptime_s, -1);
+	assert_false(hb.token);
+	assert_false(yk_fleet_heartbeat_read(&hb, "[1]", 3));
+	assert_int_equal(hb.ts_us, -1);
+	assert_int_equal(hb.seq, -1);
+	yk_buf_truncate(&b, 0);
+	yk_fleet_meta_json(&b, "Arm \"one\"", "UR5", T0);
+	assert_true(yk_fleet_meta_read(&name, &model, b.p, b.len));
+	assert_string_equal(name, "Arm \"one\"");
+	assert_string_equal(model, "UR5");
+	assert_true(yk_fleet_meta_read(&name, &model, "{\"name\":1}", 10));
+	assert_null(name);
+	assert_null(model);
+	assert_false(yk_fleet_meta_read(&name, &model, "x", 1));
+	yk_buf_free(&b);
+}
+
 /* What the writer writes, the reader reads; what others write is read
  * for what it is. */
 #define READ(in, lit) yk_fleet_fault_read(in, lit, sizeof(lit) - 1)
@@ -470,6 +508,7 @@ main(void)
 		cmocka_unit_test(test_status_read),
 		cmocka_unit_test(test_status_faults_of),
 		cmocka_unit_test(test_heartbeat),
+		cmocka_unit_test(test_heartbeat_meta_read),
 		cmocka_unit_test(test_fault_read),
 		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_open_faults),
