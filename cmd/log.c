@@ -87,6 +87,8 @@ main(int argc, char **argv)
 		YK_FLAG(0, "follow", &m.follow,
 			"print the fleet's log entries as they arrive "
 			"(PATTERN: robots, default *)"),
+		YK_FLAG(0, "watch", &m.follow,
+			"the same as --follow, the word of the other tools"),
 		YK_FLAG(0, "json", &m.json, "JSON lines even on a terminal"),
 		YK_INCLUDE(t.c.opts),
 		YK_END,

@@ -186,6 +186,17 @@ entries() {
 		"$BATS_TEST_TMPDIR/f.out"
 }
 
+@test "--watch is --follow, the word of the other tools" {
+	yoke-log $B --org "$R" --watch -v 'arm-*' \
+		> "$BATS_TEST_TMPDIR/f.out" 2> "$BATS_TEST_TMPDIR/f.err" 3>&- &
+	PIDS+=($!)
+	subscribed "$BATS_TEST_TMPDIR/f.err"
+	yoke-log $B --org "$R" -r arm-1 "hello"
+	wait_lines "$BATS_TEST_TMPDIR/f.out" 1
+	[ "$(jq -c 'del(.ts)' "$BATS_TEST_TMPDIR/f.out")" = \
+		'{"robot":"arm-1","level":"info","message":"hello"}' ]
+}
+
 @test "--follow PATTERN --level warn: those robots, warn and above" {
 	yoke-log $B --org "$R" --follow 'arm-1' --level warn -v \
 		> "$BATS_TEST_TMPDIR/f.out" 2> "$BATS_TEST_TMPDIR/f.err" 3>&- &
