@@ -65,9 +65,11 @@ send_payload(struct yk_token *t, bool on)
 		yk_err_set(&t->fail, YK_ERUNTIME, "send queue full");
 }
 
-/* A message of the roll.  A full queue skips it rather than fail: the
- * roll only spares watchers a gap, and anyone who may write the roll
- * must not be able to stop a holder by flooding it. */
+/* A message of the roll, at QoS 0: the roll only spares watchers a gap,
+ * so a broker whose ACL refuses it (silently, at QoS 0) leaves the
+ * holder holding, as before the roll; and a full queue skips it rather
+ * than fail, so anyone who may write the roll cannot stop a holder by
+ * flooding it. */
 static void
 send_roll(struct yk_token *t, const char *event)
 {
@@ -78,7 +80,7 @@ send_roll(struct yk_token *t, const char *event)
 		return;
 	yk_fleet_holder_json(&b, t->holder, event);
 	struct yk_msg m = {
-		.topic = t->roll.p, .payload = b.p, .len = b.len, .qos = 1,
+		.topic = t->roll.p, .payload = b.p, .len = b.len, .qos = 0,
 		.prio = -1,
 	};
 
@@ -302,10 +304,16 @@ yk_token_release(struct yk_token *t, volatile sig_atomic_t *stop,
 	t->holding = false;
 	if (was && t->s && !t->fail.rc) {
 		send_roll(t, "bye");
-		/* Once the broker has our bye, every message it sent us
-		 * before has come in: the roll is as complete as it gets. */
-		if (yk_mqtt_drain_for(t->s, stop, HANDOVER_MS, err) != YK_OK)
+		/* A subscription behind the bye: once it is acknowledged,
+		 * the broker has passed the bye on and every message it
+		 * sent us before has come in (the roll is as complete as it
+		 * gets), and the token it keeps came again. */
+		if (yk_mqtt_subscribe(t->s, t->topic.p, 1, YK_RH_SEND, err) < 0)
 			return err->rc;
+		while (!yk_mqtt_subscribed(t->s) && !t->fail.rc &&
+		       yk_mono_ms() < end && !(stop && *stop > seen))
+			if (yk_mqtt_step(t->s, NULL, 0, 50, err) != YK_OK)
+				return err->rc;
 		while (t->cur != YK_TOK_OTHER && t->npeers > 0 &&
 		       !t->fail.rc && yk_mono_ms() < end &&
 		       !(stop && *stop > seen))

@@ -5,7 +5,7 @@
  * A token is the retained message <key>/alive; its payload names its
  * holder ("holder", a random id, beside host and pid).  The holder
  * subscribes to its own token, so it always knows whose token the broker
- * keeps, and to the roll of its holders, <key>/alive/holders (QoS 1, not
+ * keeps, and to the roll of its holders, <key>/alive/holders (QoS 0, not
  * retained, {"holder":ID,"event":E}): a holder says "hello" when it
  * (re)connects, the others answer "here", and "bye" when it leaves.  Its
  * will, and its own clear, carry the user property holder=ID, so the

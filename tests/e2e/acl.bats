@@ -25,6 +25,10 @@ setup_file() {
 		echo "pw-$r@a" | "$EX/fleet-user" -p "$dir/fleet.passwd" \
 			-a "$dir/fleet.acl" robot a "$r"
 	done
+	# a user of a hand-written ACL that grants one token and not its
+	# roll (lib/fleet/token.h)
+	mosquitto_passwd -b "$dir/fleet.passwd" tok pw-tok
+	printf '\nuser tok\ntopic readwrite yoke/a/t1/alive\n' >> "$dir/fleet.acl"
 	# the example's settings, with this directory's files; start_broker
 	# gives the listener and the persistence directory
 	mapfile -t conf < <(grep -Ev '^[[:space:]]*(#|$)' \
@@ -396,4 +400,17 @@ forge() {
 	as r3@a yoke-pub $B --raw "yoke/a/_inbox/eve-$R" -m end -q 1
 	wait "$eve"
 	[ "$(jq -c '{key,payload}' "$BATS_TEST_TMPDIR/eve.out")" = "{\"key\":\"yoke/a/_inbox/eve-$R\",\"payload\":\"end\"}" ]
+}
+
+@test "a holder whose ACL grants its token but not its roll: it holds, and its exit clears" {
+	YOKE_USERNAME=tok YOKE_PASSWORD=pw-tok yoke-alive $B --org a t1 \
+		> "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" &
+	holder=$!
+	PIDS+=($holder)
+	wait_for eval 'as opa yoke-alive $B --org a --list t1 > /dev/null 2>&1'
+	kill -TERM "$holder"
+	wait "$holder"
+	run --separate-stderr as opa yoke-alive $B --org a --list t1
+	[ "$status" -eq 3 ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
 }
