@@ -302,23 +302,37 @@ yk_token_release(struct yk_token *t, volatile sig_atomic_t *stop,
 	bool was = t->holding;
 
 	t->holding = false;
-	if (was && t->s && !t->fail.rc) {
+	/* Away from the broker no other holder can be asked: the clear
+	 * waits in the queue with whatever else does. */
+	if (was && t->s && !t->fail.rc && !yk_mqtt_up(t->s)) {
+		if (t->cur != YK_TOK_OTHER)
+			send_payload(t, false);
+	} else if (was && t->s && !t->fail.rc) {
 		send_roll(t, "bye");
 		/* A subscription behind the bye: once it is acknowledged,
 		 * the broker has passed the bye on and every message it
 		 * sent us before has come in (the roll is as complete as it
 		 * gets), and the token it keeps came again. */
-		if (yk_mqtt_subscribe(t->s, t->topic.p, 1, YK_RH_SEND, err) < 0)
-			return err->rc;
-		while (!yk_mqtt_subscribed(t->s) && !t->fail.rc &&
+		struct yk_err lost = {0};
+		bool synced = yk_mqtt_subscribe(t->s, t->topic.p, 1,
+						YK_RH_SEND, &lost) >= 0;
+
+		/* (a connection lost just now: no one can be asked) */
+		while (synced && !yk_mqtt_subscribed(t->s) && !t->fail.rc &&
 		       yk_mono_ms() < end && !(stop && *stop > seen))
 			if (yk_mqtt_step(t->s, NULL, 0, 50, err) != YK_OK)
 				return err->rc;
-		while (t->cur != YK_TOK_OTHER && t->npeers > 0 &&
+		while (synced && t->cur != YK_TOK_OTHER && t->npeers > 0 &&
 		       !t->fail.rc && yk_mono_ms() < end &&
 		       !(stop && *stop > seen))
 			if (yk_mqtt_step(t->s, NULL, 0, 50, err) != YK_OK)
 				return err->rc;
+		if (stop && *stop > seen)
+			/* as a drain that a further signal ends */
+			return yk_err_set(err, YK_ERUNTIME,
+					  "interrupted with %zu messages not "
+					  "confirmed by the broker",
+					  yk_mqtt_pending(t->s));
 		if (t->cur != YK_TOK_OTHER)
 			send_payload(t, false);
 	}
