@@ -154,7 +154,7 @@ READY=1" ]
 	[ "$stderr" = "yoke-alive: --ready-fd goes with KEY and --watch" ]
 	run --separate-stderr yoke-robot-status $B set online -r "$R" --ready-fd 5 5> /dev/null
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-robot-status: --ready-fd does not go with set" ]
+	[ "$stderr" = "yoke-robot-status: --ready-fd goes with agent, not set" ]
 }
 
 @test "a NOTIFY_SOCKET nobody listens on is a warning: the tool runs on" {
