@@ -148,7 +148,7 @@ READY=1" ]
 	[ "$stderr" = "yoke-sub: invalid value '2' for --ready-fd: expected an integer from 3 to 1048575" ]
 	run --separate-stderr yoke-get $B "$R/x" --ready-fd 5 5> /dev/null
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-get: --ready-fd goes with --serve" ]
+	[ "$stderr" = "yoke-get: --ready-fd goes with --serve, not a query" ]
 	run --separate-stderr yoke-alive $B --list --ready-fd 5 5> /dev/null
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-alive: --ready-fd goes with KEY and --watch" ]
