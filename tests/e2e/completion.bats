@@ -169,3 +169,12 @@ complete_words() {
 	run complete_words yoke-robot-status --hi
 	[ "$output" = "--hide-after " ]
 }
+
+@test "a mode flag chooses the options offered: yoke-get --serve" {
+	run complete_words yoke-get --serve k/x --
+	[[ " $output" == *" --exec "* && " $output" == *" --reply-file "* ]]
+	[[ " $output" != *" --count "* && " $output" != *" --expect "* ]]
+	run complete_words yoke-get k/x --
+	[[ " $output" == *" --count "* && " $output" == *" --serve "* ]]
+	[[ " $output" != *" --exec "* && " $output" != *" --ready-fd "* ]]
+}
