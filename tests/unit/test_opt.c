@@ -48,6 +48,8 @@ struct tool {
 	int format;
 	int framing;
 	bool lines, whole, ndjson;
+	bool watch, json;       /* the tool with modes (use_modes) */
+	const char *reason;
 	long even;
 	int nfunc;
 	struct yk_opt opts[24];
@@ -1125,16 +1127,16 @@ static const struct yk_mode test_modes[] = {
 };
 
 static void
-use_modes(struct tool *t, bool *watch, bool *json, const char **reason)
+use_modes(struct tool *t)
 {
 	int n = 0;
 
 	t->opts[n++] = (struct yk_opt)YK_GROUP("Test");
-	t->opts[n++] = (struct yk_opt)YK_FLAG(0, "watch", watch, "follow");
+	t->opts[n++] = (struct yk_opt)YK_FLAG(0, "watch", &t->watch, "follow");
 	t->opts[n++] = (struct yk_opt)YK_ONLY(YK_MODE(M_VIEW));
-	t->opts[n++] = (struct yk_opt)YK_JSON(json);
+	t->opts[n++] = (struct yk_opt)YK_JSON(&t->json);
 	t->opts[n++] = (struct yk_opt)YK_ONLY(YK_MODE(M_SET));
-	t->opts[n++] = (struct yk_opt)YK_STR(0, "reason", reason, "TEXT",
+	t->opts[n++] = (struct yk_opt)YK_STR(0, "reason", &t->reason, "TEXT",
 					     "why");
 	t->opts[n++] = (struct yk_opt)YK_ONLY(YK_MODE(M_VIEW) |
 					      YK_MODE(M_WAIT));
@@ -1156,16 +1158,14 @@ static void
 test_modes_chosen(void **state)
 {
 	struct tool *t = *state;
-	bool watch = false, json = false;
-	const char *reason = NULL;
 
-	use_modes(t, &watch, &json, &reason);
+	use_modes(t);
 	run_ok(t, run(t, "--json", "arm-*", NULL));
 	assert_int_equal(t->cli.mode, M_VIEW);
-	assert_true(json);
+	assert_true(t->json);
 	run_ok(t, run(t, "--reason", "lunch", "set", "idle", "-m", "x", NULL));
 	assert_int_equal(t->cli.mode, M_SET);
-	assert_string_equal(reason, "lunch");
+	assert_string_equal(t->reason, "lunch");
 	/* the verb stays an operand */
 	assert_int_equal(t->nargs, 2);
 	assert_string_equal(t->argv[0], "set");
@@ -1182,10 +1182,8 @@ static void
 test_modes_refused(void **state)
 {
 	struct tool *t = *state;
-	bool watch = false, json = false;
-	const char *reason = NULL;
 
-	use_modes(t, &watch, &json, &reason);
+	use_modes(t);
 	run_err(t, run(t, "set", "idle", "--json", NULL),
 		"--json goes with the view, not set");
 	run_err(t, run(t, "--reason", "x", NULL),
@@ -1207,10 +1205,8 @@ static void
 test_modes_operands(void **state)
 {
 	struct tool *t = *state;
-	bool watch = false, json = false;
-	const char *reason = NULL;
 
-	use_modes(t, &watch, &json, &reason);
+	use_modes(t);
 	run_err(t, run(t, "set", NULL), "set: missing STATUS");
 	run_err(t, run(t, "wait", NULL), "wait: missing ROBOT STATUS");
 	run_err(t, run(t, "wait", "a", NULL), "wait: missing STATUS");
@@ -1266,10 +1262,8 @@ static void
 test_modes_help(void **state)
 {
 	struct tool *t = *state;
-	bool watch = false, json = false;
-	const char *reason = NULL;
 
-	use_modes(t, &watch, &json, &reason);
+	use_modes(t);
 	assert_int_equal(run(t, "--help", NULL), YK_EXIT);
 	assert_non_null(strstr(t->out,
 			       "\nOptions by verb:\n"
