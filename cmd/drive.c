@@ -47,6 +47,7 @@ main(int argc, char **argv)
 {
 	struct yk_tool t;
 	struct yk_drive_cmd o, cmd;
+	struct yk_opt vopts[YK_DRIVE_OPTS_MAX];
 	struct yk_driver d = {0};
 	struct yk_driver_job j = {0};
 	struct yk_out out;
@@ -60,33 +61,17 @@ main(int argc, char **argv)
 		      "Command a robot: velocity, mode, trajectory, skills, "
 		      "state, camera; scripts and an interactive console.",
 		      YK_CONF_WILL);
+	t.cli.modes = yk_drive_modes;
+	t.cli.verb_at = 1;
+	yk_drive_opts(vopts, &o);
 	struct yk_opt opts[] = {
-		YK_GROUP("vel"),
-		YK_NUM(0, "for", &o.for_s, "S", 0, 1e9,
-		       "stream for S seconds, then zero (default: until "
-		       "interrupted)"),
-		YK_NUM(0, "rate", &o.rate, "HZ", 0.1, 1000,
-		       "send the velocity HZ times a second (default 20)"),
-		YK_FLAG(0, "clamp", &o.clamp,
-			"vel, traj: bring values into range (said on stderr) "
-			"instead of refusing them"),
-		YK_GROUP("skills, invoke, cancel, state, vision"),
-		YK_NUM('W', "timeout", &o.timeout, "S", 0, 1e9,
-		       "give up after S seconds, exit 3 (default 10; invoke: "
-		       "no limit)"),
-		YK_INT(0, "width", &o.width, "W", 1, 8192,
-		       "vision: image width (default the robot's, 1280; "
-		       "the robot sets the limit, yoke-sim's is 3840)"),
-		YK_INT(0, "height", &o.height, "H", 1, 8192,
-		       "vision: image height (default 720; yoke-sim's "
-		       "limit is 2160)"),
-		YK_STR('o', "output", &o.output, "FILE",
-		       "vision: write the JPEG to FILE"),
+		YK_INCLUDE(vopts),
 		YK_GROUP("Commands that move the robot"),
 		YK_FLAG(0, "no-check", &no_check,
 			"send without first checking that the robot is "
 			"there (its token, or its state within 1.5 s)"),
 		YK_GROUP("Scripts (commands on standard input)"),
+		YK_ONLY(YK_DRIVE_SESSION),
 		YK_CHOICE(0, "on-error", &on_error, "exit|skip", on_errors,
 			  "a bad line: stop (exit 2; the default) or report it "
 			  "and go on"),
@@ -112,19 +97,11 @@ main(int argc, char **argv)
 					    : "the console");
 		goto out;
 	}
-	if (yk_drive_check_opts(&t.cli, &cmd,
-				script    ? "a script"
-				: console ? "the console"
-					  : NULL,
-				on_error >= 0, &t.err))
+	if (t.cli.mode < 0 &&
+	    yk_cli_mode(&t.cli, script ? YK_DRIVE_SCRIPT : YK_DRIVE_CONSOLE,
+			&t.err) != YK_OK)
 		goto out;
-	cmd.for_s = o.for_s;
-	cmd.rate = o.rate;
-	cmd.clamp = o.clamp;
-	cmd.timeout = o.timeout;
-	cmd.width = o.width;
-	cmd.height = o.height;
-	cmd.output = o.output;
+	yk_drive_take_opts(&cmd, &o);
 	/* everything is checked before anything connects */
 	if (yk_driver_prepare(&j, &cmd, true, &t.err) != YK_OK)
 		goto out;

@@ -4,15 +4,16 @@
 # cached per binary), so a flag added to a tool completes without a change
 # here.  What --help cannot say is known here: which values --priority
 # and a STATUS take, and which options name files or commands.  Verbs
-# (yoke-robot-status set ...) are read from the usage lines; protobuf
-# type names from `--decode help` / `--encode help`.
+# (yoke-robot-status set ...) are read from the usage lines, which
+# options go with which verb or mode from --help's "Options by verb:";
+# protobuf type names from `--decode help` / `--encode help`.
 #
 # Install as <bash-completion dir>/yoke, with a link per tool name
 # (yoke-pub, yoke-sub, ...) so bash-completion loads it on demand; or
 # source it from ~/.bashrc.
 
 declare -gA _yoke_opts_cache _yoke_args_cache _yoke_cmd_cache \
-  _yoke_verb_cache _yoke_rverb_cache _yoke_only_cache
+  _yoke_verb_cache _yoke_rverb_cache _yoke_only_cache _yoke_flag_cache
 # Sourced from a source tree (completion/yoke.bash), the tree's own bin/
 # is the last place to look for tools that are not installed.
 _yoke_treebin=$(cd "${BASH_SOURCE[0]%/*}/../bin" 2>/dev/null && pwd)
@@ -33,19 +34,21 @@ _yoke_reply() {
 #   _yoke_cmd_cache[BIN]   1 when a usage line ends in "[-- CMD ARGS...]"
 #   _yoke_verb_cache[BIN]  the verbs: lowercase words after "[options]"
 #   _yoke_rverb_cache[BIN] verbs after "[options] ROBOT" (yoke-drive)
-#   _yoke_only_cache[BIN]  " OPT=VERB,VERB, " for each option that goes
-#                          only with some verbs ("-" is no verb: the fleet
-#                          view); options not in it go with every verb
-# An option belongs to the verbs whose usage line names it, and to those
-# its help starts with ("agent: ...", "vel, traj: ...") or, when it names
-# none, to those its group is headed by ("vel:"; "Fleet view:" is the
-# no-verb mode).
+#   _yoke_flag_cache[BIN]  " --flag " for each option that chooses a mode
+#   _yoke_only_cache[BIN]  " OPT=,MODE,MODE, " for each option that goes
+#                          only with some modes (a verb, a mode flag, or
+#                          "-": no verb, no flag); options not in it go
+#                          with every mode
+# Which option goes with which mode is the "Options by verb:" (or "by
+# mode:") list that lib/opt.c prints from the tool's declaration: a mode
+# per line (a verb, "--flag", or "(phrase)" for a default), then its own
+# options, wrapped at column 26.
 _yoke_read_help() {
   local bin=$1 line opts="" args=" " cmd="" verbs="" short long arg
   local vre='^(usage:)? +[^ ]+ \[options\] ([a-z][a-z-]*)( |$)'
   local rre='^(usage:)? +[^ ]+ \[options\] ROBOT ([a-z][a-z-]*)( |$)'
-  local ure='^(usage:)? +[^ ]+ \[options\]'
-  local rverbs="" verb group="" help w o hv
+  local mre='^  ([^ ]+( [^ ]+)*)( {2,}(--.*))?$'
+  local rverbs="" flags=" " mode="" inmodes="" w o
   local -A only=()
   # Option lines start at column 2 or 6; wrapped help text at column 26.
   local re='^ {2,6}(-[[:alnum:]], )?(--[[:alnum:]-]+)( ([^ ]+))?( +(.*))?$'
@@ -53,47 +56,36 @@ _yoke_read_help() {
   [[ -n ${_yoke_opts_cache[$bin]+set} ]] && return 0
   while IFS= read -r line; do
     [[ $line == *"[-- CMD"* ]] && cmd=1
-    if [[ $line =~ $ure ]]; then
-      verb=-
-      [[ $line =~ $vre ]] && verb=${BASH_REMATCH[2]} verbs+=" $verb"
-      [[ $line =~ $rre ]] && verb=${BASH_REMATCH[2]} rverbs+=" $verb"
-      for w in $line; do
-        w=${w#[}
-        w=${w%%[]=|]*}
-        [[ $w == --[a-z]* ]] && only[$w]+="$verb,"
-      done
+    [[ $line =~ $vre ]] && verbs+=" ${BASH_REMATCH[2]}"
+    [[ $line =~ $rre ]] && rverbs+=" ${BASH_REMATCH[2]}"
+    if [[ $line =~ ^Options\ by\ (verb|mode):$ ]]; then
+      inmodes=1
       continue
     fi
-    if [[ $line =~ ^([A-Za-z][A-Za-z ,-]*):$ ]]; then
-      group=${BASH_REMATCH[1]}
-      [[ $group == "Fleet view" ]] && group=-
+    if [[ -n $inmodes ]]; then
+      [[ -z $line ]] && inmodes= && continue
+      w=
+      if [[ $line =~ ^\ {26}(--.*)$ ]]; then
+        w=${BASH_REMATCH[1]}
+      elif [[ $line =~ $mre ]]; then
+        mode=${BASH_REMATCH[1]}
+        w=${BASH_REMATCH[4]}
+        [[ $mode == \(* ]] && mode=-
+        [[ $mode == --* ]] && flags+="$mode "
+      fi
+      for o in $w; do
+        only[$o]+="$mode,"
+      done
       continue
     fi
     [[ $line =~ $re ]] || continue
     short=${BASH_REMATCH[1]%, }
     long=${BASH_REMATCH[2]}
     arg=${BASH_REMATCH[4]}
-    help=${BASH_REMATCH[6]}
     opts+=" $long${short:+ $short}"
     if [[ -n $arg ]]; then
       args+="$long=$arg "
       [[ -n $short ]] && args+="$short=$arg "
-    fi
-    # A help that starts "vel, traj: ..." names the verbs the option goes
-    # with, narrower than its group's ("skills, invoke, ..., vision:"
-    # over "vision: image width"); else the group "vel:" names them.
-    hv=
-    if [[ $help =~ ^([a-z][a-z-]*(, [a-z][a-z-]*)*): ]]; then
-      for w in ${BASH_REMATCH[1]//,/ }; do
-        [[ " $verbs $rverbs " == *" $w "* ]] && hv+="$w,"
-      done
-    fi
-    if [[ -n $hv ]]; then
-      only[$long]+=$hv
-    else
-      for w in ${group//,/ }; do
-        [[ " $verbs $rverbs - " == *" $w "* ]] && only[$long]+="$w,"
-      done
     fi
   done < <(LC_ALL=C "$bin" --help 2>/dev/null)
   w=" "
@@ -106,10 +98,12 @@ _yoke_read_help() {
   _yoke_cmd_cache[$bin]=$cmd
   _yoke_verb_cache[$bin]=$verbs
   _yoke_rverb_cache[$bin]=$rverbs
+  _yoke_flag_cache[$bin]=$flags
 }
 
-# _yoke_opts_for BIN VERB: the options that go with VERB ("-": none), as
-# words (a long option, then its short one if any).
+# _yoke_opts_for BIN MODE: the options that go with MODE (a verb, a mode
+# flag, "-": neither), as words (a long option, then its short one if
+# any).
 _yoke_opts_for() {
   local bin=$1 verb=$2 w only=${_yoke_only_cache[$bin]} ok=1 out=""
   for w in ${_yoke_opts_cache[$bin]}; do
@@ -280,15 +274,21 @@ _yoke_positional() {
   done
 }
 
-# _yoke_verb_of BIN: the verb in _yoke_pos, or "-" for none.
+# _yoke_verb_of BIN: the mode of the words typed: the verb in _yoke_pos,
+# else the last mode flag in _yoke_optwords, else "-".
 _yoke_verb_of() {
-  local bin=$1 v=
+  local bin=$1 v= w
   if [[ -n ${_yoke_rverb_cache[$bin]} ]]; then
     v=${_yoke_pos[1]-}
     [[ " ${_yoke_rverb_cache[$bin]} " == *" $v "* ]] || v=
   else
     v=${_yoke_pos[0]-}
     [[ " ${_yoke_verb_cache[$bin]} " == *" $v "* ]] || v=
+  fi
+  if [[ -z $v ]]; then
+    for w in "${_yoke_optwords[@]}"; do
+      [[ ${_yoke_flag_cache[$bin]} == *" ${w%%=*} "* ]] && v=${w%%=*}
+    done
   fi
   printf '%s\n' "${v:--}"
 }

@@ -59,16 +59,22 @@ const struct yk_optreg yk_opt_registry[] = {
 	{0, NULL, 0},
 };
 
+/* A table's options into cli->flat; only: the modes of the YK_ONLY in
+ * force (a table starts with none: its options go with every mode). */
 static void
 flatten(struct yk_cli *cli, const struct yk_opt *t)
 {
+	unsigned only = 0;
+
 	for (; t->kind != YK_OPT_END; t++) {
 		if (t->kind == YK_OPT_INCLUDE) {
 			flatten(cli, t->inc);
 			continue;
 		}
-		if (t->kind == YK_OPT_GROUP)
+		if (t->kind == YK_OPT_GROUP || t->kind == YK_OPT_ONLY) {
+			only = t->modes;
 			continue;
+		}
 		if (cli->nflat == YK_CLI_MAX_OPTS)
 			abort(); /* a table larger than any tool needs */
 		if (t->sname) {
@@ -88,6 +94,7 @@ flatten(struct yk_cli *cli, const struct yk_opt *t)
 			}
 		}
 		cli->origin[cli->nflat] = YK_FROM_DEFAULT;
+		cli->only[cli->nflat] = only;
 		cli->flat[cli->nflat++] = t;
 	}
 }
@@ -574,14 +581,158 @@ parse_config(struct yk_cli *cli, struct yk_err *err)
 	return rc;
 }
 
+/* ---- verbs and modes ---- */
+
+/* How messages and --help name mode m. */
+static void
+mode_name(const struct yk_mode *m, char *buf, size_t n)
+{
+	if (m->verb)
+		snprintf(buf, n, "%s", m->verb);
+	else if (m->flag)
+		snprintf(buf, n, "--%s", m->flag);
+	else
+		snprintf(buf, n, "%s", m->what);
+}
+
+/* The mode that option k selects, or -1: it is no mode flag. */
+static int
+flag_mode(const struct yk_cli *cli, int k)
+{
+	for (int m = 0; cli->modes[m].verb || cli->modes[m].flag ||
+			cli->modes[m].what;
+	     m++)
+		if (cli->modes[m].flag &&
+		    strcmp(cli->modes[m].flag, cli->flat[k]->lname) == 0)
+			return m;
+	return -1;
+}
+
+/* "--heartbeat goes with agent, not set"; the verbs in the order of the
+ * declaration, the last two joined by "or". */
+static int
+not_with(const struct yk_cli *cli, int k, int m, struct yk_err *err)
+{
+	char list[512] = "", name[128], here[128];
+	int nm = 0, left = 0;
+
+	mode_name(&cli->modes[m], here, sizeof(here));
+	if (flag_mode(cli, k) >= 0)
+		return yk_err_set(err, YK_EUSAGE, "--%s does not go with %s",
+				  cli->flat[k]->lname, here);
+	for (int i = 0; i < YK_MODES_MAX; i++)
+		if (cli->only[k] & YK_MODE(i))
+			left++;
+	for (int i = 0; i < YK_MODES_MAX && left; i++) {
+		if (!(cli->only[k] & YK_MODE(i)))
+			continue;
+		mode_name(&cli->modes[i], name, sizeof(name));
+		left--;
+		if (nm++ > 0)
+			strncat(list, left ? ", " : " or ",
+				sizeof(list) - strlen(list) - 1);
+		strncat(list, name, sizeof(list) - strlen(list) - 1);
+	}
+	return yk_err_set(err, YK_EUSAGE, "--%s goes with %s, not %s",
+			  cli->flat[k]->lname, list, here);
+}
+
+/* The operands of mode m against its args ("ROBOT STATUS", "[PATTERN]",
+ * "KEY..."): "set: missing STATUS", "wait: unexpected argument 'x'". */
+static int
+check_args(const struct yk_cli *cli, const struct yk_mode *m,
+	   struct yk_err *err)
+{
+	const char *a = m->args, *missing = NULL;
+	int at = cli->verb_at + (m->verb != NULL), n = 0;
+	bool more = false;
+
+	if (a == NULL)
+		return YK_OK;
+	while (*a) {
+		size_t w = strcspn(a, " ");
+
+		if (w >= 3 && strncmp(a + w - 3, "...", 3) == 0)
+			more = true;
+		if (*a != '[' && at + n >= cli->nargs && missing == NULL)
+			missing = a;
+		n++;
+		a += w;
+		a += strspn(a, " ");
+	}
+	if (missing)
+		return yk_err_set(err, YK_EUSAGE, "%s%s%smissing %s",
+				  m->verb ? m->verb : "", m->verb ? ":" : "",
+				  m->verb ? " " : "", missing);
+	if (!more && at + n < cli->nargs)
+		return yk_err_set(err, YK_EUSAGE,
+				  "%s%sunexpected argument '%s'",
+				  m->verb ? m->verb : "", m->verb ? ": " : "",
+				  cli->args[at + n]);
+	return YK_OK;
+}
+
+int
+yk_cli_mode(struct yk_cli *cli, int m, struct yk_err *err)
+{
+	cli->mode = m;
+	for (int k = 0; k < cli->nflat; k++) {
+		unsigned only = cli->only[k];
+		int f = flag_mode(cli, k);
+
+		if (f >= 0)
+			only = YK_MODE(f);
+		if (cli->origin[k] == YK_FROM_ARGV && only &&
+		    !(only & YK_MODE(m)))
+			return not_with(cli, k, m, err);
+	}
+	return check_args(cli, &cli->modes[m], err);
+}
+
+/* The mode the operands and options given choose: a verb, else a mode
+ * flag, else the one default; -1 when there are two defaults. */
+static int
+pick_mode(struct yk_cli *cli, struct yk_err *err)
+{
+	const struct yk_mode *t = cli->modes;
+	const char *verb = cli->verb_at < cli->nargs ? cli->args[cli->verb_at]
+						     : NULL;
+	int m, pick = -1, ndef = 0, def = -1;
+
+	for (m = 0; t[m].verb || t[m].flag || t[m].what; m++) {
+		if (m == YK_MODES_MAX)
+			abort(); /* more modes than a mask holds */
+		if (t[m].verb && verb && strcmp(t[m].verb, verb) == 0)
+			return yk_cli_mode(cli, m, err);
+		if (!t[m].verb && !t[m].flag && ndef++ == 0)
+			def = m;
+	}
+	for (int k = 0; k < cli->nflat; k++) {
+		int f = flag_mode(cli, k);
+
+		if (f < 0 || cli->origin[k] != YK_FROM_ARGV)
+			continue;
+		if (pick >= 0)
+			return not_with(cli, k, pick, err);
+		pick = f;
+	}
+	if (pick < 0 && ndef == 1)
+		pick = def;
+	cli->mode = -1;
+	return pick < 0 ? YK_OK : yk_cli_mode(cli, pick, err);
+}
+
 int
 yk_cli_parse(struct yk_cli *cli, int argc, char **argv, int *nargs,
 	     FILE *out, struct yk_err *err)
 {
 	cli->nflat = 0;
+	cli->mode = -1;
 	flatten(cli, cli->opts);
 	if (parse_argv(cli, argc, argv, nargs, err) != YK_OK)
 		return err->rc;
+	cli->args = argv;
+	cli->nargs = *nargs;
 	if (cli->help) {
 		yk_cli_help(cli, out);
 		return YK_EXIT;
@@ -590,6 +741,8 @@ yk_cli_parse(struct yk_cli *cli, int argc, char **argv, int *nargs,
 		fprintf(out, "%s %s\n", yk_prog, YK_VERSION);
 		return YK_EXIT;
 	}
+	if (cli->modes && pick_mode(cli, err) != YK_OK)
+		return err->rc;
 	if (parse_env(cli, err) != YK_OK)
 		return err->rc;
 	return parse_config(cli, err);
@@ -643,6 +796,8 @@ help_table(const struct yk_opt *t, FILE *out)
 			fprintf(out, "\n%s:\n", t->help);
 			continue;
 		}
+		if (t->kind == YK_OPT_ONLY)
+			continue;
 		if (t->flags & (YK_OPT_HIDDEN | YK_OPT_NOARGV))
 			continue;
 		if (t->sname)
@@ -667,6 +822,52 @@ help_table(const struct yk_opt *t, FILE *out)
 	}
 }
 
+/*
+ * Each mode and the options that go with it alone (those that go with
+ * every mode are not repeated), as completion/yoke.bash reads them:
+ *	"  NAME" padded to column 26, then "--opt" words, wrapped;
+ * NAME a verb, "--flag" or "(phrase)".
+ */
+static void
+help_modes(const struct yk_cli *cli, FILE *out)
+{
+	bool verbs = false;
+
+	for (int m = 0; cli->modes[m].verb || cli->modes[m].flag ||
+			cli->modes[m].what;
+	     m++)
+		verbs |= cli->modes[m].verb != NULL;
+	fprintf(out, "\nOptions by %s:\n", verbs ? "verb" : "mode");
+	for (int m = 0; cli->modes[m].verb || cli->modes[m].flag ||
+			cli->modes[m].what;
+	     m++) {
+		char name[128], list[1024] = "";
+
+		if (cli->modes[m].verb || cli->modes[m].flag)
+			mode_name(&cli->modes[m], name, sizeof(name));
+		else
+			snprintf(name, sizeof(name), "(%s)",
+				 cli->modes[m].what);
+		for (int k = 0; k < cli->nflat; k++) {
+			const struct yk_opt *o = cli->flat[k];
+
+			if (!(cli->only[k] & YK_MODE(m)) ||
+			    flag_mode(cli, k) >= 0 ||
+			    (o->flags & (YK_OPT_HIDDEN | YK_OPT_NOARGV)))
+				continue;
+			snprintf(list + strlen(list),
+				 sizeof(list) - strlen(list), "%s--%s",
+				 list[0] ? " " : "", o->lname);
+		}
+		if (list[0] == '\0') {
+			fprintf(out, "  %s\n", name);
+			continue;
+		}
+		fprintf(out, "  %-22s  ", name);
+		wrap(out, list, 26);
+	}
+}
+
 void
 yk_cli_help(const struct yk_cli *cli, FILE *out)
 {
@@ -686,6 +887,8 @@ yk_cli_help(const struct yk_cli *cli, FILE *out)
 	if (cli->summary)
 		fprintf(out, "\n%s\n", cli->summary);
 	help_table(cli->opts, out);
+	if (cli->modes)
+		help_modes(cli, out);
 	fprintf(out, "\nSee %s(1) and yoke(7).\n", yk_prog);
 }
 

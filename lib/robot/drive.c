@@ -167,40 +167,72 @@ static const struct {
 	{"output", 'o', BIT(YK_DRIVE_VISION)},
 };
 
-bool
-yk_drive_opt_fits(enum yk_drive_verb verb, const char *lname)
+const struct yk_mode yk_drive_modes[] = {
+	[YK_DRIVE_SCRIPT] = {.what = "a script"},
+	[YK_DRIVE_VEL] = {.verb = "vel"},
+	[YK_DRIVE_MODE] = {.verb = "mode"},
+	[YK_DRIVE_TRAJ] = {.verb = "traj"},
+	[YK_DRIVE_STOP] = {.verb = "stop"},
+	[YK_DRIVE_SKILLS] = {.verb = "skills"},
+	[YK_DRIVE_INVOKE] = {.verb = "invoke"},
+	[YK_DRIVE_CANCEL] = {.verb = "cancel"},
+	[YK_DRIVE_STATE] = {.verb = "state"},
+	[YK_DRIVE_VISION] = {.verb = "vision"},
+	[YK_DRIVE_CONSOLE] = {.what = "the console"},
+	{0},
+};
+
+void
+yk_drive_opts(struct yk_opt t[YK_DRIVE_OPTS_MAX], struct yk_drive_cmd *o)
 {
-	for (size_t k = 0; k < sizeof(vopts) / sizeof(vopts[0]); k++)
-		if (strcmp(vopts[k].lname, lname) == 0)
-			return (vopts[k].verbs & BIT(verb)) != 0;
-	return false;
+	const struct yk_opt v[] = {
+		YK_GROUP("vel"),
+		YK_ONLY(BIT(YK_DRIVE_VEL)),
+		YK_NUM(0, "for", &o->for_s, "S", 0, 1e9,
+		       "stream for S seconds, then zero (default: until "
+		       "interrupted)"),
+		YK_ONLY(BIT(YK_DRIVE_VEL) | YK_DRIVE_SESSION),
+		YK_NUM(0, "rate", &o->rate, "HZ", 0.1, 1000,
+		       "send the velocity HZ times a second (default 20)"),
+		YK_ONLY(BIT(YK_DRIVE_VEL) | BIT(YK_DRIVE_TRAJ) |
+			YK_DRIVE_SESSION),
+		YK_FLAG(0, "clamp", &o->clamp,
+			"vel, traj: bring values into range (said on stderr) "
+			"instead of refusing them"),
+		YK_GROUP("skills, invoke, cancel, state, vision"),
+		YK_ONLY(BIT(YK_DRIVE_SKILLS) | BIT(YK_DRIVE_INVOKE) |
+			BIT(YK_DRIVE_CANCEL) | BIT(YK_DRIVE_STATE) |
+			BIT(YK_DRIVE_VISION)),
+		YK_NUM('W', "timeout", &o->timeout, "S", 0, 1e9,
+		       "give up after S seconds, exit 3 (default 10; invoke: "
+		       "no limit)"),
+		YK_ONLY(BIT(YK_DRIVE_VISION)),
+		YK_INT(0, "width", &o->width, "W", 1, 8192,
+		       "vision: image width (default the robot's, 1280; "
+		       "the robot sets the limit, yoke-sim's is 3840)"),
+		YK_INT(0, "height", &o->height, "H", 1, 8192,
+		       "vision: image height (default 720; yoke-sim's "
+		       "limit is 2160)"),
+		YK_STR('o', "output", &o->output, "FILE",
+		       "vision: write the JPEG to FILE"),
+		YK_END,
+	};
+
+	_Static_assert(sizeof(v) / sizeof(v[0]) <= YK_DRIVE_OPTS_MAX,
+		       "YK_DRIVE_OPTS_MAX");
+	memcpy(t, v, sizeof(v));
 }
 
-int
-yk_drive_check_opts(const struct yk_cli *cli, const struct yk_drive_cmd *c,
-		    const char *session, bool on_error, struct yk_err *err)
+void
+yk_drive_take_opts(struct yk_drive_cmd *c, const struct yk_drive_cmd *o)
 {
-	const char *verb = c->verb ? yk_drive_verbs[c->verb - YK_DRIVE_VEL]
-				   : session;
-
-	if (on_error && session == NULL)
-		return yk_err_set(err, YK_EUSAGE,
-				  "--on-error goes with commands on standard "
-				  "input");
-	for (size_t k = 0; k < sizeof(vopts) / sizeof(vopts[0]); k++) {
-		const char *o = vopts[k].lname;
-
-		if (yk_cli_origin(cli, o) != YK_FROM_ARGV)
-			continue;
-		/* a script's lines take --clamp and --rate as defaults */
-		if (session && (strcmp(o, "clamp") == 0 ||
-				strcmp(o, "rate") == 0))
-			continue;
-		if (session || !yk_drive_opt_fits(c->verb, o))
-			return yk_err_set(err, YK_EUSAGE,
-					  "--%s does not go with %s", o, verb);
-	}
-	return YK_OK;
+	c->for_s = o->for_s;
+	c->rate = o->rate;
+	c->clamp = o->clamp;
+	c->timeout = o->timeout;
+	c->width = o->width;
+	c->height = o->height;
+	c->output = o->output;
 }
 
 bool

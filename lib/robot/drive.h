@@ -96,18 +96,23 @@ int yk_drive_parse(struct yk_drive_cmd *c, int n, char *const words[],
 int yk_drive_line(struct yk_drive_cmd *c, struct yk_drive_words *words,
 		  const char *s, size_t n, struct yk_err *err);
 void yk_drive_cmd_free(struct yk_drive_cmd *c);
-/* Whether verb takes the option lname ("for", "clamp", "output", ...). */
-bool yk_drive_opt_fits(enum yk_drive_verb verb, const char *lname);
 /*
- * The verb options given on the command line (cli) that c's verb does
- * not take are refused: YK_EUSAGE "--width does not go with vel".
- * session: NULL for a one-shot verb, else "a script" or "the console"
- * (which take only --clamp and --rate, as their lines' defaults);
- * on_error: --on-error was given, which only a session takes.
+ * The modes of yoke-drive's command line (lib/opt.h), at the values of
+ * the verbs argv takes; with none, a script on standard input or the
+ * console on a terminal (YK_DRIVE_CONSOLE is the value of YK_DRIVE_JSON,
+ * which argv does not take).
  */
-int yk_drive_check_opts(const struct yk_cli *cli, const struct yk_drive_cmd *c,
-			const char *session, bool on_error,
-			struct yk_err *err);
+enum { YK_DRIVE_SCRIPT = YK_DRIVE_NONE,
+       YK_DRIVE_CONSOLE = YK_DRIVE_VISION + 1 };
+#define YK_DRIVE_SESSION (YK_MODE(YK_DRIVE_SCRIPT) | YK_MODE(YK_DRIVE_CONSOLE))
+extern const struct yk_mode yk_drive_modes[];
+/* The verbs' options (--for .. -o) into o, each with the modes it goes
+ * with (a script's and the console's --rate and --clamp are their lines'
+ * defaults); a tool includes t with YK_INCLUDE. */
+#define YK_DRIVE_OPTS_MAX 16
+void yk_drive_opts(struct yk_opt t[YK_DRIVE_OPTS_MAX], struct yk_drive_cmd *o);
+/* The options of o (from argv) into c (its words read by yk_drive_parse). */
+void yk_drive_take_opts(struct yk_drive_cmd *c, const struct yk_drive_cmd *o);
 /*
  * True when a session for verb (NONE: a script or the console) leaves a
  * zero velocity as its MQTT will: the verbs that move the robot, invoke

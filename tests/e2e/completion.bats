@@ -134,9 +134,9 @@ complete_words() {
 	[[ " $output" == *" --width "* && " $output" == *" --output "* ]]
 	# and what is offered is taken: each verb refuses the others' options
 	run yoke-robot-status set idle -r x --ready-fd 3 3>/dev/null
-	[ "$status" -eq 2 ] && [[ $output == *"does not go with set"* ]]
+	[ "$status" -eq 2 ] && [[ $output == *"goes with agent, not set"* ]]
 	run yoke-drive r1 state pose -o /dev/null
-	[ "$status" -eq 2 ] && [[ $output == *"does not go with state"* ]]
+	[ "$status" -eq 2 ] && [[ $output == *"goes with vision, not state"* ]]
 }
 
 @test "yoke-drive ROBOT invoke / vision: the robot's skills and cameras, asked with the options typed" {
@@ -168,4 +168,13 @@ complete_words() {
 	[ "$output" = "--resolve --resolve-all " ]
 	run complete_words yoke-robot-status --hi
 	[ "$output" = "--hide-after " ]
+}
+
+@test "a mode flag chooses the options offered: yoke-get --serve" {
+	run complete_words yoke-get --serve k/x --
+	[[ " $output" == *" --exec "* && " $output" == *" --reply-file "* ]]
+	[[ " $output" != *" --count "* && " $output" != *" --expect "* ]]
+	run complete_words yoke-get k/x --
+	[[ " $output" == *" --count "* && " $output" == *" --serve "* ]]
+	[[ " $output" != *" --exec "* && " $output" != *" --ready-fd "* ]]
 }

@@ -199,7 +199,7 @@ exits() {
 	[ "$stderr" = "yoke-drive: vel: VX: 'fast' is not a number" ]
 	run --separate-stderr drive "$R" mode stand --for 2
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-drive: --for does not go with mode" ]
+	[ "$stderr" = "yoke-drive: --for goes with vel, not mode" ]
 	run --separate-stderr drive "$R" fly
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-drive: unknown verb 'fly' (verbs: vel, mode, traj, stop, skills, invoke, cancel, state, vision)" ]
@@ -211,10 +211,10 @@ exits() {
 	[ "$stderr" = "yoke-drive: invoke: ARGS_JSON is not a JSON object" ]
 	run --separate-stderr drive "$R" stop --on-error skip
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-drive: --on-error goes with commands on standard input" ]
+	[ "$stderr" = "yoke-drive: --on-error goes with a script or the console, not stop" ]
 	run --separate-stderr drive "$R" --for 2 <<< "stop"
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-drive: --for does not go with a script" ]
+	[ "$stderr" = "yoke-drive: --for goes with vel, not a script" ]
 	run --separate-stderr drive "$R" sleep 1
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-drive: sleep: only in scripts and the console" ]
@@ -555,7 +555,7 @@ oom() { grep -c "out of memory" "$BROKER_DIR/log" || true; }
 	[ "$(screen | grep -v '^$')" = "$(printf '%s\n' "yoke-drive: not writing a JPEG to a terminal: redirect standard output or give -o FILE" rc=2)" ]
 	run --separate-stderr drive "$R" vision pov --for 2
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-drive: --for does not go with vision" ]
+	[ "$stderr" = "yoke-drive: --for goes with vel, not vision" ]
 }
 
 @test "one-shot verbs do not load readline" {

@@ -603,10 +603,10 @@ X="-b mqtt://127.0.0.1:1"
 	run --separate-stderr yoke-get $X arm-1/config --exec cat
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
-	[ "$stderr" = "yoke-get: --exec and --reply-file go with --serve" ]
+	[ "$stderr" = "yoke-get: --exec goes with --serve, not a query" ]
 	run --separate-stderr yoke-get $X arm-1/config --reply-file /dev/null
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-get: --exec and --reply-file go with --serve" ]
+	[ "$stderr" = "yoke-get: --reply-file goes with --serve, not a query" ]
 }
 
 @test "usage: --count or --expect with --serve" {
@@ -614,11 +614,11 @@ X="-b mqtt://127.0.0.1:1"
 		--count 2
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
-	[ "$stderr" = "yoke-get: --count and --expect go with queries, not --serve" ]
+	[ "$stderr" = "yoke-get: --count goes with a query, not --serve" ]
 	run --separate-stderr yoke-get $X --serve arm-1/config --exec cat \
 		--expect arm-1
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-get: --count and --expect go with queries, not --serve" ]
+	[ "$stderr" = "yoke-get: --expect goes with a query, not --serve" ]
 }
 
 @test "usage: a bad robot id in --expect, or an empty --expect" {

@@ -148,13 +148,13 @@ READY=1" ]
 	[ "$stderr" = "yoke-sub: invalid value '2' for --ready-fd: expected an integer from 3 to 1048575" ]
 	run --separate-stderr yoke-get $B "$R/x" --ready-fd 5 5> /dev/null
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-get: --ready-fd goes with --serve" ]
+	[ "$stderr" = "yoke-get: --ready-fd goes with --serve, not a query" ]
 	run --separate-stderr yoke-alive $B --list --ready-fd 5 5> /dev/null
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-alive: --ready-fd goes with KEY and --watch" ]
 	run --separate-stderr yoke-robot-status $B set online -r "$R" --ready-fd 5 5> /dev/null
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-robot-status: --ready-fd does not go with set" ]
+	[ "$stderr" = "yoke-robot-status: --ready-fd goes with agent, not set" ]
 }
 
 @test "a NOTIFY_SOCKET nobody listens on is a warning: the tool runs on" {

@@ -430,7 +430,7 @@ no_esc_but_redraw() {
 	[ "$status" -eq 0 ]
 	run --separate-stderr rs wait gone-1 offline --all
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-robot-status: --all does not go with wait" ]
+	[ "$stderr" = "yoke-robot-status: --all goes with the fleet view, not wait" ]
 }
 
 @test "register: the roster entry; never seen -> missing" {
@@ -608,16 +608,16 @@ no_esc_but_redraw() {
 	[[ "$stderr" == "yoke-robot-status: invalid robot id 'Arm/1'"* ]]
 	run --separate-stderr rs set idle -r arm-1 --heartbeat 3
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-robot-status: --heartbeat does not go with set" ]
+	[ "$stderr" = "yoke-robot-status: --heartbeat goes with agent, not set" ]
 	run --separate-stderr rs --json --name x
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-robot-status: --name does not go with the fleet view" ]
+	[ "$stderr" = "yoke-robot-status: --name goes with register, not the fleet view" ]
 	run --separate-stderr rs agent --status busy
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-robot-status: invalid status 'busy': use online, idle, fault or offline" ]
 	run --separate-stderr rs one two
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "yoke-robot-status: expected at most one PATTERN, got 2" ]
+	[ "$stderr" = "yoke-robot-status: unexpected argument 'two'" ]
 }
 
 @test "an unreachable broker exits 1 with the cause" {

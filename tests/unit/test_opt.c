@@ -48,6 +48,8 @@ struct tool {
 	int format;
 	int framing;
 	bool lines, whole, ndjson;
+	bool watch, json;       /* the tool with modes (use_modes) */
+	const char *reason;
 	long even;
 	int nfunc;
 	struct yk_opt opts[24];
@@ -1110,6 +1112,170 @@ test_will_keepalive(void **state)
 	assert_int_equal(c.keepalive, 60);
 }
 
+/* ---- verbs and modes ---- */
+
+/* A tool with a default mode (PATTERN), two verbs and a mode flag:
+ *	[PATTERN] [--json] | set STATUS [--reason] | wait ROBOT STATUS [-W]
+ *	| --watch [-C N]; --stale with the default and wait. */
+enum { M_VIEW, M_SET, M_WAIT, M_WATCH };
+static const struct yk_mode test_modes[] = {
+	[M_VIEW] = {.what = "the view", .args = "[PATTERN]"},
+	[M_SET] = {.verb = "set", .args = "STATUS"},
+	[M_WAIT] = {.verb = "wait", .args = "ROBOT STATUS"},
+	[M_WATCH] = {.flag = "watch", .args = "KEY..."},
+	{0},
+};
+
+static void
+use_modes(struct tool *t)
+{
+	int n = 0;
+
+	t->opts[n++] = (struct yk_opt)YK_GROUP("Test");
+	t->opts[n++] = (struct yk_opt)YK_FLAG(0, "watch", &t->watch, "follow");
+	t->opts[n++] = (struct yk_opt)YK_ONLY(YK_MODE(M_VIEW));
+	t->opts[n++] = (struct yk_opt)YK_JSON(&t->json);
+	t->opts[n++] = (struct yk_opt)YK_ONLY(YK_MODE(M_SET));
+	t->opts[n++] = (struct yk_opt)YK_STR(0, "reason", &t->reason, "TEXT",
+					     "why");
+	t->opts[n++] = (struct yk_opt)YK_ONLY(YK_MODE(M_VIEW) |
+					      YK_MODE(M_WAIT));
+	t->opts[n++] = (struct yk_opt)YK_NUM(0, "stale", &t->timeout, "S",
+					     1, 100, "stale after S s");
+	t->opts[n++] = (struct yk_opt)YK_GROUP("Other");
+	t->opts[n++] = (struct yk_opt)YK_ONLY(YK_MODE(M_WATCH));
+	t->opts[n++] = (struct yk_opt)YK_INT('C', "count", &t->count, "N", 1,
+					     100, "stop after N");
+	t->opts[n++] = (struct yk_opt)YK_GROUP("Shared");
+	t->opts[n++] = (struct yk_opt)YK_STR('m', "message", &t->message,
+					     "TEXT", "any mode");
+	t->opts[n++] = (struct yk_opt)YK_INCLUDE(t->c.opts);
+	t->opts[n++] = (struct yk_opt)YK_END;
+	t->cli.modes = test_modes;
+}
+
+static void
+test_modes_chosen(void **state)
+{
+	struct tool *t = *state;
+
+	use_modes(t);
+	run_ok(t, run(t, "--json", "arm-*", NULL));
+	assert_int_equal(t->cli.mode, M_VIEW);
+	assert_true(t->json);
+	run_ok(t, run(t, "--reason", "lunch", "set", "idle", "-m", "x", NULL));
+	assert_int_equal(t->cli.mode, M_SET);
+	assert_string_equal(t->reason, "lunch");
+	/* the verb stays an operand */
+	assert_int_equal(t->nargs, 2);
+	assert_string_equal(t->argv[0], "set");
+	run_ok(t, run(t, "wait", "arm-1", "online", "--stale", "3", NULL));
+	assert_int_equal(t->cli.mode, M_WAIT);
+	run_ok(t, run(t, "--watch", "a", "b", "-C", "2", NULL));
+	assert_int_equal(t->cli.mode, M_WATCH);
+	/* a mode flag selects its mode wherever it stands */
+	run_ok(t, run(t, "-C", "2", "x", "--watch", NULL));
+	assert_int_equal(t->cli.mode, M_WATCH);
+}
+
+static void
+test_modes_refused(void **state)
+{
+	struct tool *t = *state;
+
+	use_modes(t);
+	run_err(t, run(t, "set", "idle", "--json", NULL),
+		"--json goes with the view, not set");
+	run_err(t, run(t, "--reason", "x", NULL),
+		"--reason goes with set, not the view");
+	run_err(t, run(t, "set", "idle", "--stale", "2", NULL),
+		"--stale goes with the view or wait, not set");
+	run_err(t, run(t, "-C", "3", "set", "idle", NULL),
+		"--count goes with --watch, not set");
+	run_err(t, run(t, "--watch", "--json", "k", NULL),
+		"--json goes with the view, not --watch");
+	/* a mode flag with another mode */
+	run_err(t, run(t, "set", "idle", "--watch", NULL),
+		"--watch does not go with set");
+	/* an option of every mode goes anywhere */
+	run_ok(t, run(t, "-m", "x", "wait", "a", "b", NULL));
+}
+
+static void
+test_modes_operands(void **state)
+{
+	struct tool *t = *state;
+
+	use_modes(t);
+	run_err(t, run(t, "set", NULL), "set: missing STATUS");
+	run_err(t, run(t, "wait", NULL), "wait: missing ROBOT STATUS");
+	run_err(t, run(t, "wait", "a", NULL), "wait: missing STATUS");
+	run_err(t, run(t, "wait", "a", "b", "c", NULL),
+		"wait: unexpected argument 'c'");
+	run_err(t, run(t, "p", "q", NULL), "unexpected argument 'q'");
+	run_err(t, run(t, "--watch", NULL), "missing KEY...");
+	run_ok(t, run(t, NULL));
+	assert_int_equal(t->cli.mode, M_VIEW);
+}
+
+/* Two defaults: the tool chooses, then yk_cli_mode checks. */
+static void
+test_modes_tool_chooses(void **state)
+{
+	struct tool *t = *state;
+	static const struct yk_mode two_defaults[] = {
+		{.what = "a script"}, {.verb = "vel"}, {.what = "the console"},
+		{0},
+	};
+	double rate = 0;
+	bool clamp = false;
+	int n = 0;
+
+	t->opts[n++] = (struct yk_opt)YK_ONLY(YK_MODE(1) | YK_MODE(2));
+	t->opts[n++] = (struct yk_opt)YK_NUM(0, "rate", &rate, "HZ", 1, 100,
+					     "rate");
+	t->opts[n++] = (struct yk_opt)YK_ONLY(YK_MODE(1));
+	t->opts[n++] = (struct yk_opt)YK_FLAG(0, "clamp", &clamp, "clamp");
+	t->opts[n++] = (struct yk_opt)YK_INCLUDE(t->c.opts);
+	t->opts[n++] = (struct yk_opt)YK_END;
+	t->cli.modes = two_defaults;
+	t->cli.verb_at = 1;
+	run_ok(t, run(t, "r1", "--rate", "5", NULL));
+	assert_int_equal(t->cli.mode, -1);
+	memset(&t->err, 0, sizeof(t->err));
+	assert_int_equal(yk_cli_mode(&t->cli, 2, &t->err), YK_OK);
+	assert_int_equal(t->cli.mode, 2);
+	memset(&t->err, 0, sizeof(t->err));
+	assert_int_equal(yk_cli_mode(&t->cli, 0, &t->err), YK_EUSAGE);
+	assert_string_equal(t->err.msg,
+			    "--rate goes with vel or the console, not a script");
+	run_ok(t, run(t, "r1", "--clamp", NULL));
+	memset(&t->err, 0, sizeof(t->err));
+	assert_int_equal(yk_cli_mode(&t->cli, 2, &t->err), YK_EUSAGE);
+	assert_string_equal(t->err.msg, "--clamp goes with vel, not the console");
+	/* the verb after the first operand */
+	run_ok(t, run(t, "r1", "vel", "--clamp", NULL));
+	assert_int_equal(t->cli.mode, 1);
+}
+
+static void
+test_modes_help(void **state)
+{
+	struct tool *t = *state;
+
+	use_modes(t);
+	assert_int_equal(run(t, "--help", NULL), YK_EXIT);
+	assert_non_null(strstr(t->out,
+			       "\nOptions by verb:\n"
+			       "  (the view)              --json --stale\n"
+			       "  set                     --reason\n"
+			       "  wait                    --stale\n"
+			       "  --watch                 --count\n"
+			       "\nSee yoke-test(1)"));
+	/* YK_ONLY lines print nothing in the table */
+	assert_non_null(strstr(t->out, "\nTest:\n      --watch"));
+}
+
 int
 main(void)
 {
@@ -1152,6 +1318,11 @@ main(void)
 		T(test_finish_checks),
 		T(test_help),
 		T(test_version),
+		T(test_modes_chosen),
+		T(test_modes_refused),
+		T(test_modes_operands),
+		T(test_modes_tool_chooses),
+		T(test_modes_help),
 		cmocka_unit_test(test_will_keepalive),
 		cmocka_unit_test(test_registry),
 	};
