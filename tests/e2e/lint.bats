@@ -62,3 +62,9 @@ includes_up() {
 	done)
 	[ -z "$missing" ] || { echo "not in lib/README.md: $missing"; false; }
 }
+
+@test "lint: every main is under 150 lines (options, calls into lib, the exit code)" {
+	cd "$YOKE_TOP"
+	long=$(wc -l cmd/*.c | awk '$2 != "total" && $1 >= 150')
+	[ -z "$long" ] || { echo "over 150 lines: $long"; false; }
+}

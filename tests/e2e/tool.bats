@@ -7,7 +7,7 @@ bats_require_minimum_version 1.5.0
 load helpers
 
 # The tools on the frame: one more is one more word.
-TOOLS="yoke yoke-pub yoke-drive yoke-sim yoke-robot-status yoke-get"
+TOOLS="yoke yoke-pub yoke-sub yoke-get yoke-alive yoke-robot-status yoke-fault yoke-telemetry yoke-log yoke-drive yoke-sim"
 
 # gone CMD...: run CMD with its standard output a pipe whose reader has
 # already gone, so its first write is EPIPE (SIGPIPE as a shell leaves it)
