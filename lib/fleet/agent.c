@@ -264,6 +264,15 @@ yk_agent_step(struct yk_agent *a, int timeout_ms, struct yk_err *err)
 	return err->rc;
 }
 
+/* What is left of a budget of ms (<0: none) that ends at end. */
+static int
+left_ms(int64_t end, int ms)
+{
+	int64_t left = end - yk_mono_ms();
+
+	return ms < 0 ? -1 : left > 0 ? (int)left : 0;
+}
+
 int
 yk_agent_stop(struct yk_agent *a, int ms, struct yk_err *err)
 {
@@ -274,13 +283,20 @@ yk_agent_stop(struct yk_agent *a, int ms, struct yk_err *err)
 	yk_mqtt_on_connect(a->t, NULL, NULL);
 	offline(&a->status, a->status.p, a->status.len, "stopped",
 		yk_now_us());
-	/* the token only while it is ours: another holder keeps it */
-	if (send1(a->s, a->st_topic.p, &a->status, err) == YK_OK &&
-	    yk_token_release(&a->token, a->stop, err) == YK_OK &&
-	    yk_mqtt_drain_for(a->s, a->stop, ms, err) == YK_OK)
-		yk_mqtt_drain_for(a->t, a->stop,
-				  ms < 0 ? -1 : (int)(end - yk_mono_ms()),
-				  err);
+	if (send1(a->s, a->st_topic.p, &a->status, err) != YK_OK)
+		return err->rc;
+	/* The token only while it is ours (another holder keeps it), and
+	 * handed to another holder only while the broker answers: a
+	 * goodbye it did not confirm leaves no time to ask. */
+	if (yk_mqtt_drain_for(a->s, a->stop, ms, err) != YK_OK) {
+		struct yk_err e = {0};
+
+		yk_token_release(&a->token, a->stop, 0, &e);
+		return err->rc;
+	}
+	if (yk_token_release(&a->token, a->stop, left_ms(end, ms), err) ==
+	    YK_OK)
+		yk_mqtt_drain_for(a->t, a->stop, left_ms(end, ms), err);
 	return err->rc;
 }
 

@@ -116,7 +116,7 @@ hold(const struct yk_hold *h, struct yk_mqtt *s, struct yk_token *t,
 	if (supervise(h, s, t, status, err) != YK_OK)
 		return err->rc;
 	yk_mqtt_on_connect(s, NULL, NULL);
-	if (yk_token_release(t, h->stop, err) != YK_OK ||
+	if (yk_token_release(t, h->stop, -1, err) != YK_OK ||
 	    yk_mqtt_drain(s, h->stop, err) != YK_OK)
 		return err->rc;
 	return YK_OK;

@@ -294,17 +294,19 @@ yk_token_ready(const struct yk_token *t)
 #define HANDOVER_MS 2000
 
 int
-yk_token_release(struct yk_token *t, volatile sig_atomic_t *stop,
+yk_token_release(struct yk_token *t, volatile sig_atomic_t *stop, int ms,
 		 struct yk_err *err)
 {
 	sig_atomic_t seen = stop ? *stop : 0;
-	int64_t end = yk_mono_ms() + HANDOVER_MS;
+	int64_t end = yk_mono_ms() +
+		      (ms >= 0 && ms < HANDOVER_MS ? ms : HANDOVER_MS);
 	bool was = t->holding;
 
 	t->holding = false;
-	/* Away from the broker no other holder can be asked: the clear
-	 * waits in the queue with whatever else does. */
-	if (was && t->s && !t->fail.rc && !yk_mqtt_up(t->s)) {
+	/* Away from the broker (or with no time to ask) no other holder
+	 * can be asked: the clear waits in the queue with whatever else
+	 * does. */
+	if (was && t->s && !t->fail.rc && (!yk_mqtt_up(t->s) || ms == 0)) {
 		if (t->cur != YK_TOK_OTHER)
 			send_payload(t, false);
 	} else if (was && t->s && !t->fail.rc) {

@@ -93,10 +93,11 @@ bool yk_token_rx(struct yk_token *t, const struct yk_rx *rx);
 bool yk_token_ready(const struct yk_token *t);
 /* Stop holding: say bye; when the broker keeps our token, hand it to
  * another live holder, or clear it when there is none (steps the
- * session, 2 s at most; a further signal on *stop, NULL: none, ends the
- * wait).  The clear is queued; drain the session after. */
+ * session, ms at most, and never over 2 s; 0: ask no one, as when the
+ * broker is away; a further signal on *stop, NULL: none, ends the wait
+ * as it ends a drain).  The clear is queued; drain the session after. */
 int yk_token_release(struct yk_token *t, volatile sig_atomic_t *stop,
-		     struct yk_err *err);
+		     int ms, struct yk_err *err);
 void yk_token_free(struct yk_token *t);
 
 #endif
