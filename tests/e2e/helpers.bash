@@ -142,8 +142,6 @@ subscribed() {
 	wait_for grep -q ": subscribed to '" "$1"
 }
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
 # The broker's log tells what it saw, in the order it saw it: a client's
 # keepalive ("(p5, c1, k5)"), each connection attempt, why it dropped one.
 # log_mark: remember where the log ends now; log_since: what the broker
