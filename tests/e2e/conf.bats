@@ -13,7 +13,7 @@ where() {
 	mosquitto_sub -p "$BROKER_PORT" -t "+/+/$R/x" -t "$probe" -C 2 -W "$HANG_S" \
 		-F '%t' > "$out" &
 	local pid=$!
-	wait_for grep -q "^$probe" "$out"
+	wait_for grep -qs "^$probe" "$out"
 	"$@" "$R/x" -m 1 || return 1
 	wait "$pid"
 	grep -v "^$probe" "$out" | cut -d/ -f1-2

@@ -139,7 +139,7 @@ uniq_robot() {
 # subscribed ERRFILE: until the `yoke-sub -v` (or yoke-get, yoke-alive)
 # writing its stderr to ERRFILE says its subscriptions are in place.
 subscribed() {
-	wait_for grep -q ": subscribed to '" "$1"
+	wait_for grep -qs ": subscribed to '" "$1"
 }
 
 # The broker's log tells what it saw, in the order it saw it: a client's
