@@ -665,8 +665,10 @@ no_esc_but_redraw() {
 	for i in 1 2 3 4 5 6 7 8; do rs set online -r "arm-$i"; done
 	tmux -L "yk$R" new-session -d -x 100 -y 6 \
 		"yoke-robot-status $B $O --watch"
-	wait_for bash -c "tmux -L yk$R capture-pane -p | grep -q 'more'"
-	out=$(tmux -L "yk$R" capture-pane -p)
+	# all 8 in (3 rows shown, 5 more), in the one capture checked
+	wait_for bash -c "tmux -L yk$R capture-pane -p > '$BATS_TEST_TMPDIR/screen';
+		grep -qx '… 5 more' '$BATS_TEST_TMPDIR/screen'"
+	out=$(cat "$BATS_TEST_TMPDIR/screen")
 	tmux -L "yk$R" kill-server
 	[[ "$(printf '%s\n' "$out" | head -1)" =~ ^ROBOT\ +STATUS ]]
 	[ "$(printf "%s\n" "$out" | sed -n 5p)" = "… 5 more" ]

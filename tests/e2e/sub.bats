@@ -250,8 +250,11 @@ $R/b=2 true" ]
 	for i in $(seq 1 10); do
 		echo "$i" | yoke-pub $B "$R/a-rather-long-key-name-that-does-not-fit/$i" -l
 	done
-	wait_for bash -c "tmux -L yk$R capture-pane -pJ | grep -q 'more'"
-	out=$(tmux -L "yk$R" capture-pane -pJ)
+	# all 10 in (5 rows shown, 5 more), in the one capture checked (a
+	# redraw may begin after it)
+	wait_for bash -c "tmux -L yk$R capture-pane -pJ > '$BATS_TEST_TMPDIR/screen';
+		grep -qx '… 5 more' '$BATS_TEST_TMPDIR/screen'"
+	out=$(cat "$BATS_TEST_TMPDIR/screen")
 	tmux -L "yk$R" kill-server
 	[[ "$(printf '%s\n' "$out" | head -1)" =~ ^KEY\ +RATE\ +BANDWIDTH ]]
 	[ "$(printf '%s\n' "$out" | LC_ALL=C.UTF-8 wc -L)" -le 70 ]
