@@ -77,7 +77,7 @@ unseen() {
 norm() { printf '%s\n' "$output" | jq -c 'del(.ts)'; }
 
 @test "an operator publishes and subscribes within its org" {
-	as opa yoke-sub $B --org a -v "r1/$R" -C 1 -W 10 \
+	as opa yoke-sub $B --org a -v "r1/$R" -C 1 -W "$HANG_S" \
 		> "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" 3>&- &
 	PIDS+=($!)
 	subscribed "$BATS_TEST_TMPDIR/err"
@@ -107,7 +107,7 @@ norm() { printf '%s\n' "$output" | jq -c 'del(.ts)'; }
 		2> "$BATS_TEST_TMPDIR/serve.err" 3>&- &
 	PIDS+=($!)
 	subscribed "$BATS_TEST_TMPDIR/serve.err"
-	run --separate-stderr as opa yoke-get $B --org a "r1/$R" -C 1 -W 10
+	run --separate-stderr as opa yoke-get $B --org a "r1/$R" -C 1 -W "$HANG_S"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	[ "$(printf '%s\n' "$output" | jq -c '{key,source,payload}')" = "{\"key\":\"r1/$R\",\"source\":\"reply\",\"payload\":{\"fw\":\"1.2\"}}" ]
@@ -261,12 +261,12 @@ norm() { printf '%s\n' "$output" | jq -c 'del(.ts)'; }
 		> "$DYN_DIR/dynsec.json"
 	start_broker dynsec "plugin $plugin" \
 		"plugin_opt_config_file $DYN_DIR/dynsec.json"
-	start=$(now_ms)
-	run --separate-stderr timeout 20 yoke-sub $B "r1/$R" -W 10
+	# no -W: a yoke-sub that did not take the refusal for an answer would
+	# wait for ever, and the hang guard (timeout) would end it with 124
+	run --separate-stderr timeout "$HANG_S" yoke-sub $B "r1/$R"
 	[ "$status" -eq 4 ]
 	[ -z "$output" ]
 	[ "$stderr" = "yoke-sub: broker refused the subscription to 'yoke/default/r1/$R': not authorised" ]
-	[ $(($(now_ms) - start)) -lt 5000 ]
 }
 
 # serve_as USER KEYEXPR FILE: a queryable as USER answering with FILE; its
@@ -311,7 +311,7 @@ forge() {
 		> "$q" 3>&- &
 	PIDS+=($!)
 	wait_for grep -q '^Subscribed' "$q"
-	as "$1" yoke-get $B --org a "*/$R" -v -W 20 -C 1 \
+	as "$1" yoke-get $B --org a "*/$R" -v -W "$HANG_S" -C 1 \
 		> "$BATS_TEST_TMPDIR/asker.out" \
 		2> "$BATS_TEST_TMPDIR/asker.err" 3>&- &
 	PIDS+=($!)
@@ -352,13 +352,13 @@ forge() {
 	# an operator and a robot ask r1, and get their answers...
 	for asker in opa r4@a; do
 		run --separate-stderr as "$asker" yoke-get $B --org a "r1/$R" \
-			-C 1 -W 10
+			-C 1 -W "$HANG_S"
 		[ "$status" -eq 0 ]
 		[ "$(printf '%s\n' "$output" | jq -r .payload)" = genuine ]
 	done
 	# ...then r3 itself: the first message r3 hears is its own answer
 	# (r1 sent the others' before it)
-	run --separate-stderr as r3@a yoke-get $B --org a "r1/$R" -C 1 -W 10
+	run --separate-stderr as r3@a yoke-get $B --org a "r1/$R" -C 1 -W "$HANG_S"
 	[ "$status" -eq 0 ]
 	[ "$(printf '%s\n' "$output" | jq -r .payload)" = genuine ]
 	wait "$eve"

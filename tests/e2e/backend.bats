@@ -92,7 +92,7 @@ no_secret() {
 }
 
 @test "fetch, then yoke-sub and yoke-pub talk through the broker it names" {
-	yoke-sub -v "$R/x" -C 1 -W 10 > "$BATS_TEST_TMPDIR/out" \
+	yoke-sub -v "$R/x" -C 1 -W "$HANG_S" > "$BATS_TEST_TMPDIR/out" \
 		2> "$BATS_TEST_TMPDIR/sub.err" &
 	PIDS+=($!)
 	subscribed "$BATS_TEST_TMPDIR/sub.err"

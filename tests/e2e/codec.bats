@@ -22,7 +22,7 @@ sub_bg() {
 }
 
 @test "--encode asimov.CloudCommand -> --decode auto: the same JSON back" {
-	sub_bg "$BATS_TEST_TMPDIR/out" "$R/commands" --decode auto -C 1 -W 10
+	sub_bg "$BATS_TEST_TMPDIR/out" "$R/commands" --decode auto -C 1 -W "$HANG_S"
 	run --separate-stderr yoke-pub $B "$R/commands" -q 1 \
 		--encode asimov.CloudCommand -m "$CMD"
 	[ "$status" -eq 0 ]
@@ -34,7 +34,7 @@ sub_bg() {
 
 @test "--encode: the bytes on the wire are what protoc-c decodes" {
 	yoke-pub $B "$R/commands" -q 1 -r --encode CloudCommand -m "$CMD"
-	mosquitto_sub -p "$BROKER_PORT" -t "$T/commands" -C 1 -W 5 -F %x |
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/commands" -C 1 -W "$HANG_S" -F %x |
 		xxd -r -p > "$BATS_TEST_TMPDIR/wire"
 	run protoc_c decode asimov.CloudCommand < "$BATS_TEST_TMPDIR/wire"
 	[ "$status" -eq 0 ]
@@ -51,7 +51,7 @@ velocity {
 }
 
 @test "--decode: protoc-c's bytes as JSON; both mode enums by name" {
-	sub_bg "$BATS_TEST_TMPDIR/out" "$R/*" --decode auto -C 3 -W 10
+	sub_bg "$BATS_TEST_TMPDIR/out" "$R/*" --decode auto -C 3 -W "$HANG_S"
 	echo 'mode { mode: MODE_DAMP }' | protoc_c encode asimov.CloudCommand |
 		yoke-pub $B "$R/commands" -s -q 1
 	echo 'sequence: 3 fw_mode: FW_MODE_STAND joint_pos: [1, -2.5]' |
@@ -69,7 +69,7 @@ velocity {
 }
 
 @test "--decode auto leaves channels without a type as they are" {
-	sub_bg "$BATS_TEST_TMPDIR/out" "$R/**" --decode auto -C 3 -W 10
+	sub_bg "$BATS_TEST_TMPDIR/out" "$R/**" --decode auto -C 3 -W "$HANG_S"
 	yoke-pub $B "$R/telemetry" -q 1 -m '{"metric":"t","value":1}'
 	yoke-pub $B "$R/video/cam/info" -q 1 -m '{"codec":"h264"}'
 	yoke-pub $B "$R/rpc/invoke" -q 1 --encode yoke.InvokeRequest \
@@ -83,7 +83,7 @@ velocity {
 
 @test "--decode TYPE: a bare name; --format text prints KEY JSON" {
 	sub_bg "$BATS_TEST_TMPDIR/out" "$R/x" --decode VelocityCommand \
-		--format text -C 1 -W 10
+		--format text -C 1 -W "$HANG_S"
 	yoke-pub $B "$R/x" -q 1 --encode asimov.VelocityCommand -m '{"vx":2}'
 	wait "${PIDS[-1]}"
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$R/x {\"vx\":2,\"vy\":0,\"vyaw\":0}" ]
@@ -91,7 +91,7 @@ velocity {
 
 @test "--decode --format text: a payload that does not decode is printed as it came" {
 	sub_bg "$BATS_TEST_TMPDIR/out" "$R/commands" --decode auto \
-		--format text -C 2 -W 10
+		--format text -C 2 -W "$HANG_S"
 	yoke-pub $B "$R/commands" -q 1 -m 'stop!'
 	yoke-pub $B "$R/commands" -q 1 --encode CloudCommand -m '{"sequence":2}'
 	wait "${PIDS[-1]}"
@@ -102,7 +102,7 @@ $R/commands {\"timestamp_us\":0,\"sequence\":2}" ]
 }
 
 @test "--decode: a payload that does not decode is payload_b64 with error, said once" {
-	sub_bg "$BATS_TEST_TMPDIR/out" "$R/state" --decode auto -C 3 -W 10
+	sub_bg "$BATS_TEST_TMPDIR/out" "$R/state" --decode auto -C 3 -W "$HANG_S"
 	yoke-pub $B "$R/state" -q 1 -m 'not protobuf!'
 	yoke-pub $B "$R/state" -q 1 --encode EdgeTelemetry -m '{"sequence":5}'
 	printf '\377' | yoke-pub $B "$R/state" -q 1 -s
@@ -116,7 +116,7 @@ $R/commands {\"timestamp_us\":0,\"sequence\":2}" ]
 }
 
 @test "--framing delimited: each payload after its varint length" {
-	sub_bg "$BATS_TEST_TMPDIR/out" "$R/x" --framing delimited -C 3 -W 10
+	sub_bg "$BATS_TEST_TMPDIR/out" "$R/x" --framing delimited -C 3 -W "$HANG_S"
 	yoke-pub $B "$R/x" -q 1 -m abc
 	yoke-pub $B "$R/x" -q 1 -n
 	printf 'z%.0s' $(seq 130) | yoke-pub $B "$R/x" -q 1 -s
@@ -126,8 +126,8 @@ $R/commands {\"timestamp_us\":0,\"sequence\":2}" ]
 }
 
 @test "--framing delimited relays a protobuf stream: sub | pub" {
-	sub_bg "$BATS_TEST_TMPDIR/out" "$R-copy/state" --decode auto -C 2 -W 10
-	yoke-sub $B -v "$R/state" --framing delimited -C 2 -W 10 \
+	sub_bg "$BATS_TEST_TMPDIR/out" "$R-copy/state" --decode auto -C 2 -W "$HANG_S"
+	yoke-sub $B -v "$R/state" --framing delimited -C 2 -W "$HANG_S" \
 		2> "$BATS_TEST_TMPDIR/relay.err" |
 		yoke-pub $B "$R-copy/state" --framing delimited -q 1 &
 	PIDS+=($!)
@@ -143,13 +143,13 @@ $R/commands {\"timestamp_us\":0,\"sequence\":2}" ]
 }
 
 @test "Timestamp: RFC 3339 in, protoc-c reads seconds and nanos, UTC out" {
-	sub_bg "$BATS_TEST_TMPDIR/out" "$R/video/cam" --decode auto -C 1 -W 10
+	sub_bg "$BATS_TEST_TMPDIR/out" "$R/video/cam" --decode auto -C 1 -W "$HANG_S"
 	yoke-pub $B "$R/video/cam" -q 1 -r --encode foxglove.CompressedVideo \
 		-m '{"timestamp":"2026-11-22T00:08:38.5+01:30","format":"h264"}'
 	wait "${PIDS[-1]}"
 	run jq -c .payload "$BATS_TEST_TMPDIR/out"
 	[ "$output" = '{"timestamp":"2026-11-21T22:38:38.500Z","frame_id":"","data":"","format":"h264"}' ]
-	mosquitto_sub -p "$BROKER_PORT" -t "$T/video/cam" -C 1 -W 5 -F %x |
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/video/cam" -C 1 -W "$HANG_S" -F %x |
 		xxd -r -p > "$BATS_TEST_TMPDIR/wire"
 	run protoc-c --decode=foxglove.CompressedVideo -I"$YOKE_TOP/proto" \
 		"$YOKE_TOP/proto/foxglove/CompressedVideo.proto" \
@@ -167,7 +167,9 @@ format: \"h264\"" ]
 }
 
 @test "--encode -l: a bad line exits 2 naming the line and the field; lines before it delivered, none after" {
-	sub_bg "$BATS_TEST_TMPDIR/out" "$R/commands" --decode auto -W 2
+	# three: the two lines before the bad one, and one sent after it
+	sub_bg "$BATS_TEST_TMPDIR/out" "$R/commands" --decode auto -C 3 \
+		-W "$HANG_S"
 	run --separate-stderr yoke-pub $B "$R/commands" -q 1 -l \
 		--encode asimov.CloudCommand <<'EOF2'
 {"sequence":1,"mode":{"mode":"MODE_STAND"}}
@@ -178,13 +180,16 @@ format: \"h264\"" ]
 EOF2
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "yoke-pub: standard input line 4: asimov.CloudCommand: velocity.vx: expected a number, got a boolean" ]
-	wait "${PIDS[-1]}" || true
+	# after it, in order: a line after the bad one would come before
+	yoke-pub $B "$R/commands" -q 1 --encode asimov.CloudCommand \
+		-m '{"sequence":9}'
+	wait "${PIDS[-1]}"
 	run jq -c '[.payload.sequence, .payload.mode.mode]' "$BATS_TEST_TMPDIR/out"
-	[ "$output" = "$(printf '[1,"MODE_STAND"]\n[2,"MODE_DAMP"]')" ]
+	[ "$output" = "$(printf '[1,"MODE_STAND"]\n[2,"MODE_DAMP"]\n[9,null]')" ]
 }
 
 @test "--encode: -0.0 in a singular float is sent, as protoc-c sends it" {
-	mosquitto_sub -p "$BROKER_PORT" -t "$T/commands" -C 1 -W 5 -F %x \
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/commands" -C 1 -W "$HANG_S" -F %x \
 		> "$BATS_TEST_TMPDIR/hex" &
 	PIDS+=($!)
 	# no readiness line from mosquitto_sub: a retained message instead

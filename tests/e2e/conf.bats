@@ -10,10 +10,10 @@ load helpers
 where() {
 	local out="$BATS_TEST_TMPDIR/where" probe="probe/$R"
 	mosquitto_pub -p "$BROKER_PORT" -t "$probe" -m p -r
-	mosquitto_sub -p "$BROKER_PORT" -t "+/+/$R/x" -t "$probe" -C 2 -W 20 \
+	mosquitto_sub -p "$BROKER_PORT" -t "+/+/$R/x" -t "$probe" -C 2 -W "$HANG_S" \
 		-F '%t' > "$out" &
 	local pid=$!
-	wait_for grep -q "^$probe" "$out"
+	wait_for grep -qs "^$probe" "$out"
 	"$@" "$R/x" -m 1 || return 1
 	wait "$pid"
 	grep -v "^$probe" "$out" | cut -d/ -f1-2
@@ -109,7 +109,7 @@ setup() {
 @test "yoke-pub -f FIFO still reads the FIFO: a stream is what it is for" {
 	f="$BATS_TEST_TMPDIR/fifo"
 	mkfifo "$f"
-	yoke-sub $B -v "$R/x" -C 1 -W 10 --format text \
+	yoke-sub $B -v "$R/x" -C 1 -W "$HANG_S" --format text \
 		> "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/sub.err" &
 	PIDS+=($!)
 	subscribed "$BATS_TEST_TMPDIR/sub.err"

@@ -40,11 +40,11 @@ sim() {
 		> "$BATS_TEST_TMPDIR/sim.out" 2> "$BATS_TEST_TMPDIR/sim.err" 3>&- &
 	SIM=$!
 	PIDS+=($SIM)
-	read -r -t 20 _ < "$BATS_TEST_TMPDIR/ready"
+	read -r -t "$HANG_S" _ < "$BATS_TEST_TMPDIR/ready"
 }
 
 # st KEY: one state value, as JSON
-st() { drive "$R" state "$1" -W 5; }
+st() { drive "$R" state "$1" -W "$HANG_S"; }
 
 # invoke_bg: invoke in the background an action that only a cancel ends
 # (set_velocity for a day of simulated time: a go_to could end before
@@ -65,12 +65,12 @@ active() {
 # vel_is VX VY VYAW: the robot's velocity (state RPC), to 1e-3 (a float
 # command need not come back as the decimal typed)
 vel_is() {
-	yoke-drive $B "$R" state velocity -W 5 |
+	yoke-drive $B "$R" state velocity -W "$HANG_S" |
 		jq -e --argjson w "[$1,$2,$3]" \
 			'[.vx - $w[0], .vy - $w[1], .vyaw - $w[2]] | map(fabs) | max < 1e-3' > /dev/null
 }
 # mode_is MODE: the robot's mode (state RPC)
-mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
+mode_is() { [ "$(yoke-drive $B "$R" state mode -W "$HANG_S")" = "\"$1\"" ]; }
 
 @test "skills: one JSON line per skill, go_to, set_velocity and dock among them" {
 	sim
@@ -224,7 +224,7 @@ mode_is() { [ "$(yoke-drive $B "$R" state mode -W 5)" = "\"$1\"" ]; }
 # <robot>/state, decoded by protoc-c) are all within 0.05 rad of X
 joints_near() {
 	local h
-	h=$(mosquitto_sub -p "$BROKER_PORT" -t "yoke/default/$R/state" -C 1 -W 5 -F %x)
+	h=$(mosquitto_sub -p "$BROKER_PORT" -t "yoke/default/$R/state" -C 1 -W "$HANG_S" -F %x)
 	printf "$(sed 's/../\\x&/g' <<< "$h")" |
 		protoc-c --decode=asimov.EdgeTelemetry -I"$YOKE_TOP/proto" \
 			"$YOKE_TOP/proto/asimov.proto" |
@@ -283,7 +283,7 @@ joints_near() {
 	yoke-sim $B --robot "$R" --rate 50 --ready-fd 5 \
 		5> "$BATS_TEST_TMPDIR/ready" > /dev/null 2>&1 3>&- &
 	PIDS+=($!)
-	read -r -t 20 _ < "$BATS_TEST_TMPDIR/ready"
+	read -r -t "$HANG_S" _ < "$BATS_TEST_TMPDIR/ready"
 	capture
 	yoke-drive $B "$R" vel 0 0 0.8 --for 30 3>&- &
 	v=$!

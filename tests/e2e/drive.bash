@@ -29,20 +29,21 @@ capture() {
 	mosquitto_sub -p "$BROKER_PORT" -q 1 -t "$T/commands" -t "$T/mark" \
 		-F '%t %x' > "$CAP" 3>&- &
 	PIDS+=($!)
-	wait_for marked
+	# a marker sent before the subscription took is lost: send another
+	wait_for marked 2
 }
 
-# marked: a marker sent now came back.  Messages a client had
-# acknowledged before it reach the subscriber first (QoS 1, in order).
+# marked [SECONDS]: a marker sent now came back (within the hang guard,
+# or SECONDS).  Messages a client had acknowledged before it reach the
+# subscriber first (QoS 1, in order).
 marked() {
-	local n
+	local n end=$((SECONDS + ${1:-$HANG_S}))
 	n=$(grep -c '/mark ' "$CAP" 2> /dev/null)
 	mosquitto_pub -p "$BROKER_PORT" -q 1 -t "$T/mark" -m m
-	for _ in $(seq 1 40); do
-		[ "$(grep -c '/mark ' "$CAP")" -gt "$n" ] && return 0
+	until [ "$(grep -c '/mark ' "$CAP")" -gt "$n" ]; do
+		[ "$SECONDS" -lt "$end" ] || return 1
 		sleep 0.05
 	done
-	return 1
 }
 
 # decode HEX: one CloudCommand in protobuf text format, on one line.
@@ -67,6 +68,21 @@ hex() {
 	marked
 	awk '$1 ~ /\/commands$/ { print $2 }' "$CAP"
 }
+
+# count_sent TEXT: how many commands captured so far end with TEXT, a
+# command in text format ('velocity { vx: 0.2 }'): the encoded command
+# is the last field of each (fields go in number order), so the raw bytes
+# are counted, none decoded
+count_sent() {
+	local h
+	h=$(printf '%s' "$1" | protoc-c --encode=asimov.CloudCommand \
+		-I"$YOKE_TOP/proto" "$YOKE_TOP/proto/asimov.proto" |
+		od -An -tx1 | tr -d ' \n')
+	awk -v h="$h" '$1 ~ /\/commands$/ &&
+		substr($2, length($2) - length(h) + 1) == h' "$CAP" | wc -l
+}
+# sent_at_least N TEXT: N such commands came
+sent_at_least() { [ "$(count_sent "$2")" -ge "$1" ]; }
 
 # a command without its timestamp
 strip() { sed 's/timestamp_us: [0-9]* //'; }

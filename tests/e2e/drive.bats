@@ -263,14 +263,23 @@ exits() {
 	[ "$n" -ge 4 ]
 	[ "$(tail -1 "$BATS_TEST_TMPDIR/s")" = "sequence: $n velocity { } " ]
 	[ "$(grep -c 'vx: 0.2' "$BATS_TEST_TMPDIR/s")" -eq $((n - 1)) ]
-	# sleep holds it too
+	# sleep holds it too: the script's input ends, but in its sleep it
+	# does not see that yet, and it streams (until told to stop)
+	yoke-drive $B "$R" < <(printf 'vel 0.4 0 0\nsleep 3600\n') 3>&- &
+	pid=$!
+	PIDS+=($pid)
+	wait_for sent_at_least 3 'velocity { vx: 0.4 }'
+	kill -INT "$pid"
+	wait "$pid"
+	# and after its sleep the script goes on: ticks (the first at once),
+	# then the mode command, then the zero
+	n=$(sent | wc -l)
 	run --separate-stderr drive "$R" <<< $'vel 0.4 0 0\nsleep 0.5\nmode stand'
 	[ "$status" -eq 0 ]
 	sent | strip | tail -n +$((n + 1)) > "$BATS_TEST_TMPDIR/s2"
-	# more than the first tick, then the mode command, then the zero
 	m=$(wc -l < "$BATS_TEST_TMPDIR/s2")
+	[ "$m" -ge 3 ]
 	[ "$(grep -c 'vx: 0.4' "$BATS_TEST_TMPDIR/s2")" -eq $((m - 2)) ]
-	[ "$m" -ge 4 ]
 	[ "$(tail -2 "$BATS_TEST_TMPDIR/s2")" = "$(printf '%s\n' "sequence: $((m - 1)) mode { } " "sequence: $m velocity { } ")" ]
 }
 
@@ -375,12 +384,25 @@ exits() {
 	[ "$(tail -1 "$BATS_TEST_TMPDIR/s" | sed 's/sequence: [0-9]* //')" = "velocity { } " ]
 }
 
+# streaming: a command of this robot's comes (it is connected and sends)
+streaming() {
+	mosquitto_sub -p "$BROKER_PORT" -t "$T/commands" -C 1 -W "$HANG_S" \
+		> /dev/null
+}
+
+# noticed PID: PID's connection to the (stopped) broker is closed on its
+# side too: no socket of it left in CLOSE-WAIT
+noticed() {
+	! ss -Htnp state close-wait "dport = :$BROKER_PORT" 2> /dev/null |
+		grep -q "pid=$1,"
+}
+
 @test "broker gone: SIGTERM gives up on the zero after 3 s, exit 1, saying so" {
 	yoke-drive $B "$R" vel 0.3 0 0 2> "$BATS_TEST_TMPDIR/err" 3>&- &
 	pid=$!
-	sleep 0.5
+	streaming
 	stop_broker
-	sleep 0.5
+	wait_for noticed "$pid"
 	kill -TERM "$pid"
 	rc=0
 	exits "$pid" || rc=hung
@@ -418,7 +440,7 @@ exits() {
 	yoke-drive $B "$R" vel 0.3 0 0 --rate 50 3>&- &
 	pid=$!
 	PIDS+=($pid)
-	sleep 0.3
+	streaming
 	stop_broker
 	sleep 1.5
 	# the broker may be back from here on: a command stamped later is
@@ -440,15 +462,6 @@ exits() {
 	[ "$(tail -1 "$BATS_TEST_TMPDIR/s" | strip | sed 's/sequence: [0-9]* //')" = "velocity { } " ]
 }
 
-# The broker side of our connections, from /proc/net/tcp: the state
-# (0A listen, 01 established, 08 close-wait) and the bytes it has not
-# read, in hex.
-broker_socks() {
-	awk -v p=":$(printf '%04X' "$BROKER_PORT")" \
-		'$2 ~ p"$" { split($5, q, ":"); print $4, q[2] }' /proc/net/tcp
-}
-# unread: the broker has not yet read something we sent
-unread() { broker_socks | grep -qv ' 00000000$'; }
 # half_closed: a client said FIN and the broker has not closed its side
 half_closed() { broker_socks | grep -q '^08 '; }
 oom() { grep -c "out of memory" "$BROKER_DIR/log" || true; }
@@ -492,7 +505,7 @@ oom() { grep -c "out of memory" "$BROKER_DIR/log" || true; }
 
 @test "a stalled broker: ticks stamped meanwhile are dropped, not queued and delivered late" {
 	capture
-	yoke-drive $B "$R" vel 0.3 0 0 --for 4 --rate 20 2> "$BATS_TEST_TMPDIR/err" 3>&- &
+	yoke-drive $B "$R" vel 0.3 0 0 --rate 20 2> "$BATS_TEST_TMPDIR/err" 3>&- &
 	pid=$!
 	PIDS+=($pid)
 	wait_for bash -c "awk '\$1 ~ /commands\$/' '$CAP' | sed -n 2p | grep -q ."
@@ -502,7 +515,11 @@ oom() { grep -c "out of memory" "$BROKER_DIR/log" || true; }
 	t0=$(date +%s%N)
 	sleep 1
 	t1=$(date +%s%N)
+	n0=$(count_sent 'velocity { vx: 0.3 }')
 	kill -CONT "$bpid"
+	# resumed: the tick held back while it was stopped, then fresh ones
+	wait_for sent_at_least $((n0 + 4)) 'velocity { vx: 0.3 }'
+	kill -INT "$pid"
 	wait "$pid"
 	[ -z "$(cat "$BATS_TEST_TMPDIR/err")" ]
 	sent > "$BATS_TEST_TMPDIR/s"
@@ -675,7 +692,7 @@ press() {
 	wait_for on_screen "space  stop    q/Esc  leave teleop"
 	# a held velocity streams until stop
 	keys "vel 0.2 0 0" Enter
-	sleep 0.5
+	wait_for sent_at_least 8 'velocity { vx: 0.2 }'
 	keys "stop" Enter
 	sleep 0.2
 	keys "quit" Enter
@@ -707,7 +724,8 @@ press() {
 	press w 0.20 0.00 0.00
 	sleep 0.3
 	press Left 0.20 0.00 0.20
-	sleep 0.3
+	# streamed at 20 Hz while a key holds its value
+	wait_for sent_at_least 4 'velocity { vx: 0.2 vyaw: 0.2 }'
 	press Down 0.10 0.00 0.20
 	press z 0.10 0.10 0.20
 	press d 0.10 0.10 0.00
@@ -725,8 +743,6 @@ press() {
 	sleep 0.2
 	s=$(sent | strip | sed 's/sequence: [0-9]* //' | uniq | tr -d '\n')
 	[ "$s" = "$(printf '%s' 'velocity { } ' 'velocity { vx: 0.1 } ' 'velocity { vx: 0.2 } ' 'velocity { vx: 0.2 vyaw: 0.2 } ' 'velocity { vx: 0.1 vyaw: 0.2 } ' 'velocity { vx: 0.1 vy: 0.1 vyaw: 0.2 } ' 'velocity { vx: 0.1 vy: 0.1 } ' 'velocity { vx: 0.1 vy: 0.1 vyaw: -0.2 } ' 'velocity { vx: 0.1 vy: 0.1 vyaw: -0.4 } ' 'velocity { vx: 0.1 vyaw: -0.4 } ' 'velocity { vx: 0.1 vy: -0.1 vyaw: -0.4 } ' 'velocity { } ' 'velocity { vx: 0.1 } ' 'velocity { } ')" ]
-	# streamed at 20 Hz while a key held its value
-	[ "$(sent | grep -c 'velocity { vx: 0.2 vyaw: 0.2 }')" -ge 4 ]
 	# nothing more once teleop is left
 	n=$(sent | wc -l)
 	sleep 0.3

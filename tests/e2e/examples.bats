@@ -23,7 +23,7 @@ answers() { yoke-drive $B "$R" state mode -W 0.5 > /dev/null 2>&1; }
 # implementation that shares no code with ours) is within 0.05 rad of X
 joint_near() {
 	local h
-	h=$(mosquitto_sub -p "$BROKER_PORT" -t "yoke/default/$R/state" -C 1 -W 5 -F %x)
+	h=$(mosquitto_sub -p "$BROKER_PORT" -t "yoke/default/$R/state" -C 1 -W "$HANG_S" -F %x)
 	printf "$(sed 's/../\\x&/g' <<< "$h")" |
 		protoc-c --decode=asimov.EdgeTelemetry -I"$YOKE_TOP/proto" \
 			"$YOKE_TOP/proto/asimov.proto" |

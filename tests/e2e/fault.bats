@@ -19,7 +19,7 @@ UUID4='^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'
 # into $SUB_OUT; returns once it is subscribed.
 listen() {
 	SUB_OUT="$BATS_TEST_TMPDIR/sub"
-	yoke-sub $B $O -v "$1" -C "$2" -W 10 > "$SUB_OUT" \
+	yoke-sub $B $O -v "$1" -C "$2" -W "$HANG_S" > "$SUB_OUT" \
 		2> "$SUB_OUT.err" 3>&- &
 	SUB=$!
 	PIDS+=($SUB)
@@ -156,7 +156,7 @@ has_line() { grep -qxF -- "$2" "$1"; }
 	id=$output
 	# a subscriber that comes later still sees it
 	run mosquitto_sub -p "$BROKER_PORT" -t "yoke/$R/$R/status" -q 1 \
-		-C 1 -W 3 -F '%r %q %p'
+		-C 1 -W "$HANG_S" -F '%r %q %p'
 	[ "$status" -eq 0 ]
 	[ "${output%% \{*}" = "1 1" ]
 	st=${output#1 1 }
@@ -278,7 +278,7 @@ has_line() { grep -qxF -- "$2" "$1"; }
 
 # status ROBOT: its retained status (org $R)
 status() {
-	mosquitto_sub -p "$BROKER_PORT" -t "yoke/$R/$1/status" -C 1 -W 3
+	mosquitto_sub -p "$BROKER_PORT" -t "yoke/$R/$1/status" -C 1 -W "$HANG_S"
 }
 
 @test "a second fault: both are open, the newest embedded" {
@@ -380,15 +380,15 @@ status() {
 	yoke-robot-status $B $O agent -r arm-1 --heartbeat 1 \
 		> /dev/null 2> "$BATS_TEST_TMPDIR/agent.err" 3>&- &
 	PIDS+=($!)
-	yoke-robot-status $B $O wait arm-1 online -W 10
+	yoke-robot-status $B $O wait arm-1 online -W "$HANG_S"
 	id=$(yoke-fault $B $O -r arm-1 x)
-	yoke-robot-status $B $O wait arm-1 fault -W 10
+	yoke-robot-status $B $O wait arm-1 fault -W "$HANG_S"
 	yoke-fault $B $O -r arm-1 --resolve "$id"
-	yoke-robot-status $B $O wait arm-1 online -W 10
+	yoke-robot-status $B $O wait arm-1 online -W "$HANG_S"
 	# its will (renewed when the faults changed) no longer names it
 	restart_broker
-	# (its reconnect backs off: a generous bound, as a hang guard)
-	yoke-robot-status $B $O wait arm-1 online -W 30
+	# (its reconnect backs off: the hang guard bounds the wait)
+	yoke-robot-status $B $O wait arm-1 online -W "$HANG_S"
 	[ "$(yoke-robot-status $B $O --json arm-1 | jq -c '[.status, .fault]')" = '["online",null]' ]
 }
 
@@ -406,7 +406,7 @@ status() {
 		skip "needs script(1)"
 	fi
 	w="$BATS_TEST_TMPDIR/tty"
-	script -qc "yoke-fault $B $O -v --watch -C 2 -W 10" /dev/null \
+	script -qc "yoke-fault $B $O -v --watch -C 2 -W $HANG_S" /dev/null \
 		> "$w" 3>&- &
 	PIDS+=($!)
 	wait_for grep -q "subscribed to" "$w"
@@ -548,7 +548,7 @@ status() {
 	wait "$WATCHER"
 	id=$(yoke-fault $B $O -r arm-1 WHILE_AWAY)
 	run --separate-stderr yoke-fault $B $O --watch --session "$R-ops" \
-		-C 1 -W 10
+		-C 1 -W "$HANG_S"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	[ "$(printf '%s\n' "$output" | jq -r '"\(.robot) \(.fault_id) \(.code)"')" = \
@@ -607,7 +607,7 @@ status() {
 		skip "needs script(1)"
 	fi
 	w="$BATS_TEST_TMPDIR/tty"
-	script -qc "yoke-fault $B $O -v --watch -C 5 -W 10" /dev/null \
+	script -qc "yoke-fault $B $O -v --watch -C 5 -W $HANG_S" /dev/null \
 		> "$w" 3>&- &
 	PIDS+=($!)
 	wait_for grep -q "subscribed to" "$w"
@@ -633,7 +633,7 @@ status() {
 
 @test "--watch on a terminal: columns by display width; hostile text made safe; NO_COLOR: no colour" {
 	w="$BATS_TEST_TMPDIR/tty"
-	script -qfc "NO_COLOR=1 COLUMNS=100 yoke-fault $B $O -v --watch -C 4 -W 10" \
+	script -qfc "NO_COLOR=1 COLUMNS=100 yoke-fault $B $O -v --watch -C 4 -W $HANG_S" \
 		"$w" > /dev/null 2>&1 3>&- &
 	PIDS+=($!)
 	wait_for grep -q "subscribed to" "$w"
@@ -693,7 +693,7 @@ status() {
 		run --separate-stderr yoke-fault $B -r arm-1 X
 		s1=$status o1=$output e1=$stderr
 		f="$BATS_TEST_TMPDIR/arm-2"
-		yoke-sub $B -v arm-2/faults -C 1 -W 10 > "$f" 2> "$f.err" 3>&- &
+		yoke-sub $B -v arm-2/faults -C 1 -W "$HANG_S" > "$f" 2> "$f.err" 3>&- &
 		sp=$!
 		subscribed "$f.err"
 		run --separate-stderr yoke-fault $B -r arm-2 X

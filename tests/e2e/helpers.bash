@@ -62,8 +62,8 @@ write_broker_conf() {
 # itself: tests/run runs files in parallel, and another file's broker may
 # hold the port while ours fails to bind it)
 wait_port() {
-	local i
-	for i in $(seq 1 100); do
+	local end=$((SECONDS + HANG_S))
+	while [ "$SECONDS" -lt "$end" ]; do
 		if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then
 			return 1
 		fi
@@ -88,10 +88,7 @@ stop_broker() {
 	pid=$(cat "$BROKER_DIR/pid" 2>/dev/null) || return 0
 	kill "$pid" 2>/dev/null || true
 	# not always our child: wait for it to be gone
-	for _ in $(seq 1 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
+	wait_for eval "! kill -0 $pid 2> /dev/null" || true
 }
 
 # restart_broker [DOWNTIME]: SIGTERM (mosquitto saves its persistence
@@ -106,17 +103,25 @@ restart_broker() {
 	wait_port "$BROKER_PORT" "$BROKER_PID"
 }
 
-# wait_for CMD...: retry for up to 10 s until CMD succeeds.
+# The hang guard: how long a test waits for something that must happen
+# before it calls it a hang.  It measures nothing: what a test awaits
+# comes in milliseconds on an idle machine and in seconds on a loaded CI
+# machine (2 cores, several files at once); HANG_S is far beyond both, and
+# only a test that fails ever waits that long.  No test asserts on how
+# long anything took (machines are noisy): it checks an order of events,
+# a count, an exit code or what a tool printed.
+HANG_S=${YOKE_TEST_HANG_S:-30}
+
+# wait_for CMD...: retry CMD until it succeeds; false after HANG_S.
 wait_for() {
-	local i
-	for i in $(seq 1 200); do
-		if "$@"; then return 0; fi
+	local end=$((SECONDS + HANG_S))
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
 		sleep 0.05
 	done
-	return 1
 }
 
-# wait_lines FILE N: until FILE has at least N lines (10 s).
+# wait_lines FILE N: until FILE has at least N lines.
 wait_lines() {
 	wait_for has_lines "$1" "$2"
 }
@@ -134,10 +139,37 @@ uniq_robot() {
 # subscribed ERRFILE: until the `yoke-sub -v` (or yoke-get, yoke-alive)
 # writing its stderr to ERRFILE says its subscriptions are in place.
 subscribed() {
-	wait_for grep -q ": subscribed to '" "$1"
+	wait_for grep -qs ": subscribed to '" "$1"
 }
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# The broker's log tells what it saw, in the order it saw it: a client's
+# keepalive ("(p5, c1, k5)"), each connection attempt, why it dropped one.
+# log_mark: remember where the log ends now; log_since: what the broker
+# logged after the mark.
+log_mark() { LOG_MARK=$(wc -l < "$BROKER_DIR/log"); }
+log_since() { tail -n +$((LOG_MARK + 1)) "$BROKER_DIR/log"; }
+# broker_says TEXT: the broker's log holds the line TEXT (after the
+# "1700000000: " stamp)
+broker_says() { grep -qF -- ": $1" "$BROKER_DIR/log"; }
+# attempts: the connections the broker took since log_mark
+attempts() { log_since | grep -c ': New connection from ' || true; }
+
+# The broker side of our connections, from /proc/net/tcp: the state
+# (0A listen, 01 established, 08 close-wait) and the bytes it has not
+# read, in hex.
+broker_socks() {
+	awk -v p=":$(printf '%04X' "$BROKER_PORT")" \
+		'$2 ~ p"$" { split($5, q, ":"); print $4, q[2] }' /proc/net/tcp
+}
+# unread: the broker has not yet read something a client sent (with the
+# broker stopped, a packet that left the client is there)
+unread() { broker_socks | grep -qv ' 00000000$'; }
+
+# client_id ERRFILE: the client id a tool run with -v said (in ERRFILE)
+# its first session connected as
+client_id() {
+	sed -n "s/^[a-z-]*: connected to .* as '\(.*\)'\$/\1/p" "$1" | head -1
+}
 
 # End the test's background processes (PIDS), resuming stopped ones first.
 kill_pids() {

@@ -51,7 +51,9 @@ TOOLS=(
 @test "50 random broker replies after CONNACK: never a signal, never a hang" {
 	start_fake random 9
 	for i in $(seq 1 50); do
-		run --separate-stderr timeout 20 yoke-sub arm-1/x -W 0.3 -k 5 $FB
+		# (-W only bounds a run the junk would not end: none may)
+		run --separate-stderr timeout $((HANG_S * 2)) yoke-sub arm-1/x \
+			-W "$HANG_S" -k 5 $FB
 		echo "run $i: $status: $stderr"
 		# a broker that breaks the protocol failed: exit 1
 		[ "$status" -eq 1 ]

@@ -13,7 +13,7 @@ teardown() {
 
 # listen N: a yoke-sub on this robot's log until N entries came.
 listen() {
-	yoke-sub $B -v "$R/log" -C "$1" -W 10 \
+	yoke-sub $B -v "$R/log" -C "$1" -W "$HANG_S" \
 		> "$BATS_TEST_TMPDIR/sub.out" 2> "$BATS_TEST_TMPDIR/sub.err" 3>&- &
 	PIDS+=($!)
 	LISTEN_N=$1

@@ -64,7 +64,7 @@ READY=1" ]
 	PIDS+=($!)
 	wait "$NPID"
 	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/notify")" = READY=1 ]
-	run --separate-stderr yoke-get $B "$R/cfg" -C 1 -W 10
+	run --separate-stderr yoke-get $B "$R/cfg" -C 1 -W "$HANG_S"
 	[ "$status" -eq 0 ]
 	[ "$(jq -c .payload <<< "$output")" = 42 ]
 }
@@ -74,7 +74,7 @@ READY=1" ]
 	started yoke-get $B --serve "$R/cfg" \
 		--reply-file "$BATS_TEST_TMPDIR/reply"
 	[ "$LINE" = ready ]
-	run --separate-stderr yoke-get $B "$R/cfg" -C 1 -W 10
+	run --separate-stderr yoke-get $B "$R/cfg" -C 1 -W "$HANG_S"
 	[ "$status" -eq 0 ]
 	[ "$(jq -c .payload <<< "$output")" = 42 ]
 }
@@ -114,7 +114,7 @@ READY=1" ]
 @test "yoke-robot-status agent --ready-fd: status and token confirmed" {
 	started yoke-robot-status $B -r "$R" agent
 	[ "$LINE" = ready ]
-	run --separate-stderr yoke-robot-status $B wait "$R" online -W 5
+	run --separate-stderr yoke-robot-status $B wait "$R" online -W "$HANG_S"
 	[ "$status" -eq 0 ]
 	run --separate-stderr yoke-alive $B --list "$R"
 	[ "$status" -eq 0 ]

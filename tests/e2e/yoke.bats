@@ -12,7 +12,7 @@ VERSION=0.1.0
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 	[ -z "$stderr" ]
-	run --separate-stderr yoke sub $B "$R/x" -C 1 -W 5
+	run --separate-stderr yoke sub $B "$R/x" -C 1 -W "$HANG_S"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	[ "$(printf '%s\n' "$output" | jq -c 'del(.ts)')" = \
@@ -20,16 +20,13 @@ VERSION=0.1.0
 }
 
 @test "yoke pub / yoke sub: a live message" {
-	yoke sub $B "$R/live" -C 1 -W 10 > "$BATS_TEST_TMPDIR/out" \
+	yoke sub $B "$R/live" -C 1 -W "$HANG_S" > "$BATS_TEST_TMPDIR/out" \
 		2> "$BATS_TEST_TMPDIR/err" &
 	sub=$!
 	PIDS+=($sub)
 	# publish until the subscriber (subscribed some time soon) has it
-	for i in $(seq 1 50); do
-		yoke pub $B "$R/live" -m '{"n":1}' -q 1
-		if [ -s "$BATS_TEST_TMPDIR/out" ]; then break; fi
-		sleep 0.1
-	done
+	wait_for eval 'yoke pub $B "$R/live" -m "{\"n\":1}" -q 1;
+		[ -s "$BATS_TEST_TMPDIR/out" ]' 
 	rc=0
 	wait "$sub" || rc=$?
 	[ "$rc" -eq 0 ]
