@@ -30,6 +30,7 @@
 #include "clock.h"
 #include "mqtt.h"
 #include "pq.h"
+#include "wakepair.h"
 
 #ifndef YK_CAPATH
 #define YK_CAPATH "/etc/ssl/certs"
@@ -92,6 +93,7 @@ struct yk_mqtt {
 	char tls_why[96];         /* OpenSSL's first reason, or "" */
 	int conn_errno;           /* see note_errno */
 	int probe_fd;             /* see unread_record */
+	struct yk_wakepair wake;  /* see wakepair.h */
 
 	struct yk_pq q;
 	int win1;                 /* broker's receive-maximum */
@@ -838,53 +840,6 @@ on_log(struct mosquitto *m, void *ud, int level, const char *str)
 }
 
 
-/*
- * libmosquitto writes one byte to an internal socketpair on every publish,
- * to wake its own loop thread out of select(2).  We drive the socket
- * ourselves and never read that pair, so the write is pure cost: a
- * unix-socket send (socket lock, then EAGAIN once the pair is full) per
- * message, as much kernel work as the publish itself.  Pointing the write
- * end at /dev/null makes it a no-op.
- *
- * Finding the pair: socketpair(2) takes the two lowest free descriptors,
- * and mosquitto_new opens nothing else; so they are the two that
- * lowest_free() saw free just before.  Both must then be AF_UNIX sockets,
- * or we leave everything alone.
- */
-static void
-lowest_free(int fds[2])
-{
-	fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	fds[1] = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (fds[0] >= 0)
-		close(fds[0]);
-	if (fds[1] >= 0)
-		close(fds[1]);
-}
-
-static void
-mute_sockpair(const int fds[2])
-{
-	int null;
-
-	if (fds[0] < 0 || fds[1] < 0)
-		return;
-	for (int i = 0; i < 2; i++) {
-		int dom = 0;
-		socklen_t l = sizeof(dom);
-
-		if (getsockopt(fds[i], SOL_SOCKET, SO_DOMAIN, &dom, &l) != 0 ||
-		    dom != AF_UNIX)
-			return;
-	}
-	/* socketpair(2) fills sv[0] first: the write end is the higher. */
-	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (null < 0)
-		return;
-	dup2(null, fds[1]);
-	close(null);
-}
-
 static void
 on_alarm(int sig)
 {
@@ -940,6 +895,9 @@ attempt(struct yk_mqtt *s, bool first)
 	/* an asynchronous TLS attempt has tried its first write already */
 	note_errno(s);
 	probe_take(s);
+	/* the CONNECT, if the attempt got that far, went through
+	 * libmosquitto's wake-up pair: now it can be told */
+	yk_wakepair_mute(&s->wake);
 	s->state = ST_CONNECTING;
 	s->attempt_deadline =
 		yk_mono_ms() + (int64_t)(s->cfg.connect_timeout * 1000);
@@ -1774,8 +1732,6 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 {
 	struct yk_mqtt *s = yk_calloc(1, sizeof(*s));
 	const struct yk_url *u = cfg->url;
-	int pair[2];
-
 	s->probe_fd = -1;
 	s->cfg = *cfg;
 	s->on_msg = cfg->on_message;
@@ -1796,14 +1752,14 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 	}
 	guard_init(s);
 	mosquitto_lib_init();
-	lowest_free(pair);
+	yk_wakepair_before(&s->wake);
 	s->m = mosquitto_new(s->client_id, cfg->clean_start, s);
 	if (s->m == NULL) {
 		free(s);
 		return yk_err_set(err, YK_ERUNTIME, "cannot create client: %s",
 				  strerror(errno));
 	}
-	mute_sockpair(pair);
+	yk_wakepair_after(&s->wake);
 	mosquitto_int_option(s->m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
 	mosquitto_int_option(s->m, MOSQ_OPT_RECEIVE_MAXIMUM, RECV_MAX);
 	/* If the broker states no receive-maximum, MQTT says 65535. */
