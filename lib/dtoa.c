@@ -7,6 +7,7 @@
  * rounds to even with one addition.  What it cannot do exactly, it
  * leaves to snprintf and strtod.
  */
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -86,7 +87,7 @@ format_g(char *s, bool neg, uint64_t m, int p, int x)
 
 /*
  * The first of %.{lo..17}g that reads back as v (float: as (float)v),
- * lo being 6 for a float and 15 for a double.  First the digits by
+ * lo being 6 for a float and 15 for a double (1 for a subnormal).  First the digits by
  * double arithmetic: m = v * 10^e rounded, checked by m / 10^e, which is
  * exactly what strtod would read back while m < 2^53 and 10^|e| is
  * exact.  Outside that (tiny, huge, 16-17 digits), printf.
@@ -99,6 +100,10 @@ shortest(char *s, double v, bool single)
 
 	if (!isfinite(v))
 		return snprintf(s, YK_DTOA_MAX, "%g", v);
+	/* a subnormal has fewer bits than DBL_DIG (FLT_DIG) digits need:
+	 * from 1 digit up, by printf (the fast path cannot reach it) */
+	if (a < (single ? FLT_MIN : DBL_MIN))
+		lo = 1;
 	if (a == 0) {
 		len = signbit(v) ? 2 : 1;
 		memcpy(s, signbit(v) ? "-0" : "0", (size_t)len + 1);
@@ -110,22 +115,26 @@ shortest(char *s, double v, bool single)
 	(void)frexp(a, &e2);
 	x = (int)floor((e2 - 1) * 0.30102999566398120);
 	for (int p = lo; p <= hi && len == 0; p++) {
+		/* the exponent at this precision: one more where rounding
+		 * carried (0.099999972 to 6 digits is 0.100000), which
+		 * must not carry over to the next precision */
+		int xp = x;
 		double m, back;
 
-		if (p - 1 - x > 22 || p - 1 - x < -22)
+		if (p - 1 - xp > 22 || p - 1 - xp < -22)
 			break;
-		m = round_even(scale10(a, p - 1 - x));
+		m = round_even(scale10(a, p - 1 - xp));
 		if (m >= p10[p] || m < p10[p - 1]) {
-			x += m >= p10[p] ? 1 : -1;
-			if (p - 1 - x > 22 || p - 1 - x < -22)
+			xp += m >= p10[p] ? 1 : -1;
+			if (p - 1 - xp > 22 || p - 1 - xp < -22)
 				break;
-			m = round_even(scale10(a, p - 1 - x));
+			m = round_even(scale10(a, p - 1 - xp));
 			if (m >= p10[p] || m < p10[p - 1])
 				break;
 		}
-		back = scale10(m, x - p + 1);
+		back = scale10(m, xp - p + 1);
 		if (single ? (float)back == (float)a : back == a)
-			len = format_g(s, v < 0, (uint64_t)m, p, x);
+			len = format_g(s, v < 0, (uint64_t)m, p, xp);
 	}
 	for (int prec = lo; len == 0 && prec <= 17; prec++) {
 		snprintf(s, YK_DTOA_MAX, "%.*g", prec, v);

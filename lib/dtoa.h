@@ -7,16 +7,16 @@
  * against libc's snprintf and strtod):
  * - exact: strtod(3) of the output gives the same double, bit for bit
  *   (for a float: (float)strtod gives the same float; -0 stays -0);
- * - fewest digits, for a normal value: no "%.*g" with fewer significant
- *   digits reads back as the value (a subnormal, with fewer bits, may
- *   get more digits than it needs: 4.94065645841247e-324);
+ * - fewest digits: no "%.*g" with fewer significant digits reads back as
+ *   the value;
  * - the output is byte for byte what snprintf "%.*g" prints with the
  *   precision P = the first of 15, 16, 17 (a float: 6 .. 9) that reads
  *   back; starting at 15 (6) costs a normal value no digit, since every
  *   decimal of up to DBL_DIG (FLT_DIG) digits survives the trip through
  *   the type, and it keeps the notation a C or C++ program's "%.15g"
  *   prints: 1e10 is 10000000000, 1e15 is 1e+15, 0.0001 is 0.0001 and
- *   1e-05 is 1e-05.
+ *   1e-05 is 1e-05.  A subnormal has fewer bits, so P starts at 1 for
+ *   it (5e-324, not 4.94065645841247e-324).
  * NaN and infinities come out as "%g" prints them ("nan", "-inf"): the
  * caller decides what its format calls them (JSON has no word).
  *

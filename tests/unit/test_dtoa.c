@@ -72,6 +72,11 @@ test_doubles(void **state)
 	double_is(DBL_MAX, "1.7976931348623157e+308");
 	double_is(-DBL_MAX, "-1.7976931348623157e+308");
 	double_is(DBL_MIN, "2.2250738585072014e-308");
+	/* subnormals: fewer bits, so fewer digits than 15 may do */
+	double_is(4.9406564584124654e-324, "5e-324");
+	double_is(-4.9406564584124654e-324, "-5e-324");
+	double_is(6.09331161016009e-320, "6.0933e-320");
+	double_is(2.2250738585072009e-308, "2.225073858507201e-308");
 	double_is(0.0, "0");
 	double_is(-0.0, "-0");
 	/* not numbers: as %g says them, the caller picks its words */
@@ -96,6 +101,11 @@ test_floats(void **state)
 	/* above FLT_MAX as a double, but it rounds to FLT_MAX as a float */
 	float_is(FLT_MAX, "3.4028235e+38");
 	float_is(FLT_MIN, "1.1754944e-38");
+	float_is(1.40129846e-45f, "1e-45"); /* the least subnormal */
+	float_is(1.1754942e-38f, "1.1754942e-38");
+	/* rounding to 6 digits carries (0.100000): 7 digits are still
+	 * counted from the value's own exponent */
+	float_is(0.099999972f, "0.09999997");
 	float_is(-0.0f, "-0");
 	float_is(INFINITY, "inf");
 }
