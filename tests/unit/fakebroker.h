@@ -24,8 +24,9 @@
  *   W client topic qos retain hex               (its will, published)
  * ("-" for what is absent; payloads in hex).  The test steers it with
  * fb_ctl: "R USER RC" refuses the CONNECTs of USER with reason RC, "M N"
- * announces a Maximum Packet Size of N in later CONNACKs, "K CLIENT"
- * drops that connection without a word (its will goes out).
+ * announces a Maximum Packet Size of N in later CONNACKs, "I N" a
+ * Receive Maximum of N (QoS 1 messages in flight), "K CLIENT" drops that
+ * connection without a word (its will goes out).
  *
  * Every wait for an event is bounded (FB_WAIT_MS): a test that waits for
  * what never comes fails, saying what it waited for, instead of hanging.
@@ -118,6 +119,7 @@ struct fb_child {
 	char refuse_user[128];
 	int refuse_rc;
 	uint32_t max_packet;
+	uint16_t recv_max;
 	unsigned char *out; /* event lines not yet written */
 	size_t nout, capout;
 };
@@ -439,7 +441,7 @@ fb_on_connect(struct fb_child *k, struct fb_client *c, const unsigned char *p,
 	const unsigned char *props;
 	size_t plen;
 	char *name = fb_str(&p, end), *s;
-	unsigned char flags, ack[8];
+	unsigned char flags, ack[16];
 	size_t an = 0;
 	int rc = 0;
 
@@ -491,16 +493,20 @@ fb_on_connect(struct fb_child *k, struct fb_client *c, const unsigned char *p,
 		rc = k->refuse_rc;
 	ack[an++] = 0;
 	ack[an++] = (unsigned char)rc;
+	ack[an++] = 0; /* the properties' length, set below */
 	if (k->max_packet && rc == 0) {
-		ack[an++] = 5;
 		ack[an++] = 0x27;
 		ack[an++] = (unsigned char)(k->max_packet >> 24);
 		ack[an++] = (unsigned char)(k->max_packet >> 16);
 		ack[an++] = (unsigned char)(k->max_packet >> 8);
 		ack[an++] = (unsigned char)k->max_packet;
-	} else {
-		ack[an++] = 0;
 	}
+	if (k->recv_max && rc == 0) {
+		ack[an++] = 0x21;
+		ack[an++] = (unsigned char)(k->recv_max >> 8);
+		ack[an++] = (unsigned char)k->recv_max;
+	}
+	ack[2] = (unsigned char)(an - 3);
 	fb_send(c, 0x20, ack, an);
 	if (rc != 0)
 		return false;
@@ -732,6 +738,8 @@ fb_command(struct fb_child *k, char *line)
 		k->refuse_rc = (int)n;
 	} else if (sscanf(line, "M %ld", &n) == 1) {
 		k->max_packet = (uint32_t)n;
+	} else if (sscanf(line, "I %ld", &n) == 1) {
+		k->recv_max = (uint16_t)n;
 	} else if (sscanf(line, "K %127s", a) == 1) {
 		for (int i = 0; i < FB_CLIENTS; i++)
 			if (k->c[i].fd >= 0 && strcmp(k->c[i].id, a) == 0)
