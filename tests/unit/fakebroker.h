@@ -47,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -857,6 +858,8 @@ fb_start(struct fb *b)
 	b->pid = fork();
 	assert_true(b->pid >= 0);
 	if (b->pid == 0) {
+		/* a test that dies takes its broker along */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(ev[0]);
 		close(ctl[1]);
 		fb_child_run(lfd, ev[1], ctl[0]);
