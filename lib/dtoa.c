@@ -87,8 +87,8 @@ format_g(char *s, bool neg, uint64_t m, int p, int x)
 
 /*
  * The first of %.{lo..17}g that reads back as v (float: as (float)v),
- * lo being 6 for a float and 15 for a double (1 for a subnormal).  First the digits by
- * double arithmetic: m = v * 10^e rounded, checked by m / 10^e, which is
+ * lo being 6 for a float and 15 for a double (1 for a subnormal).
+ * First the digits by double arithmetic: m = v * 10^e rounded, checked by m / 10^e, which is
  * exactly what strtod would read back while m < 2^53 and 10^|e| is
  * exact.  Outside that (tiny, huge, 16-17 digits), printf.
  */

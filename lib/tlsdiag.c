@@ -41,7 +41,8 @@ yk_tlsdiag_log(struct yk_tlsdiag *d, const char *line)
 		{"alert certificate required", YK_TLS_NOCERT},
 		{"alert bad certificate", YK_TLS_BADCERT},
 		{"alert unknown ca", YK_TLS_BADCERT},
-		{"alert certificate", YK_TLS_BADCERT}, /* unknown, expired, ... */
+		/* unknown, expired, revoked, ... */
+		{"alert certificate", YK_TLS_BADCERT},
 		{"alert unsupported certificate", YK_TLS_BADCERT},
 		{"alert access denied", YK_TLS_BADCERT},
 	};

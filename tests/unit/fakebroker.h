@@ -30,6 +30,7 @@
  *
  * Every wait for an event is bounded (FB_WAIT_MS): a test that waits for
  * what never comes fails, saying what it waited for, instead of hanging.
+ * fb_conf and fb_session set up a tool's settings and sessions for it.
  * Include after <cmocka.h>.
  */
 #ifndef YK_TEST_FAKEBROKER_H
@@ -53,6 +54,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "conf.h"
 
 #define FB_WAIT_MS 10000
 #define FB_CLIENTS 64
@@ -435,6 +437,22 @@ fb_props(const unsigned char **p, const unsigned char *end,
 	return true;
 }
 
+/* The packet id and properties SUBSCRIBE and UNSUBSCRIBE begin with;
+ * their ack begins with that id and no properties. */
+static inline bool
+fb_ack_head(const unsigned char **p, const unsigned char *end,
+	    unsigned char *ack, size_t *an, const unsigned char **props,
+	    size_t *plen)
+{
+	if (end - *p < 2)
+		return false;
+	ack[(*an)++] = (*p)[0];
+	ack[(*an)++] = (*p)[1];
+	ack[(*an)++] = 0;
+	*p += 2;
+	return fb_props(p, end, props, plen);
+}
+
 static inline bool
 fb_on_connect(struct fb_child *k, struct fb_client *c, const unsigned char *p,
 	      const unsigned char *end)
@@ -561,13 +579,7 @@ fb_on_subscribe(struct fb_child *k, struct fb_client *c,
 	uint32_t subid = 0;
 	int got[FB_SUBS], ngot = 0;
 
-	if (end - p < 2)
-		return false;
-	ack[an++] = p[0];
-	ack[an++] = p[1];
-	ack[an++] = 0;
-	p += 2;
-	if (!fb_props(&p, end, &props, &plen))
+	if (!fb_ack_head(&p, end, ack, &an, &props, &plen))
 		return false;
 	q = props;
 	/* only the identifier is looked at */
@@ -634,13 +646,7 @@ fb_on_unsubscribe(struct fb_child *k, struct fb_client *c,
 	size_t plen, an = 0;
 	unsigned char ack[64];
 
-	if (end - p < 2)
-		return false;
-	ack[an++] = p[0];
-	ack[an++] = p[1];
-	ack[an++] = 0;
-	p += 2;
-	if (!fb_props(&p, end, &props, &plen))
+	if (!fb_ack_head(&p, end, ack, &an, &props, &plen))
 		return false;
 	while (p < end && an < sizeof(ack)) {
 		char *f = fb_str(&p, end);
@@ -827,14 +833,66 @@ fb_child_run(int lfd, int ev, int ctl)
 			if (w < 0 && errno == EPIPE)
 				_exit(0);
 			if (w > 0) {
-				memmove(k->out, k->out + w, k->nout - (size_t)w);
 				k->nout -= (size_t)w;
+				memmove(k->out, k->out + w, k->nout);
 			}
 		}
 	}
 }
 
 /* ----------------------------------------------------------------- test */
+
+/* A loopback port nothing listens on (bound, then closed). */
+static inline int
+fb_closed_port(void)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	socklen_t sl = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+	close(fd);
+	return ntohs(sa.sin_port);
+}
+
+/* A tool's settings (what: YK_CONF_*) for the broker at url, org acme,
+ * robot given or (NULL) the host name. */
+static inline void
+fb_conf(struct yk_conf *c, struct yk_cli *cli, unsigned what,
+	const char *url, const char *robot)
+{
+	struct yk_err err = {0};
+
+	memset(cli, 0, sizeof(*cli));
+	yk_conf_init(c, cli, what);
+	c->broker = url;
+	c->org = "acme";
+	c->robot = robot;
+	if (yk_conf_finish(c, cli, &err) != YK_OK)
+		fail_msg("%s", err.msg);
+}
+
+/* A session with c's settings (queue 0: theirs), messages to fn(ud). */
+static inline struct yk_mqtt *
+fb_session(struct yk_conf *c, size_t queue,
+	   void (*fn)(void *, const struct yk_rx *), void *ud)
+{
+	struct yk_mqtt_cfg mc;
+	struct yk_mqtt *s = NULL;
+	struct yk_err err = {0};
+
+	yk_conf_mqtt(c, &mc);
+	if (queue)
+		mc.queue_max = queue;
+	mc.on_message = fn;
+	mc.msg_ud = ud;
+	if (yk_conf_open(c, &mc, &s, &err) != YK_OK)
+		fail_msg("%s", err.msg);
+	return s;
+}
 
 static inline void
 fb_start(struct fb *b)

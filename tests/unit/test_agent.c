@@ -96,18 +96,6 @@ struct fixture {
 	char status_client[128], token_client[128];
 };
 
-static void
-conf_for(struct yk_conf *c, struct yk_cli *cli, const char *url)
-{
-	struct yk_err err = {0};
-
-	yk_conf_init(c, cli, YK_CONF_ROBOT | YK_CONF_WILL);
-	c->broker = url;
-	c->org = "acme";
-	c->robot = "arm-1";
-	assert_int_equal(yk_conf_finish(c, cli, &err), YK_OK);
-}
-
 /* Step the agent until an event of kind on topic comes (bounded). */
 static void
 agent_expect(struct fixture *f, struct fb_event *e, char kind,
@@ -140,7 +128,8 @@ setup(void **state)
 	int64_t end;
 
 	fb_start(&f->b);
-	conf_for(&f->c, &f->cli, f->b.url);
+	fb_conf(&f->c, &f->cli, YK_CONF_ROBOT | YK_CONF_WILL, f->b.url,
+		"arm-1");
 	cfg.stop = &f->stop;
 	assert_int_equal(yk_agent_open(&f->a, &f->c, &cfg, &err), YK_OK);
 	/* the status session first, then the token's */
@@ -179,7 +168,7 @@ test_open(void **state)
 {
 	struct fb f2;
 	struct yk_conf c;
-	struct yk_cli cli = {0};
+	struct yk_cli cli;
 	struct yk_agent *a;
 	struct yk_agent_cfg cfg = {.status = "idle", .heartbeat_s = 7};
 	struct yk_err err = {0};
@@ -190,7 +179,7 @@ test_open(void **state)
 
 	(void)state;
 	fb_start(&f2);
-	conf_for(&c, &cli, f2.url);
+	fb_conf(&c, &cli, YK_CONF_ROBOT | YK_CONF_WILL, f2.url, "arm-1");
 	assert_int_equal(yk_agent_open(&a, &c, &cfg, &err), YK_OK);
 	/* the status session's will: offline, connection lost, no ts (a
 	 * will cannot know when it will be said) */
@@ -291,8 +280,7 @@ test_fault_stood_by(void **state)
 		"\"critical\"},\"open_faults\":[\"f-1\"]}";
 	struct fixture *f = *state;
 	struct yk_conf c;
-	struct yk_cli cli = {0};
-	struct yk_mqtt_cfg mc;
+	struct yk_cli cli;
 	struct yk_mqtt *s;
 	struct yk_msg m = {.topic = ST, .payload = fault,
 			   .len = sizeof(fault) - 1, .qos = 1, .retain = true,
@@ -300,9 +288,8 @@ test_fault_stood_by(void **state)
 	struct yk_err err = {0};
 	struct fb_event e;
 
-	conf_for(&c, &cli, f->b.url);
-	yk_conf_mqtt(&c, &mc);
-	assert_int_equal(yk_conf_open(&c, &mc, &s, &err), YK_OK);
+	fb_conf(&c, &cli, 0, f->b.url, NULL);
+	s = fb_session(&c, 0, NULL, NULL);
 	assert_int_equal(yk_mqtt_send_wait(s, &m, &err), YK_OK);
 	assert_int_equal(yk_mqtt_drain(s, NULL, &err), YK_OK);
 	/* the status session goes (normally) and comes back with a will
@@ -394,24 +381,17 @@ test_stop(void **state)
 static void
 test_open_fails(void **state)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET};
-	socklen_t sl = sizeof(sa);
 	struct yk_conf c;
-	struct yk_cli cli = {0};
+	struct yk_cli cli;
 	struct yk_agent *a = NULL;
 	struct yk_agent_cfg cfg = {.status = "online", .heartbeat_s = 5};
 	struct yk_err err = {0};
 	char url[64], msg[128];
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+	int port = fb_closed_port();
 
 	(void)state;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-	port = ntohs(sa.sin_port);
-	close(fd);
 	snprintf(url, sizeof(url), "mqtt://127.0.0.1:%d", port);
-	conf_for(&c, &cli, url);
+	fb_conf(&c, &cli, YK_CONF_ROBOT | YK_CONF_WILL, url, "arm-1");
 	assert_int_equal(yk_agent_open(&a, &c, &cfg, &err), YK_ERUNTIME);
 	snprintf(msg, sizeof(msg),
 		 "cannot connect to '127.0.0.1:%d': Connection refused", port);

@@ -32,12 +32,27 @@
 #define ID_HINT "use lowercase letters, digits, '.', '_' and '-', " \
 		"starting with a letter or digit"
 
-static const char *const yoke_vars[] = {
-	"YOKE_BROKER", "YOKE_ORG", "YOKE_ROBOT", "YOKE_ROOT",
-	"YOKE_KEEPALIVE", "YOKE_USERNAME", "YOKE_PASSWORD", "YOKE_CAFILE",
-	"YOKE_CERT", "YOKE_KEY", "YOKE_CONFIG", "YOKE_API_KEY",
-	"YOKE_API_KEY_FILE", "YOKE_BACKEND_URL", NULL,
-};
+/* Every YOKE_ variable out of the environment: the user's own
+ * settings must not leak in. */
+static void
+clear_env(void)
+{
+	extern char **environ;
+	char name[128];
+
+	for (size_t i = 0; environ[i] != NULL;) {
+		const char *eq = strchr(environ[i], '=');
+		size_t n = eq ? (size_t)(eq - environ[i]) : 0;
+
+		if (strncmp(environ[i], "YOKE_", 5) != 0 || n >= sizeof(name)) {
+			i++;
+			continue;
+		}
+		memcpy(name, environ[i], n);
+		name[n] = '\0';
+		unsetenv(name); /* the rest moves down into place i */
+	}
+}
 
 struct t {
 	struct yk_cli cli;
@@ -69,8 +84,7 @@ setup_with(void **state, unsigned what)
 
 	if (t == NULL)
 		return -1;
-	for (int i = 0; yoke_vars[i]; i++)
-		unsetenv(yoke_vars[i]);
+	clear_env();
 	snprintf(t->dir, sizeof(t->dir), "/tmp/yk-test-conf.XXXXXX");
 	if (mkdtemp(t->dir) == NULL)
 		return -1;
@@ -122,25 +136,24 @@ teardown(void **state)
 	yk_cli_free(&t->cli);
 	rm_tree(t->dir);
 	free(t);
-	for (int i = 0; yoke_vars[i]; i++)
-		unsetenv(yoke_vars[i]);
+	clear_env();
 	unsetenv("XDG_RUNTIME_DIR");
 	return 0;
 }
 
-/* Parse "yoke-test ARGS..." (NULL-terminated), then yk_conf_finish. */
+/* argv[0] and the arguments, NULL-terminated. */
+#define ARGV(...) ((const char *const[]){"yoke-test", __VA_ARGS__, NULL})
+#define NOARGS ((const char *const[]){"yoke-test", NULL})
+
+/* Parse args (ARGV, NOARGS), then yk_conf_finish. */
 static int
-finish(struct t *t, ...)
+finish(struct t *t, const char *const *args)
 {
-	va_list ap;
-	const char *a;
 	int argc = 0;
 
-	t->argv[argc++] = (char *)"yoke-test";
-	va_start(ap, t);
-	while ((a = va_arg(ap, const char *)) != NULL)
-		t->argv[argc++] = (char *)a;
-	va_end(ap);
+	/* the parser permutes its argv: a copy */
+	for (; args[argc] && argc < 31; argc++)
+		t->argv[argc] = (char *)args[argc];
 	t->argv[argc] = NULL;
 	memset(&t->err, 0, sizeof(t->err));
 	if (yk_cli_parse(&t->cli, argc, t->argv, &t->nargs, stdout,
@@ -155,7 +168,7 @@ test_backend_needs_a_key(void **state)
 	struct t *t = *state;
 
 	setenv("YOKE_BACKEND_URL", "https://ops:s3cret@api.example", 1);
-	assert_int_equal(finish(t, NULL), YK_EUSAGE);
+	assert_int_equal(finish(t, NOARGS), YK_EUSAGE);
 	/* the URL's password is not shown */
 	assert_string_equal(t->err.msg,
 			    "backend 'https://***@api.example' needs an API "
@@ -169,7 +182,7 @@ test_backend_url_checks(void **state)
 {
 	struct t *t = *state;
 
-	assert_int_equal(finish(t, "--backend", "https://ops:pw@api", NULL),
+	assert_int_equal(finish(t, ARGV("--backend", "https://ops:pw@api")),
 			 YK_EUSAGE);
 	assert_string_equal(t->err.msg,
 			    "a password in --backend would be visible to "
@@ -178,7 +191,7 @@ test_backend_url_checks(void **state)
 	yk_cli_free(&t->cli);
 	t->c.backend = NULL;
 	setenv("YOKE_API_KEY", "k", 1);
-	assert_int_equal(finish(t, "--backend", "ftp://api", NULL), YK_EUSAGE);
+	assert_int_equal(finish(t, ARGV("--backend", "ftp://api")), YK_EUSAGE);
 	assert_false(t->c.use_backend);
 }
 
@@ -193,7 +206,7 @@ test_backend_key_choice(void **state)
 	snprintf(cfg, sizeof(cfg), "api-key-file = %s/key\n", t->dir);
 	write_file(t->config, cfg, 0600);
 	setenv("YOKE_API_KEY", "k-env", 1);
-	assert_int_equal(finish(t, NULL), YK_OK);
+	assert_int_equal(finish(t, NOARGS), YK_OK);
 	assert_true(t->c.use_backend);
 	assert_string_equal(t->c.key_from, "YOKE_API_KEY");
 	assert_string_equal(t->c.api_key, "k-env");
@@ -206,7 +219,7 @@ test_backend_key_choice(void **state)
 	write_file(t->config, "api-key = k-file\n", 0600);
 	unsetenv("YOKE_API_KEY");
 	setenv("YOKE_API_KEY_FILE", "/run/key", 1);
-	assert_int_equal(finish(t, NULL), YK_OK);
+	assert_int_equal(finish(t, NOARGS), YK_OK);
 	assert_string_equal(t->c.key_from, "the API key file");
 	assert_null(t->c.api_key);
 	assert_string_equal(t->c.api_key_file, "/run/key");
@@ -219,7 +232,7 @@ test_backend_key_choice(void **state)
 	snprintf(cfg, sizeof(cfg), "api-key = k-file\napi-key-file = %s/key\n",
 		 t->dir);
 	write_file(t->config, cfg, 0600);
-	assert_int_equal(finish(t, NULL), YK_OK);
+	assert_int_equal(finish(t, NOARGS), YK_OK);
 	assert_string_equal(t->c.key_from, "'api-key' in the config file");
 	assert_string_equal(t->c.api_key, "k-file");
 	assert_null(t->c.api_key_file);
@@ -234,7 +247,7 @@ test_backend_broker_given(void **state)
 
 	setenv("YOKE_BACKEND_URL", "https://api", 1);
 	setenv("YOKE_API_KEY", "k", 1);
-	assert_int_equal(finish(t, "-b", "mqtt://dev:1884", NULL), YK_OK);
+	assert_int_equal(finish(t, ARGV("-b", "mqtt://dev:1884")), YK_OK);
 	assert_false(t->c.use_backend);
 	assert_string_equal(t->c.broker_by, "--broker");
 	yk_cli_free(&t->cli);
@@ -242,7 +255,7 @@ test_backend_broker_given(void **state)
 
 	t->c.broker_by = NULL;
 	setenv("YOKE_BROKER", "mqtt://dev:1884", 1);
-	assert_int_equal(finish(t, NULL), YK_OK);
+	assert_int_equal(finish(t, NOARGS), YK_OK);
 	assert_false(t->c.use_backend);
 	assert_string_equal(t->c.broker_by, "YOKE_BROKER");
 	yk_cli_free(&t->cli);
@@ -252,7 +265,7 @@ test_backend_broker_given(void **state)
 	t->c.broker = "mqtt://localhost:1883";
 	unsetenv("YOKE_BROKER");
 	write_file(t->config, "broker = mqtt://file:1885\n", 0600);
-	assert_int_equal(finish(t, NULL), YK_OK);
+	assert_int_equal(finish(t, NOARGS), YK_OK);
 	assert_true(t->c.use_backend);
 	assert_null(t->c.broker_by);
 }
@@ -265,14 +278,14 @@ test_hidden_robot(void **state)
 	struct t *t = *state;
 
 	setenv("YOKE_ROBOT", "Arm 1", 1);
-	assert_int_equal(finish(t, NULL), YK_OK);
+	assert_int_equal(finish(t, NOARGS), YK_OK);
 	assert_string_equal(t->c.robot, "Arm 1");
 	yk_cli_free(&t->cli);
 	yk_conf_free(&t->c);
 
 	setenv("YOKE_BACKEND_URL", "https://api", 1);
 	setenv("YOKE_API_KEY", "k", 1);
-	assert_int_equal(finish(t, NULL), YK_EUSAGE);
+	assert_int_equal(finish(t, NOARGS), YK_EUSAGE);
 	assert_string_equal(t->err.msg, "invalid robot id 'Arm 1': " ID_HINT);
 }
 
@@ -284,7 +297,7 @@ test_tls_files(void **state)
 	struct t *t = *state;
 	char fifo[128], msg[256];
 
-	assert_int_equal(finish(t, "--cafile", t->dir, NULL), YK_EUSAGE);
+	assert_int_equal(finish(t, ARGV("--cafile", t->dir)), YK_EUSAGE);
 	snprintf(msg, sizeof(msg), "cannot read --cafile '%s': Is a directory",
 		 t->dir);
 	assert_string_equal(t->err.msg, msg);
@@ -294,9 +307,9 @@ test_tls_files(void **state)
 	t->c.cafile = NULL;
 	snprintf(fifo, sizeof(fifo), "%s/fifo", t->dir);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
-	assert_int_equal(finish(t, "--cert", "/nonexistent.pem", "--key", fifo,
-				NULL),
-			 YK_EUSAGE);
+	assert_int_equal(
+	    finish(t, ARGV("--cert", "/nonexistent.pem", "--key", fifo)),
+	    YK_EUSAGE);
 	snprintf(msg, sizeof(msg), "cannot read --key '%s': not a regular file",
 		 fifo);
 	assert_string_equal(t->err.msg, msg);
@@ -304,7 +317,7 @@ test_tls_files(void **state)
 	yk_conf_free(&t->c);
 
 	t->c.cert = t->c.key = NULL;
-	assert_int_equal(finish(t, "--cafile", "/nonexistent.pem", NULL),
+	assert_int_equal(finish(t, ARGV("--cafile", "/nonexistent.pem")),
 			 YK_OK);
 }
 
@@ -317,7 +330,7 @@ test_robot(void **state)
 	struct yk_err err = {0};
 
 	snprintf(t->c.hostname, sizeof(t->c.hostname), "Build_Host");
-	assert_int_equal(finish(t, NULL), YK_OK);
+	assert_int_equal(finish(t, NOARGS), YK_OK);
 	assert_ptr_equal(t->c.robot, t->c.hostname);
 	assert_int_equal(yk_conf_robot(&t->c, &err), YK_EUSAGE);
 	assert_string_equal(err.msg,
@@ -328,7 +341,7 @@ test_robot(void **state)
 
 	t->c.robot = NULL;
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(finish(t, "-r", "arm-1", NULL), YK_OK);
+	assert_int_equal(finish(t, ARGV("-r", "arm-1")), YK_OK);
 	assert_int_equal(yk_conf_robot(&t->c, &err), YK_OK);
 	yk_cli_free(&t->cli);
 	yk_conf_free(&t->c);
@@ -336,7 +349,7 @@ test_robot(void **state)
 	/* a host name that is an id will do */
 	t->c.robot = NULL;
 	snprintf(t->c.hostname, sizeof(t->c.hostname), "build-7");
-	assert_int_equal(finish(t, NULL), YK_OK);
+	assert_int_equal(finish(t, NOARGS), YK_OK);
 	assert_int_equal(yk_conf_robot(&t->c, &err), YK_OK);
 	assert_string_equal(t->c.robot, "build-7");
 }
@@ -347,13 +360,13 @@ test_mqtt_settings(void **state)
 	struct t *t = *state;
 	struct yk_mqtt_cfg mc;
 
-	assert_int_equal(finish(t, "-b", "mqtts://b.example:8884", "--session",
-				"ops-1", "--session-expiry", "600", "-k", "30",
-				"--queue", "50", "--connect-timeout", "2.5",
-				"--offline-timeout", "7", "--cafile",
-				"/etc/ca.pem", "--cert", "c.pem", "--key",
-				"k.pem", "-vv", NULL),
-			 YK_OK);
+	assert_int_equal(
+	    finish(t, ARGV("-b", "mqtts://b.example:8884", "--session", "ops-1",
+			   "--session-expiry", "600", "-k", "30", "--queue",
+			   "50", "--connect-timeout", "2.5",
+			   "--offline-timeout", "7", "--cafile", "/etc/ca.pem",
+			   "--cert", "c.pem", "--key", "k.pem", "-vv")),
+	    YK_OK);
 	memset(&mc, 0xff, sizeof(mc));
 	yk_conf_mqtt(&t->c, &mc);
 	assert_ptr_equal(mc.url, &t->c.url);
@@ -385,7 +398,7 @@ test_mqtt_settings(void **state)
 	t->c.keepalive = 60;
 	t->c.offline_timeout = -1;
 	t->c.broker = "mqtt://localhost:1883";
-	assert_int_equal(finish(t, NULL), YK_OK);
+	assert_int_equal(finish(t, NOARGS), YK_OK);
 	yk_conf_mqtt(&t->c, &mc);
 	assert_null(mc.client_id);
 	assert_true(mc.clean_start);
@@ -407,21 +420,6 @@ test_robot_help(void **state)
 	assert_string_equal(r->help, "robot id (default sim-1)");
 }
 
-/* A port nothing listens on. */
-static int
-closed_port(void)
-{
-	struct sockaddr_in sa = {.sin_family = AF_INET};
-	socklen_t sl = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-	close(fd);
-	return ntohs(sa.sin_port);
-}
-
 static int
 conf_open(struct t *t, struct yk_mqtt **s)
 {
@@ -441,10 +439,10 @@ test_open_broker(void **state)
 	struct fb_event e;
 	struct yk_mqtt *s = NULL;
 	char url[64], msg[160];
-	int port = closed_port();
+	int port = fb_closed_port();
 
 	fb_start(&b);
-	assert_int_equal(finish(t, "-b", b.url, "--session", "ops-1", NULL),
+	assert_int_equal(finish(t, ARGV("-b", b.url, "--session", "ops-1")),
 			 YK_OK);
 	setenv("YOKE_USERNAME", "ignored-here", 1); /* read at parse only */
 	assert_int_equal(conf_open(t, &s), YK_OK);
@@ -463,7 +461,7 @@ test_open_broker(void **state)
 	/* nothing there: the first connection must work */
 	t->c.session = NULL;
 	snprintf(url, sizeof(url), "mqtt://127.0.0.1:%d", port);
-	assert_int_equal(finish(t, "-b", url, NULL), YK_OK);
+	assert_int_equal(finish(t, ARGV("-b", url)), YK_OK);
 	assert_int_equal(conf_open(t, &s), YK_ERUNTIME);
 	snprintf(msg, sizeof(msg),
 		 "cannot connect to '127.0.0.1:%d': Connection refused", port);
@@ -518,10 +516,10 @@ test_open_cached_credentials(void **state)
 
 	fb_start(&b);
 	snprintf(backend, sizeof(backend), "http://127.0.0.1:%d",
-		 closed_port());
+		 fb_closed_port());
 	setenv("YOKE_BACKEND_URL", backend, 1);
 	setenv("YOKE_API_KEY", "k3y", 1);
-	assert_int_equal(finish(t, "--org", "acme", "-r", "arm-1", NULL),
+	assert_int_equal(finish(t, ARGV("--org", "acme", "-r", "arm-1")),
 			 YK_OK);
 	assert_true(t->c.use_backend);
 	store_creds(t, backend, b.port, "robot-7");
@@ -557,11 +555,11 @@ test_open_cached_refused(void **state)
 	fb_start(&b);
 	fb_ctl(&b, "R robot-7 134"); /* bad user name or password */
 	snprintf(backend, sizeof(backend), "http://127.0.0.1:%d",
-		 closed_port());
+		 fb_closed_port());
 	setenv("YOKE_BACKEND_URL", backend, 1);
 	setenv("YOKE_API_KEY", "k3y", 1);
-	assert_int_equal(finish(t, "--org", "acme", "-r", "arm-1",
-				"--connect-timeout", "0.2", NULL),
+	assert_int_equal(finish(t, ARGV("--org", "acme", "-r", "arm-1",
+				"--connect-timeout", "0.2")),
 			 YK_OK);
 	store_creds(t, backend, b.port, "robot-7");
 	assert_true(cached(backend));

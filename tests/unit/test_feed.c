@@ -41,20 +41,12 @@ struct session {
 static void
 open_with(struct session *x, const char *ctl, size_t queue)
 {
-	struct yk_mqtt_cfg mc;
-	struct yk_err err = {0};
-
 	memset(x, 0, sizeof(*x));
 	fb_start(&x->b);
 	if (ctl)
 		fb_ctl(&x->b, "%s", ctl);
-	yk_conf_init(&x->c, &x->cli, YK_CONF_QUEUE);
-	x->c.broker = x->b.url;
-	x->c.org = "acme";
-	assert_int_equal(yk_conf_finish(&x->c, &x->cli, &err), YK_OK);
-	yk_conf_mqtt(&x->c, &mc);
-	mc.queue_max = queue;
-	assert_int_equal(yk_conf_open(&x->c, &mc, &x->s, &err), YK_OK);
+	fb_conf(&x->c, &x->cli, YK_CONF_QUEUE, x->b.url, NULL);
+	x->s = fb_session(&x->c, queue, NULL, NULL);
 }
 
 static void

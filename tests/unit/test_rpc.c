@@ -308,24 +308,6 @@ robot_rx(void *ud, const struct yk_rx *rx)
 	r->n++;
 }
 
-static void
-open_session(struct yk_conf *c, struct yk_cli *cli, const char *url,
-	     void (*fn)(void *, const struct yk_rx *), void *ud,
-	     struct yk_mqtt **s)
-{
-	struct yk_mqtt_cfg mc;
-	struct yk_err err = {0};
-
-	yk_conf_init(c, cli, 0);
-	c->broker = url;
-	c->org = "acme";
-	assert_int_equal(yk_conf_finish(c, cli, &err), YK_OK);
-	yk_conf_mqtt(c, &mc);
-	mc.on_message = fn;
-	mc.msg_ud = ud;
-	assert_int_equal(yk_conf_open(c, &mc, s, &err), YK_OK);
-}
-
 /* Step s until *n reaches want (bounded). */
 static void
 step_until(struct yk_mqtt *s, const int *n, int want)
@@ -344,7 +326,7 @@ static void
 test_round_trip(void **state)
 {
 	struct yk_conf cc, rc;
-	struct yk_cli ccli = {0}, rcli = {0};
+	struct yk_cli ccli, rcli;
 	struct yk_mqtt *cs, *rs;
 	struct yk_rpc_call call;
 	struct caller caller = {.call = &call};
@@ -363,8 +345,10 @@ test_round_trip(void **state)
 
 	(void)state;
 	fb_start(&b);
-	open_session(&cc, &ccli, b.url, caller_rx, &caller, &cs);
-	open_session(&rc, &rcli, b.url, robot_rx, &robot, &rs);
+	fb_conf(&cc, &ccli, 0, b.url, NULL);
+	fb_conf(&rc, &rcli, 0, b.url, NULL);
+	cs = fb_session(&cc, 0, caller_rx, &caller);
+	rs = fb_session(&rc, 0, robot_rx, &robot);
 	yk_q_reply(&inbox, &sc, "arm-1", "ops", yk_mqtt_client_id(cs));
 	yk_q_reply(&filter, &sc, "+", "ops", yk_mqtt_client_id(cs));
 	assert_true(yk_mqtt_subscribe(cs, filter.p, 1, YK_RH_NEVER, &err) > 0);

@@ -46,17 +46,6 @@ struct sim {
 };
 
 static void
-conf_for(struct yk_conf *c, struct yk_cli *cli, const char *url)
-{
-	struct yk_err err = {0};
-
-	yk_conf_init(c, cli, YK_CONF_ROBOT | YK_CONF_WILL);
-	c->broker = url;
-	c->org = "acme";
-	assert_int_equal(yk_conf_finish(c, cli, &err), YK_OK);
-}
-
-static void
 say(void *ud, int level, const char *msg)
 {
 	(void)ud;
@@ -69,7 +58,7 @@ static void __attribute__((noreturn))
 run_sim(const char *url, int ready_fd)
 {
 	struct yk_conf c;
-	struct yk_cli cli = {0};
+	struct yk_cli cli;
 	struct yk_ready r = {.fd = ready_fd};
 	struct yk_simrun_cfg cfg = {
 		.c = &c, .robots = robots, .nrobots = 2, .rate = 20,
@@ -78,7 +67,7 @@ run_sim(const char *url, int ready_fd)
 	struct yk_err err = {0};
 
 	yk_sig_init();
-	conf_for(&c, &cli, url);
+	fb_conf(&c, &cli, YK_CONF_ROBOT | YK_CONF_WILL, url, NULL);
 	if (yk_simrun(&cfg, &err) != YK_OK)
 		fprintf(stderr, "yoke-sim: %s\n", err.msg);
 	_exit(err.rc);
@@ -262,16 +251,12 @@ struct op {
 static void
 op_open(struct op *o, const char *url)
 {
-	struct yk_mqtt_cfg mc;
 	struct yk_buf f = {0};
 	struct yk_err err = {0};
 
 	memset(o, 0, sizeof(*o));
-	conf_for(&o->c, &o->cli, url);
-	yk_conf_mqtt(&o->c, &mc);
-	mc.on_message = caller_rx;
-	mc.msg_ud = &o->caller;
-	assert_int_equal(yk_conf_open(&o->c, &mc, &o->s, &err), YK_OK);
+	fb_conf(&o->c, &o->cli, 0, url, NULL);
+	o->s = fb_session(&o->c, 0, caller_rx, &o->caller);
 	yk_q_reply(&o->inbox, &sc, "sim-1", "ops", yk_mqtt_client_id(o->s));
 	yk_q_reply(&f, &sc, "+", "ops", yk_mqtt_client_id(o->s));
 	assert_true(yk_mqtt_subscribe(o->s, f.p, 1, YK_RH_NEVER, &err) > 0);
@@ -383,7 +368,8 @@ test_bad_command(void **state)
 	assert_int_equal(yk_mqtt_send_wait(o.s, &m, &err), YK_OK);
 	assert_int_equal(yk_mqtt_drain(o.s, NULL, &err), YK_OK);
 	/* diagnostics go there too, once a second: the error is the one */
-	while (ev == NULL || ev->event_case != ASIMOV__EDGE_EVENT__EVENT_ERROR) {
+	while (ev == NULL ||
+	       ev->event_case != ASIMOV__EDGE_EVENT__EVENT_ERROR) {
 		if (ev)
 			asimov__edge_event__free_unpacked(ev, NULL);
 		fb_expect(&x.b, &e, 'P', "yoke/acme/sim-2/system");

@@ -63,7 +63,8 @@ test_log_lines_classified(void **state)
 		 YK_TLS_CAFILE},
 		{"Error: Unable to load client certificate \"c.pem\".",
 		 YK_TLS_CERT},
-		{"Error: Unable to load client key file \"k.pem\".", YK_TLS_KEY},
+		{"Error: Unable to load client key file \"k.pem\".",
+		 YK_TLS_KEY},
 		{"OpenSSL Error[0]: error:0A000086:SSL routines::certificate "
 		 "verify failed",
 		 YK_TLS_UNTRUSTED},
@@ -199,8 +200,8 @@ test_verdict_messages(void **state)
 			    "'/etc/yoke/ca.pem': no certificate or crl found");
 	/* no --cafile: the directory libmosquitto was given */
 	assert_int_equal(verdict_of(&plain, cafile, &err), YK_EUSAGE);
-	assert_string_equal(err.msg, "cannot load CA certificates from '" YK_CAPATH
-				     "': no certificate or crl found");
+	assert_string_equal(err.msg, "cannot load CA certificates from '"
+				     YK_CAPATH "': no certificate or crl found");
 	assert_int_equal(verdict_of(&files, cert, &err), YK_EUSAGE);
 	assert_string_equal(err.msg,
 			    "cannot load the client certificate 'robot.pem'");
