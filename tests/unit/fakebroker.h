@@ -26,7 +26,11 @@
  * fb_ctl: "R USER RC" refuses the CONNECTs of USER with reason RC, "M N"
  * announces a Maximum Packet Size of N in later CONNACKs, "I N" a
  * Receive Maximum of N (QoS 1 messages in flight), "K CLIENT" drops that
- * connection without a word (its will goes out).
+ * connection without a word (its will goes out).  fb_mark and
+ * fb_upto_mark read everything told until now, not a line less: what
+ * the child has told is in its own buffer a moment before it is in the
+ * pipe, so an empty pipe proves nothing; a mark line it tells after all
+ * of it does.
  *
  * Every wait for an event is bounded (FB_WAIT_MS): a test that waits for
  * what never comes fails, saying what it waited for, instead of hanging.
@@ -747,6 +751,8 @@ fb_command(struct fb_child *k, char *line)
 		k->max_packet = (uint32_t)n;
 	} else if (sscanf(line, "I %ld", &n) == 1) {
 		k->recv_max = (uint16_t)n;
+	} else if (strcmp(line, "T") == 0) {
+		fb_emit(k, "T -\n");
 	} else if (sscanf(line, "K %127s", a) == 1) {
 		for (int i = 0; i < FB_CLIENTS; i++)
 			if (k->c[i].fd >= 0 && strcmp(k->c[i].id, a) == 0)
@@ -1061,6 +1067,26 @@ fb_next(struct fb *b, struct fb_event *e, int ms)
 		assert_true(n > 0);
 		b->have += (size_t)n;
 	}
+}
+
+/* Ask for a mark after everything the broker has told so far (every
+ * packet it has acknowledged, among them). */
+static inline void
+fb_mark(struct fb *b)
+{
+	fb_ctl(b, "T");
+}
+
+/* The next event before the mark in *e; false at the mark. */
+static inline bool
+fb_upto_mark(struct fb *b, struct fb_event *e)
+{
+	if (!fb_next(b, e, FB_WAIT_MS))
+		fail_msg("no mark within %d ms", FB_WAIT_MS);
+	if (e->kind != 'T')
+		return true;
+	fb_event_free(e);
+	return false;
 }
 
 /* Skip events until one of kind on topic (NULL: any) comes; fails after

@@ -243,7 +243,8 @@ test_open(void **state)
 	fb_expect(&f2, &e, 'D', NULL);
 	assert_int_equal(e.reason, 0);
 	fb_event_free(&e);
-	while (fb_next(&f2, &e, 0)) {
+	fb_mark(&f2);
+	while (fb_upto_mark(&f2, &e)) {
 		assert_int_not_equal(e.kind, 'W');
 		fb_event_free(&e);
 	}
@@ -340,7 +341,8 @@ test_stop(void **state)
 	int64_t t0 = yk_now_us();
 
 	/* what setup saw is not the goodbye */
-	while (fb_next(&f->b, &e, 0))
+	fb_mark(&f->b);
+	while (fb_upto_mark(&f->b, &e))
 		fb_event_free(&e);
 	assert_int_equal(yk_agent_stop(f->a, 5000, &err), YK_OK);
 	/* two sessions: the two may come in either order */
