@@ -212,15 +212,16 @@ $(O)tests/unit/bin/test_pbjson: tests/unit/test_pbjson.c \
 		build/pbtest/pbtest.pb-c.c $(ALL_A) -lcmocka $(LIBS_PB) -lm
 
 # The camera modules' tests: libm for the renderer, libav* for the JPEG
-# encoder (and the decoder that checks it), the sim for its cameras.
+# encoder (and the decoder that checks it), the sim for its cameras;
+# simrun's, whose robots have cameras, on the wire.
 $(O)tests/unit/bin/test_render $(O)tests/unit/bin/test_jpeg \
-$(O)tests/unit/bin/test_simcam: $(O)tests/unit/bin/%: \
-		tests/unit/%.c $(ALL_A) $(PB_LIB)
+$(O)tests/unit/bin/test_simcam $(O)tests/unit/bin/test_simrun: \
+		$(O)tests/unit/bin/%: tests/unit/%.c $(ALL_A) $(PB_LIB)
 	$(SAY) CC $@
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(YK_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(ALL_A) $(PB_LIB) \
-		-lcmocka $(LIBS_PB) $(LIBS_AV) -lm
+		-lcmocka $(LIBS_MQTT) $(LIBS_PB) $(LIBS_AV) -lm
 
 # Wire bytes for test_pbgolden from an encoder that shares no code with
 # lib/pbjson: protoc-c --encode on tests/unit/golden/pb_NAME.txt (text

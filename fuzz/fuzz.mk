@@ -14,7 +14,8 @@ FUZZ_CC = clang
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
 	-Ilib $(ALL_INC) -Ibuild/proto -Ibuild/pbtest -Ifuzz
-FUZZ_TARGETS = pbjson key url json ndjson conf framing backend fleet drive serve
+FUZZ_TARGETS = pbjson key url json ndjson conf framing backend fleet drive \
+	serve dtoa
 FUZZ_BINS = $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 FUZZ_OBJ = $(patsubst lib/%.c,build/fuzz/obj/%.o,$(LIB_SRC)) \
 	$(patsubst build/proto/%.c,build/fuzz/obj/pb/%.o,$(PROTO_C)) \

@@ -11,7 +11,6 @@
  * re-entrancy to reason about.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 #include <netdb.h>
@@ -30,10 +29,8 @@
 #include "clock.h"
 #include "mqtt.h"
 #include "pq.h"
-
-#ifndef YK_CAPATH
-#define YK_CAPATH "/etc/ssl/certs"
-#endif
+#include "tlsdiag.h"
+#include "wakepair.h"
 
 /* QoS 0 messages handed to libmosquitto but not yet written. */
 #define WIN0 256
@@ -43,24 +40,6 @@
 #define RECV_MAX 1024
 
 enum state { ST_DOWN, ST_CONNECTING, ST_UP, ST_CLOSING };
-
-/*
- * Why a TLS connection attempt failed.  libmosquitto returns MOSQ_ERR_TLS
- * (or a lost connection) for all of them; only its log tells a certificate
- * we cannot trust from a broker that does not speak TLS.  All but
- * TLS_OTHER cannot be mended by trying again, so they are fatal at once.
- */
-enum tls_fail {
-	TLS_NONE,
-	TLS_OTHER,     /* retried like any failed attempt */
-	TLS_UNTRUSTED, /* the broker's certificate did not verify */
-	TLS_NAME,      /* ... or does not name the URL's host */
-	TLS_NOCERT,    /* the broker wants a client certificate */
-	TLS_BADCERT,   /* ... and did not accept ours */
-	TLS_CAFILE,    /* our own files would not load */
-	TLS_CERT,
-	TLS_KEY,
-};
 
 struct sub {
 	char *filter;
@@ -88,10 +67,9 @@ struct yk_mqtt {
 	bool silent;              /* the link ended by the watchdog */
 	double backoff;           /* seconds */
 	char cause[160];          /* why the last attempt or link failed */
-	enum tls_fail tls_fail;   /* of the current attempt */
-	char tls_why[96];         /* OpenSSL's first reason, or "" */
+	struct yk_tlsdiag tls;    /* why the current TLS attempt failed */
 	int conn_errno;           /* see note_errno */
-	int probe_fd;             /* see unread_record */
+	struct yk_wakepair wake;  /* see wakepair.h */
 
 	struct yk_pq q;
 	int win1;                 /* broker's receive-maximum */
@@ -180,150 +158,19 @@ set_cause(struct yk_mqtt *s, int rc, int errnum)
 		c = "TLS handshake failed";
 	else
 		c = mosquitto_strerror(rc);
-	if (rc == MOSQ_ERR_TLS && s->tls_why[0])
-		snprintf(s->cause, sizeof(s->cause), "%s: %s", c, s->tls_why);
+	if (rc == MOSQ_ERR_TLS && s->tls.why[0])
+		snprintf(s->cause, sizeof(s->cause), "%s: %s", c, s->tls.why);
 	else
 		snprintf(s->cause, sizeof(s->cause), "%s", c);
 }
 
-/*
- * Read libmosquitto's error log of a connection attempt.  Its lines:
- *   "Error: host name verification failed."
- *   "Error: Unable to load CA certificates, check cafile \"F\"."
- *   "OpenSSL Error[0]: error:0A000086:SSL routines::certificate verify
- *    failed"  (OpenSSL's reason is the text after the last colon)
- */
-static void
-tls_note(struct yk_mqtt *s, const char *line)
-{
-	static const struct {
-		const char *text;
-		enum tls_fail fail;
-	} known[] = {
-		{"host name verification failed", TLS_NAME},
-		{"Unable to load CA certificates", TLS_CAFILE},
-		{"Unable to load client certificate", TLS_CERT},
-		{"Unable to load client key", TLS_KEY},
-		{"certificate verify failed", TLS_UNTRUSTED},
-		{"alert certificate required", TLS_NOCERT},
-		{"alert bad certificate", TLS_BADCERT},
-		{"alert unknown ca", TLS_BADCERT},
-		{"alert certificate", TLS_BADCERT}, /* unknown, expired, ... */
-		{"alert unsupported certificate", TLS_BADCERT},
-		{"alert access denied", TLS_BADCERT},
-	};
-	const char *why = strrchr(line, ':');
-
-	if (strncmp(line, "OpenSSL Error", 13) == 0 && why &&
-	    s->tls_why[0] == '\0')
-		snprintf(s->tls_why, sizeof(s->tls_why), "%s", why + 1);
-	/* the first line that says what went wrong wins: a name that does
-	 * not match is also reported as "certificate verify failed" */
-	if (s->tls_fail > TLS_OTHER)
-		return;
-	s->tls_fail = TLS_OTHER;
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		if (strstr(line, known[i].text)) {
-			s->tls_fail = known[i].fail;
-			return;
-		}
-	}
-}
-
-/* Make a failed attempt fatal when no retry can mend it. */
-static void
-tls_verdict(struct yk_mqtt *s)
-{
-	const char *hp = s->hostport, *why = s->tls_why;
-	const char *sep = *why ? ": " : "";
-
-	switch (s->tls_fail) {
-	case TLS_UNTRUSTED:
-		yk_err_set(&s->fatal, YK_ERUNTIME,
-			   "cannot connect to '%s': the broker's certificate "
-			   "could not be verified against %s%s%s",
-			   hp, s->cfg.cafile ? "'" : "the system's CA "
-						     "certificates",
-			   s->cfg.cafile ? s->cfg.cafile : "",
-			   s->cfg.cafile ? "'" : "");
-		break;
-	case TLS_NAME:
-		yk_err_set(&s->fatal, YK_ERUNTIME,
-			   "cannot connect to '%s': the broker's certificate "
-			   "does not match the host name '%s'", hp,
-			   s->cfg.url->host);
-		break;
-	case TLS_NOCERT:
-		yk_err_set(&s->fatal, YK_EREFUSED,
-			   "broker '%s' refused the connection: it requires a "
-			   "client certificate (--cert and --key)", hp);
-		break;
-	case TLS_BADCERT:
-		/* no reason: the alert that gives it is not always read
-		 * (see unread_record); -vvv shows it when it is */
-		yk_err_set(&s->fatal, YK_EREFUSED,
-			   "broker '%s' refused the connection: it did not "
-			   "accept the client certificate '%s'", hp,
-			   s->cfg.cert ? s->cfg.cert : "");
-		break;
-	case TLS_CAFILE:
-		yk_err_set(&s->fatal, YK_EUSAGE,
-			   "cannot load CA certificates from '%s'%s%s",
-			   s->cfg.cafile ? s->cfg.cafile : YK_CAPATH, sep,
-			   why);
-		break;
-	case TLS_CERT:
-		yk_err_set(&s->fatal, YK_EUSAGE,
-			   "cannot load the client certificate '%s'%s%s",
-			   s->cfg.cert, sep, why);
-		break;
-	case TLS_KEY:
-		yk_err_set(&s->fatal, YK_EUSAGE,
-			   "cannot load the client key '%s'%s%s", s->cfg.key,
-			   sep, why);
-		break;
-	default:
-		break;
-	}
-}
-
-/*
- * With TLS 1.3 a broker checks our certificate after the handshake: it
- * sends an alert and closes.  Our CONNECT, sent as the handshake ends,
- * often meets the broker's reset before we have read the alert (one
- * attempt in four on loopback), and libmosquitto then closes the socket
- * unread.  A dup of the socket, taken as soon as it exists (probe_take),
- * keeps what was received: a TLS record (0x15 alert, 0x17 encrypted, as a TLS 1.3
- * alert is) left unread when the link failed is the broker's last word,
- * a refusal.  A broker that does not speak TLS sends no such record.
- */
-static bool
-unread_record(const struct yk_mqtt *s)
-{
-	unsigned char b;
-
-	return s->probe_fd >= 0 &&
-	       recv(s->probe_fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 1 &&
-	       (b == 0x15 || b == 0x17);
-}
-
-/* Take the dup unread_record reads, once per TLS attempt. */
+/* Keep a dup of a TLS attempt's socket as soon as it exists (see
+ * yk_tlsdiag_verdict). */
 static void
 probe_take(struct yk_mqtt *s)
 {
-	int fd = mosquitto_socket(s->m);
-
-	if (s->state == ST_CONNECTING && s->cfg.url->tls &&
-	    s->probe_fd < 0 && fd >= 0)
-		s->probe_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-}
-
-static void
-probe_close(struct yk_mqtt *s)
-{
-	if (s->probe_fd >= 0)
-		close(s->probe_fd);
-	s->probe_fd = -1;
+	if (s->state == ST_CONNECTING && s->cfg.url->tls)
+		yk_tlsdiag_take(&s->tls, mosquitto_socket(s->m));
 }
 
 /* MQTT reason codes in words, as our messages are written (lowercase);
@@ -470,7 +317,7 @@ on_connect(struct mosquitto *m, void *ud, int rc, int flags,
 	s->last_rx = yk_mono_ms();
 	s->answered = false;
 	s->down_before = s->down_since;
-	probe_close(s);
+	yk_tlsdiag_close(&s->tls);
 	if (s->cfg.verbose < 3)
 		mosquitto_log_callback_set(s->m, NULL);
 	s->backoff = 0;
@@ -519,7 +366,7 @@ port_hint(struct yk_mqtt *s, int rc, int e)
 {
 	size_t n = strlen(s->cause);
 
-	if (s->tls_fail > TLS_OTHER)
+	if (yk_tlsdiag_fatal(&s->tls))
 		return;
 	if (rc != MOSQ_ERR_CONN_LOST && rc != MOSQ_ERR_TLS &&
 	    !(rc == MOSQ_ERR_ERRNO && e == ECONNRESET))
@@ -625,9 +472,7 @@ on_disconnect(struct mosquitto *m, void *ud, int rc,
 		set_cause(s, rc, e);
 	if (s->state == ST_CONNECTING && rc != MOSQ_ERR_SUCCESS &&
 	    s->fatal.rc == 0) {
-		if (s->tls_fail <= TLS_OTHER && unread_record(s))
-			s->tls_fail = s->cfg.cert ? TLS_BADCERT : TLS_NOCERT;
-		tls_verdict(s);
+		yk_tlsdiag_verdict(&s->tls, &s->fatal);
 		if ((rc == MOSQ_ERR_CONN_LOST ||
 		     (rc == MOSQ_ERR_ERRNO && e == ECONNRESET)) &&
 		    s->fatal.rc == 0 && only_311(s))
@@ -636,7 +481,7 @@ on_disconnect(struct mosquitto *m, void *ud, int rc,
 		else
 			port_hint(s, rc, e);
 	}
-	probe_close(s);
+	yk_tlsdiag_close(&s->tls);
 	if (s->state == ST_CLOSING) {
 		s->state = ST_DOWN;
 		return;
@@ -833,57 +678,10 @@ on_log(struct mosquitto *m, void *ud, int level, const char *str)
 	 * socket exists, and a reset may follow before the call returns */
 	probe_take(s);
 	if (level == MOSQ_LOG_ERR && s->state == ST_CONNECTING)
-		tls_note(s, str);
+		yk_tlsdiag_log(&s->tls, str);
 	logf_(s, 3, "libmosquitto: %s", str);
 }
 
-
-/*
- * libmosquitto writes one byte to an internal socketpair on every publish,
- * to wake its own loop thread out of select(2).  We drive the socket
- * ourselves and never read that pair, so the write is pure cost: a
- * unix-socket send (socket lock, then EAGAIN once the pair is full) per
- * message, as much kernel work as the publish itself.  Pointing the write
- * end at /dev/null makes it a no-op.
- *
- * Finding the pair: socketpair(2) takes the two lowest free descriptors,
- * and mosquitto_new opens nothing else; so they are the two that
- * lowest_free() saw free just before.  Both must then be AF_UNIX sockets,
- * or we leave everything alone.
- */
-static void
-lowest_free(int fds[2])
-{
-	fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	fds[1] = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (fds[0] >= 0)
-		close(fds[0]);
-	if (fds[1] >= 0)
-		close(fds[1]);
-}
-
-static void
-mute_sockpair(const int fds[2])
-{
-	int null;
-
-	if (fds[0] < 0 || fds[1] < 0)
-		return;
-	for (int i = 0; i < 2; i++) {
-		int dom = 0;
-		socklen_t l = sizeof(dom);
-
-		if (getsockopt(fds[i], SOL_SOCKET, SO_DOMAIN, &dom, &l) != 0 ||
-		    dom != AF_UNIX)
-			return;
-	}
-	/* socketpair(2) fills sv[0] first: the write end is the higher. */
-	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (null < 0)
-		return;
-	dup2(null, fds[1]);
-	close(null);
-}
 
 static void
 on_alarm(int sig)
@@ -901,11 +699,9 @@ attempt(struct yk_mqtt *s, bool first)
 	/* already now: what libmosquitto logs during the call below
 	 * belongs to this attempt (see on_log) */
 	s->state = ST_CONNECTING;
-	s->tls_fail = TLS_NONE;
-	s->tls_why[0] = '\0';
+	yk_tlsdiag_begin(&s->tls);
 	s->conn_errno = 0;
-	probe_close(s);
-	/* Only the log says why a TLS attempt failed (see tls_note).  It is
+	/* Only the log says why a TLS attempt failed (see tlsdiag.h).  It is
 	 * read while connecting only: with a log callback set, libmosquitto
 	 * formats a line for every packet, a cost on a stream. */
 	if (s->cfg.url->tls)
@@ -940,6 +736,9 @@ attempt(struct yk_mqtt *s, bool first)
 	/* an asynchronous TLS attempt has tried its first write already */
 	note_errno(s);
 	probe_take(s);
+	/* the CONNECT, if the attempt got that far, went through
+	 * libmosquitto's wake-up pair: now it can be told */
+	yk_wakepair_mute(&s->wake);
 	s->state = ST_CONNECTING;
 	s->attempt_deadline =
 		yk_mono_ms() + (int64_t)(s->cfg.connect_timeout * 1000);
@@ -1774,14 +1573,18 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 {
 	struct yk_mqtt *s = yk_calloc(1, sizeof(*s));
 	const struct yk_url *u = cfg->url;
-	int pair[2];
 
-	s->probe_fd = -1;
 	s->cfg = *cfg;
 	s->on_msg = cfg->on_message;
 	s->msg_ud = cfg->msg_ud;
 	yk_pq_init(&s->q, cfg->queue_max);
 	yk_url_hostport(u, s->hostport, sizeof(s->hostport));
+	yk_tlsdiag_init(&s->tls,
+			&(struct yk_tlsdiag_ctx){.hostport = s->hostport,
+						 .host = u->host,
+						 .cafile = cfg->cafile,
+						 .cert = cfg->cert,
+						 .key = cfg->key});
 	if (cfg->client_id) {
 		snprintf(s->client_id, sizeof(s->client_id), "%s",
 			 cfg->client_id);
@@ -1796,14 +1599,14 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 	}
 	guard_init(s);
 	mosquitto_lib_init();
-	lowest_free(pair);
+	yk_wakepair_before(&s->wake);
 	s->m = mosquitto_new(s->client_id, cfg->clean_start, s);
 	if (s->m == NULL) {
 		free(s);
 		return yk_err_set(err, YK_ERUNTIME, "cannot create client: %s",
 				  strerror(errno));
 	}
-	mute_sockpair(pair);
+	yk_wakepair_after(&s->wake);
 	mosquitto_int_option(s->m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
 	mosquitto_int_option(s->m, MOSQ_OPT_RECEIVE_MAXIMUM, RECV_MAX);
 	/* If the broker states no receive-maximum, MQTT says 65535. */
@@ -1891,7 +1694,7 @@ yk_mqtt_open(struct yk_mqtt **out, const struct yk_mqtt_cfg *cfg,
 	*out = s;
 	return YK_OK;
 fail:
-	probe_close(s);
+	yk_tlsdiag_close(&s->tls);
 	mosquitto_destroy(s->m);
 	yk_pq_clear(&s->q);
 	free(s);
@@ -1970,7 +1773,7 @@ yk_mqtt_close(struct yk_mqtt *s)
 		}
 		linger(fd, end);
 	}
-	probe_close(s);
+	yk_tlsdiag_close(&s->tls);
 	mosquitto_destroy(s->m);
 	mosquitto_lib_cleanup();
 	yk_pq_clear(&s->q);

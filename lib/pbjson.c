@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "b64.h"
+#include "dtoa.h"
 #include "json.h"
 #include "pbjson.h"
 #include "text.h"
@@ -48,131 +49,21 @@ elem_size(ProtobufCType t)
 	}
 }
 
-/* Powers of ten a double holds exactly. */
-static const double p10[] = {
-	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-};
-
-/* y rounded to an integer, ties to even, for 0 <= y < 2^52: adding 2^52
- * leaves no fraction bits (nearbyint without its library call). */
-static double
-round_even(double y)
-{
-	volatile double t = y + 4503599627370496.0;
-
-	return t - 4503599627370496.0;
-}
-
-/* a * 10^e, correctly rounded when 10^|e| is exact (|e| <= 22). */
-static double
-scale10(double a, int e)
-{
-	return e >= 0 ? a * p10[e] : a / p10[-e];
-}
-
-/*
- * What snprintf "%.*g" prints for the p-digit decimal m * 10^(x-p+1)
- * (10^(p-1) <= m < 10^p): trailing zeros dropped, exponent form when x <
- * -4 or x >= p.  Returns its length.
- */
-static int
-format_g(char *s, bool neg, uint64_t m, int p, int x)
-{
-	char d[20];
-	int k = p, n = 0, i;
-
-	for (i = p - 1; i >= 0; i--) {
-		d[i] = (char)('0' + m % 10);
-		m /= 10;
-	}
-	while (k > 1 && d[k - 1] == '0')
-		k--;
-	if (neg)
-		s[n++] = '-';
-	if (x < -4 || x >= p) {
-		s[n++] = d[0];
-		if (k > 1) {
-			s[n++] = '.';
-			memcpy(s + n, d + 1, (size_t)k - 1);
-			n += k - 1;
-		}
-		n += sprintf(s + n, "e%c%02d", x < 0 ? '-' : '+', abs(x));
-	} else if (x >= 0) {
-		for (i = 0; i < k || i <= x; i++) {
-			if (i == x + 1)
-				s[n++] = '.';
-			s[n++] = i < k ? d[i] : '0';
-		}
-	} else {
-		s[n++] = '0';
-		s[n++] = '.';
-		for (i = 0; i < -x - 1; i++)
-			s[n++] = '0';
-		memcpy(s + n, d, (size_t)k);
-		n += k;
-	}
-	s[n] = '\0';
-	return n;
-}
-
-/*
- * The shortest of %.{lo..17}g that reads back as v (float: as (float)v),
- * lo being 6 for a float and 15 for a double.  printf and strtod cost
- * most of a conversion (perf: 75% of EdgeTelemetry to JSON), so first
- * the same digits by double arithmetic: m = v * 10^e rounded, checked by
- * m / 10^e, which is exactly what strtod would read back while m < 2^53
- * and 10^|e| is exact.  Outside that (tiny, huge, 16-17 digits), printf.
- */
-static void
+/* inline: out of line, the call more per number cost 5% of
+ * bench/pbjson.sh's protobuf -> JSON rate (a hundred floats a message) */
+static inline void
 put_real(struct yk_buf *b, double v, bool single)
 {
-	char s[40];
-	double a = fabs(v);
-	int lo = single ? 6 : 15, hi = single ? 9 : 15, x, e2, len = 0;
+	char s[YK_DTOA_MAX];
 
-	if (isnan(v)) {
+	if (isnan(v))
 		yk_buf_adds(b, "\"NaN\"");
-		return;
-	}
-	if (isinf(v)) {
+	else if (isinf(v))
 		yk_buf_adds(b, v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-		return;
-	}
-	if (a == 0) {
-		yk_buf_adds(b, signbit(v) ? "-0" : "0");
-		return;
-	}
-	/* floor(log10(a)), or one less: fixed below (log10 costs more
-	 * than the rest of this together).  frexp, not ilogb: libc has
-	 * it, so yoke-pub and yoke-sub need not load libm at start */
-	(void)frexp(a, &e2);
-	x = (int)floor((e2 - 1) * 0.30102999566398120);
-	for (int p = lo; p <= hi && len == 0; p++) {
-		double m, back;
-
-		if (p - 1 - x > 22 || p - 1 - x < -22)
-			break;
-		m = round_even(scale10(a, p - 1 - x));
-		if (m >= p10[p] || m < p10[p - 1]) {
-			x += m >= p10[p] ? 1 : -1;
-			if (p - 1 - x > 22 || p - 1 - x < -22)
-				break;
-			m = round_even(scale10(a, p - 1 - x));
-			if (m >= p10[p] || m < p10[p - 1])
-				break;
-		}
-		back = scale10(m, x - p + 1);
-		if (single ? (float)back == (float)a : back == a)
-			len = format_g(s, v < 0, (uint64_t)m, p, x);
-	}
-	for (int prec = lo; len == 0 && prec <= 17; prec++) {
-		snprintf(s, sizeof(s), "%.*g", prec, v);
-		if (single ? (float)strtod(s, NULL) == (float)v
-			   : strtod(s, NULL) == v)
-			len = (int)strlen(s);
-	}
-	yk_buf_add(b, s, (size_t)len);
+	else
+		yk_buf_add(b, s,
+			   (size_t)(single ? yk_dtoa_float(s, (float)v)
+					   : yk_dtoa_double(s, v)));
 }
 
 static void
@@ -604,46 +495,6 @@ is_number(const char *s, size_t n)
 	       s[n - 1] >= '0' && s[n - 1] <= '9' && yk_json_valid(s, n);
 }
 
-/*
- * strtod(s) for the usual short decimals, without strtod (the largest
- * cost of reading EdgeTelemetry): when the digits make an integer below
- * 10^15 and the power of ten is exact, one multiplication or division
- * rounds exactly as strtod does (Clinger's fast path).  Anything else:
- * strtod.
- */
-static double
-parse_real(const char *s)
-{
-	const char *p = s + (*s == '-');
-	uint64_t m = 0;
-	int e = 0, x = 0;
-	double r;
-
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (m >= 100000000000000ULL)
-			return strtod(s, NULL);
-		m = m * 10 + (uint64_t)(*p - '0');
-	}
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++, e--) {
-			if (m >= 100000000000000ULL)
-				return strtod(s, NULL);
-			m = m * 10 + (uint64_t)(*p - '0');
-		}
-	if (*p == 'e' || *p == 'E') {
-		bool neg = *++p == '-';
-
-		p += *p == '-' || *p == '+';
-		for (; *p >= '0' && *p <= '9' && x < 1000; p++)
-			x = x * 10 + (*p - '0');
-		e += neg ? -x : x;
-	}
-	if (*p != '\0' || e < -22 || e > 22)
-		return strtod(s, NULL);
-	r = scale10((double)m, e);
-	return *s == '-' ? -r : r;
-}
-
 static int
 real(struct ctx *c, const char *v, size_t n, bool single, double *out)
 {
@@ -674,7 +525,7 @@ real(struct ctx *c, const char *v, size_t n, bool single, double *out)
 	} else {
 		return want(c, "a number", v);
 	}
-	*out = parse_real(s);
+	*out = yk_dtoa_strtod(s);
 	/* past FLT_MAX only once it would round to infinity: the shortest
 	 * form of FLT_MAX itself, 3.4028235e+38, is above it */
 	if (single && isfinite(*out) && isinf((float)*out))

@@ -146,7 +146,8 @@ yk_rpc_req_from(struct yk_rpc_req *r, const struct yk_scope *sc,
 	r->resp_topic = strdup(rx->resp_topic);
 	if (r->resp_topic == NULL)
 		return false;
-	memcpy(r->corr, rx->corr, rx->corr_len);
+	if (rx->corr_len > 0) /* none: rx->corr is NULL */
+		memcpy(r->corr, rx->corr, rx->corr_len);
 	r->corr_len = rx->corr_len;
 	r->payload = rx->payload;
 	r->len = rx->len;
