@@ -25,6 +25,7 @@
 
 #include "backend.h"
 #include "clock.h"
+#include "cache.h"
 #include "conf.h"
 #include "fakebroker.h"
 #include "opt.h"
@@ -480,10 +481,13 @@ store_creds(struct t *t, const char *backend, int port, const char *user)
 	snprintf(cr.host, sizeof(cr.host), "127.0.0.1");
 	cr.username = strdup(user);
 	cr.password = strdup("pw");
+	struct yk_cache k;
+
 	yk_backend_init(&bk);
-	assert_string_not_equal(bk.cache, "");
+	yk_cache_init(&k, &bk);
+	assert_string_not_equal(k.path, "");
 	(void)t;
-	yk_backend_store(&bk, &cr);
+	yk_cache_store(&k, &cr);
 	yk_creds_free(&cr);
 }
 
@@ -495,8 +499,11 @@ cached(const char *backend)
 	struct yk_creds cr;
 	bool yes;
 
+	struct yk_cache k;
+
 	yk_backend_init(&bk);
-	yes = yk_backend_load(&bk, &cr) == YK_OK;
+	yk_cache_init(&k, &bk);
+	yes = yk_cache_load(&k, &cr) == YK_OK;
 	if (yes)
 		yk_creds_free(&cr);
 	return yes;
