@@ -13,7 +13,7 @@ FUZZ_FLAGS ?= -timeout=10 -max_len=16384 -rss_limit_mb=2048
 FUZZ_CC = clang
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
-	-Ilib $(ALL_INC) -Ibuild/proto -Ibuild/pbtest -Ifuzz
+	-Ilib $(ALL_INC) -Ibuild/proto -Ibuild/pbtest -Ifuzz -MMD -MP
 FUZZ_TARGETS = pbjson key url json ndjson conf framing backend fleet drive \
 	serve dtoa
 FUZZ_BINS = $(addprefix build/fuzz/,$(FUZZ_TARGETS))
@@ -66,3 +66,6 @@ fuzz:
 # YOKE_FUZZ_DIR): past findings saved there stay fixed.
 
 .PHONY: fuzz fuzz-build
+
+# the objects follow their headers (a changed struct rebuilds them)
+-include $(FUZZ_OBJ:.o=.d)
