@@ -33,6 +33,12 @@ yk_closeout(struct yk_err *err)
 	 * a socket that is the reader gone, as git reckons it */
 	if (!failed || cause == EPIPE || (cause == 0 && pipe))
 		return YK_OK;
+	return yk_closeout_fail(err, cause);
+}
+
+int
+yk_closeout_fail(struct yk_err *err, int cause)
+{
 	if (cause == 0)
 		return yk_err_set(err, YK_ERUNTIME,
 				  "write failure on standard output");

@@ -24,5 +24,8 @@
 /* Flush and close stdout.  YK_ERUNTIME "write failure on standard
  * output: <cause>" when what was written did not all go; else YK_OK. */
 int yk_closeout(struct yk_err *err);
+/* The error of a failed write to standard output: "write failure on
+ * standard output" and the cause (errno; 0: none known). */
+int yk_closeout_fail(struct yk_err *err, int cause);
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "b64.h"
+#include "closeout.h"
 #include "json.h"
 #include "out.h"
 #include "text.h"
@@ -275,10 +276,7 @@ yk_out_flush(struct yk_out *o, struct yk_err *err)
 			o->b.len = 0;
 			if (errno == EPIPE)
 				return YK_EXIT;
-			return yk_err_set(err, YK_ERUNTIME,
-					  "write failure on standard output: "
-					  "%s",
-					  strerror(errno));
+			return yk_closeout_fail(err, errno);
 		}
 		off += (size_t)n;
 	}
