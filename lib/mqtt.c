@@ -1517,6 +1517,15 @@ yk_mqtt_drain(struct yk_mqtt *s, volatile sig_atomic_t *stop,
 }
 
 int
+yk_mqtt_interrupted(const struct yk_mqtt *s, struct yk_err *err)
+{
+	return yk_err_set(err, YK_ERUNTIME,
+			  "interrupted with %zu messages not confirmed by the "
+			  "broker",
+			  yk_mqtt_pending(s));
+}
+
+int
 yk_mqtt_drain_for(struct yk_mqtt *s, volatile sig_atomic_t *stop, int ms,
 		  struct yk_err *err)
 {
@@ -1528,10 +1537,7 @@ yk_mqtt_drain_for(struct yk_mqtt *s, volatile sig_atomic_t *stop, int ms,
 	while (yk_mqtt_pending(s) > 0 || (s->state == ST_UP &&
 					  mosquitto_want_write(s->m))) {
 		if (stop && *stop > seen)
-			return yk_err_set(err, YK_ERUNTIME,
-					  "interrupted with %zu messages not "
-					  "confirmed by the broker",
-					  yk_mqtt_pending(s));
+			return yk_mqtt_interrupted(s, err);
 		if (ms >= 0) {
 			left = end - yk_mono_ms();
 			if (left <= 0)

@@ -197,6 +197,9 @@ int yk_mqtt_drain(struct yk_mqtt *s, volatile sig_atomic_t *stop,
  * goodbye to a broker that is gone must not hold up the exit. */
 int yk_mqtt_drain_for(struct yk_mqtt *s, volatile sig_atomic_t *stop, int ms,
 		      struct yk_err *err);
+/* A wait for the broker that a further signal ended: YK_ERUNTIME
+ * "interrupted with N messages not confirmed by the broker". */
+int yk_mqtt_interrupted(const struct yk_mqtt *s, struct yk_err *err);
 /* The messages the broker refused so far (QoS 1: its PUBACK said no):
  * YK_EREFUSED when not authorised, YK_ERUNTIME for other reasons. */
 int yk_mqtt_refusals(const struct yk_mqtt *s, struct yk_err *err);

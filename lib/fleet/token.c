@@ -331,10 +331,7 @@ yk_token_release(struct yk_token *t, volatile sig_atomic_t *stop, int ms,
 				return err->rc;
 		if (stop && *stop > seen)
 			/* as a drain that a further signal ends */
-			return yk_err_set(err, YK_ERUNTIME,
-					  "interrupted with %zu messages not "
-					  "confirmed by the broker",
-					  yk_mqtt_pending(t->s));
+			return yk_mqtt_interrupted(t->s, err);
 		if (t->cur != YK_TOK_OTHER)
 			send_payload(t, false);
 	}
